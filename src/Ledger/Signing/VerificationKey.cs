@@ -1,0 +1,76 @@
+using Ledger.Signing.Interop;
+
+namespace Ledger.Signing;
+
+/// <summary>
+/// An Ed25519 public key: the 32-byte encoded point A of RFC 8032 §5.1.5. Immutable; two keys
+/// are equal when their bytes are.
+/// </summary>
+public sealed class VerificationKey : IEquatable<VerificationKey>
+{
+    private readonly byte[] _bytes;
+
+    private VerificationKey(byte[] bytes) => _bytes = bytes;
+
+    public ReadOnlySpan<byte> Bytes => _bytes;
+
+    /// <summary>
+    /// Wraps 32 bytes as a key. Only the size is checked here: whether the bytes decode to a
+    /// usable point is decided by <see cref="Verify"/>, which rejects non-canonical and
+    /// small-order keys.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
+    public static VerificationKey FromBytes(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != Ed25519.PublicKeySizeBytes)
+        {
+            throw new ArgumentException(
+                $"An Ed25519 public key is {Ed25519.PublicKeySizeBytes} bytes, not {key.Length}.", nameof(key));
+        }
+
+        return new VerificationKey(key.ToArray());
+    }
+
+    /// <summary>
+    /// Checks <paramref name="signature"/> over <paramref name="message"/> (RFC 8032 §5.1.7).
+    /// Returns false, never throws, for any signature that does not verify, including one of
+    /// the wrong length: a forged or damaged signature is an outcome, not an error. libsodium
+    /// 1.0.18 is strict: it rejects S ≥ L and non-canonical or small-order R and A.
+    /// </summary>
+    /// <exception cref="LibsodiumUnavailableException">libsodium cannot be used.</exception>
+    public unsafe bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != Ed25519.SignatureSizeBytes)
+        {
+            return false;
+        }
+
+        Libsodium.EnsureInitialized();
+        fixed (byte* sig = signature)
+        fixed (byte* m = message)
+        fixed (byte* pk = _bytes)
+        {
+            return Libsodium.crypto_sign_ed25519_verify_detached(sig, m, (ulong)message.Length, pk) == 0;
+        }
+    }
+
+    public bool Equals(VerificationKey? other) =>
+        other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
+
+    public override bool Equals(object? obj) => Equals(obj as VerificationKey);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(_bytes);
+        return hash.ToHashCode();
+    }
+
+    public static bool operator ==(VerificationKey? left, VerificationKey? right) =>
+        left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(VerificationKey? left, VerificationKey? right) => !(left == right);
+
+    /// <summary>Lowercase hex, for diagnostics only; never hashed or signed.</summary>
+    public override string ToString() => Convert.ToHexStringLower(_bytes);
+}
