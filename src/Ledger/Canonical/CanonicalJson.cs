@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ledger.Canonical;
+
+/// <summary>
+/// The one canonical encoder (STYLE.md 5): RFC 8785 (JSON Canonicalization Scheme) restricted
+/// to strings, integers, booleans, arrays and objects, as docs/FORMAT.md §2 specifies.
+/// Every byte that is hashed or signed in the ledger comes out of <see cref="Encode(JsonElement)"/>.
+/// </summary>
+public static class CanonicalJson
+{
+    /// <summary>
+    /// The largest integer magnitude allowed. RFC 8785 serialises numbers as IEEE 754 doubles,
+    /// which represent every integer exactly only up to 2^53 − 1, so larger values could be
+    /// read differently by another implementation.
+    /// </summary>
+    public const long MaxSafeInteger = 9_007_199_254_740_991;
+
+    /// <summary>Nesting deeper than this is refused, so hostile input cannot exhaust the stack.</summary>
+    public const int MaxDepth = 32;
+
+    static readonly JsonDocumentOptions StrictParsing = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = MaxDepth,
+        AllowDuplicateProperties = false,
+    };
+
+    public static byte[] Encode(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Write(value, buffer, depth: 0);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] Encode(JsonNode value) => Encode(JsonSerializer.SerializeToElement(value));
+
+    /// <summary>
+    /// Parses JSON text and returns it as an immutable element, refusing anything the canonical
+    /// form cannot carry (null, fractions, exponents, out-of-range integers, duplicate names).
+    /// The input need not be canonical; use <see cref="ParseCanonical"/> where it must be.
+    /// </summary>
+    public static JsonElement Parse(ReadOnlySpan<byte> utf8)
+    {
+        JsonElement element;
+        try
+        {
+            using var document = JsonDocument.Parse(utf8.ToArray(), StrictParsing);
+            element = document.RootElement.Clone();
+            // Writing validates every value against the restrictions of the canonical form.
+            Write(element, new ArrayBufferWriter<byte>(), depth: 0);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new CanonicalFormException($"not valid JSON: {e.Message}");
+        }
+        return element;
+    }
+
+    /// <summary>Parses bytes that must already be in canonical form, byte for byte.</summary>
+    public static JsonElement ParseCanonical(ReadOnlySpan<byte> utf8)
+    {
+        var element = Parse(utf8);
+        if (!Encode(element).AsSpan().SequenceEqual(utf8))
+        {
+            throw new CanonicalFormException("bytes are valid JSON but not in canonical form");
+        }
+        return element;
+    }
+
+    static void Write(JsonElement value, IBufferWriter<byte> output, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new CanonicalFormException($"nesting deeper than {MaxDepth}");
+        }
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(value, output, depth);
+                break;
+            case JsonValueKind.Array:
+                WriteAscii(output, "[");
+                var first = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        WriteAscii(output, ",");
+                    }
+                    first = false;
+                    Write(item, output, depth + 1);
+                }
+                WriteAscii(output, "]");
+                break;
+            case JsonValueKind.String:
+                WriteString(value.GetString()!, output);
+                break;
+            case JsonValueKind.Number:
+                WriteAscii(output, CheckedInteger(value).ToString(CultureInfo.InvariantCulture));
+                break;
+            case JsonValueKind.True:
+                WriteAscii(output, "true");
+                break;
+            case JsonValueKind.False:
+                WriteAscii(output, "false");
+                break;
+            default:
+                throw new CanonicalFormException($"{value.ValueKind} values are not allowed");
+        }
+    }
+
+    static void WriteObject(JsonElement value, IBufferWriter<byte> output, int depth)
+    {
+        var members = new List<JsonProperty>();
+        foreach (var member in value.EnumerateObject())
+        {
+            members.Add(member);
+        }
+        // RFC 8785 §3.2.3: names sorted by their UTF-16 code units, which is what an ordinal
+        // comparison of .NET strings does.
+        members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        WriteAscii(output, "{");
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (i > 0)
+            {
+                if (members[i].Name == members[i - 1].Name)
+                {
+                    throw new CanonicalFormException($"duplicate member name \"{members[i].Name}\"");
+                }
+                WriteAscii(output, ",");
+            }
+            WriteString(members[i].Name, output);
+            WriteAscii(output, ":");
+            Write(members[i].Value, output, depth + 1);
+        }
+        WriteAscii(output, "}");
+    }
+
+    static long CheckedInteger(JsonElement number)
+    {
+        var text = number.GetRawText();
+        // Only the plain integer grammar is accepted: "1.0", "1e2" and "-0" are refused rather
+        // than normalised, so one value has exactly one spelling on the wire.
+        var digits = text.StartsWith('-') ? text[1..] : text;
+        var plain = digits.Length > 0
+            && digits.All(char.IsAsciiDigit)
+            && (digits.Length == 1 || digits[0] != '0')
+            && text != "-0";
+        if (!plain || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            throw new CanonicalFormException($"number {text} is not an integer in canonical form");
+        }
+        if (integer is > MaxSafeInteger or < -MaxSafeInteger)
+        {
+            throw new CanonicalFormException($"integer {text} is beyond ±(2^53 − 1)");
+        }
+        return integer;
+    }
+
+    /// <summary>RFC 8785 §3.2.2.2: the escaping of ECMAScript's JSON.stringify.</summary>
+    static void WriteString(string text, IBufferWriter<byte> output)
+    {
+        var builder = new StringBuilder(text.Length + 2);
+        builder.Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c))
+            {
+                throw new CanonicalFormException("string holds a lone UTF-16 surrogate");
+            }
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case < ' ':
+                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default: builder.Append(c); break;
+            }
+        }
+        builder.Append('"');
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        output.Write(utf8.GetBytes(builder.ToString()));
+    }
+
+    static void WriteAscii(IBufferWriter<byte> output, string ascii)
+    {
+        var span = output.GetSpan(ascii.Length);
+        for (var i = 0; i < ascii.Length; i++)
+        {
+            span[i] = (byte)ascii[i];
+        }
+        output.Advance(ascii.Length);
+    }
+}
+
+/// <summary>The input cannot be represented in, or is not in, the canonical encoding.</summary>
+public sealed class CanonicalFormException(string message) : Exception(message);
