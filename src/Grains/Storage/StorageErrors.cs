@@ -1,0 +1,29 @@
+using Npgsql;
+
+namespace Ledger.Grains.Storage;
+
+/// <summary>
+/// The one place that translates PostgreSQL errors (SQLSTATE) into what the ledger means by
+/// them (STYLE.md 12). Constraint names come from the migrations.
+/// </summary>
+public static class StorageErrors
+{
+    /// <summary>Raised by the append-only guard of 0001_entries.sql.</summary>
+    public const string AppendOnlyViolation = "LA001";
+
+    /// <summary>
+    /// A stream position was taken by another writer (primary key), or the entry does not link
+    /// to the stream's committed head (chain foreign key): either way the writer's view of the
+    /// stream is stale.
+    /// </summary>
+    public static bool IsSequenceConflict(PostgresException e) =>
+        (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "entry_pk" or "entry_stream_sequence_hash_unique")
+        || (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "entry_links_to_previous");
+
+    public static string Describe(PostgresException e) => e.ConstraintName switch
+    {
+        "entry_pk" or "entry_stream_sequence_hash_unique" => "the stream position is already taken",
+        "entry_links_to_previous" => "the entry does not link to the stream's committed head",
+        _ => e.MessageText,
+    };
+}
