@@ -134,4 +134,5 @@ Console.WriteLine("wrote tests/vectors/format_v1.json");
 static string ReproduceKeyId(SigningKey key) =>
     $"(printf 'CommunityLedger/v1/key\\n'; echo {Hex.Encode(key.PublicKey.Bytes)} | xxd -r -p) | sha256sum | cut -c1-32";
 
-static string FlipFirstHexDigit(string hex) => (hex[0] == '0' ? '1' : (char)(hex[0] ^ 1)) + hex[1..];
+// Flips the lowest bit of the first byte's high nibble, keeping the text lowercase hex.
+static string FlipFirstHexDigit(string hex) => Convert.ToHexStringLower([(byte)(Convert.FromHexString(hex[..2])[0] ^ 0x10)]) + hex[2..];
