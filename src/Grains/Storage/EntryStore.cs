@@ -15,12 +15,20 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
 {
     const int ReadPageSize = 1_000;
 
-    // One statement: taking the log head's row lock first serialises appenders, so log
-    // positions follow commit order (see 0001_entries.sql), and the insert of the whole batch
-    // commits or fails as one.
-    const string AppendSql = """
-        WITH head AS (
+    // Taken first, in a statement of its own: every later statement of the transaction then
+    // reads with a snapshot taken after the lock, so it sees every append that committed
+    // before, and log positions follow commit order (see 0001_entries.sql).
+    const string LockLogSql = "SELECT size FROM log_head FOR UPDATE";
+
+    // Inserts the batch at the next log positions, unless the registry has moved past the
+    // sequence the command's authorization read ($8; null when it read none).
+    const string InsertSql = """
+        WITH guard AS (
+            SELECT $8::bigint IS NULL
+                OR coalesce((SELECT max(sequence) FROM entry WHERE stream_id = 'registry'), -1) = $8 AS holds
+        ), head AS (
             UPDATE log_head SET size = size + cardinality($1::text[])
+            WHERE (SELECT holds FROM guard)
             RETURNING size - cardinality($1::text[]) AS first_position
         )
         INSERT INTO entry (log_position, stream_id, sequence, hash, previous_hash, entry_type, canonical, recorded_at)
@@ -33,39 +41,104 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         RETURNING log_position
         """;
 
+    const string InsertReceiptSql = """
+        INSERT INTO command_receipt (person_id, idempotency_key, request_hash, first_log_position, entry_count)
+        SELECT $1, $2, $3, log_position, $4 FROM entry WHERE hash = $5
+        """;
+
+    public Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken) =>
+        AppendAsync(entries, AppendCondition.None, cancellationToken);
+
     /// <summary>
     /// Appends entries of one or several streams in one transaction. Each entry must be the
     /// next of its stream: its sequence is the expected next sequence number, its previous
     /// hash the stream's head. Within the batch, a stream's entries come in sequence order.
+    /// With a receipt, the command's idempotency record is written in the same transaction.
     /// </summary>
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, AppendCondition condition, CancellationToken cancellationToken)
     {
         Invariant.Holds(entries.Count > 0, "an append writes at least one entry");
         AssertLinkedWithinBatch(entries);
-        await using var command = dataSource.CreateCommand(AppendSql);
-        command.Parameters.Add(new() { Value = entries.Select(e => e.Stream).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.Sequence).ToArray() });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.Hash.Bytes.ToArray()).ToArray() });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.PreviousHash.Bytes.ToArray()).ToArray() });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.CanonicalBytes.ToArray()).ToArray() });
-        command.Parameters.Add(new() { Value = entries.Select(e => e.RecordedAt.UtcDateTime).ToArray() });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LockLogSql));
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Stream).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Sequence).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Hash.Bytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.PreviousHash.Bytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.CanonicalBytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.RecordedAt.UtcDateTime).ToArray() });
+        insert.Parameters.Add(new() { Value = (object?)condition.RegistrySequence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        batch.BatchCommands.Add(insert);
+        if (condition.Receipt is { } receipt)
+        {
+            var record = new NpgsqlBatchCommand(InsertReceiptSql);
+            record.Parameters.Add(new() { Value = receipt.PersonId });
+            record.Parameters.Add(new() { Value = receipt.IdempotencyKey });
+            record.Parameters.Add(new() { Value = receipt.RequestHash.Bytes.ToArray() });
+            record.Parameters.Add(new() { Value = entries.Count });
+            record.Parameters.Add(new() { Value = entries[0].Hash.Bytes.ToArray() });
+            batch.BatchCommands.Add(record);
+        }
         var positions = new List<long>(entries.Count);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                positions.Add(reader.GetInt64(0));
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    positions.Add(reader.GetInt64(0));
+                }
+                while (await reader.NextResultAsync(cancellationToken))
+                {
+                }
             }
+            if (positions.Count == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new AppendResult.RegistryChanged();
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (PostgresException e) when (StorageErrors.IsSequenceConflict(e))
         {
             return new AppendResult.SequenceConflict(StreamOf(e, entries), StorageErrors.Describe(e));
         }
+        catch (PostgresException e) when (StorageErrors.IsReceiptConflict(e))
+        {
+            return new AppendResult.ReceiptExists();
+        }
         Invariant.Holds(positions.Count == entries.Count, "every appended entry has a log position");
         positions.Sort();
+        Invariant.Holds(positions[^1] - positions[0] == entries.Count - 1, "one append takes contiguous log positions");
         return new AppendResult.Appended(positions);
+    }
+
+    /// <summary>The receipt of a person's idempotency key, with the entries it wrote, if any.</summary>
+    public async Task<StoredReceipt?> FindReceiptAsync(string personId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT r.request_hash, e.log_position, e.hash, e.canonical
+            FROM command_receipt r
+            JOIN entry e ON e.log_position >= r.first_log_position AND e.log_position < r.first_log_position + r.entry_count
+            WHERE r.person_id = $1 AND r.idempotency_key = $2
+            ORDER BY e.log_position
+            """);
+        command.Parameters.Add(new() { Value = personId });
+        command.Parameters.Add(new() { Value = idempotencyKey });
+        Hash? requestHash = null;
+        var entries = new List<StoredEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            requestHash ??= Hash.FromBytes(reader.GetFieldValue<byte[]>(0));
+            entries.Add(ReadRow(reader, positionColumn: 1));
+        }
+        return requestHash is null ? null : new StoredReceipt(requestHash, entries);
     }
 
     /// <summary>Reads a stream from a sequence number on, in order, checking every link.</summary>
@@ -135,14 +208,15 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    static StoredEntry ReadRow(NpgsqlDataReader reader)
+    /// <summary>Reads the columns log_position, hash, canonical, in that order from <paramref name="positionColumn"/>.</summary>
+    static StoredEntry ReadRow(NpgsqlDataReader reader, int positionColumn = 0)
     {
-        var entry = Entry.Parse(reader.GetFieldValue<byte[]>(2));
+        var entry = Entry.Parse(reader.GetFieldValue<byte[]>(positionColumn + 2));
         // The stored hash column must be the hash of the stored bytes: a mismatch means the
         // table was altered behind the append-only guard, and nothing read may be served.
-        Invariant.Holds(entry.Hash.Equals(Hash.FromBytes(reader.GetFieldValue<byte[]>(1))),
+        Invariant.Holds(entry.Hash.Equals(Hash.FromBytes(reader.GetFieldValue<byte[]>(positionColumn + 1))),
             $"entry {entry.Stream}#{entry.Sequence} matches its stored hash");
-        return new StoredEntry(reader.GetInt64(0), entry);
+        return new StoredEntry(reader.GetInt64(positionColumn), entry);
     }
 
     static void AssertLinkedWithinBatch(IReadOnlyList<Entry> entries)

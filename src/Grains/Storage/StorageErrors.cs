@@ -20,6 +20,10 @@ public static class StorageErrors
         (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "entry_pk" or "entry_stream_sequence_hash_unique")
         || (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "entry_links_to_previous");
 
+    /// <summary>The person's idempotency key was recorded by another, concurrent acceptance.</summary>
+    public static bool IsReceiptConflict(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "command_receipt_pk";
+
     public static string Describe(PostgresException e) => e.ConstraintName switch
     {
         "entry_pk" or "entry_stream_sequence_hash_unique" => "the stream position is already taken",

@@ -19,4 +19,25 @@ public abstract record AppendResult
     /// stale): nothing of the batch was written; reload the stream and decide again.
     /// </summary>
     public sealed record SequenceConflict(string Stream, string Reason) : AppendResult;
+
+    /// <summary>The registry moved past the state the command was authorized by; nothing was written.</summary>
+    public sealed record RegistryChanged : AppendResult;
+
+    /// <summary>The person's idempotency key already has a receipt; nothing was written.</summary>
+    public sealed record ReceiptExists : AppendResult;
 }
+
+/// <summary>
+/// What an append must also hold to: the idempotency receipt to record with it, and the
+/// registry sequence its authorization read (null when it read none).
+/// </summary>
+public sealed record AppendCondition(CommandReceipt? Receipt, long? RegistrySequence)
+{
+    public static AppendCondition None { get; } = new(null, null);
+}
+
+/// <summary>An accepted command's idempotency record: who, which key, which request.</summary>
+public sealed record CommandReceipt(string PersonId, string IdempotencyKey, Ledger.Hashing.Hash RequestHash);
+
+/// <summary>A receipt found for a retried command, with the entries its first acceptance wrote.</summary>
+public sealed record StoredReceipt(Ledger.Hashing.Hash RequestHash, IReadOnlyList<StoredEntry> Entries);

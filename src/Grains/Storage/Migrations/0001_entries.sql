@@ -12,8 +12,9 @@ CREATE TABLE entry (
     entry_type     text        NOT NULL,
     canonical      bytea       NOT NULL,
     recorded_at    timestamptz NOT NULL,
-    -- The sequence an entry links back to; stored so that the foreign key below can name it.
-    previous_sequence bigint GENERATED ALWAYS AS (sequence - 1) STORED,
+    -- The sequence an entry links back to, stored so that the foreign key below can name it;
+    -- null for entry 0, which links to no entry (MATCH SIMPLE skips the key check on a null).
+    previous_sequence bigint GENERATED ALWAYS AS (CASE WHEN sequence > 0 THEN sequence - 1 END) STORED,
 
     -- One entry per stream position: two writers racing for it cannot both commit (DESIGN.md 7).
     CONSTRAINT entry_pk PRIMARY KEY (stream_id, sequence),
