@@ -1,0 +1,64 @@
+using Ledger.Entries;
+using Ledger.Rules.Registry;
+
+namespace Ledger.Rules;
+
+/// <summary>
+/// The checks of a signed command's envelope, before any rule (docs/FORMAT.md §6, §8), in the
+/// precedence of <see cref="ResultCode"/>: unknown key, bad signature, revoked key, stale or
+/// future issue time, missing role. Authentication (the signature, the costly part) is apart
+/// from authorization so that the server can check signatures outside any stream's turn.
+/// </summary>
+public static class Authorization
+{
+    /// <summary>
+    /// How far a command's issuedAt may lie from the time the ledger records it, either way.
+    /// Fixed by the format, because the verifier checks it too (FORMAT.md §8).
+    /// </summary>
+    public static readonly TimeSpan IssueWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether the command was signed by the key it names, and that key is the person's.</summary>
+    public static Decision.Refuse? Authenticate(RegistryState registry, SignedCommand signed)
+    {
+        var command = signed.Command;
+        var key = command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen
+            ? RegistryRules.RootKeyOf(command)
+            : registry.Keys.GetValueOrDefault(command.KeyId) is { } registered && registered.PersonId == command.PersonId
+                ? registered.PublicKey
+                : null;
+        if (key is null)
+        {
+            return new Decision.Refuse(ResultCode.UnknownKey, $"key {command.KeyId} is not a registered key of {command.PersonId}");
+        }
+        return key.Verify(command.SignedBytes(), signed.Signature)
+            ? null
+            : new Decision.Refuse(ResultCode.BadSignature, "the signature does not verify under the named key");
+    }
+
+    /// <summary>
+    /// Whether the person may give this command now, by the registry as it stands: the key not
+    /// revoked, the command issued within <see cref="IssueWindow"/> of <paramref name="now"/>,
+    /// and one of <paramref name="allowedRoles"/> held.
+    /// </summary>
+    public static Decision.Refuse? Authorize(RegistryState registry, Command command, IReadOnlySet<Role> allowedRoles, DateTimeOffset now)
+    {
+        var opening = command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen;
+        if (!opening && registry.Keys[command.KeyId].Revoked)
+        {
+            return new Decision.Refuse(ResultCode.KeyRevoked, $"key {command.KeyId} was revoked");
+        }
+        if (command.IssuedAt < now - IssueWindow)
+        {
+            return new Decision.Refuse(ResultCode.CommandStale, $"the command was issued more than {IssueWindow.TotalMinutes:0} minutes ago: sign it again");
+        }
+        if (command.IssuedAt > now + IssueWindow)
+        {
+            return new Decision.Refuse(ResultCode.CommandFromFuture, $"the command is dated more than {IssueWindow.TotalMinutes:0} minutes ahead: check the client's clock");
+        }
+        if (!opening && !registry.People[command.PersonId].Roles.Overlaps(allowedRoles))
+        {
+            return new Decision.Refuse(ResultCode.RoleMissing, $"{command.Type} needs one of the roles {string.Join(", ", allowedRoles.Order())}");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Signing;
+
+namespace Ledger.Rules.Registry;
+
+/// <summary>
+/// The rules of the registry stream (DESIGN.md 4): the registrar registers people with their
+/// roles and keys, adds and revokes keys, grants and revokes roles. Pure: decide reads the
+/// state and the command and returns entries or a refusal.
+/// </summary>
+public static class RegistryRules
+{
+    public const string Stream = "registry";
+
+    public const int MaxDisplayNameLength = 100;
+
+    public const int MaxReasonLength = 500;
+
+    internal static readonly string[] OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId"];
+    internal static readonly string[] RegisteredMembers = ["displayName", "householdId", "keyId", "personId", "publicKey", "roles"];
+    internal static readonly string[] KeyAddedMembers = ["keyId", "personId", "publicKey"];
+    internal static readonly string[] KeyRevokedMembers = ["keyId", "personId", "reason"];
+    internal static readonly string[] RoleGrantedMembers = ["householdId", "personId", "role"];
+    internal static readonly string[] RoleRevokedMembers = ["personId", "role"];
+
+    /// <summary>
+    /// Opens the registry: entry 0 names the root key, and the command is signed by that same
+    /// key (the verifier's trust root, checked against a pinned fingerprint).
+    /// </summary>
+    public static Decision Open(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "displayName", "publicKey", "registrarId");
+        if (registry.IsOpen)
+        {
+            return Decision.Refusing(ResultCode.RegistryAlreadyOpen, "the registry is already open");
+        }
+        if (!TryReadKey(body.String("publicKey"), out var rootKey))
+        {
+            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+        }
+        var registrarId = body.String("registrarId");
+        if (!Names.IsIdentifier(registrarId) || command.PersonId != registrarId || command.KeyId != rootKey.KeyId)
+        {
+            return Decision.Refusing(ResultCode.RootKeyMismatch, "the registry is opened by its registrar with the root key it names");
+        }
+        if (DisplayNameProblem(body.String("displayName")) is { } problem)
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, problem);
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RegistryOpened, new JsonObject
+        {
+            ["displayName"] = body.String("displayName"),
+            ["keyId"] = rootKey.KeyId,
+            ["publicKey"] = Hex.Encode(rootKey.PublicKey.Bytes),
+            ["registrarId"] = registrarId,
+        }));
+    }
+
+    public static Decision Register(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "displayName", "householdId", "personId", "publicKey", "roles");
+        var personId = body.String("personId");
+        if (!Names.IsIdentifier(personId))
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, "personId is not a valid identifier");
+        }
+        if (DisplayNameProblem(body.String("displayName")) is { } problem)
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, problem);
+        }
+        if (registry.People.ContainsKey(personId))
+        {
+            return Decision.Refusing(ResultCode.PersonAlreadyRegistered, $"{personId} is already registered");
+        }
+        var roleNames = body.Array("roles");
+        var roles = new List<Role>();
+        foreach (var name in roleNames)
+        {
+            if (!Roles.TryParse(name.ValueKind == System.Text.Json.JsonValueKind.String ? name.GetString() : null, out var role) || roles.Contains(role))
+            {
+                return Decision.Refusing(ResultCode.UnknownRole, $"roles must be distinct names of roles: {string.Join(", ", Enum.GetNames<Role>())}");
+            }
+            roles.Add(role);
+        }
+        var householdId = body.OptionalString("householdId");
+        if (HouseholdProblem(roles.Contains(Role.Resident), householdId) is { } householdRefusal)
+        {
+            return householdRefusal;
+        }
+        if (!TryReadKey(body.String("publicKey"), out var key))
+        {
+            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+        }
+        if (registry.Keys.ContainsKey(key.KeyId))
+        {
+            return Decision.Refusing(ResultCode.KeyAlreadyRegistered, $"key {key.KeyId} is already registered");
+        }
+        var entry = new JsonObject
+        {
+            ["displayName"] = body.String("displayName"),
+            ["keyId"] = key.KeyId,
+            ["personId"] = personId,
+            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
+            ["roles"] = new JsonArray(roles.Order().Select(r => (JsonNode)JsonValue.Create(r.ToString())).ToArray()),
+        };
+        if (householdId is not null)
+        {
+            entry["householdId"] = householdId;
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.PersonRegistered, entry));
+    }
+
+    public static Decision AddKey(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "personId", "publicKey");
+        var personId = body.String("personId");
+        if (!registry.People.ContainsKey(personId))
+        {
+            return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
+        }
+        if (!TryReadKey(body.String("publicKey"), out var key))
+        {
+            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+        }
+        if (registry.Keys.ContainsKey(key.KeyId))
+        {
+            return Decision.Refusing(ResultCode.KeyAlreadyRegistered, $"key {key.KeyId} is already registered");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyAdded, new JsonObject
+        {
+            ["keyId"] = key.KeyId,
+            ["personId"] = personId,
+            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
+        }));
+    }
+
+    public static Decision RevokeKey(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "keyId", "personId", "reason");
+        var personId = body.String("personId");
+        var keyId = body.String("keyId");
+        var reason = body.String("reason");
+        if (reason.Length is 0 or > MaxReasonLength)
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, $"reason must be 1 to {MaxReasonLength} characters");
+        }
+        if (!registry.People.ContainsKey(personId))
+        {
+            return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
+        }
+        if (!registry.Keys.TryGetValue(keyId, out var key) || key.PersonId != personId)
+        {
+            return Decision.Refusing(ResultCode.KeyNotOfPerson, $"key {keyId} is not a key of {personId}");
+        }
+        if (key.Revoked)
+        {
+            return Decision.Refusing(ResultCode.KeyAlreadyRevoked, $"key {keyId} is already revoked");
+        }
+        if (!registry.HasActiveRegistrarKey(exceptKeyId: keyId))
+        {
+            return Decision.Refusing(ResultCode.LastRegistrarKey, "revoking it would leave no registrar able to sign: add another registrar key first");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyRevoked, new JsonObject
+        {
+            ["keyId"] = keyId,
+            ["personId"] = personId,
+            ["reason"] = reason,
+        }));
+    }
+
+    public static Decision GrantRole(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "householdId", "personId", "role");
+        var personId = body.String("personId");
+        if (registry.PersonOf(personId) is not { } person)
+        {
+            return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
+        }
+        if (!Roles.TryParse(body.String("role"), out var role))
+        {
+            return Decision.Refusing(ResultCode.UnknownRole, $"role must be one of: {string.Join(", ", Enum.GetNames<Role>())}");
+        }
+        var householdId = body.OptionalString("householdId");
+        if (HouseholdProblem(role == Role.Resident, householdId) is { } householdRefusal)
+        {
+            return householdRefusal;
+        }
+        if (person.Holds(role))
+        {
+            return Decision.Refusing(ResultCode.RoleAlreadyHeld, $"{personId} already holds {role}");
+        }
+        var entry = new JsonObject { ["personId"] = personId, ["role"] = role.ToString() };
+        if (householdId is not null)
+        {
+            entry["householdId"] = householdId;
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleGranted, entry));
+    }
+
+    public static Decision RevokeRole(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "personId", "role");
+        var personId = body.String("personId");
+        if (registry.PersonOf(personId) is not { } person)
+        {
+            return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
+        }
+        if (!Roles.TryParse(body.String("role"), out var role))
+        {
+            return Decision.Refusing(ResultCode.UnknownRole, $"role must be one of: {string.Join(", ", Enum.GetNames<Role>())}");
+        }
+        if (!person.Holds(role))
+        {
+            return Decision.Refusing(ResultCode.RoleNotHeld, $"{personId} does not hold {role}");
+        }
+        if (role == Role.Registrar && !registry.HasActiveRegistrarKey(exceptPersonId: personId))
+        {
+            return Decision.Refusing(ResultCode.LastRegistrarKey, "revoking it would leave no registrar able to sign");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleRevoked, new JsonObject
+        {
+            ["personId"] = personId,
+            ["role"] = role.ToString(),
+        }));
+    }
+
+    /// <summary>The root key an OpenRegistry command names, if it names its own signing key.</summary>
+    internal static VerificationKey? RootKeyOf(Command command)
+    {
+        try
+        {
+            var body = JsonFields.Of(command.Body, "body", "displayName", "publicKey", "registrarId");
+            return TryReadKey(body.String("publicKey"), out var key) && key.KeyId == command.KeyId ? key.PublicKey : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    internal static (string KeyId, VerificationKey PublicKey) ReadKey(JsonFields body)
+    {
+        if (!TryReadKey(body.String("publicKey"), out var key) || key.KeyId != body.String("keyId"))
+        {
+            throw new FormatException("keyId must be the key id of publicKey");
+        }
+        return key;
+    }
+
+    internal static Role ReadRole(JsonFields body) =>
+        Roles.TryParse(body.String("role"), out var role) ? role : throw new FormatException("unknown role");
+
+    internal static IEnumerable<Role> ReadRoles(JsonFields body) =>
+        body.Array("roles").Select(r => Roles.TryParse(r.GetString(), out var role) ? role : throw new FormatException("unknown role"));
+
+    static bool TryReadKey(string hex, out (string KeyId, VerificationKey PublicKey) key)
+    {
+        key = default;
+        if (!Hex.TryDecode(hex, 32, out var bytes))
+        {
+            return false;
+        }
+        key = (KeyIds.Of(bytes), VerificationKey.FromBytes(bytes));
+        return true;
+    }
+
+    /// <summary>A resident lives in exactly one household; no other role names one.</summary>
+    static Decision.Refuse? HouseholdProblem(bool resident, string? householdId) => (resident, householdId) switch
+    {
+        (true, null) => new Decision.Refuse(ResultCode.HouseholdRequired, "a resident is registered with the householdId of their household"),
+        (true, var id) when !Names.IsIdentifier(id) => new Decision.Refuse(ResultCode.MalformedCommand, "householdId is not a valid identifier"),
+        (false, not null) => new Decision.Refuse(ResultCode.HouseholdNotAllowed, "householdId is given only with the Resident role"),
+        _ => null,
+    };
+
+    static string? DisplayNameProblem(string name) =>
+        name.Length is 0 or > MaxDisplayNameLength || name.Any(char.IsControl)
+            ? $"displayName must be 1 to {MaxDisplayNameLength} characters without control characters"
+            : null;
+}
