@@ -279,7 +279,8 @@ public sealed class LocalCluster : IAsyncDisposable
     [UnsupportedOSPlatform("windows")]
     static async Task PrepareDataFolderAsync(string dataFolder, PostgresCommands commands, CancellationToken cancellationToken)
     {
-        var advice = "choose a folder such as /var/lib/ledger or /tmp/ledger";
+        // --data is the server's option for the folder (src/Api/Program.cs).
+        var advice = "choose a folder such as /var/lib/ledger or /tmp/ledger (--data DIR)";
         // The folders still to be made, outermost first; the rest of the path exists.
         var missing = new List<string>();
         for (var folder = dataFolder; !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
