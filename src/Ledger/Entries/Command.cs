@@ -75,6 +75,9 @@ public sealed record SignedCommand(Command Command, byte[] Signature)
 
     static readonly string[] Members = ["command", "signature"];
 
+    /// <summary>Signs a command as its client does (FORMAT.md §6.2).</summary>
+    public static SignedCommand Sign(Command command, Signing.SigningKey key) => new(command, key.Sign(command.SignedBytes()));
+
     public JsonObject ToJson() => new()
     {
         ["command"] = Command.ToJson(),
