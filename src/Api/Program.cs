@@ -1,4 +1,6 @@
 using Ledger.Api.Endpoints;
+using Ledger.Api;
+using Ledger.Grains.Hosting;
 using Ledger.Grains.Storage;
 using Ledger.Signing;
 using Npgsql;
@@ -23,15 +25,20 @@ catch (Exception e) when (e is LocalClusterException or LibsodiumUnavailableExce
 }
 
 await using (database)
+await using (var grains = new GrainHost(database.Entries, TimeProvider.System))
 {
+    var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, dataFolder, TimeProvider.System, CancellationToken.None);
     builder.Services.AddSingleton(database);
+    builder.Services.AddSingleton(grains);
     builder.Services.AddOpenApi();
     builder.Services.AddProblemDetails();
 
     var app = builder.Build();
     app.MapOpenApi();
     app.MapHealthEndpoints();
-    app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}", database.Location, database.SchemaVersion);
+    app.MapEntryEndpoints();
+    app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
+        database.Location, database.SchemaVersion, rootFingerprint);
     await app.RunAsync();
 }
 return 0;

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Signing;
+
+namespace Ledger.Api;
+
+/// <summary>
+/// A person's signing key kept in a file (docs/KEYS.md): JSON with the person id and the
+/// 32-byte Ed25519 seed in hex, readable by its owner only. The zero-setup server keeps the
+/// registrar's root key this way, under the data folder.
+/// </summary>
+public sealed record KeyFile(string PersonId, SigningKey Key)
+{
+    public string KeyId => KeyIds.Of(Key.PublicKey.Bytes);
+
+    public static KeyFile LoadOrCreate(string path, string personId)
+    {
+        if (File.Exists(path))
+        {
+            return Load(path);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var seed = RandomNumberGenerator.GetBytes(Ed25519.SeedSizeBytes);
+        var file = new KeyFile(personId, SigningKey.FromSeed(seed));
+        var json = new JsonObject
+        {
+            ["personId"] = personId,
+            ["seed"] = Hex.Encode(seed),
+            ["publicKey"] = Hex.Encode(file.Key.PublicKey.Bytes),
+            ["keyId"] = file.KeyId,
+        };
+        CryptographicOperations.ZeroMemory(seed);
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        JsonSerializer.Serialize(stream, json, new JsonSerializerOptions { WriteIndented = true });
+        return file;
+    }
+
+    public static KeyFile Load(string path)
+    {
+        var fields = JsonFields.Of(JsonDocument.Parse(File.ReadAllBytes(path)).RootElement, path, "keyId", "personId", "publicKey", "seed");
+        var file = new KeyFile(fields.String("personId"), SigningKey.FromSeed(Hex.Decode(fields.String("seed"), Ed25519.SeedSizeBytes)));
+        if (fields.String("publicKey") != Hex.Encode(file.Key.PublicKey.Bytes) || fields.String("keyId") != file.KeyId)
+        {
+            throw new FormatException($"{path}: publicKey and keyId do not belong to the seed");
+        }
+        return file;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Tests.Support;
+
+namespace Ledger.Tests.Server;
+
+/// <summary>
+/// Issue 2's zero-setup start, as a person does it: no server running, nothing configured,
+/// a data folder of its own. The server creates its cluster, opens the registry and answers
+/// /health; stopped and started again on the same folder, it still has its entries.
+/// </summary>
+[Collection(nameof(ServerProcessCollection))]
+public sealed class ZeroSetupStartTests
+{
+    static readonly Dictionary<string, string?> NoConfiguration = [];
+
+    [Fact]
+    public async Task AServerStartedOnAnEmptyDataFolderAnswersHealthAndKeepsItsEntriesAcrossARestart()
+    {
+        using var folder = TestFolder.Create();
+        var data = Path.Combine(folder.Path, "data");
+        using var http = new HttpClient();
+
+        string genesisHash;
+        await using (var server = await ServerProcess.StartAsync(NoConfiguration, "--data", data))
+        {
+            var health = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Address, "/health"));
+            Assert.Equal("ok", health.GetProperty("status").GetString());
+            Assert.StartsWith("15.", health.GetProperty("postgresVersion").GetString());
+            Assert.True(health.GetProperty("schemaVersion").GetInt32() >= 1);
+            Assert.Equal(1, health.GetProperty("logSize").GetInt64());
+            genesisHash = await RegistryHeadAsync(http, server);
+        }
+
+        await using (var server = await ServerProcess.StartAsync(NoConfiguration, "--data", data))
+        {
+            Assert.Equal(genesisHash, await RegistryHeadAsync(http, server));
+            var health = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Address, "/health"));
+            Assert.Equal(1, health.GetProperty("logSize").GetInt64());
+        }
+        Assert.True(File.Exists(Path.Combine(data, "keys", "registrar.json")));
+    }
+
+    [Fact]
+    public async Task AServerWithAConnectionStringUsesThatServer()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            using var folder = TestFolder.Create();
+            var environment = new Dictionary<string, string?> { ["ConnectionStrings__Ledger"] = database.ConnectionString };
+            await using var server = await ServerProcess.StartAsync(environment, "--data", Path.Combine(folder.Path, "data"));
+            using var http = new HttpClient();
+
+            var response = await http.GetAsync(new Uri(server.Address, "/health"));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(Directory.Exists(Path.Combine(folder.Path, "data", "postgres")));
+            await using var count = database.DataSource.CreateCommand("SELECT count(*) FROM entry WHERE stream_id = 'registry'");
+            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task MissingPostgresBinariesGiveOneClearLineAndAFailingExitCode()
+    {
+        using var folder = TestFolder.Create();
+        var empty = Directory.CreateDirectory(Path.Combine(folder.Path, "no-binaries")).FullName;
+        var environment = new Dictionary<string, string?> { ["LEDGER_PG_BIN"] = empty };
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(environment, "--data", Path.Combine(folder.Path, "data"));
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ledger: PostgreSQL server binaries not found", line);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    static async Task<string> RegistryHeadAsync(HttpClient http, ServerProcess server)
+    {
+        var entries = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Address, "/v1/entries?stream=registry"));
+        Assert.Equal(1, entries.GetArrayLength());
+        return entries[0].GetProperty("hash").GetString()!;
+    }
+}
+
+/// <summary>Server processes start one at a time: each creates and starts a PostgreSQL cluster.</summary>
+[CollectionDefinition(nameof(ServerProcessCollection), DisableParallelization = true)]
+public sealed class ServerProcessCollection;

@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Ledger.Tests.Architecture;
+
+/// <summary>
+/// DESIGN.md "The shape": dependencies point one way. src/Ledger is a pure core (STYLE.md 1)
+/// with no package or project reference, referencing nothing but the .NET base library; the
+/// verifier references the core and nothing of the server.
+/// </summary>
+public sealed class DependencyDirectionTests
+{
+    [Fact]
+    public void TheCoreProjectHasNoPackageOrProjectReferences()
+    {
+        var project = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Ledger", "Ledger.csproj"));
+
+        Assert.DoesNotMatch(new Regex("PackageReference|ProjectReference"), project);
+    }
+
+    [Fact]
+    public void TheCoreAssemblyReferencesOnlyTheBaseLibrary()
+    {
+        var core = typeof(Invariant).Assembly;
+
+        var foreign = core.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(name => !name.StartsWith("System", StringComparison.Ordinal) && name is not ("netstandard" or "mscorlib"))
+            .ToList();
+
+        Assert.Empty(foreign);
+    }
+
+    [Fact]
+    public void TheVerifierProjectNamesOnlyTheCoreAsAProject()
+    {
+        var project = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Verifier", "Verifier.csproj"));
+
+        var projectReferences = Regex.Matches(project, "ProjectReference Include=\"([^\"]+)\"").Select(m => m.Groups[1].Value);
+
+        Assert.Equal(["../Ledger/Ledger.csproj"], projectReferences);
+    }
+
+    static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Ledger.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return folder?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test folder");
+    }
+}
