@@ -36,16 +36,25 @@ public static class Authorization
     }
 
     /// <summary>
-    /// Whether the person may give this command now, by the registry as it stands: the key not
-    /// revoked, the command issued within <see cref="IssueWindow"/> of <paramref name="now"/>,
+    /// Whether the person may give this command now, by the registry as it stands: the key the
+    /// person's and not revoked, the command issued within <see cref="IssueWindow"/> of <paramref name="now"/>,
     /// and one of <paramref name="allowedRoles"/> held.
     /// </summary>
     public static Decision.Refuse? Authorize(RegistryState registry, Command command, IReadOnlySet<Role> allowedRoles, DateTimeOffset now)
     {
         var opening = command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen;
-        if (!opening && registry.Keys[command.KeyId].Revoked)
+        if (!opening)
         {
-            return new Decision.Refuse(ResultCode.KeyRevoked, $"key {command.KeyId} was revoked");
+            // Authentication may have read an earlier registry: an opening authenticated by the
+            // key in its body, then decided after another opening, names a key this one lacks.
+            if (registry.Keys.GetValueOrDefault(command.KeyId) is not { } key || key.PersonId != command.PersonId)
+            {
+                return new Decision.Refuse(ResultCode.UnknownKey, $"key {command.KeyId} is not a registered key of {command.PersonId}");
+            }
+            if (key.Revoked)
+            {
+                return new Decision.Refuse(ResultCode.KeyRevoked, $"key {command.KeyId} was revoked");
+            }
         }
         if (command.IssuedAt < now - IssueWindow)
         {

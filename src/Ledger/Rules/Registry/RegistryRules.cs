@@ -252,8 +252,12 @@ public static class RegistryRules
     internal static Role ReadRole(JsonFields body) =>
         Roles.TryParse(body.String("role"), out var role) ? role : throw new FormatException("unknown role");
 
+    // A role that is not a string is a format error like an unknown name (GetString would throw InvalidOperationException).
     internal static IEnumerable<Role> ReadRoles(JsonFields body) =>
-        body.Array("roles").Select(r => Roles.TryParse(r.GetString(), out var role) ? role : throw new FormatException("unknown role"));
+        body.Array("roles").Select(r =>
+            Roles.TryParse(r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null, out var role)
+                ? role
+                : throw new FormatException("unknown role"));
 
     static bool TryReadKey(string hex, out (string KeyId, VerificationKey PublicKey) key)
     {
