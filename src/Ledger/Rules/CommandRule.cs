@@ -1,4 +1,7 @@
 using Ledger.Entries;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
 
 namespace Ledger.Rules;
@@ -30,6 +33,7 @@ public sealed record CommandRule(
 public static class Commands
 {
     static readonly IReadOnlyList<string> RegistryStream = [RegistryRules.Stream];
+    static readonly IReadOnlyList<string> CatalogStream = [CatalogRules.Stream];
 
     public static IReadOnlyList<CommandRule> All { get; } =
     [
@@ -39,6 +43,31 @@ public static class Commands
         Registry(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
         Registry(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
         Registry(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
+
+        Project(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
+        Project(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
+        Project(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
+        new(ProjectCommandTypes.PayShare, Set(Role.Resident),
+            c => [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], ProjectRules.PayShare),
+        Project(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
+        Project(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
+        Project(ProjectCommandTypes.ApproveDisbursement, ProjectRules.ApproveDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project(ProjectCommandTypes.RejectDisbursement, ProjectRules.RejectDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
+        Project(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
+        Project(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
+        new(ProjectCommandTypes.CancelProject, Set(Role.FinanceOfficer),
+            c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c)), .. ProjectRules.RefundsOf(c).Select(HouseholdRules.StreamOf)], ProjectRules.Cancel),
+        Project(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
+
+        Household(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
+        Household(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
+        Household(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
+        Household(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
+
+        Catalog(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
+        Catalog(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
+        Catalog(CatalogCommandTypes.WithdrawCatalogItem, CatalogRules.Withdraw),
     ];
 
     static readonly Dictionary<string, CommandRule> ByType = All.ToDictionary(r => r.Type);
@@ -71,5 +100,18 @@ public static class Commands
         rule.Streams(command).Distinct().Order(StringComparer.Ordinal).ToList();
 
     static CommandRule Registry(string type, Func<RegistryState, Command, Decision> decide, params Role[] roles) =>
-        new(type, roles.ToHashSet(), _ => RegistryStream, context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command));
+        new(type, Set(roles), _ => RegistryStream, context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command));
+
+    static CommandRule Project(string type, Func<DecisionContext, Decision> decide, params Role[] roles) =>
+        new(type, Set(roles), c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], decide);
+
+    static CommandRule Household(string type, Func<DecisionContext, Decision> decide, bool withCatalog, params Role[] roles) =>
+        new(type, Set(roles), c => withCatalog
+            ? [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), CatalogRules.Stream]
+            : [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c))], decide);
+
+    static CommandRule Catalog(string type, Func<DecisionContext, Decision> decide) =>
+        new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, decide);
+
+    static IReadOnlySet<Role> Set(params Role[] roles) => roles.ToHashSet();
 }

@@ -1,4 +1,7 @@
 using Ledger.Entries;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
 
 namespace Ledger.Rules;
@@ -25,7 +28,10 @@ public abstract record StreamState
     /// <summary>The state of a stream that has no entries yet.</summary>
     public static StreamState Initial(string stream) => stream switch
     {
-        "registry" => RegistryState.Empty,
+        RegistryRules.Stream => RegistryState.Empty,
+        CatalogRules.Stream => CatalogState.Empty,
+        _ when stream.StartsWith("project/", StringComparison.Ordinal) => new ProjectState { ProjectId = stream["project/".Length..] },
+        _ when stream.StartsWith("household/", StringComparison.Ordinal) => new HouseholdState { HouseholdId = stream["household/".Length..] },
         _ => throw new ArgumentException($"no rules for stream \"{stream}\"", nameof(stream)),
     };
 }

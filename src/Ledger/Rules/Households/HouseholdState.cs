@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Ledger.Canonical;
+using Ledger.Entries;
+
+namespace Ledger.Rules.Households;
+
+/// <summary>A redemption of a catalog item, reserved until the provider fulfils or cancels it.</summary>
+public sealed record Redemption(long Id, string ItemId, long Quantity, long Points, RedemptionStatus Status);
+
+/// <summary>
+/// A household stream's state: its crowdfunding payments per project, and its points —
+/// awarded, and reserved or spent on redemptions. The balance never goes below zero.
+/// </summary>
+public sealed record HouseholdState : StreamState
+{
+    public required string HouseholdId { get; init; }
+
+    public string Stream => HouseholdRules.StreamOf(HouseholdId);
+
+    /// <summary>What the household has paid to each project's campaign, net of refunds.</summary>
+    public ImmutableSortedDictionary<string, long> ContributionsFen { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+
+    public long AwardedPoints { get; init; }
+
+    /// <summary>The references of every award, so that one piece of work is never awarded twice.</summary>
+    public ImmutableHashSet<string> AwardReferences { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+    public ImmutableSortedDictionary<long, Redemption> Redemptions { get; init; } = ImmutableSortedDictionary<long, Redemption>.Empty;
+
+    public long ReservedPoints => PointsOf(RedemptionStatus.Reserved);
+
+    public long SpentPoints => PointsOf(RedemptionStatus.Fulfilled);
+
+    /// <summary>awarded − fulfilled − reserved (docs/DOMAIN.md "Points").</summary>
+    public long BalancePoints => AwardedPoints - SpentPoints - ReservedPoints;
+
+    long PointsOf(RedemptionStatus status) =>
+        Redemptions.Values.Where(r => r.Status == status).Aggregate(0L, (sum, r) => checked(sum + r.Points));
+
+    protected override StreamState ApplyBody(Entry entry)
+    {
+        var next = entry.Type switch
+        {
+            HouseholdEntryTypes.CrowdfundingPaid => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.PaidMembers), +1),
+            HouseholdEntryTypes.CrowdfundingRefunded => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.RefundedMembers), -1),
+            HouseholdEntryTypes.PointsAwarded => ApplyAwarded(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.AwardedMembers)),
+            HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, HouseholdRules.ReservedMembers)),
+            HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.FulfilledMembers), RedemptionStatus.Fulfilled),
+            HouseholdEntryTypes.RedemptionCancelled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.CancelledMembers), RedemptionStatus.Cancelled),
+            _ => throw new FormatException($"a household has no entry type {entry.Type}"),
+        };
+        Invariant.Holds(next.BalancePoints >= 0, $"household {HouseholdId}'s points balance is never negative (after #{entry.Sequence})");
+        return next;
+    }
+
+    HouseholdState ApplyContribution(JsonFields body, int sign)
+    {
+        var project = body.String("projectId");
+        var paid = checked(ContributionsFen.GetValueOrDefault(project) + sign * body.Integer("amountFen"));
+        Invariant.Holds(paid >= 0, $"household {HouseholdId}'s contribution to {project} is never negative");
+        return this with { ContributionsFen = ContributionsFen.SetItem(project, paid) };
+    }
+
+    HouseholdState ApplyAwarded(JsonFields body) => this with
+    {
+        AwardedPoints = checked(AwardedPoints + body.Integer("points")),
+        AwardReferences = AwardReferences.Add(body.String("reference")),
+    };
+
+    HouseholdState ApplyReserved(long sequence, JsonFields body)
+    {
+        Invariant.Holds(body.Integer("redemptionId") == sequence, "a redemption is named by the sequence of its reservation");
+        return this with
+        {
+            Redemptions = Redemptions.Add(sequence, new Redemption(sequence, body.String("itemId"), body.Integer("quantity"),
+                body.Integer("points"), RedemptionStatus.Reserved)),
+        };
+    }
+
+    HouseholdState ApplySettled(JsonFields body, RedemptionStatus status)
+    {
+        var redemption = Redemptions[body.Integer("redemptionId")];
+        Invariant.Holds(redemption.Status == RedemptionStatus.Reserved, "only a reserved redemption is fulfilled or cancelled");
+        return this with { Redemptions = Redemptions.SetItem(redemption.Id, redemption with { Status = status }) };
+    }
+}

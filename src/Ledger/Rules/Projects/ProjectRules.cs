@@ -1,0 +1,673 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Rules.Households;
+
+namespace Ledger.Rules.Projects;
+
+/// <summary>
+/// The rules of a project stream (docs/DOMAIN.md "Money"): opening with a funding plan and
+/// policy, receipts by source, the crowdfunding campaign, milestones, disbursement by
+/// tranche with three sign-offs, reversals, cancellation and closing. Pure functions of the
+/// project's state, the registry and the command.
+/// </summary>
+public static class ProjectRules
+{
+    public const string ReceiptKind = "Receipt";
+    public const string PaymentKind = "Payment";
+    public const int DefaultResidentShareCapPercent = 30;
+    public const int MaxTextLength = 200;
+    public const int MaxWarrantyMonths = 120;
+    public const int MaxCampaignHouseholds = 10_000;
+    public const long MaxWeight = 1_000_000;
+
+    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+    internal static readonly string[] ReceiptMembers = ["amountFen", "documentHash", "reference", "source"];
+    internal static readonly string[] CampaignMembers = ["rule", "shares", "targetFen"];
+    internal static readonly string[] ContributionMembers = ["amountFen", "householdId"];
+    internal static readonly string[] AttestedMembers = ["evidenceHash", "milestone", "role"];
+    internal static readonly string[] RequestedMembers = ["amountFen", "disbursementId", "invoiceHash", "payee", "tranche"];
+    internal static readonly string[] ApprovedMembers = ["disbursementId", "role"];
+    internal static readonly string[] RejectedMembers = ["disbursementId", "reason", "role"];
+    internal static readonly string[] PaidMembers = ["amountFen", "bankReference", "disbursementId"];
+    internal static readonly string[] ReversalProposedMembers = ["amountFen", "entrySequence", "kind", "reason", "reversalId"];
+    internal static readonly string[] ReversalApprovedMembers = ["amountFen", "entrySequence", "reversalId"];
+
+    static readonly ImmutableList<TranchePolicy> DefaultTranches =
+        [new(Tranche.Progress, 60), new(Tranche.Acceptance, 30), new(Tranche.Warranty, 10)];
+
+    public static string StreamOf(string projectId) => "project/" + projectId;
+
+    /// <summary>The project a command names, read for routing before any rule runs.</summary>
+    public static string ProjectIdOf(Command command) => IdentifierOf(command, "projectId");
+
+    internal static string IdentifierOf(Command command, string member)
+    {
+        if (command.Body.ValueKind != JsonValueKind.Object || !command.Body.TryGetProperty(member, out var value)
+            || value.ValueKind != JsonValueKind.String || !Names.IsIdentifier(value.GetString()))
+        {
+            throw new FormatException($"{member} must be an identifier");
+        }
+        return value.GetString()!;
+    }
+
+    public static Decision Open(DecisionContext context)
+    {
+        var body = Body(context, "community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths");
+        var project = Project(context);
+        if (project.Status != ProjectStatus.NotOpened)
+        {
+            return Decision.Refusing(ResultCode.ProjectAlreadyOpen, $"project {project.ProjectId} was opened already");
+        }
+        var name = Text(body, "name");
+        var community = Text(body, "community");
+        var contractPrice = body.Integer("contractPriceFen");
+        if (!Money.IsValidAmount(contractPrice))
+        {
+            return AmountOutOfRange("contractPriceFen");
+        }
+        ImmutableSortedDictionary<FundingSource, long> plan;
+        try
+        {
+            plan = ReadPlan(body.Object("fundingPlan"));
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.UnknownFundingSource, e.Message);
+        }
+        if (plan.Count != Enum.GetValues<FundingSource>().Length || plan.Values.Any(fen => fen is < 0 or > Money.MaxAmountFen)
+            || plan.Values.Sum() != contractPrice)
+        {
+            return Decision.Refusing(ResultCode.InvalidFundingPlan,
+                "fundingPlan names every source once with an amount ≥ 0, and the amounts add up to contractPriceFen");
+        }
+        var cap = body.OptionalInteger("residentShareCapPercent") ?? DefaultResidentShareCapPercent;
+        if (cap is < 0 or > 100)
+        {
+            return Decision.Refusing(ResultCode.ResidentShareAboveCap, "residentShareCapPercent is a percentage from 0 to 100");
+        }
+        if (plan[FundingSource.ResidentCrowdfunding] > Money.PercentOf(contractPrice, (int)cap))
+        {
+            return Decision.Refusing(ResultCode.ResidentShareAboveCap,
+                $"the residents' share may be at most {cap}% of the contract price ({Money.PercentOf(contractPrice, (int)cap)} fen)");
+        }
+        ImmutableList<TranchePolicy> tranches;
+        try
+        {
+            tranches = body.Has("tranches") ? ReadTranches(body.Array("tranches")).ToImmutableList() : DefaultTranches;
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.InvalidTranches, e.Message);
+        }
+        if (!tranches.Select(t => t.Tranche).SequenceEqual(Enum.GetValues<Tranche>()) || tranches.Sum(t => t.Percent) != 100)
+        {
+            return Decision.Refusing(ResultCode.InvalidTranches,
+                "tranches are Progress, Acceptance and Warranty in that order, with percentages that add up to 100");
+        }
+        var warrantyMonths = body.Integer("warrantyMonths");
+        if (warrantyMonths is < 0 or > MaxWarrantyMonths)
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
+        }
+        return Accept(project, ProjectEntryTypes.ProjectOpened, new JsonObject
+        {
+            ["community"] = community,
+            ["contractPriceFen"] = contractPrice,
+            ["fundingPlan"] = new JsonObject(plan.Select(p => KeyValuePair.Create(p.Key.ToString(), (JsonNode?)p.Value))),
+            ["name"] = name,
+            ["projectId"] = project.ProjectId,
+            ["residentShareCapPercent"] = cap,
+            ["tranches"] = new JsonArray(tranches.Select(t => (JsonNode)new JsonObject { ["percent"] = t.Percent, ["tranche"] = t.Tranche.ToString() }).ToArray()),
+            ["warrantyMonths"] = warrantyMonths,
+        });
+    }
+
+    public static Decision RecordReceipt(DecisionContext context)
+    {
+        var body = Body(context, "amountFen", "documentHash", "projectId", "reference", "source");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var amount = body.Integer("amountFen");
+        if (!Money.IsValidAmount(amount))
+        {
+            return AmountOutOfRange("amountFen");
+        }
+        if (!EnumNames.TryParse<FundingSource>(body.String("source"), out var source))
+        {
+            return Decision.Refusing(ResultCode.UnknownFundingSource, $"source is one of {string.Join(", ", Enum.GetNames<FundingSource>())}");
+        }
+        if (source == FundingSource.ResidentCrowdfunding)
+        {
+            return Decision.Refusing(ResultCode.CrowdfundingIsPaidByHouseholds, "crowdfunding comes in as households' PayShare, not as a receipt");
+        }
+        var documentHash = body.Hash("documentHash");
+        var reference = body.OptionalString("reference");
+        if (checked(project.ReceivedFen(source) + amount) > project.PlannedFen[source])
+        {
+            return Decision.Refusing(ResultCode.ReceiptBeyondPlan,
+                $"{source} would exceed its planned {project.PlannedFen[source]} fen (received {project.ReceivedFen(source)})");
+        }
+        var entry = new JsonObject { ["amountFen"] = amount, ["documentHash"] = documentHash.ToString(), ["source"] = source.ToString() };
+        if (reference is not null)
+        {
+            entry["reference"] = ShortText(reference, "reference");
+        }
+        return Accept(project, ProjectEntryTypes.ReceiptRecorded, entry);
+    }
+
+    /// <summary>
+    /// Starts the crowdfunding campaign: each listed household's share is computed by the rule
+    /// — "ByFloor" (weights by floor; by default the floor number, so higher floors pay more,
+    /// seed 001 §4.3 按楼层分摊) or "Flat" (equal shares) — and split exactly by <see cref="ShareSplit"/>.
+    /// </summary>
+    public static Decision StartCampaign(DecisionContext context)
+    {
+        var body = Body(context, "floorWeights", "households", "projectId", "rule", "targetFen");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var target = body.Integer("targetFen");
+        if (!Money.IsValidAmount(target))
+        {
+            return AmountOutOfRange("targetFen");
+        }
+        if (project.Campaign is not null)
+        {
+            return Decision.Refusing(ResultCode.CampaignAlreadyStarted, "the project's campaign has started already");
+        }
+        if (target > project.PlannedFen[FundingSource.ResidentCrowdfunding])
+        {
+            return Decision.Refusing(ResultCode.CampaignTargetBeyondPlan,
+                $"the target may be at most the planned crowdfunding, {project.PlannedFen[FundingSource.ResidentCrowdfunding]} fen");
+        }
+        var rule = body.String("rule");
+        var households = body.Array("households").Select(h => JsonFields.Of(h, "household", "floor", "householdId")).ToList();
+        var ids = households.Select(h => h.String("householdId")).ToList();
+        if (rule is not ("ByFloor" or "Flat") || households.Count is 0 or > MaxCampaignHouseholds
+            || ids.Any(id => !Names.IsIdentifier(id)) || ids.Distinct().Count() != ids.Count)
+        {
+            return Decision.Refusing(ResultCode.InvalidShareRule,
+                $"rule is ByFloor or Flat, over 1 to {MaxCampaignHouseholds} distinct households");
+        }
+        var weights = new List<(string HouseholdId, long Weight)>();
+        if (rule == "ByFloor")
+        {
+            var floorWeights = body.Has("floorWeights")
+                ? body.Array("floorWeights").Select(w => JsonFields.Of(w, "floor weight", "floor", "weight"))
+                    .ToDictionary(w => w.Integer("floor"), w => w.Integer("weight"))
+                : null;
+            foreach (var household in households)
+            {
+                var floor = household.OptionalInteger("floor");
+                long weight = 0;
+                var known = floor is >= 1 and <= 200 && (floorWeights is null ? (weight = floor.Value) >= 0 : floorWeights.TryGetValue(floor.Value, out weight));
+                if (!known || weight is < 0 or > MaxWeight)
+                {
+                    return Decision.Refusing(ResultCode.InvalidShareRule,
+                        $"household {household.String("householdId")} needs a floor from 1 to 200 with a weight from 0 to {MaxWeight}");
+                }
+                weights.Add((household.String("householdId"), weight));
+            }
+        }
+        else
+        {
+            if (body.Has("floorWeights"))
+            {
+                return Decision.Refusing(ResultCode.InvalidShareRule, "floorWeights go with the ByFloor rule only");
+            }
+            weights.AddRange(ids.Select(id => (id, 1L)));
+        }
+        if (weights.All(w => w.Weight == 0))
+        {
+            return Decision.Refusing(ResultCode.InvalidShareRule, "at least one household must carry weight");
+        }
+        var floors = households.ToDictionary(h => h.String("householdId"), h => h.OptionalInteger("floor"));
+        var shares = ShareSplit.Split(target, weights);
+        return Accept(project, ProjectEntryTypes.CampaignStarted, new JsonObject
+        {
+            ["rule"] = rule,
+            ["shares"] = new JsonArray(shares.Select(s =>
+            {
+                var share = new JsonObject { ["householdId"] = s.HouseholdId, ["shareFen"] = s.ShareFen };
+                if (floors[s.HouseholdId] is { } floor)
+                {
+                    share["floor"] = floor;
+                }
+                return (JsonNode)share;
+            }).ToArray()),
+            ["targetFen"] = target,
+        });
+    }
+
+    /// <summary>A household's payment of its share: one atomic write to the household and the project stream.</summary>
+    public static Decision PayShare(DecisionContext context)
+    {
+        var body = Body(context, "amountFen", "householdId", "projectId", "reference");
+        var project = Project(context);
+        var householdId = body.String("householdId");
+        var household = context.State<HouseholdState>(HouseholdRules.StreamOf(householdId));
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var amount = body.Integer("amountFen");
+        if (!Money.IsValidAmount(amount))
+        {
+            return AmountOutOfRange("amountFen");
+        }
+        if (project.Campaign is not { } campaign)
+        {
+            return Decision.Refusing(ResultCode.NoCampaign, "the project has no crowdfunding campaign");
+        }
+        if (HouseholdRules.ResidentCheck(context, householdId) is { } notResident)
+        {
+            return notResident;
+        }
+        if (!campaign.SharesFen.TryGetValue(householdId, out var share))
+        {
+            return Decision.Refusing(ResultCode.HouseholdNotInCampaign, $"household {householdId} has no share in this campaign");
+        }
+        var paid = project.ContributionsFen.GetValueOrDefault(householdId);
+        if (checked(paid + amount) > share)
+        {
+            return Decision.Refusing(ResultCode.PaymentBeyondShare, $"household {householdId} owes {share - paid} fen of its {share} fen share");
+        }
+        Invariant.Holds(household.ContributionsFen.GetValueOrDefault(project.ProjectId) == paid,
+            $"household {householdId} and project {project.ProjectId} agree on what was paid");
+        var reference = body.OptionalString("reference");
+        var householdEntry = new JsonObject { ["amountFen"] = amount, ["projectId"] = project.ProjectId };
+        if (reference is not null)
+        {
+            householdEntry["reference"] = ShortText(reference, "reference");
+        }
+        return Decision.Accepting(
+            new NewEntry(household.Stream, HouseholdEntryTypes.CrowdfundingPaid, householdEntry),
+            new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionReceived,
+                new JsonObject { ["amountFen"] = amount, ["householdId"] = householdId }));
+    }
+
+    public static Decision AttestMilestone(DecisionContext context)
+    {
+        var body = Body(context, "evidenceHash", "milestone", "projectId", "role");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        if (!EnumNames.TryParse<Milestone>(body.String("milestone"), out var milestone))
+        {
+            return Decision.Refusing(ResultCode.UnknownMilestone, $"milestone is one of {string.Join(", ", Enum.GetNames<Milestone>())}");
+        }
+        if (RoleNamed(context, body, ProjectState.MilestoneAttesters) is not { } role)
+        {
+            return Decision.Refusing(ResultCode.RoleMissing, "milestones are attested as ProjectManager or ConstructionSupervisor, a role the signer holds");
+        }
+        var evidence = body.Hash("evidenceHash");
+        if (milestone > Milestone.ProgressVerified && !project.Reached(milestone - 1))
+        {
+            return Decision.Refusing(ResultCode.MilestoneOutOfOrder, $"{milestone} comes after {milestone - 1}, which is not reached");
+        }
+        var progress = project.Milestones.GetValueOrDefault(milestone);
+        if (progress?.AttestedBy.ContainsKey(role) == true)
+        {
+            return Decision.Refusing(ResultCode.MilestoneAlreadyAttested, $"{milestone} was attested by the {role} already");
+        }
+        if (progress?.AttestedBy.ContainsValue(context.Command.PersonId) == true)
+        {
+            return Decision.Refusing(ResultCode.AttesterAlreadySigned, "one person attests a milestone in one role only");
+        }
+        if (milestone == Milestone.WarrantyExpired)
+        {
+            var expires = project.Milestones[Milestone.AcceptancePassed].ReachedAt!.Value.AddMonths(project.WarrantyMonths);
+            if (context.Now < expires)
+            {
+                return Decision.Refusing(ResultCode.WarrantyNotExpired, $"the warranty period runs until {LedgerTime.Format(expires)}");
+            }
+        }
+        return Accept(project, ProjectEntryTypes.MilestoneAttested, new JsonObject
+        {
+            ["evidenceHash"] = evidence.ToString(),
+            ["milestone"] = milestone.ToString(),
+            ["role"] = role.ToString(),
+        });
+    }
+
+    public static Decision RequestDisbursement(DecisionContext context)
+    {
+        var body = Body(context, "amountFen", "invoiceHash", "payee", "projectId", "tranche");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var amount = body.Integer("amountFen");
+        if (!Money.IsValidAmount(amount))
+        {
+            return AmountOutOfRange("amountFen");
+        }
+        if (!EnumNames.TryParse<Tranche>(body.String("tranche"), out var tranche))
+        {
+            return Decision.Refusing(ResultCode.UnknownTranche, $"tranche is one of {string.Join(", ", Enum.GetNames<Tranche>())}");
+        }
+        var payee = Text(body, "payee");
+        var invoice = body.Hash("invoiceHash");
+        if (!project.Reached(ProjectState.MilestoneOf(tranche)))
+        {
+            return Decision.Refusing(ResultCode.TrancheLocked, $"the {tranche} tranche opens when {ProjectState.MilestoneOf(tranche)} is attested");
+        }
+        var committed = checked(project.TotalPaidFen + project.TotalPendingFen);
+        var cap = project.CumulativeCapFen(tranche);
+        if (checked(committed + amount) > cap)
+        {
+            return Decision.Refusing(ResultCode.BeyondTrancheCap,
+                $"up to the {tranche} tranche at most {cap} fen may be paid or pending; {committed} fen are");
+        }
+        if (amount > project.AvailableFen)
+        {
+            return Decision.Refusing(ResultCode.InsufficientFunds, $"only {project.AvailableFen} fen are available (received − paid − pending)");
+        }
+        return Accept(project, ProjectEntryTypes.DisbursementRequested, new JsonObject
+        {
+            ["amountFen"] = amount,
+            ["disbursementId"] = project.Sequence + 1,
+            ["invoiceHash"] = invoice.ToString(),
+            ["payee"] = payee,
+            ["tranche"] = tranche.ToString(),
+        });
+    }
+
+    /// <summary>三方签字: the owner representative, the construction supervisor and the project manager, three distinct people.</summary>
+    public static Decision ApproveDisbursement(DecisionContext context)
+    {
+        var body = Body(context, "disbursementId", "projectId", "role");
+        var project = Project(context);
+        if (NotPending(project, body) is { } refusal)
+        {
+            return refusal;
+        }
+        var disbursement = project.Disbursements[body.Integer("disbursementId")];
+        if (RoleNamed(context, body, ProjectState.DisbursementApprovers) is not { } role)
+        {
+            return Decision.Refusing(ResultCode.RoleMissing, "disbursements are approved as OwnerRepresentative, ConstructionSupervisor or ProjectManager, a role the signer holds");
+        }
+        if (disbursement.RequestedBy == context.Command.PersonId)
+        {
+            return Decision.Refusing(ResultCode.RequesterCannotApprove, "the person who requested a disbursement does not approve it");
+        }
+        if (disbursement.Approvals.ContainsValue(context.Command.PersonId))
+        {
+            return Decision.Refusing(ResultCode.ApproverAlreadySigned, "one person approves a disbursement once, in one role");
+        }
+        if (disbursement.Approvals.ContainsKey(role))
+        {
+            return Decision.Refusing(ResultCode.RoleAlreadyApproved, $"the {role} has approved this disbursement already");
+        }
+        return Accept(project, ProjectEntryTypes.DisbursementApproved,
+            new JsonObject { ["disbursementId"] = disbursement.Id, ["role"] = role.ToString() });
+    }
+
+    /// <summary>Any approver may reject a request, which voids it.</summary>
+    public static Decision RejectDisbursement(DecisionContext context)
+    {
+        var body = Body(context, "disbursementId", "projectId", "reason", "role");
+        var project = Project(context);
+        if (NotPending(project, body) is { } refusal)
+        {
+            return refusal;
+        }
+        var disbursement = project.Disbursements[body.Integer("disbursementId")];
+        if (RoleNamed(context, body, ProjectState.DisbursementApprovers) is not { } role)
+        {
+            return Decision.Refusing(ResultCode.RoleMissing, "disbursements are rejected as OwnerRepresentative, ConstructionSupervisor or ProjectManager, a role the signer holds");
+        }
+        return Accept(project, ProjectEntryTypes.DisbursementRejected, new JsonObject
+        {
+            ["disbursementId"] = disbursement.Id,
+            ["reason"] = Text(body, "reason"),
+            ["role"] = role.ToString(),
+        });
+    }
+
+    public static Decision PayDisbursement(DecisionContext context)
+    {
+        var body = Body(context, "bankReference", "disbursementId", "projectId");
+        var project = Project(context);
+        if (NotPending(project, body) is { } refusal)
+        {
+            return refusal;
+        }
+        var disbursement = project.Disbursements[body.Integer("disbursementId")];
+        var reference = Text(body, "bankReference");
+        if (ProjectState.DisbursementApprovers.Any(r => !disbursement.Approvals.ContainsKey(r)))
+        {
+            return Decision.Refusing(ResultCode.ApprovalsMissing,
+                $"still to approve: {string.Join(", ", ProjectState.DisbursementApprovers.Where(r => !disbursement.Approvals.ContainsKey(r)))}");
+        }
+        if (disbursement.RequestedBy == context.Command.PersonId || disbursement.Approvals.ContainsValue(context.Command.PersonId))
+        {
+            return Decision.Refusing(ResultCode.PayerNotDistinct, "the payer is neither the requester nor an approver");
+        }
+        return Accept(project, ProjectEntryTypes.DisbursementPaid, new JsonObject
+        {
+            ["amountFen"] = disbursement.AmountFen,
+            ["bankReference"] = reference,
+            ["disbursementId"] = disbursement.Id,
+        });
+    }
+
+    /// <summary>A mistake is never edited: a finance officer proposes its reversal with a reason.</summary>
+    public static Decision ProposeReversal(DecisionContext context)
+    {
+        var body = Body(context, "entrySequence", "projectId", "reason");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var target = body.Integer("entrySequence");
+        var reason = Text(body, "reason");
+        var (kind, amount) = project.Receipts.TryGetValue(target, out var receipt)
+            ? (ReceiptKind, receipt.AmountFen)
+            : project.Disbursements.Values.FirstOrDefault(d => d.PaidSequence == target) is { } payment
+                ? (PaymentKind, payment.AmountFen)
+                : (null, 0L);
+        if (kind is null)
+        {
+            return Decision.Refusing(ResultCode.NotReversible, $"entry #{target} is neither a receipt nor a payment of this project");
+        }
+        var reversedAlready = kind == ReceiptKind ? receipt!.Reversed : project.PaymentOf(target).Status == DisbursementStatus.PaymentReversed;
+        if (reversedAlready || project.Reversals.Values.Any(r => r.EntrySequence == target && !r.Approved))
+        {
+            return Decision.Refusing(ResultCode.AlreadyReversed, $"entry #{target} is reversed, or its reversal is awaiting approval");
+        }
+        return Accept(project, ProjectEntryTypes.ReversalProposed, new JsonObject
+        {
+            ["amountFen"] = amount,
+            ["entrySequence"] = target,
+            ["kind"] = kind,
+            ["reason"] = reason,
+            ["reversalId"] = project.Sequence + 1,
+        });
+    }
+
+    /// <summary>A resident supervisor approves a reversal; from then on the entry no longer counts.</summary>
+    public static Decision ApproveReversal(DecisionContext context)
+    {
+        var body = Body(context, "projectId", "reversalId");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        if (!project.Reversals.TryGetValue(body.Integer("reversalId"), out var reversal))
+        {
+            return Decision.Refusing(ResultCode.UnknownReversal, $"no reversal #{body.Integer("reversalId")}");
+        }
+        if (reversal.Approved)
+        {
+            return Decision.Refusing(ResultCode.ReversalNotPending, $"reversal #{reversal.Id} is approved already");
+        }
+        if (reversal.ProposedBy == context.Command.PersonId)
+        {
+            return Decision.Refusing(ResultCode.ProposerCannotApprove, "the person who proposed a reversal does not approve it");
+        }
+        if (reversal.Kind == ReceiptKind && reversal.AmountFen > project.AvailableFen)
+        {
+            return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
+                $"reversing it would leave less received than paid and pending ({project.AvailableFen} fen available)");
+        }
+        return Accept(project, ProjectEntryTypes.ReversalApproved, new JsonObject
+        {
+            ["amountFen"] = reversal.AmountFen,
+            ["entrySequence"] = reversal.EntrySequence,
+            ["reversalId"] = reversal.Id,
+        });
+    }
+
+    /// <summary>
+    /// Cancels a project that has paid nothing: every household's crowdfunding payments are
+    /// refunded, each on both streams, in the same transaction. The command lists the
+    /// households to refund so that the streams it writes are known before it is decided.
+    /// </summary>
+    public static Decision Cancel(DecisionContext context)
+    {
+        var body = Body(context, "projectId", "reason", "refunds");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var reason = Text(body, "reason");
+        if (project.Disbursements.Values.Any(d => d.Status is DisbursementStatus.Pending or DisbursementStatus.Paid))
+        {
+            return Decision.Refusing(ResultCode.DisbursementsOutstanding, "a project with pending or paid disbursements is not cancelled");
+        }
+        var owed = project.ContributionsFen.Where(c => c.Value > 0).Select(c => c.Key).ToList();
+        if (!RefundsOf(context.Command).SequenceEqual(owed))
+        {
+            return Decision.Refusing(ResultCode.RefundListMismatch, $"refunds must list exactly the households that paid, in order: {string.Join(", ", owed)}");
+        }
+        var entries = new List<NewEntry> { new(StreamOf(project.ProjectId), ProjectEntryTypes.ProjectCancelled, new JsonObject { ["reason"] = reason }) };
+        foreach (var householdId in owed)
+        {
+            var amount = project.ContributionsFen[householdId];
+            entries.Add(new NewEntry(HouseholdRules.StreamOf(householdId), HouseholdEntryTypes.CrowdfundingRefunded,
+                new JsonObject { ["amountFen"] = amount, ["projectId"] = project.ProjectId }));
+            entries.Add(new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionRefunded,
+                new JsonObject { ["amountFen"] = amount, ["householdId"] = householdId }));
+        }
+        return new Decision.Accept(entries);
+    }
+
+    /// <summary>Closes a project when nothing is left to pay: the contract paid in full, nothing pending.</summary>
+    public static Decision Close(DecisionContext context)
+    {
+        Body(context, "projectId");
+        var project = Project(context);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        if (project.TotalPendingFen > 0)
+        {
+            return Decision.Refusing(ResultCode.DisbursementsOutstanding, "disbursements are pending");
+        }
+        if (project.TotalPaidFen < project.ContractPriceFen)
+        {
+            return Decision.Refusing(ResultCode.ContractNotFullyPaid, $"{project.ContractPriceFen - project.TotalPaidFen} fen of the contract price are unpaid");
+        }
+        return Accept(project, ProjectEntryTypes.ProjectClosed, new JsonObject
+        {
+            ["paidFen"] = project.TotalPaidFen,
+            ["receivedFen"] = project.TotalReceivedFen,
+        });
+    }
+
+    /// <summary>The households a CancelProject command refunds, read for routing.</summary>
+    public static IReadOnlyList<string> RefundsOf(Command command)
+    {
+        if (!command.Body.TryGetProperty("refunds", out var refunds) || refunds.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("refunds must be an array of household ids");
+        }
+        return refunds.EnumerateArray()
+            .Select(r => r.ValueKind == JsonValueKind.String && Names.IsIdentifier(r.GetString()) ? r.GetString()! : throw new FormatException("refunds must be an array of household ids"))
+            .ToList();
+    }
+
+    internal static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan)
+    {
+        var fields = JsonFields.Of(plan, "fundingPlan", Enum.GetNames<FundingSource>());
+        return Enum.GetValues<FundingSource>().Where(s => fields.Has(s.ToString()))
+            .ToImmutableSortedDictionary(s => s, s => fields.Integer(s.ToString()));
+    }
+
+    internal static IEnumerable<TranchePolicy> ReadTranches(IReadOnlyList<JsonElement> tranches) =>
+        tranches.Select(t => JsonFields.Of(t, "tranche", "percent", "tranche"))
+            .Select(t => new TranchePolicy(ReadEnum<Tranche>(t, "tranche"),
+                t.Integer("percent") is >= 0 and <= 100 and var percent ? (int)percent : throw new FormatException("a tranche's percent is from 0 to 100")))
+            .ToList();
+
+    internal static TEnum ReadEnum<TEnum>(JsonFields fields, string member) where TEnum : struct, Enum =>
+        EnumNames.TryParse<TEnum>(fields.String(member), out var value) ? value : throw new FormatException($"{member} is not a {typeof(TEnum).Name}");
+
+    static JsonFields Body(DecisionContext context, params string[] members) => JsonFields.Of(context.Command.Body, "body", members);
+
+    static ProjectState Project(DecisionContext context) =>
+        context.State<ProjectState>(StreamOf(ProjectIdOf(context.Command)));
+
+    static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
+    {
+        ProjectStatus.NotOpened => new Decision.Refuse(ResultCode.ProjectNotOpen, $"project {project.ProjectId} is not open"),
+        ProjectStatus.Closed or ProjectStatus.Cancelled => new Decision.Refuse(ResultCode.ProjectEnded, $"project {project.ProjectId} is {project.Status.ToString().ToLowerInvariant()}"),
+        _ => null,
+    };
+
+    /// <summary>Refuses unless the body names a pending disbursement of an open project.</summary>
+    static Decision.Refuse? NotPending(ProjectState project, JsonFields body)
+    {
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        if (!project.Disbursements.TryGetValue(body.Integer("disbursementId"), out var disbursement))
+        {
+            return new Decision.Refuse(ResultCode.UnknownDisbursement, $"no disbursement #{body.Integer("disbursementId")}");
+        }
+        return disbursement.Status switch
+        {
+            DisbursementStatus.Pending => null,
+            DisbursementStatus.Paid or DisbursementStatus.PaymentReversed =>
+                new Decision.Refuse(ResultCode.DisbursementAlreadyPaid, $"disbursement #{disbursement.Id} is paid"),
+            _ => new Decision.Refuse(ResultCode.DisbursementNotPending, $"disbursement #{disbursement.Id} was rejected"),
+        };
+    }
+
+    /// <summary>The role named in the body, if it is one of <paramref name="allowed"/> and the signer holds it.</summary>
+    static Role? RoleNamed(DecisionContext context, JsonFields body, IReadOnlyList<Role> allowed) =>
+        EnumNames.TryParse<Role>(body.String("role"), out var role) && allowed.Contains(role)
+            && context.Registry.People[context.Command.PersonId].Holds(role)
+            ? role
+            : null;
+
+    static Decision Accept(ProjectState project, string type, JsonObject body) =>
+        Decision.Accepting(new NewEntry(StreamOf(project.ProjectId), type, body));
+
+    static Decision.Refuse AmountOutOfRange(string member) =>
+        new(ResultCode.AmountOutOfRange, $"{member} must be from 1 to {Money.MaxAmountFen} fen");
+
+    static string Text(JsonFields body, string member) => ShortText(body.String(member), member);
+
+    static string ShortText(string text, string member) =>
+        text.Length is 0 or > MaxTextLength || text.Any(char.IsControl)
+            ? throw new FormatException($"{member} must be 1 to {MaxTextLength} characters without control characters")
+            : text;
+}
