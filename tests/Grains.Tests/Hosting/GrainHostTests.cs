@@ -55,7 +55,7 @@ public sealed class GrainHostTests : IAsyncLifetime
         var commands = people.Select(p => RegistryOnHost.Register(p, clock.GetUtcNow(), "Auditor")).ToList();
 
         var outcomes = await Task.WhenAll(commands.Select((command, i) =>
-            ExecuteRetryingConflictsAsync(i % 2 == 0 ? host : otherHost, command)));
+            ClientRetry.ExecuteAsync(i % 2 == 0 ? host : otherHost, command)));
 
         Assert.All(outcomes, o => Assert.False(Assert.IsType<CommandOutcome.Accepted>(o).Replayed));
         var chain = await store.ReadStreamAsync(RegistryRules.Stream, 0, default);
@@ -217,15 +217,4 @@ public sealed class GrainHostTests : IAsyncLifetime
         ["publicKey"] = person.PublicKeyHex,
         ["roles"] = new JsonArray("Auditor"),
     };
-
-    /// <summary>What a client does with a 409 conflict: send the same signed command again, a few times.</summary>
-    static async Task<CommandOutcome> ExecuteRetryingConflictsAsync(GrainHost host, SignedCommand command)
-    {
-        var outcome = await host.ExecuteAsync(command, default);
-        for (var retry = 0; retry < 10 && outcome is CommandOutcome.Refused { Code: ResultCode.Conflict }; retry++)
-        {
-            outcome = await host.ExecuteAsync(command, default);
-        }
-        return outcome;
-    }
 }

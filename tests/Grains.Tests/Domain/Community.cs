@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Ledger.Entries;
+using Ledger.Grains.Hosting;
+using Ledger.Rules;
+using Ledger.Rules.Registry;
+using Ledger.Tests.Hosting;
+using Ledger.Tests.Support;
+
+namespace Ledger.Tests.Domain;
+
+/// <summary>
+/// A street office's people, registered through a grain host: two finance officers, a
+/// project manager, a construction supervisor, an owner representative, a resident
+/// supervisor, a volunteer coordinator, and one resident per household.
+/// </summary>
+public sealed class Community
+{
+    Community(ManualClock clock, IReadOnlyList<string> households)
+    {
+        Clock = clock;
+        Residents = households.ToDictionary(h => h, h => new TestSigner($"resident-{h}"));
+    }
+
+    public ManualClock Clock { get; }
+
+    public TestSigner Officer { get; } = new("officer-wang");
+
+    public TestSigner Cashier { get; } = new("officer-li");
+
+    public TestSigner Manager { get; } = new("manager-zhao");
+
+    public TestSigner Supervisor { get; } = new("supervisor-qian");
+
+    public TestSigner OwnerRepresentative { get; } = new("owner-rep-sun");
+
+    public TestSigner ResidentSupervisor { get; } = new("resident-supervisor-zhou");
+
+    public TestSigner Coordinator { get; } = new("coordinator-wu");
+
+    public IReadOnlyDictionary<string, TestSigner> Residents { get; }
+
+    public static async Task<Community> CreateAsync(GrainHost host, ManualClock clock, IReadOnlyList<string> households)
+    {
+        var community = new Community(clock, households);
+        await RegistryOnHost.OpenAsync(host, clock.GetUtcNow());
+        (TestSigner Person, Role Role)[] staff =
+        [
+            (community.Officer, Role.FinanceOfficer),
+            (community.Cashier, Role.FinanceOfficer),
+            (community.Manager, Role.ProjectManager),
+            (community.Supervisor, Role.ConstructionSupervisor),
+            (community.OwnerRepresentative, Role.OwnerRepresentative),
+            (community.ResidentSupervisor, Role.ResidentSupervisor),
+            (community.Coordinator, Role.VolunteerCoordinator),
+        ];
+        foreach (var (person, role) in staff)
+        {
+            await community.AcceptAsync(host, RegistryOnHost.Register(person, clock.GetUtcNow(), role.ToString()));
+        }
+        foreach (var (household, resident) in community.Residents)
+        {
+            await community.AcceptAsync(host, RegistryOnHost.Registrar.Sign(RegistryCommandTypes.RegisterPerson, new JsonObject
+            {
+                ["displayName"] = $"住户 {household}",
+                ["householdId"] = household,
+                ["personId"] = resident.PersonId,
+                ["publicKey"] = resident.PublicKeyHex,
+                ["roles"] = new JsonArray("Resident"),
+            }, clock.GetUtcNow()));
+        }
+        return community;
+    }
+
+    public SignedCommand Sign(TestSigner by, string type, JsonObject body, string? idempotencyKey = null) =>
+        by.Sign(type, body, Clock.GetUtcNow(), idempotencyKey);
+
+    public async Task<CommandOutcome.Accepted> AcceptAsync(GrainHost host, SignedCommand command)
+    {
+        var outcome = await host.ExecuteAsync(command, default);
+        return outcome as CommandOutcome.Accepted
+            ?? throw new Xunit.Sdk.XunitException($"{command.Command.Type} was refused: {outcome}");
+    }
+
+    public Task<CommandOutcome.Accepted> AcceptAsync(GrainHost host, TestSigner by, string type, JsonObject body) =>
+        AcceptAsync(host, Sign(by, type, body));
+}
