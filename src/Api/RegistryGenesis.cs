@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
+using Ledger.Client;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
 using Ledger.Rules.Registry;
@@ -23,7 +24,7 @@ public static class RegistryGenesis
         {
             return registry.RootKeyId!;
         }
-        var root = KeyFile.LoadOrCreate(Path.Combine(dataFolder, "keys", $"{RegistrarId}.json"), RegistrarId);
+        var root = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", $"{RegistrarId}.json"), RegistrarId);
         var command = new Command(root.PersonId, root.KeyId, RegistryCommandTypes.OpenRegistry,
             JsonSerializer.SerializeToElement(new JsonObject
             {

@@ -5,18 +5,19 @@ using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Signing;
 
-namespace Ledger.Api;
+namespace Ledger.Client;
 
 /// <summary>
-/// A person's signing key kept in a file (docs/KEYS.md): JSON with the person id and the
-/// 32-byte Ed25519 seed in hex, readable by its owner only. The zero-setup server keeps the
-/// registrar's root key this way, under the data folder.
+/// A person's signing key, as a client holds it: the person id and the Ed25519 key. Kept in a
+/// key file (docs/API.md "Key files"): JSON with the person id, the 32-byte seed in hex, the
+/// public key and its key id, readable by its owner only. The zero-setup server keeps the
+/// registrar's root key this way, under the data folder, and the demo its people's keys.
 /// </summary>
-public sealed record KeyFile(string PersonId, SigningKey Key)
+public sealed record PersonKey(string PersonId, SigningKey Key)
 {
     public string KeyId => KeyIds.Of(Key.PublicKey.Bytes);
 
-    public static KeyFile LoadOrCreate(string path, string personId)
+    public static PersonKey LoadOrCreate(string path, string personId)
     {
         if (File.Exists(path))
         {
@@ -24,7 +25,7 @@ public sealed record KeyFile(string PersonId, SigningKey Key)
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var seed = RandomNumberGenerator.GetBytes(Ed25519.SeedSizeBytes);
-        var file = new KeyFile(personId, SigningKey.FromSeed(seed));
+        var file = new PersonKey(personId, SigningKey.FromSeed(seed));
         var json = new JsonObject
         {
             ["personId"] = personId,
@@ -43,10 +44,10 @@ public sealed record KeyFile(string PersonId, SigningKey Key)
         return file;
     }
 
-    public static KeyFile Load(string path)
+    public static PersonKey Load(string path)
     {
         var fields = JsonFields.Of(JsonDocument.Parse(File.ReadAllBytes(path)).RootElement, path, "keyId", "personId", "publicKey", "seed");
-        var file = new KeyFile(fields.String("personId"), SigningKey.FromSeed(Hex.Decode(fields.String("seed"), Ed25519.SeedSizeBytes)));
+        var file = new PersonKey(fields.String("personId"), SigningKey.FromSeed(Hex.Decode(fields.String("seed"), Ed25519.SeedSizeBytes)));
         if (fields.String("publicKey") != Hex.Encode(file.Key.PublicKey.Bytes) || fields.String("keyId") != file.KeyId)
         {
             throw new FormatException($"{path}: publicKey and keyId do not belong to the seed");

@@ -1,0 +1,148 @@
+using Ledger.Api.Contracts;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Grains.Hosting;
+using Ledger.Rules;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
+using Ledger.Rules.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Ledger.Api.Endpoints;
+
+/// <summary>
+/// One POST endpoint per command of the command table (docs/ENTRIES.md): a signed command in,
+/// the acknowledgement of its entries out, after the commit. Nothing is written on any error.
+/// </summary>
+public static class CommandEndpoints
+{
+    /// <summary>A command's body is at most this big (a campaign over 10,000 households fits).</summary>
+    public const int MaxCommandBytes = 1 << 20;
+
+    /// <summary>What each command is for, as the API documents it, and its group.</summary>
+    public static IReadOnlyDictionary<string, (string Tag, string Summary)> Descriptions { get; } = new Dictionary<string, (string, string)>
+    {
+        [RegistryCommandTypes.OpenRegistry] = ("Registry", "Open the registry: entry 0, naming and signed by the registrar's root key."),
+        [RegistryCommandTypes.RegisterPerson] = ("Registry", "Register a person with their roles, household and first key."),
+        [RegistryCommandTypes.AddKey] = ("Registry", "Add a signing key to a registered person."),
+        [RegistryCommandTypes.RevokeKey] = ("Registry", "Revoke a key: it signs nothing from this entry on."),
+        [RegistryCommandTypes.GrantRole] = ("Registry", "Grant a role to a registered person."),
+        [RegistryCommandTypes.RevokeRole] = ("Registry", "Revoke a role from a registered person."),
+        [ProjectCommandTypes.OpenProject] = ("Projects", "Open a project with its contract price, funding plan by source and payment policy."),
+        [ProjectCommandTypes.RecordReceipt] = ("Projects", "Record money received from a source, with the hash of its document."),
+        [ProjectCommandTypes.StartCampaign] = ("Projects", "Start the crowdfunding campaign: households' shares by floor or flat, exact to the fen."),
+        [ProjectCommandTypes.PayShare] = ("Projects", "A household pays (part of) its crowdfunding share: written to the household and the project at once."),
+        [ProjectCommandTypes.AttestMilestone] = ("Projects", "Attest a milestone with the hash of its evidence, as project manager or construction supervisor."),
+        [ProjectCommandTypes.RequestDisbursement] = ("Projects", "Request a disbursement from an unlocked tranche."),
+        [ProjectCommandTypes.ApproveDisbursement] = ("Projects", "Approve a disbursement as owner representative, construction supervisor or project manager."),
+        [ProjectCommandTypes.RejectDisbursement] = ("Projects", "Reject a disbursement, which voids the request."),
+        [ProjectCommandTypes.PayDisbursement] = ("Projects", "Pay a disbursement that has its three approvals, with the bank reference."),
+        [ProjectCommandTypes.ProposeReversal] = ("Projects", "Propose reversing a receipt or a payment, with the reason."),
+        [ProjectCommandTypes.ApproveReversal] = ("Projects", "Approve a proposed reversal, as resident supervisor."),
+        [ProjectCommandTypes.CancelProject] = ("Projects", "Cancel a project that paid nothing, refunding every household's payments."),
+        [ProjectCommandTypes.CloseProject] = ("Projects", "Close a project whose contract price is paid in full."),
+        [HouseholdCommandTypes.AwardPoints] = ("Households", "Award points to a household for volunteer service, waste sorting, councils or donations."),
+        [HouseholdCommandTypes.ReserveRedemption] = ("Households", "Reserve a catalog item for points, as a resident of the household."),
+        [HouseholdCommandTypes.FulfilRedemption] = ("Households", "Fulfil a reserved redemption: the points are spent."),
+        [HouseholdCommandTypes.CancelRedemption] = ("Households", "Cancel a reserved redemption: the points and the stock come back."),
+        [CatalogCommandTypes.AddCatalogItem] = ("Catalog", "Add a reward to the catalog with its price in points and optional stock."),
+        [CatalogCommandTypes.RestockCatalogItem] = ("Catalog", "Add stock to a catalog item."),
+        [CatalogCommandTypes.WithdrawCatalogItem] = ("Catalog", "Withdraw a catalog item."),
+    };
+
+    public static void MapCommandEndpoints(this IEndpointRouteBuilder routes)
+    {
+        foreach (var rule in Commands.All)
+        {
+            var (tag, summary) = Descriptions[rule.Type];
+            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, GrainHost grains, CancellationToken cancellationToken) =>
+                    ExecuteAsync(rule.Type, request, grains, cancellationToken))
+                .WithName(rule.Type)
+                .WithSummary(summary)
+                .WithDescription($"Allowed for: {string.Join(", ", rule.Roles.Order())}. See docs/ENTRIES.md for the body and its refusals.")
+                .WithTags(tag)
+                .Accepts<SignedCommandRequest>("application/json")
+                .Produces<CommandAcknowledgement>()
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
+        string type, HttpRequest request, GrainHost grains, CancellationToken cancellationToken)
+    {
+        var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, $"a command is at most {MaxCommandBytes} bytes");
+        }
+        SignedCommand signed;
+        try
+        {
+            signed = SignedCommand.FromJson(CanonicalJson.Parse(body));
+        }
+        catch (Exception e) when (e is FormatException or CanonicalFormException)
+        {
+            return Problems.Of(ResultCode.MalformedCommand, $"the body is not a signed command (docs/FORMAT.md §6): {e.Message}");
+        }
+        if (signed.Command.Type != type)
+        {
+            return Problems.Of(ResultCode.MalformedCommand, $"this endpoint takes {type} commands, not {signed.Command.Type}");
+        }
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await grains.ExecuteAsync(signed, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
+                $"the database did not confirm the write ({e.Message}); send the same command again: it is written at most once");
+        }
+        return outcome switch
+        {
+            CommandOutcome.Accepted accepted => TypedResults.Ok(Acknowledge(accepted)),
+            CommandOutcome.Refused refused => Problems.Of(refused.Code, refused.Message),
+            _ => throw new InvalidOperationException($"unexpected outcome {outcome}"),
+        };
+    }
+
+    static CommandAcknowledgement Acknowledge(CommandOutcome.Accepted accepted)
+    {
+        var entries = accepted.Entries.Select(e => new EntryAcknowledgement(e.Stream, e.Sequence, e.Hash.ToString(), e.LogPosition)).ToList();
+        var main = entries[0];
+        return new CommandAcknowledgement(main.Stream, main.Sequence, main.Hash, main.LogPosition, accepted.Replayed, entries);
+    }
+}
+
+/// <summary>Reading request bodies with a hard cap, whatever the server's own limits are.</summary>
+public static class RequestBodies
+{
+    /// <returns>The body, or null when it is longer than <paramref name="maxBytes"/>.</returns>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
+
+namespace Ledger.Client;
+
+/// <summary>The server's answer: its status and its JSON body (an acknowledgement, a view, or a problem).</summary>
+public sealed record LedgerResponse(HttpStatusCode Status, JsonElement Body)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    /// <summary>The stable result code of a problem (RFC 9457 extension member "code"); null on success.</summary>
+    public string? Code => !IsSuccess && Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("code", out var code) ? code.GetString() : null;
+}
+
+/// <summary>
+/// The one client of the ledger's HTTP API (docs/API.md): signs commands as FORMAT.md §6
+/// says and posts them; signs reads with the same scheme. The only implementation of
+/// envelope signing outside the core, used by the tests, the bench and the demo.
+/// </summary>
+public sealed class LedgerClient(HttpClient http, TimeProvider clock)
+{
+    /// <summary>The command type of a signed read: never a command the ledger executes.</summary>
+    public const string ReadRequestType = "ReadRequest";
+
+    /// <summary>The scheme of the Authorization header that carries a signed read.</summary>
+    public const string AuthorizationScheme = "Ledger";
+
+    public HttpClient Http => http;
+
+    /// <summary>Signs a command now, with a fresh idempotency key unless one is given.</summary>
+    public SignedCommand Sign(PersonKey signer, string type, JsonObject body, string? idempotencyKey = null) =>
+        SignedCommand.Sign(new Command(signer.PersonId, signer.KeyId, type, JsonSerializer.SerializeToElement(body),
+            idempotencyKey ?? Guid.NewGuid().ToString("N"), LedgerTime.Truncate(clock.GetUtcNow())), signer.Key);
+
+    public Task<LedgerResponse> SendAsync(PersonKey signer, string type, JsonObject body, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        PostAsync(Sign(signer, type, body, idempotencyKey), cancellationToken);
+
+    /// <summary>Posts a signed command exactly as signed: a retry sends the same bytes again.</summary>
+    public Task<LedgerResponse> PostAsync(SignedCommand signed, CancellationToken cancellationToken = default) =>
+        PostRawAsync(signed.Command.Type, CanonicalJson.Encode(signed.ToJson()), cancellationToken);
+
+    /// <summary>Posts any bytes to a command's endpoint: for tests of what the server refuses.</summary>
+    public async Task<LedgerResponse> PostRawAsync(string type, byte[] body, CancellationToken cancellationToken = default)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync($"/v1/commands/{type}", content, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>GETs a view; with a reader, the request carries the reader's signed read.</summary>
+    public async Task<LedgerResponse> GetAsync(string target, PersonKey? reader = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+        if (reader is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(AuthorizationScheme, ReadAuthorization(reader, "GET", target));
+        }
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// A signed read (docs/API.md "Signed reads"): a command of type ReadRequest whose body
+    /// names the method and the request target, signed like any command, sent as the
+    /// base64url of its canonical JSON.
+    /// </summary>
+    public string ReadAuthorization(PersonKey reader, string method, string target)
+    {
+        var signed = Sign(reader, ReadRequestType, new JsonObject { ["method"] = method, ["target"] = target });
+        return Convert.ToBase64String(CanonicalJson.Encode(signed.ToJson())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    static async Task<LedgerResponse> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var body = text.Length == 0 ? default : JsonDocument.Parse(Encoding.UTF8.GetBytes(text)).RootElement.Clone();
+        return new LedgerResponse(response.StatusCode, body);
+    }
+}
