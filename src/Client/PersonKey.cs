@@ -34,12 +34,13 @@ public sealed record PersonKey(string PersonId, SigningKey Key)
             ["keyId"] = file.KeyId,
         };
         CryptographicOperations.ZeroMemory(seed);
-        using var stream = new FileStream(path, new FileStreamOptions
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+            // A seed is a secret: readable and writable by its owner only.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using var stream = new FileStream(path, options);
         JsonSerializer.Serialize(stream, json, new JsonSerializerOptions { WriteIndented = true });
         return file;
     }
