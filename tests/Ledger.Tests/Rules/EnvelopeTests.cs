@@ -254,7 +254,7 @@ public sealed class EnvelopeTests
     // Unknown command type.
 
     [Theory]
-    [InlineData("RecordReceipt")]
+    [InlineData("RecordComplaint")]
     [InlineData("registerPerson")]
     [InlineData("REGISTERPERSON")]
     [InlineData("PersonRegistered")]
@@ -267,7 +267,7 @@ public sealed class EnvelopeTests
         var scenario = Populated();
 
         AssertRefusedAndNothingWritten(ResultCode.UnknownCommandType, scenario,
-            scenario.Sign(TheRegistrar, "RecordReceipt", new JsonObject { ["amountFen"] = 100 }));
+            scenario.Sign(TheRegistrar, "RecordComplaint", new JsonObject { ["amountFen"] = 100 }));
     }
 
     // A body the rule cannot read.

@@ -41,7 +41,7 @@ public sealed class PrecedenceTests
     {
         // The envelope.
         ["an unknown command type signed by an unknown key"] = new(ResultCode.UnknownCommandType,
-            s => s.Sign(new Signer(Registrar, "stranger"), "RecordReceipt", new JsonObject())),
+            s => s.Sign(new Signer(Registrar, "stranger"), "RecordComplaint", new JsonObject())),
         ["an unknown key with a bad signature"] = new(ResultCode.UnknownKey,
             s => Forged(s, new Signer(Registrar, "stranger"), "impostor", RegistryCommandTypes.RegisterPerson, Carol("Auditor"))),
         ["another person's key with a bad signature"] = new(ResultCode.UnknownKey,
