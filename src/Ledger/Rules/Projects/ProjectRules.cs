@@ -200,10 +200,16 @@ public static class ProjectRules
         var weights = new List<(string HouseholdId, long Weight)>();
         if (rule == "ByFloor")
         {
-            var floorWeights = body.Has("floorWeights")
+            var listed = body.Has("floorWeights")
                 ? body.Array("floorWeights").Select(w => JsonFields.Of(w, "floor weight", "floor", "weight"))
-                    .ToDictionary(w => w.Integer("floor"), w => w.Integer("weight"))
+                    .Select(w => (Floor: w.Integer("floor"), Weight: w.Integer("weight"))).ToList()
                 : null;
+            // A floor weighed twice is a bad rule, not an exception out of ToDictionary.
+            if (listed is not null && listed.DistinctBy(w => w.Floor).Count() != listed.Count)
+            {
+                return Decision.Refusing(ResultCode.InvalidShareRule, "floorWeights name each floor once");
+            }
+            var floorWeights = listed?.ToDictionary(w => w.Floor, w => w.Weight);
             foreach (var household in households)
             {
                 var floor = household.OptionalInteger("floor");
