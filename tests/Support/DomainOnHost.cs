@@ -40,6 +40,9 @@ public sealed class DomainOnHost : IAsyncDisposable
 
     public NpgsqlDataSource Admin => migrated.Database.DataSource;
 
+    /// <summary>The superuser connection string of the database, password included.</summary>
+    public string ConnectionString => migrated.Database.ConnectionString;
+
     public static async Task<DomainOnHost> CreateAsync(IReadOnlyList<string> households, GrainHostOptions? options = null)
     {
         var migrated = new MigratedDatabase();

@@ -1,0 +1,31 @@
+namespace Ledger.Verifier.Verification;
+
+/// <summary>Runs a whole audit of a source: the one entry point of the command line and the tests.</summary>
+public static class Audit
+{
+    /// <param name="pinnedRootKeyId">The root key's fingerprint to trust, or null to report the one found.</param>
+    /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
+    /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
+    public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null)
+    {
+        var audit = new LedgerAudit(pinnedRootKeyId);
+        try
+        {
+            foreach (var entry in source.Entries())
+            {
+                audit.Add(entry);
+                if (audit.EntryCount % 4096 == 0)
+                {
+                    progress?.Report(audit.EntryCount);
+                }
+            }
+        }
+        catch (IOException e)
+        {
+            throw new UnreadableInputException($"{source.Description} could not be read: {e.Message}", e);
+        }
+        progress?.Report(audit.EntryCount);
+        audit.Finish(source.Manifest, source.ReadChecksum);
+        return AuditReport.From(source, audit, pinnedRootKeyId);
+    }
+}

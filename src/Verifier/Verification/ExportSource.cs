@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ledger.Canonical;
+
+namespace Ledger.Verifier.Verification;
+
+/// <summary>An export directory (docs/FORMAT.md §9): manifest.json and entries.jsonl, one entry per line exactly as hashed.</summary>
+public sealed class ExportSource : ILedgerSource
+{
+    readonly string entriesPath;
+    string? readChecksum;
+
+    public ExportSource(string directory)
+    {
+        var manifestPath = Path.Combine(directory, "manifest.json");
+        entriesPath = Path.Combine(directory, "entries.jsonl");
+        if (!File.Exists(manifestPath) || !File.Exists(entriesPath))
+        {
+            throw new UnreadableInputException($"{directory} is not an export: it needs manifest.json and entries.jsonl");
+        }
+        Description = Path.GetFullPath(directory);
+        try
+        {
+            Manifest = ReadManifest(File.ReadAllBytes(manifestPath));
+        }
+        catch (Exception e) when (e is FormatException or CanonicalFormException or JsonException)
+        {
+            throw new UnreadableInputException($"{manifestPath} is not a manifest of format 1: {e.Message}", e);
+        }
+    }
+
+    public string Description { get; }
+
+    public Manifest? Manifest { get; }
+
+    public long EntryCountHint => Manifest!.EntryCount;
+
+    public string? ReadChecksum => readChecksum;
+
+    public IEnumerable<SourcedEntry> Entries()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var file = new FileStream(entriesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var line = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        long position = 0;
+        int read;
+        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] != (byte)'\n')
+                {
+                    continue;
+                }
+                line.Write(buffer, start, i - start);
+                yield return new SourcedEntry(position++, line.ToArray(), null);
+                line.SetLength(0);
+                start = i + 1;
+            }
+            line.Write(buffer, start, read - start);
+        }
+        if (line.Length > 0)
+        {
+            // A last line without its newline is still read, so that a cut file is reported
+            // by the checks (a malformed entry, a manifest mismatch) rather than hidden.
+            yield return new SourcedEntry(position, line.ToArray(), null);
+        }
+        readChecksum = Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    static Manifest ReadManifest(byte[] bytes)
+    {
+        var fields = JsonFields.Of(CanonicalJson.Parse(bytes), "manifest",
+            "entriesSha256", "entryCount", "format", "logSize", "rootKeyId", "rootPublicKey", "streamCount", "streams");
+        var streams = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
+        foreach (var stream in fields.Object("streams").EnumerateObject())
+        {
+            var head = JsonFields.Of(stream.Value, $"streams.{stream.Name}", "entries", "headHash");
+            streams[stream.Name] = (head.Integer("entries"), head.String("headHash"));
+        }
+        return new Manifest((int)fields.Integer("format"), fields.String("rootPublicKey"), fields.String("rootKeyId"),
+            fields.Integer("logSize"), fields.Integer("entryCount"), fields.Integer("streamCount"), streams, fields.String("entriesSha256"));
+    }
+}

@@ -1,0 +1,276 @@
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Hashing;
+using Ledger.Rules;
+using Ledger.Rules.Registry;
+
+namespace Ledger.Verifier.Verification;
+
+/// <summary>
+/// Audits a ledger end to end (issue 6), trusting only the core's rules and the root key:
+/// every entry's bytes and hash, every stream's chain, every signature against the registry
+/// as it stood when the entry was recorded, and every command replayed through the same pure
+/// rules the server runs — so a payment beyond its tranche, an approval by the wrong person,
+/// a missing side of a payment or a negative balance shows up, even with valid signatures.
+/// Feed it the entries in global log order, then <see cref="Finish"/>.
+/// </summary>
+public sealed class LedgerAudit(string? pinnedRootKeyId)
+{
+    readonly List<Finding> findings = [];
+    readonly Dictionary<string, Entry> heads = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> counts = new(StringComparer.Ordinal);
+    readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
+    readonly HashSet<(string PersonId, string IdempotencyKey)> idempotencyKeys = [];
+    readonly List<(SourcedEntry Source, Entry Entry)> group = [];
+    long entryCount;
+
+    public IReadOnlyList<Finding> Findings => findings;
+
+    public IReadOnlyDictionary<string, StreamState> States => states;
+
+    /// <summary>Checks one entry as it arrives in log order; a command is replayed once all its entries have arrived.</summary>
+    public void Add(SourcedEntry sourced)
+    {
+        if (sourced.LogPosition != entryCount)
+        {
+            Report(FindingKind.LogBroken, null, null, sourced.LogPosition, "log positions are 0, 1, 2 … without gaps",
+                entryCount.ToString(System.Globalization.CultureInfo.InvariantCulture), sourced.LogPosition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        entryCount++;
+        Entry entry;
+        try
+        {
+            entry = Entry.Parse(sourced.Bytes);
+        }
+        catch (Exception e) when (e is FormatException or CanonicalFormException)
+        {
+            FlushGroup();
+            Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is canonical JSON of a format-1 entry (FORMAT.md §2, §4)", "a valid entry", e.Message);
+            return;
+        }
+        if (sourced.StoredHash is { } stored && !entry.Hash.Bytes.SequenceEqual(stored))
+        {
+            Report(FindingKind.HashMismatch, entry, sourced, "the stored hash is the hash of the stored bytes (FORMAT.md §4.2)", entry.Hash.ToString(), Convert.ToHexStringLower(stored));
+        }
+        CheckChain(entry, sourced);
+        if (group.Count > 0 && !SameCommand(group[0].Entry, entry))
+        {
+            FlushGroup();
+        }
+        group.Add((sourced, entry));
+    }
+
+    /// <summary>Replays the last command and checks the manifest and the root key; returns the findings.</summary>
+    public IReadOnlyList<Finding> Finish(Manifest? manifest, string? readChecksum)
+    {
+        FlushGroup();
+        var registry = Registry;
+        if (!registry.IsOpen)
+        {
+            Report(FindingKind.RootKeyMismatch, RegistryRules.Stream, 0, null, "the registry's entry 0 opens it with the root key", "RegistryOpened", "no registry");
+        }
+        else if (pinnedRootKeyId is not null && registry.RootKeyId != pinnedRootKeyId)
+        {
+            Report(FindingKind.RootKeyMismatch, RegistryRules.Stream, 0, null, "the root key is the one pinned with --root-key", pinnedRootKeyId, registry.RootKeyId!);
+        }
+        if (manifest is not null)
+        {
+            CheckManifest(manifest, readChecksum, registry);
+        }
+        return findings;
+    }
+
+    public long EntryCount => entryCount;
+
+    public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;
+
+    public IReadOnlyDictionary<string, long> StreamCounts => counts;
+
+    public IReadOnlyDictionary<string, Entry> Heads => heads;
+
+    void CheckChain(Entry entry, SourcedEntry sourced)
+    {
+        var head = heads.GetValueOrDefault(entry.Stream);
+        var expectedSequence = head is null ? 0 : head.Sequence + 1;
+        if (entry.Sequence != expectedSequence)
+        {
+            Report(FindingKind.SequenceBroken, entry, sourced, "a stream's sequence numbers are 0, 1, 2 … in log order",
+                expectedSequence.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (!entry.PreviousHash.Equals(head?.Hash ?? Hash.Zero))
+        {
+            Report(FindingKind.ChainBroken, entry, sourced, "previousHash is the hash of the stream's previous entry (FORMAT.md §4.3)",
+                (head?.Hash ?? Hash.Zero).ToString(), entry.PreviousHash.ToString());
+        }
+        heads[entry.Stream] = entry;
+        counts[entry.Stream] = counts.GetValueOrDefault(entry.Stream) + 1;
+    }
+
+    /// <summary>Replays one command: authentication and authorization as of its log position, then its rule.</summary>
+    void FlushGroup()
+    {
+        if (group.Count == 0)
+        {
+            return;
+        }
+        var (firstSource, first) = group[0];
+        var signed = first.SignedCommand;
+        var command = signed.Command;
+        var findingsBefore = findings.Count;
+        foreach (var (source, entry) in group.Where(g => g.Entry.RecordedAt != first.RecordedAt))
+        {
+            Report(FindingKind.RecordedTimeInconsistent, entry, source, "the entries of one command share one recorded time",
+                LedgerTime.Format(first.RecordedAt), LedgerTime.Format(entry.RecordedAt));
+        }
+        if (!idempotencyKeys.Add((command.PersonId, command.IdempotencyKey)))
+        {
+            Report(FindingKind.CommandReplayed, first, firstSource, "each command of a person has its own idempotency key",
+                "a new idempotency key", $"\"{command.IdempotencyKey}\" of {command.PersonId} again");
+        }
+        var registry = Registry;
+        if (Commands.Find(command.Type) is not { } rule)
+        {
+            Report(FindingKind.RuleViolation, first, firstSource, "the command type exists (docs/ENTRIES.md)", "a known command type", command.Type);
+        }
+        else if (Authorization.Authenticate(registry, signed) is { } unauthenticated)
+        {
+            Report(KindOf(unauthenticated.Code), first, firstSource, "the command is signed by a key registered to its person (FORMAT.md §8)",
+                "a valid signature by a registered key", $"{unauthenticated.Code}: {unauthenticated.Message}");
+        }
+        else
+        {
+            Replay(rule, signed, registry);
+        }
+        Apply(findings.Count > findingsBefore);
+        group.Clear();
+    }
+
+    void Replay(CommandRule rule, SignedCommand signed, RegistryState registry)
+    {
+        var (firstSource, first) = group[0];
+        IReadOnlyList<string> streams;
+        try
+        {
+            streams = Commands.StreamsOf(rule, signed.Command);
+        }
+        catch (FormatException e)
+        {
+            Report(FindingKind.RuleViolation, first, firstSource, "the command names the streams it writes", "a well-formed body", e.Message);
+            return;
+        }
+        var context = new DecisionContext(registry, streams.ToDictionary(s => s, StateOf, StringComparer.Ordinal), signed.Command, first.RecordedAt);
+        switch (Commands.Decide(rule, context))
+        {
+            case Decision.Refuse refused:
+                Report(KindOf(refused.Code), first, firstSource, $"the rules accept {signed.Command.Type} as the ledger stood (docs/ENTRIES.md)",
+                    "accepted", $"{refused.Code}: {refused.Message}");
+                break;
+            case Decision.Accept accepted:
+                CompareWithDecision(accepted.Entries);
+                break;
+        }
+    }
+
+    void CompareWithDecision(IReadOnlyList<NewEntry> decided)
+    {
+        var (firstSource, first) = group[0];
+        if (decided.Count != group.Count)
+        {
+            Report(FindingKind.EntriesDisagreeWithRules, first, firstSource, $"{first.SignedCommand.Command.Type} writes the entries its rule decides",
+                string.Join(", ", decided.Select(d => $"{d.Type} on {d.Stream}")), string.Join(", ", group.Select(g => $"{g.Entry.Type} on {g.Entry.Stream}")));
+            return;
+        }
+        for (var i = 0; i < decided.Count; i++)
+        {
+            var (source, entry) = group[i];
+            var expectedBody = CanonicalJson.Encode(decided[i].Body);
+            var foundBody = CanonicalJson.Encode(entry.Body);
+            if (decided[i].Stream != entry.Stream || decided[i].Type != entry.Type || !expectedBody.AsSpan().SequenceEqual(foundBody))
+            {
+                Report(FindingKind.EntriesDisagreeWithRules, entry, source, $"the entry is what the rule of {entry.SignedCommand.Command.Type} decides",
+                    $"{decided[i].Type} on {decided[i].Stream} {System.Text.Encoding.UTF8.GetString(expectedBody)}",
+                    $"{entry.Type} on {entry.Stream} {System.Text.Encoding.UTF8.GetString(foundBody)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds the command's entries into the states, as the server did, so that later commands
+    /// are judged against the ledger as it was written. An entry the state cannot take is
+    /// reported (unless the command was already found wrong) and left out.
+    /// </summary>
+    void Apply(bool commandFoundWrong)
+    {
+        foreach (var (source, entry) in group)
+        {
+            try
+            {
+                states[entry.Stream] = StateOf(entry.Stream).Apply(entry);
+            }
+            catch (Exception e) when (e is FormatException or InvariantViolationException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+            {
+                if (!commandFoundWrong)
+                {
+                    Report(FindingKind.EntriesDisagreeWithRules, entry, source, "the entry applies to its stream's state", "an applicable entry", e.Message);
+                }
+            }
+        }
+    }
+
+    void CheckManifest(Manifest manifest, string? readChecksum, RegistryState registry)
+    {
+        void Expect(string what, string expected, string found)
+        {
+            if (expected != found)
+            {
+                Report(FindingKind.ManifestMismatch, null, null, null, $"the manifest's {what} matches the entries", expected, found);
+            }
+        }
+        string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Expect("format", "1", Text(manifest.Format));
+        Expect("entryCount", Text(entryCount), Text(manifest.EntryCount));
+        Expect("logSize", Text(entryCount), Text(manifest.LogSize));
+        Expect("streamCount", Text(counts.Count), Text(manifest.StreamCount));
+        if (readChecksum is not null)
+        {
+            Expect("entriesSha256", readChecksum, manifest.EntriesSha256);
+        }
+        foreach (var stream in counts.Keys.Union(manifest.Streams.Keys).Order(StringComparer.Ordinal))
+        {
+            var found = manifest.Streams.TryGetValue(stream, out var claimed) ? $"{claimed.Entries} entries, head {claimed.HeadHash}" : "absent";
+            var expected = counts.TryGetValue(stream, out var count) ? $"{count} entries, head {heads[stream].Hash}" : "absent";
+            Expect($"stream {stream}", expected, found);
+        }
+        if (registry.IsOpen)
+        {
+            var root = registry.Keys[registry.RootKeyId!];
+            if (manifest.RootKeyId != registry.RootKeyId || manifest.RootPublicKey != Hex.Encode(root.PublicKey.Bytes))
+            {
+                Report(FindingKind.RootKeyMismatch, RegistryRules.Stream, 0, null, "the manifest names the root key of the registry's entry 0",
+                    $"{registry.RootKeyId} {Hex.Encode(root.PublicKey.Bytes)}", $"{manifest.RootKeyId} {manifest.RootPublicKey}");
+            }
+        }
+    }
+
+    StreamState StateOf(string stream) => states.GetValueOrDefault(stream) ?? StreamState.Initial(stream);
+
+    static bool SameCommand(Entry a, Entry b) =>
+        a.SignedCommand.Signature.AsSpan().SequenceEqual(b.SignedCommand.Signature)
+        && a.SignedCommand.Command.SignedBytes().AsSpan().SequenceEqual(b.SignedCommand.Command.SignedBytes());
+
+    static FindingKind KindOf(ResultCode code) => code switch
+    {
+        ResultCode.UnknownKey => FindingKind.KeyUnknown,
+        ResultCode.BadSignature => FindingKind.SignatureInvalid,
+        ResultCode.KeyRevoked => FindingKind.KeyRevoked,
+        ResultCode.CommandStale or ResultCode.CommandFromFuture => FindingKind.IssuedOutsideWindow,
+        ResultCode.RoleMissing => FindingKind.RoleMissing,
+        _ => FindingKind.RuleViolation,
+    };
+
+    void Report(FindingKind kind, Entry entry, SourcedEntry source, string check, string expected, string found) =>
+        Report(kind, entry.Stream, entry.Sequence, source.LogPosition, check, expected, found);
+
+    void Report(FindingKind kind, string? stream, long? sequence, long? logPosition, string check, string expected, string found) =>
+        findings.Add(new Finding(kind, stream, sequence, logPosition, check, expected, found));
+}

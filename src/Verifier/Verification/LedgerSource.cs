@@ -1,0 +1,40 @@
+namespace Ledger.Verifier.Verification;
+
+/// <summary>One entry as a source holds it: its log position, its bytes and, if the source stores one, its hash.</summary>
+public sealed record SourcedEntry(long LogPosition, byte[] Bytes, byte[]? StoredHash);
+
+/// <summary>What an export's manifest claims (docs/FORMAT.md §9): checked against the entries, never trusted.</summary>
+public sealed record Manifest(
+    int Format,
+    string RootPublicKey,
+    string RootKeyId,
+    long LogSize,
+    long EntryCount,
+    long StreamCount,
+    IReadOnlyDictionary<string, (long Entries, string HeadHash)> Streams,
+    string EntriesSha256);
+
+/// <summary>
+/// Where the entries come from: an export directory, or a database read in one read-only
+/// transaction. The two real implementations are why this is an interface (STYLE.md 3).
+/// </summary>
+public interface ILedgerSource
+{
+    /// <summary>A description for the report: the folder or the database.</summary>
+    string Description { get; }
+
+    /// <summary>The manifest, if the source has one.</summary>
+    Manifest? Manifest { get; }
+
+    /// <summary>How many entries the source will yield, for progress.</summary>
+    long EntryCountHint { get; }
+
+    /// <summary>Every entry in global log order.</summary>
+    IEnumerable<SourcedEntry> Entries();
+
+    /// <summary>After <see cref="Entries"/>: the SHA-256 of what was read, if the source is a file to checksum.</summary>
+    string? ReadChecksum { get; }
+}
+
+/// <summary>The input cannot be read at all (exit code 2), as opposed to read and found wrong.</summary>
+public sealed class UnreadableInputException(string message, Exception? inner = null) : Exception(message, inner);
