@@ -129,14 +129,9 @@ public static class ProjectRules
     {
         var body = Body(context, "amountFen", "documentHash", "projectId", "reference", "source");
         var project = Project(context);
-        if (Unopened(project) is { } refusal)
+        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
         {
             return refusal;
-        }
-        var amount = body.Integer("amountFen");
-        if (!Money.IsValidAmount(amount))
-        {
-            return AmountOutOfRange("amountFen");
         }
         if (!EnumNames.TryParse<FundingSource>(body.String("source"), out var source))
         {
@@ -170,14 +165,9 @@ public static class ProjectRules
     {
         var body = Body(context, "floorWeights", "households", "projectId", "rule", "targetFen");
         var project = Project(context);
-        if (Unopened(project) is { } refusal)
+        if (OpenWithAmount(project, body, "targetFen", out var target) is { } refusal)
         {
             return refusal;
-        }
-        var target = body.Integer("targetFen");
-        if (!Money.IsValidAmount(target))
-        {
-            return AmountOutOfRange("targetFen");
         }
         if (project.Campaign is not null)
         {
@@ -260,14 +250,9 @@ public static class ProjectRules
         var project = Project(context);
         var householdId = body.String("householdId");
         var household = context.State<HouseholdState>(HouseholdRules.StreamOf(householdId));
-        if (Unopened(project) is { } refusal)
+        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
         {
             return refusal;
-        }
-        var amount = body.Integer("amountFen");
-        if (!Money.IsValidAmount(amount))
-        {
-            return AmountOutOfRange("amountFen");
         }
         if (project.Campaign is not { } campaign)
         {
@@ -350,14 +335,9 @@ public static class ProjectRules
     {
         var body = Body(context, "amountFen", "invoiceHash", "payee", "projectId", "tranche");
         var project = Project(context);
-        if (Unopened(project) is { } refusal)
+        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
         {
             return refusal;
-        }
-        var amount = body.Integer("amountFen");
-        if (!Money.IsValidAmount(amount))
-        {
-            return AmountOutOfRange("amountFen");
         }
         if (!EnumNames.TryParse<Tranche>(body.String("tranche"), out var tranche))
         {
@@ -629,6 +609,18 @@ public static class ProjectRules
 
     static ProjectState Project(DecisionContext context) =>
         context.State<ProjectState>(StreamOf(ProjectIdOf(context.Command)));
+
+    /// <summary>Refuses unless the project is open and the amount member is from 1 fen to 10^12 fen.</summary>
+    static Decision.Refuse? OpenWithAmount(ProjectState project, JsonFields body, string member, out long amount)
+    {
+        amount = 0;
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        amount = body.Integer(member);
+        return Money.IsValidAmount(amount) ? null : AmountOutOfRange(member);
+    }
 
     static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
     {
