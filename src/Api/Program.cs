@@ -1,11 +1,18 @@
 using Ledger.Api;
+using Ledger.Api.Export;
 using Ledger.Grains.Storage;
 using Ledger.Signing;
 using Npgsql;
 
 // Usage: dotnet run --project src/Api -- [--urls URL] [--data DIR]
+//        dotnet run --project src/Api -- export OUT_DIR [--data DIR]   (docs/FORMAT.md §9)
 // With ConnectionStrings__Ledger set, that PostgreSQL server is used; otherwise a local
 // cluster is created and started under the data folder (default ./data).
+switch (args)
+{
+    case ["export", .. var exportArgs]:
+        return await ExportCommand.RunAsync(exportArgs, Console.Out, Console.Error);
+}
 var configuration = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables().Build();
 var options = new ServerOptions(
     Path.GetFullPath(configuration["data"] ?? "data"),

@@ -1,0 +1,65 @@
+using Ledger.Api.Export;
+using Ledger.Grains.Hosting;
+using Ledger.Grains.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Ledger.Api.Endpoints;
+
+public static class ExportEndpoints
+{
+    public const string ZipContentType = "application/zip";
+
+    public static void MapExportEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/export", GetExport)
+            .WithName("GetExport")
+            .WithSummary("The whole ledger as a zip of manifest.json and entries.jsonl (docs/FORMAT.md §9), for a resident supervisor or an auditor.")
+            .WithDescription($"A signed read by one of: {string.Join(", ", Access.Exporters.Order())}. Check it with the verifier, trusting only the root key.")
+            .WithTags("Export")
+            .Produces(StatusCodes.Status200OK, contentType: ZipContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// The zip is written to a temporary file first, then sent: the answer is either a whole
+    /// export with its length, or a problem — never a 200 that stops half-way. The file is
+    /// deleted when the response is done with it.
+    /// </summary>
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetExport(
+        HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Exporters, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"), new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+            BufferSize = 1 << 16,
+        });
+        try
+        {
+            await LedgerExport.WriteZipAsync(database.Entries, file, clock.GetUtcNow(), cancellationToken);
+            file.Position = 0;
+            return TypedResults.Stream(file, ZipContentType, "ledger-export.zip");
+        }
+        catch (NpgsqlException e)
+        {
+            await file.DisposeAsync();
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
+                $"the database could not be read ({e.Message}); ask again");
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Grains.Storage;
+using Ledger.Hashing;
+using Ledger.Rules.Registry;
+
+namespace Ledger.Api.Export;
+
+/// <summary>One stream in an export's manifest: how many entries it has and the hash of its last.</summary>
+public sealed record ExportedStream(long Entries, Hash HeadHash);
+
+/// <summary>
+/// The manifest of an export (docs/FORMAT.md §9): what the entries file holds, so that a
+/// reader can check it without trusting the writer — counts, heads, and the file's SHA-256.
+/// </summary>
+public sealed record ExportManifest(
+    string RootPublicKey,
+    string RootKeyId,
+    long LogSize,
+    long EntryCount,
+    IReadOnlyDictionary<string, ExportedStream> Streams,
+    Hash EntriesSha256)
+{
+    /// <summary>The export format version, member "format"; independent of the entry format.</summary>
+    public const int Format = 1;
+
+    /// <summary>The manifest file's bytes: the canonical JSON (§2) of the manifest, then one line feed.</summary>
+    public byte[] ToBytes()
+    {
+        var streams = new JsonObject();
+        foreach (var (stream, head) in Streams.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            streams[stream] = new JsonObject { ["entries"] = head.Entries, ["headHash"] = head.HeadHash.ToString() };
+        }
+        var json = CanonicalJson.Encode(new JsonObject
+        {
+            ["entriesSha256"] = EntriesSha256.ToString(),
+            ["entryCount"] = EntryCount,
+            ["format"] = Format,
+            ["logSize"] = LogSize,
+            ["rootKeyId"] = RootKeyId,
+            ["rootPublicKey"] = RootPublicKey,
+            ["streamCount"] = Streams.Count,
+            ["streams"] = streams,
+        });
+        return [.. json, (byte)'\n'];
+    }
+}
+
+/// <summary>The log cannot be exported as it stands (an unopened registry): nothing useful was written.</summary>
+public sealed class ExportException(string message) : Exception(message);
+
+/// <summary>
+/// Writes an export of the whole ledger (docs/FORMAT.md §9): <c>entries.jsonl</c>, every entry
+/// of the global log in log order, one per line, exactly as hashed; and <c>manifest.json</c>,
+/// written after it, naming the root key, the counts, every stream's head and the entries
+/// file's SHA-256. The log is read once, page by page, and each line is written as it is read:
+/// memory holds one page and one (count, head) per stream, whatever the size of the log.
+/// </summary>
+public static class LedgerExport
+{
+    public const string ManifestFileName = "manifest.json";
+    public const string EntriesFileName = "entries.jsonl";
+
+    /// <summary>
+    /// Writes the entries file to <paramref name="destination"/>: the log's first
+    /// <c>logSize</c> entries, <c>logSize</c> read when the export starts (a log grows only at
+    /// its end, in commit order, so this prefix is what the log was at that moment).
+    /// </summary>
+    /// <returns>The manifest of what was written.</returns>
+    /// <exception cref="ExportException">The registry is not open: the log has no root key.</exception>
+    public static async Task<ExportManifest> WriteEntriesAsync(EntryStore store, Stream destination, CancellationToken cancellationToken)
+    {
+        var logSize = await store.LogSizeAsync(cancellationToken);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var streams = new Dictionary<string, ExportedStream>(StringComparer.Ordinal);
+        string? rootPublicKey = null;
+        string? rootKeyId = null;
+        long count = 0;
+        if (logSize > 0)
+        {
+            await foreach (var stored in store.ReadAllAsync(0, cancellationToken))
+            {
+                var entry = stored.Entry;
+                Invariant.Holds(stored.LogPosition == count, $"the export reads log position {count} in order");
+                // The chain is asserted again on the way out (STYLE.md 9): an export is what an
+                // auditor trusts least and checks most, and it is never written broken.
+                var previous = streams.GetValueOrDefault(entry.Stream);
+                Invariant.Holds(entry.Sequence == (previous?.Entries ?? 0) && entry.PreviousHash.Equals(previous?.HeadHash ?? Hash.Zero),
+                    $"entry {entry.Stream}#{entry.Sequence} follows its stream's previous entry");
+                if (entry.Stream == RegistryRules.Stream && entry.Sequence == 0)
+                {
+                    var body = JsonFields.Of(entry.Body, "RegistryOpened body", "displayName", "keyId", "publicKey", "registrarId");
+                    rootPublicKey = body.String("publicKey");
+                    rootKeyId = body.String("keyId");
+                }
+                var line = entry.CanonicalBytes.ToArray();
+                sha256.AppendData(line);
+                sha256.AppendData("\n"u8);
+                await destination.WriteAsync(line, cancellationToken);
+                await destination.WriteAsync(NewLine, cancellationToken);
+                streams[entry.Stream] = new ExportedStream(entry.Sequence + 1, entry.Hash);
+                count++;
+                if (count == logSize)
+                {
+                    break;
+                }
+            }
+        }
+        Invariant.Holds(count == logSize, $"the export holds the {logSize} entries the log had when it started");
+        if (rootPublicKey is null || rootKeyId is null)
+        {
+            throw new ExportException("the registry is not open, so the ledger has no root key: start the server once, then export");
+        }
+        return new ExportManifest(rootPublicKey, rootKeyId, logSize, count, streams, Hash.FromBytes(sha256.GetHashAndReset()));
+    }
+
+    /// <summary>Writes the two files into <paramref name="directory"/>, which must exist; the manifest last.</summary>
+    public static async Task<ExportManifest> WriteDirectoryAsync(EntryStore store, string directory, CancellationToken cancellationToken)
+    {
+        ExportManifest manifest;
+        await using (var entries = new FileStream(Path.Combine(directory, EntriesFileName),
+            new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous }))
+        {
+            manifest = await WriteEntriesAsync(store, entries, cancellationToken);
+        }
+        await File.WriteAllBytesAsync(Path.Combine(directory, ManifestFileName), manifest.ToBytes(), cancellationToken);
+        return manifest;
+    }
+
+    /// <summary>Writes a zip of the two files (entries first, then the manifest) to <paramref name="destination"/>, which stays open.</summary>
+    public static async Task<ExportManifest> WriteZipAsync(EntryStore store, Stream destination, DateTimeOffset writtenAt, CancellationToken cancellationToken)
+    {
+        await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
+        var entriesFile = zip.CreateEntry(EntriesFileName, CompressionLevel.Optimal);
+        entriesFile.LastWriteTime = writtenAt;
+        ExportManifest manifest;
+        await using (var entries = await entriesFile.OpenAsync(cancellationToken))
+        {
+            manifest = await WriteEntriesAsync(store, entries, cancellationToken);
+        }
+        var manifestFile = zip.CreateEntry(ManifestFileName, CompressionLevel.Optimal);
+        manifestFile.LastWriteTime = writtenAt;
+        await using (var manifestStream = await manifestFile.OpenAsync(cancellationToken))
+        {
+            await manifestStream.WriteAsync(manifest.ToBytes(), cancellationToken);
+        }
+        return manifest;
+    }
+
+    static readonly byte[] NewLine = "\n"u8.ToArray();
+}
