@@ -142,15 +142,48 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Reads a stream from a sequence number on, in order, checking every link.</summary>
-    public async Task<IReadOnlyList<StoredEntry>> ReadStreamAsync(string stream, long fromSequence, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredEntry>> ReadStreamAsync(string stream, long fromSequence, CancellationToken cancellationToken) =>
+        ReadStreamAsync(stream, fromSequence, limit: null, cancellationToken);
+
+    /// <summary>Reads at most <paramref name="limit"/> entries of a stream from a sequence number on (a page of the API).</summary>
+    public Task<IReadOnlyList<StoredEntry>> ReadStreamAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken) =>
+        ReadStreamAsync(stream, fromSequence, (int?)limit, cancellationToken);
+
+    /// <summary>
+    /// The streams of one kind that have entries, e.g. every "project/…" stream, in ordinal
+    /// order of stream id. <paramref name="kindPrefix"/> is matched literally, not as a pattern.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListStreamsAsync(string kindPrefix, CancellationToken cancellationToken)
     {
+        // A stream exists from its entry 0; starts_with, unlike LIKE, gives '_' no meaning.
+        await using var command = dataSource.CreateCommand("""
+            SELECT stream_id FROM entry
+            WHERE sequence = 0 AND starts_with(stream_id, $1)
+            ORDER BY stream_id COLLATE "C"
+            """);
+        command.Parameters.Add(new() { Value = kindPrefix });
+        var streams = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            streams.Add(reader.GetString(0));
+        }
+        return streams;
+    }
+
+    async Task<IReadOnlyList<StoredEntry>> ReadStreamAsync(string stream, long fromSequence, int? limit, CancellationToken cancellationToken)
+    {
+        Invariant.Holds(limit is null or > 0, "a page holds at least one entry");
+        // LIMIT NULL is no limit.
         await using var command = dataSource.CreateCommand("""
             SELECT log_position, hash, canonical FROM entry
             WHERE stream_id = $1 AND sequence >= $2
             ORDER BY sequence
+            LIMIT $3
             """);
         command.Parameters.Add(new() { Value = stream });
         command.Parameters.Add(new() { Value = fromSequence });
+        command.Parameters.Add(new() { Value = (object?)limit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         var entries = new List<StoredEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -103,6 +103,13 @@ public sealed record ProjectState : StreamState
 
     public long PaidFen(Tranche tranche) => SumOf(d => d.Tranche == tranche && d.Status == DisbursementStatus.Paid);
 
+    public long PendingFen(Tranche tranche) => SumOf(d => d.Tranche == tranche && d.Status == DisbursementStatus.Pending);
+
+    /// <summary>What a household still owes of its campaign share (share − paid); 0 without a share.</summary>
+    public long DueFen(string householdId) => Campaign?.SharesFen.GetValueOrDefault(householdId) is { } share
+        ? share - ContributionsFen.GetValueOrDefault(householdId)
+        : 0;
+
     public long TotalPaidFen => SumOf(d => d.Status == DisbursementStatus.Paid);
 
     public long TotalPendingFen => SumOf(d => d.Status == DisbursementStatus.Pending);
