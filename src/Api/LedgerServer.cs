@@ -62,6 +62,7 @@ public sealed class LedgerServer : IAsyncDisposable
             app.MapHealthEndpoints();
             app.MapEntryEndpoints();
             app.MapCommandEndpoints();
+            app.MapViewEndpoints();
             app.MapExportEndpoints();
             await app.StartAsync(cancellationToken);
             app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",

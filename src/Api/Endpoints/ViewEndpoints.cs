@@ -1,0 +1,288 @@
+using Ledger.Api.Contracts;
+using Ledger.Canonical;
+using Ledger.Entries;
+using Ledger.Grains.Hosting;
+using Ledger.Grains.Storage;
+using Ledger.Rules;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
+using Ledger.Rules.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Ledger.Api.Endpoints;
+
+/// <summary>
+/// The views of issue 5 (docs/API.md "Views"): the figures of projects, households, the
+/// catalog and the registry. Every figure comes from a stream's state as the rules fold it
+/// (src/Ledger/Rules), read through the grain host, so a view and a decision never disagree;
+/// nothing here adds up money of its own. Who may read what is <see cref="Access"/>.
+/// </summary>
+public static class ViewEndpoints
+{
+    const string ProjectPrefix = "project/";
+
+    public static void MapViewEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var views = routes.MapGroup("/v1").AddEndpointFilter(StorageUnavailable);
+
+        views.MapGet("/projects", GetProjects)
+            .WithName("GetProjects")
+            .WithSummary("Every project with its status, contract price and the money still available.")
+            .WithDescription("Public.")
+            .WithTags("Projects")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/projects/{projectId}", GetProject)
+            .WithName("GetProject")
+            .WithSummary("A project's figures: money in by source against plan, money out by tranche and milestone, who signed each payment.")
+            .WithDescription("Public (阳光财务). 404 for a project that was never opened.")
+            .WithTags("Projects")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/households/{householdId}", GetHousehold)
+            .WithName("GetHousehold")
+            .WithSummary("A household's crowdfunding shares, payments, points, redemptions and history.")
+            .WithDescription("A signed read by one of the household's residents, or by a FinanceOfficer, VolunteerCoordinator, "
+                + "ResidentSupervisor or Auditor. 404 for a household the ledger knows nothing of.")
+            .WithTags("Households")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/catalog", GetCatalog)
+            .WithName("GetCatalog")
+            .WithSummary("The rewards points can be redeemed for, with their prices and stock.")
+            .WithDescription("Public.")
+            .WithTags("Catalog")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/registry/people", GetPeople)
+            .WithName("GetPeople")
+            .WithSummary("Every registered person with their roles, household and keys, and the registry entries about them.")
+            .WithDescription($"A signed read by one of: {string.Join(", ", Access.RegistryReaders.Order())}.")
+            .WithTags("Registry")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// A read the database could not answer is a 503 that says to ask again, like a command's
+    /// uncertain write, not a 500: reads have no side effect to fear.
+    /// </summary>
+    public static async ValueTask<object?> StorageUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (NpgsqlException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
+                $"the database could not be read ({e.Message}); ask again");
+        }
+    }
+
+    /// <summary>Every project, in order of project id.</summary>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="database">The ledger's database, which lists the project streams.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<IReadOnlyList<ProjectSummary>>, ProblemHttpResult>> GetProjects(
+        GrainHost grains, LedgerDatabase database, CancellationToken cancellationToken)
+    {
+        var projects = new List<ProjectSummary>();
+        foreach (var project in await ProjectsAsync(grains, database, cancellationToken))
+        {
+            projects.Add(new ProjectSummary(project.ProjectId, project.Name, project.Community, project.Status.ToString(),
+                project.ContractPriceFen, project.AvailableFen));
+        }
+        return TypedResults.Ok<IReadOnlyList<ProjectSummary>>(projects);
+    }
+
+    /// <summary>One project's figures.</summary>
+    /// <param name="projectId">The project id, e.g. "b3-elevator".</param>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<ProjectView>, ProblemHttpResult>> GetProject(
+        string projectId, GrainHost grains, CancellationToken cancellationToken)
+    {
+        if (!Names.IsIdentifier(projectId))
+        {
+            return MalformedId("projectId");
+        }
+        var project = (ProjectState)await grains.ReadStateAsync(ProjectRules.StreamOf(projectId), cancellationToken);
+        if (project.Status == ProjectStatus.NotOpened)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, Problems.NotFound, $"project {projectId} was never opened");
+        }
+        return TypedResults.Ok(ProjectViewOf(project));
+    }
+
+    /// <summary>One household's records.</summary>
+    /// <param name="householdId">The household id, e.g. "b2-0301".</param>
+    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="database">The ledger's database: the household's entries and the list of projects.</param>
+    /// <param name="clock">The server's clock, for the signed read's window.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<HouseholdView>, ProblemHttpResult>> GetHousehold(
+        string householdId, HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!Names.IsIdentifier(householdId))
+        {
+            return MalformedId("householdId");
+        }
+        var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.HouseholdReaders, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (SignedReads.HouseholdProblem(reader!, householdId) is { } notTheirs)
+        {
+            return notTheirs;
+        }
+        var household = (HouseholdState)await grains.ReadStateAsync(HouseholdRules.StreamOf(householdId), cancellationToken);
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        var shares = (await ProjectsAsync(grains, database, cancellationToken))
+            .Where(p => p.Campaign?.SharesFen.ContainsKey(householdId) == true)
+            .Select(p => new CampaignShareView(p.ProjectId, p.Status.ToString(), p.Campaign!.SharesFen[householdId],
+                p.ContributionsFen.GetValueOrDefault(householdId), p.DueFen(householdId)))
+            .ToList();
+        if (household.Sequence < 0 && shares.Count == 0 && !registry.People.Values.Any(p => p.HouseholdId == householdId))
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, Problems.NotFound,
+                $"household {householdId} has no resident, no entry and no campaign share");
+        }
+        // The figures are the state's at its sequence; entries appended since are left for the next read.
+        var entries = household.Sequence < 0
+            ? []
+            : (await database.Entries.ReadStreamAsync(household.Stream, 0, cancellationToken)).Where(e => e.Entry.Sequence <= household.Sequence).ToList();
+        var payments = entries.Select(e => e.Entry).Where(e => e.Type is HouseholdEntryTypes.CrowdfundingPaid or HouseholdEntryTypes.CrowdfundingRefunded)
+            .Select(PaymentOf)
+            .ToList();
+        return TypedResults.Ok(new HouseholdView(
+            householdId,
+            household.Sequence,
+            shares,
+            payments,
+            new PointsView(household.AwardedPoints, household.ReservedPoints, household.SpentPoints, household.BalancePoints),
+            household.Redemptions.Values.Select(r => new RedemptionView(r.Id, r.ItemId, r.Quantity, r.Points, r.Status.ToString())).ToList(),
+            entries.Select(e => EntryEndpoints.View(e, registry)).ToList()));
+    }
+
+    /// <summary>The catalog, in order of item id.</summary>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<IReadOnlyList<CatalogItemView>>, ProblemHttpResult>> GetCatalog(GrainHost grains, CancellationToken cancellationToken)
+    {
+        var catalog = (CatalogState)await grains.ReadStateAsync(CatalogRules.Stream, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CatalogItemView>>(catalog.Items.Values
+            .Select(i => new CatalogItemView(i.ItemId, i.Name, i.Kind.ToString(), i.PricePoints, i.Stock, i.Withdrawn))
+            .ToList());
+    }
+
+    /// <summary>The registry's people, in order of person id.</summary>
+    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="database">The ledger's database: the registry's entries.</param>
+    /// <param name="clock">The server's clock, for the signed read's window.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<IReadOnlyList<PersonView>>, ProblemHttpResult>> GetPeople(
+        HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.RegistryReaders, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        var entries = (await database.Entries.ReadStreamAsync(RegistryRules.Stream, 0, cancellationToken))
+            .Where(e => e.Entry.Sequence <= registry.Sequence)
+            .ToList();
+        var history = entries.ToLookup(e => PersonOf(e.Entry), e => EntryEndpoints.View(e, registry));
+        // Keys in the order the registry first named them: a person's first key first.
+        var keyOrder = entries
+            .Select(e => e.Entry.Body.TryGetProperty("keyId", out var keyId) ? keyId.GetString() : null)
+            .OfType<string>()
+            .Distinct()
+            .Select((keyId, index) => (keyId, index))
+            .ToDictionary(k => k.keyId, k => k.index);
+        var people = registry.People.Values
+            .OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new PersonView(p.Id, p.DisplayName, p.Roles.Select(r => r.ToString()).ToList(), p.HouseholdId,
+                registry.Keys.Values.Where(k => k.PersonId == p.Id)
+                    .OrderBy(k => keyOrder.GetValueOrDefault(k.KeyId, int.MaxValue))
+                    .Select(k => new KeyView(k.KeyId, k.PublicKey.ToString(), k.Revoked))
+                    .ToList(),
+                history[p.Id].ToList()))
+            .ToList();
+        return TypedResults.Ok<IReadOnlyList<PersonView>>(people);
+    }
+
+    static ProjectView ProjectViewOf(ProjectState project) => new(
+        project.ProjectId,
+        project.Name,
+        project.Community,
+        project.Status.ToString(),
+        project.Sequence,
+        project.ContractPriceFen,
+        project.ResidentShareCapPercent,
+        project.WarrantyMonths,
+        project.PlannedFen.Select(p => new FundingSourceView(p.Key.ToString(), p.Value, project.ReceivedFen(p.Key))).ToList(),
+        project.Tranches.Select(t => new TrancheView(t.Tranche.ToString(), t.Percent, project.CumulativeCapFen(t.Tranche),
+            ProjectState.MilestoneOf(t.Tranche).ToString(), project.Reached(ProjectState.MilestoneOf(t.Tranche)),
+            project.PaidFen(t.Tranche), project.PendingFen(t.Tranche))).ToList(),
+        new ProjectTotals(project.TotalReceivedFen, project.TotalPaidFen, project.TotalPendingFen, project.AvailableFen),
+        Enum.GetValues<Milestone>().Select(m => project.Milestones.GetValueOrDefault(m) is { } progress
+            ? new MilestoneView(m.ToString(), ByRole(ProjectState.MilestoneAttesters, progress.AttestedBy),
+                progress.ReachedAt is { } reached ? LedgerTime.Format(reached) : null)
+            : new MilestoneView(m.ToString(), new Dictionary<string, string>(), null)).ToList(),
+        project.Campaign is { } campaign
+            ? new CampaignView(campaign.TargetFen, campaign.Rule, campaign.SharesFen.Count, project.ReceivedFen(FundingSource.ResidentCrowdfunding))
+            : null,
+        project.Receipts.Values.Select(r => new ReceiptView(r.Sequence, r.Source.ToString(), r.AmountFen, r.DocumentHash.ToString(), r.Reversed)).ToList(),
+        project.Disbursements.Values.Select(d => new DisbursementView(d.Id, d.Tranche.ToString(), d.AmountFen, d.Payee, d.InvoiceHash.ToString(),
+            d.Status.ToString(), d.RequestedBy, ByRole(ProjectState.DisbursementApprovers, d.Approvals),
+            ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
+            d.PaidBy, d.BankReference, d.PaidSequence)).ToList(),
+        project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList());
+
+    /// <summary>Signatures by role, in the order the rules name the roles.</summary>
+    static Dictionary<string, string> ByRole(IReadOnlyList<Role> order, IReadOnlyDictionary<Role, string> signed) =>
+        order.Where(signed.ContainsKey).ToDictionary(r => r.ToString(), r => signed[r]);
+
+    /// <summary>Every opened project's state, in ordinal order of project id.</summary>
+    static async Task<IReadOnlyList<ProjectState>> ProjectsAsync(GrainHost grains, LedgerDatabase database, CancellationToken cancellationToken)
+    {
+        var projects = new List<ProjectState>();
+        foreach (var stream in await database.Entries.ListStreamsAsync(ProjectPrefix, cancellationToken))
+        {
+            projects.Add((ProjectState)await grains.ReadStateAsync(stream, cancellationToken));
+        }
+        return projects;
+    }
+
+    static CrowdfundingPaymentView PaymentOf(Entry entry)
+    {
+        var body = JsonFields.Of(entry.Body, entry.Type, "amountFen", "projectId", "reference");
+        return new CrowdfundingPaymentView(entry.Sequence, entry.Type == HouseholdEntryTypes.CrowdfundingPaid ? "Payment" : "Refund",
+            body.String("projectId"), body.Integer("amountFen"), body.OptionalString("reference"), LedgerTime.Format(entry.RecordedAt));
+    }
+
+    /// <summary>The person a registry entry is about: the one registered, given a key or a role, or the registrar who opened it.</summary>
+    static string PersonOf(Entry entry) =>
+        entry.Body.TryGetProperty(entry.Type == RegistryEntryTypes.RegistryOpened ? "registrarId" : "personId", out var person)
+            ? person.GetString() ?? ""
+            : "";
+
+    static ProblemHttpResult MalformedId(string member) =>
+        Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
+            $"{member} must be an identifier (docs/FORMAT.md §5): letters, digits, '.', '_' and '-', at most 64");
+}
