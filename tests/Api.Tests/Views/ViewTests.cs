@@ -307,6 +307,9 @@ public sealed class ViewTests(ViewScenario scenario) : IClassFixture<ViewScenari
             Assert.Equal(operation, get.GetProperty("operationId").GetString());
             Assert.False(string.IsNullOrWhiteSpace(get.GetProperty("summary").GetString()));
         }
+        var limit = paths.GetProperty("/v1/entries").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "limit");
+        Assert.Contains("1 to 1000", limit.GetProperty("description").GetString());
         var totals = document.GetProperty("components").GetProperty("schemas").GetProperty("ProjectTotals");
         Assert.Contains("Received − paid − pending", totals.GetProperty("properties").GetProperty("availableFen").GetProperty("description").GetString());
     }
