@@ -55,7 +55,7 @@ public sealed class LedgerServer : IAsyncDisposable
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(grains);
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddOpenApi();
+            builder.Services.AddLedgerOpenApi();
             builder.Services.AddProblemDetails();
             var app = builder.Build();
             app.MapOpenApi();

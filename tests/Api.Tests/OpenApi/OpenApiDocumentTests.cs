@@ -1,0 +1,75 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Api.Endpoints;
+using Ledger.Rules;
+
+namespace Ledger.Tests.OpenApi;
+
+/// <summary>
+/// The OpenAPI document is committed (docs/openapi.v1.json) and must be what the server
+/// serves (STYLE.md 15): a change to the API shows up as a diff in review. To accept a
+/// change, run the tests with LEDGER_UPDATE_OPENAPI=1 and commit the rewritten file.
+/// </summary>
+public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServer>
+{
+    const string UpdateVariable = "LEDGER_UPDATE_OPENAPI";
+
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Fact]
+    public async Task TheServedDocumentIsTheCommittedOne()
+    {
+        var served = Normalize(await api.Client.Http.GetStringAsync("/openapi/v1.json"));
+        var path = Path.Combine(RepositoryRoot(), "docs", "openapi.v1.json");
+
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            await File.WriteAllTextAsync(path, served);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing: run the tests with {UpdateVariable}=1 and commit it");
+        var committed = await File.ReadAllTextAsync(path);
+        Assert.True(committed == served,
+            $"the served OpenAPI document differs from {path}: review the change, then run the tests with {UpdateVariable}=1 and commit the file");
+    }
+
+    [Fact]
+    public async Task EveryCommandHasItsOperationWithAnExampleAndItsErrorResponses()
+    {
+        var document = JsonNode.Parse(await api.Client.Http.GetStringAsync("/openapi/v1.json"))!;
+
+        foreach (var rule in Ledger.Rules.Commands.All)
+        {
+            var operation = document["paths"]![$"/v1/commands/{rule.Type}"]?["post"];
+            Assert.True(operation is not null, $"no operation for {rule.Type}");
+            Assert.Equal(rule.Type, operation["operationId"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()));
+            var example = operation["requestBody"]!["content"]!["application/json"]!["example"];
+            Assert.Equal(rule.Type, example!["command"]!["type"]!.GetValue<string>());
+            foreach (var status in new[] { "200", "400", "401", "403", "409", "413", "422", "503" })
+            {
+                Assert.True(operation["responses"]![status] is not null, $"{rule.Type} does not document {status}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryCommandHasAnExampleBodyWithTheMembersItsRuleReads()
+    {
+        Assert.Equal(Ledger.Rules.Commands.All.Select(r => r.Type).Order(), CommandExamples.Bodies.Keys.Order());
+        Assert.Equal(Ledger.Rules.Commands.All.Select(r => r.Type).Order(), CommandEndpoints.Descriptions.Keys.Order());
+    }
+
+    static string Normalize(string json) => JsonNode.Parse(json)!.ToJsonString(Indented) + "\n";
+
+    static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Ledger.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return folder?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test folder");
+    }
+}
