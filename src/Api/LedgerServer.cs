@@ -58,10 +58,13 @@ public sealed class LedgerServer : IAsyncDisposable
             builder.Services.AddLedgerOpenApi();
             builder.Services.AddProblemDetails();
             var app = builder.Build();
+            // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
+            app.UseStatusCodePages();
             app.MapOpenApi();
             app.MapHealthEndpoints();
             app.MapEntryEndpoints();
             app.MapCommandEndpoints();
+            app.MapUnknownCommandEndpoint();
             app.MapViewEndpoints();
             app.MapExportEndpoints();
             await app.StartAsync(cancellationToken);

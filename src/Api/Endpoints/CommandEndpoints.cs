@@ -75,6 +75,15 @@ public static class CommandEndpoints
         }
     }
 
+    /// <summary>
+    /// Any other command type: a problem with its code rather than an empty 404, so a client
+    /// that misspells a type learns why. Literal routes win, so this sees unknown types only.
+    /// </summary>
+    public static void MapUnknownCommandEndpoint(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/v1/commands/{type}", (string type) =>
+                Problems.Of(ResultCode.UnknownCommandType, $"there is no command {type}: the command types are listed in docs/ENTRIES.md"))
+            .ExcludeFromDescription();
+
     static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
         string type, HttpRequest request, GrainHost grains, CancellationToken cancellationToken)
     {

@@ -157,6 +157,15 @@ public sealed class CommandRefusalTests(ApiServer api) : IClassFixture<ApiServer
     }
 
     [Fact]
+    public async Task AnUnknownCommandTypeIsAProblemWithItsCode()
+    {
+        var signed = api.Client.Sign(api.Officer, ProjectCommandTypes.OpenProject, OpenProject("unknown-type"));
+
+        await AssertRefusedAsync(HttpStatusCode.BadRequest, "UnknownCommandType",
+            () => api.Client.PostRawAsync("BuyLotteryTickets", CanonicalJson.Encode(signed.ToJson())));
+    }
+
+    [Fact]
     public async Task AnOversizeBodyIs413AndWritesNothing()
     {
         var body = OpenProject("oversize");
