@@ -165,7 +165,7 @@ public sealed class GrainHost : IAsyncDisposable
                     return CommandOutcome.From(refusal);
                 }
             }
-            var entries = Chain(((Decision.Accept)decision).Entries, grains, signed, now);
+            var entries = EntryChain.Link(((Decision.Accept)decision).Entries, grains.ToDictionary(g => g.Stream, g => g.Head), signed, now);
             AppendResult result;
             try
             {
@@ -230,23 +230,6 @@ public sealed class GrainHost : IAsyncDisposable
         var registryState = grains.Contains(registry) ? (RegistryState)registry.State : await CurrentRegistryAsync(cancellationToken);
         var context = new DecisionContext(registryState, grains.ToDictionary(g => g.Stream, g => g.State), command, now);
         return (Commands.Decide(rule, context), registryState);
-    }
-
-    /// <summary>Links the decided entries after their grains' heads, in the decided order.</summary>
-    static List<Entry> Chain(IReadOnlyList<NewEntry> decided, List<StreamGrain> grains, SignedCommand signed, DateTimeOffset now)
-    {
-        var heads = grains.ToDictionary(g => g.Stream, g => g.Head);
-        var entries = new List<Entry>(decided.Count);
-        foreach (var next in decided)
-        {
-            Invariant.Holds(heads.ContainsKey(next.Stream), $"a decision writes only the streams its command names ({next.Stream})");
-            var head = heads[next.Stream];
-            var entry = Entry.Create(next.Stream, head is null ? 0 : head.Sequence + 1, head?.Hash ?? Hash.Zero,
-                next.Type, next.Body, signed, now);
-            heads[next.Stream] = entry;
-            entries.Add(entry);
-        }
-        return entries;
     }
 
     /// <summary>

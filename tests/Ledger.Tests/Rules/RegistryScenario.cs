@@ -238,21 +238,16 @@ public sealed class RegistryScenario
     /// <summary>Chains every decided entry after its stream's head, then applies them all, as after one commit.</summary>
     void Append(IReadOnlyList<NewEntry> decided, SignedCommand signed)
     {
-        var newHeads = new Dictionary<string, Entry>(heads, StringComparer.Ordinal);
-        var newStates = new Dictionary<string, StreamState>(states, StringComparer.Ordinal);
-        var written = new List<Entry>(decided.Count);
-        foreach (var next in decided)
+        var written = EntryChain.Link(decided,
+            decided.Select(d => d.Stream).Distinct().ToDictionary(s => s, s => heads.GetValueOrDefault(s), StringComparer.Ordinal), signed, Now);
+        var newStates = new Dictionary<string, StreamState>(StringComparer.Ordinal);
+        foreach (var entry in written)
         {
-            var head = newHeads.GetValueOrDefault(next.Stream);
-            var entry = Entry.Create(next.Stream, head is null ? 0 : head.Sequence + 1, head?.Hash ?? Hash.Zero,
-                next.Type, next.Body, signed, Now);
-            newStates[next.Stream] = newStates.GetValueOrDefault(next.Stream, StreamState.Initial(next.Stream)).Apply(entry);
-            newHeads[next.Stream] = entry;
-            written.Add(entry);
+            newStates[entry.Stream] = newStates.GetValueOrDefault(entry.Stream, StateOf(entry.Stream)).Apply(entry);
         }
-        foreach (var (stream, entry) in newHeads)
+        foreach (var entry in written)
         {
-            heads[stream] = entry;
+            heads[entry.Stream] = entry;
         }
         foreach (var (stream, state) in newStates)
         {
