@@ -1,0 +1,289 @@
+using System.Text;
+using Ledger.Canonical;
+using Ledger.Checkpoints;
+using Ledger.Entries;
+using Ledger.Hashing;
+using Ledger.Merkle;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Grains.Log;
+
+/// <summary>How often the log is integrated and signed, and in what batches.</summary>
+public sealed record LogIntegratorOptions
+{
+    /// <summary>Entries integrated per transaction.</summary>
+    public int BatchSize { get; init; } = 4_096;
+
+    /// <summary>The least time between two checkpoints (issue 7: "at most every few seconds").</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the background loop (<see cref="LogIntegrationLoop"/>) looks for new entries.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Builds the global Merkle log (docs/FORMAT.md §10) and signs its checkpoints. Both steps run
+/// in transactions of their own under one PostgreSQL advisory lock, so several server
+/// processes on one database never integrate or sign at once: whoever holds the lock reads
+/// merkle_head, which the previous holder committed, and carries on from there.
+/// <para>
+/// Integration reads committed entries beyond merkle_head in log order, a batch at a time,
+/// and hashes them into the tree starting from the stored right frontier (one node per set bit
+/// of the size, O(log n) rows), so each new perfect subtree is hashed once, when its last leaf
+/// arrives. Log positions are taken under log_head's lock and committed in order
+/// (docs/STORAGE.md), so the committed entries are always a prefix of the log: nothing the
+/// integrator reads can later be preceded by another entry.
+/// </para>
+/// <para>
+/// Signing makes a C2SP checkpoint of the integrated tree when it has grown and the previous
+/// checkpoint is older than <see cref="LogIntegratorOptions.CheckpointInterval"/>, but first
+/// verifies a consistency proof from the previous checkpoint's stored root to the new root: the
+/// log never signs two checkpoints that contradict each other (a fork), whatever the node table holds.
+/// </para>
+/// </summary>
+public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signer, TimeProvider clock, LogIntegratorOptions? options = null)
+{
+    // An arbitrary constant naming "the Merkle log's lock" among advisory locks ("MERKLE").
+    const long LogLockId = 0x4D45_524B_4C45;
+
+    // A tree of at most 2^63 − 1 leaves has perfect subtrees on levels 0 … 62.
+    const int MaxLevel = 62;
+
+    public LogIntegratorOptions Options { get; } = options ?? new LogIntegratorOptions();
+
+    /// <summary>The key this integrator signs with; null for one that only integrates.</summary>
+    public NoteVerifierKey? VerifierKey => signer?.VerifierKey;
+
+    /// <summary>
+    /// Records this integrator's key as the log's key if the log has none yet, and returns the
+    /// log's key (C2SP vkey text) and whether it is this integrator's: a server whose key is
+    /// not the log's still integrates, but leaves signing to the process that holds the key.
+    /// </summary>
+    public async Task<(string? LogKey, bool IsOurs)> EnsureKeyRecordedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var recorded = await RecordKeyAsync(connection, cancellationToken);
+        return (recorded, IsOurs(recorded));
+    }
+
+    /// <summary>Integrates every committed entry; returns the integrated size.</summary>
+    public async Task<long> IntegrateAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (size, added) = await IntegrateBatchAsync(cancellationToken);
+            if (added < Options.BatchSize)
+            {
+                return size;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Signs and stores a checkpoint of the integrated tree if it has grown since the latest
+    /// checkpoint and, unless <paramref name="ignoreInterval"/>, the latest is older than the
+    /// checkpoint interval.
+    /// </summary>
+    public async Task<CheckpointOutcome> SignCheckpointAsync(bool ignoreInterval, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, cancellationToken);
+        var latest = await LatestCheckpointAsync(connection, cancellationToken);
+        if (signer is null || !IsOurs(await RecordKeyAsync(connection, cancellationToken)))
+        {
+            return new(CheckpointDecision.NotTheLogKey, latest);
+        }
+        var size = await ScalarAsync(connection, "SELECT size FROM merkle_head", cancellationToken);
+        var previousSize = latest?.TreeSize ?? 0;
+        Invariant.Holds(previousSize <= size, "no checkpoint is beyond the integrated tree");
+        if (size == previousSize)
+        {
+            return new(CheckpointDecision.NotGrown, latest);
+        }
+        var now = LedgerTime.Truncate(clock.GetUtcNow());
+        if (!ignoreInterval && latest is not null && now - latest.SignedAt < Options.CheckpointInterval)
+        {
+            return new(CheckpointDecision.NotDue, latest);
+        }
+
+        var (root, consistency) = await StoredMerkleNodes.ComputeAsync(connection,
+            nodes => (nodes.Root(size), previousSize == 0 ? [] : nodes.ConsistencyProof(previousSize, size)), cancellationToken);
+        if (latest is not null)
+        {
+            // The one check that makes a fork impossible to sign: the new tree must extend the
+            // tree the previous checkpoint committed to, as any verifier would check it.
+            var result = MerkleProof.VerifyConsistency(previousSize, size, consistency, latest.RootHash, root);
+            Invariant.Holds(result.IsValid(),
+                $"the tree of {size} leaves is consistent with the checkpoint of {previousSize} leaves ({result})");
+        }
+        var text = Checkpoint.Create(signer.Name, size, root).Format();
+        var noteBytes = SignedNote.Sign(text, signer);
+        Invariant.Holds(SignedNote.Verify(noteBytes, [signer.VerifierKey]).IsValid, "a new checkpoint verifies under the log key");
+        var checkpoint = new StoredCheckpoint(size, root, Encoding.UTF8.GetString(noteBytes), now);
+
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO checkpoint (tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4)", connection))
+        {
+            insert.Parameters.Add(new() { Value = checkpoint.TreeSize });
+            insert.Parameters.Add(new() { Value = checkpoint.RootHash });
+            insert.Parameters.Add(new() { Value = checkpoint.Note });
+            insert.Parameters.Add(new() { Value = checkpoint.SignedAt });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new(CheckpointDecision.Signed, checkpoint);
+    }
+
+    /// <summary>What the background loop does on each tick: integrate, then sign if due.</summary>
+    public async Task<CheckpointOutcome> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await IntegrateAsync(cancellationToken);
+        return await SignCheckpointAsync(ignoreInterval: false, cancellationToken);
+    }
+
+    /// <summary>Integrates everything committed and signs a checkpoint of it now, whatever the interval (for tests and tools).</summary>
+    public async Task<CheckpointOutcome> IntegrateAndSignNowAsync(CancellationToken cancellationToken)
+    {
+        await IntegrateAsync(cancellationToken);
+        return await SignCheckpointAsync(ignoreInterval: true, cancellationToken);
+    }
+
+    /// <returns>The integrated size after the batch, and how many entries the batch added.</returns>
+    async Task<(long Size, int Added)> IntegrateBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, cancellationToken);
+        var size = await ScalarAsync(connection, "SELECT size FROM merkle_head FOR UPDATE", cancellationToken);
+
+        // The compact range of D[0:size]: one perfect subtree per set bit of size, largest
+        // (leftmost) first. Appending a leaf merges equal levels from the right (RFC 9162
+        // §2.1.1's tree is the same whatever order nodes are hashed in).
+        var levels = Enumerable.Range(0, MaxLevel + 1).Reverse().Where(level => ((size >> level) & 1) == 1).ToList();
+        var frontier = await StoredMerkleNodes.ComputeAsync(connection,
+            nodes => levels.Select(level => (Level: level, Hash: nodes.Node(level, (size >> level) - 1))).ToList(), cancellationToken);
+
+        var newLevels = new List<short>();
+        var newIndices = new List<long>();
+        var newHashes = new List<byte[]>();
+        var next = size;
+        await using (var read = new NpgsqlCommand("""
+            SELECT log_position, hash, canonical FROM entry
+            WHERE log_position >= $1
+            ORDER BY log_position
+            LIMIT $2
+            """, connection))
+        {
+            read.Parameters.Add(new() { Value = size });
+            read.Parameters.Add(new() { Value = Options.BatchSize });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var position = reader.GetInt64(0);
+                Invariant.Holds(position == next, $"the global log has no gap at position {next}");
+                var entryHash = Hash.FromBytes(reader.GetFieldValue<byte[]>(1));
+                // The leaf is the hash of the stored bytes, not merely of the hash column: a
+                // column altered behind the append-only guard is never integrated.
+                Invariant.Holds(entryHash.Equals(Hash.Of(FormatVersion.EntryHashPrefix, reader.GetFieldValue<byte[]>(2))),
+                    $"the entry at log position {position} matches its stored hash");
+                Append(frontier, position, LogLeaf.Of(entryHash), newLevels, newIndices, newHashes);
+                next++;
+            }
+        }
+        var added = checked((int)(next - size));
+        if (added == 0)
+        {
+            return (size, 0);
+        }
+        Invariant.Holds(frontier.Select(f => f.Level).SequenceEqual(
+                Enumerable.Range(0, MaxLevel + 1).Reverse().Where(level => ((next >> level) & 1) == 1)),
+            $"the frontier after integrating up to {next} has one subtree per set bit of the size");
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand("INSERT INTO merkle_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])");
+        insert.Parameters.Add(new() { Value = newLevels.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+        insert.Parameters.Add(new() { Value = newIndices.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new() { Value = newHashes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        batch.BatchCommands.Add(insert);
+        var advance = new NpgsqlBatchCommand("UPDATE merkle_head SET size = $2 WHERE size = $1");
+        advance.Parameters.Add(new() { Value = size });
+        advance.Parameters.Add(new() { Value = next });
+        batch.BatchCommands.Add(advance);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        Invariant.Holds(insert.RecordsAffected == newHashes.Count && advance.RecordsAffected == 1,
+            $"integrating positions {size} … {next - 1} stores every new node and advances merkle_head once");
+        await transaction.CommitAsync(cancellationToken);
+        return (next, added);
+    }
+
+    /// <summary>
+    /// Appends the leaf at <paramref name="index"/> to the compact range: every trailing one bit
+    /// of the index completes a perfect subtree, whose children are the range's last two.
+    /// </summary>
+    static void Append(List<(int Level, byte[] Hash)> frontier, long index, byte[] leafHash,
+        List<short> newLevels, List<long> newIndices, List<byte[]> newHashes)
+    {
+        Record(0, index, leafHash);
+        frontier.Add((0, leafHash));
+        var level = 0;
+        for (var at = index; (at & 1) == 1; at >>= 1)
+        {
+            var (rightLevel, right) = frontier[^1];
+            var (leftLevel, left) = frontier[^2];
+            Invariant.Holds(leftLevel == level && rightLevel == level, "the frontier merges two subtrees of one level");
+            frontier.RemoveRange(frontier.Count - 2, 2);
+            var parent = MerkleHash.Node(left, right);
+            level++;
+            Record(level, at >> 1, parent);
+            frontier.Add((level, parent));
+        }
+
+        void Record(int nodeLevel, long nodeIndex, byte[] hash)
+        {
+            newLevels.Add(checked((short)nodeLevel));
+            newIndices.Add(nodeIndex);
+            newHashes.Add(hash);
+        }
+    }
+
+    bool IsOurs(string? recorded) => signer is not null && recorded == signer.VerifierKey.Format();
+
+    async Task<string?> RecordKeyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (signer is not null)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO log_key (singleton, verifier_key, recorded_at) VALUES (true, $1, $2)
+                ON CONFLICT (singleton) DO NOTHING
+                """, connection);
+            insert.Parameters.Add(new() { Value = signer.VerifierKey.Format() });
+            insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var select = new NpgsqlCommand("SELECT verifier_key FROM log_key", connection);
+        return (string?)await select.ExecuteScalarAsync(cancellationToken);
+    }
+
+    static async Task<StoredCheckpoint?> LatestCheckpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT tree_size, root_hash, note, signed_at FROM checkpoint ORDER BY tree_size DESC LIMIT 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? MerkleLog.ReadCheckpoint(reader) : null;
+    }
+
+    static async Task LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Held until the transaction ends; statements after it see whatever the previous holder committed.
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({LogLockId})", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
