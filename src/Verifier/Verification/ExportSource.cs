@@ -65,8 +65,10 @@ public sealed class ExportSource : ILedgerSource
         if (line.Length > 0)
         {
             // A last line without its newline is still read, so that a cut file is reported
-            // by the checks (a malformed entry, a manifest mismatch) rather than hidden.
-            yield return new SourcedEntry(position, line.ToArray(), null);
+            // by the checks (a malformed entry, a manifest mismatch) rather than hidden; and it
+            // is marked, since a file whose manifest was rewritten to match it is still not an
+            // export (FORMAT.md §9.1: the last line ends with its line feed).
+            yield return new SourcedEntry(position, line.ToArray(), null, Unterminated: true);
         }
         readChecksum = Convert.ToHexStringLower(sha.GetHashAndReset());
     }

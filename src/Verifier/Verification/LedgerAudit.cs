@@ -48,6 +48,11 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is canonical JSON of a format-1 entry (FORMAT.md §2, §4)", "a valid entry", e.Message);
             return;
         }
+        if (sourced.Unterminated)
+        {
+            Report(FindingKind.EntryMalformed, entry, sourced, "every line of entries.jsonl ends with a line feed (FORMAT.md §9.1)",
+                "a line feed after the entry", "the end of the file");
+        }
         if (sourced.StoredHash is { } stored && !entry.Hash.Bytes.SequenceEqual(stored))
         {
             Report(FindingKind.HashMismatch, entry, sourced, "the stored hash is the hash of the stored bytes (FORMAT.md §4.2)", entry.Hash.ToString(), Convert.ToHexStringLower(stored));

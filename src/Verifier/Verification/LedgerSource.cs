@@ -1,7 +1,8 @@
 namespace Ledger.Verifier.Verification;
 
 /// <summary>One entry as a source holds it: its log position, its bytes and, if the source stores one, its hash.</summary>
-public sealed record SourcedEntry(long LogPosition, byte[] Bytes, byte[]? StoredHash);
+/// <param name="Unterminated">An export's last line, which the file ends in without its line feed (docs/FORMAT.md §9.1).</param>
+public sealed record SourcedEntry(long LogPosition, byte[] Bytes, byte[]? StoredHash, bool Unterminated = false);
 
 /// <summary>What an export's manifest claims (docs/FORMAT.md §9): checked against the entries, never trusted.</summary>
 public sealed record Manifest(
