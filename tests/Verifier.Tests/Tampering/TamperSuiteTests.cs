@@ -1,0 +1,494 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ledger.Api.Demo;
+using Ledger.Canonical;
+using Ledger.Client;
+using Ledger.Entries;
+using Ledger.Rules;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
+using Ledger.Rules.Registry;
+using Ledger.Verifier.Verification;
+using Xunit.Abstractions;
+using static Ledger.Tests.Tampering.DemoExport;
+
+namespace Ledger.Tests.Tampering;
+
+/// <summary>
+/// Issue 6 item 4: distinct tamperings of the demo export, each caught with the right
+/// finding. Most are an attacker's who fixes everything they can — re-chains the stream,
+/// rewrites the manifest, signs with every key they hold — so that only the signatures and
+/// the rules replayed by the verifier are left to catch them; a few are the careless
+/// attacker's, whom the chain or the manifest catches. The untampered export has no finding.
+/// </summary>
+[Collection(DemoExportCollection.Name)]
+public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
+{
+    /// <summary>What a tampering must produce: a finding of this kind, in this stream, mentioning this text.</summary>
+    public sealed record Expected(FindingKind Kind, string? Stream = null, string? Mentions = null);
+
+    /// <param name="FixesEverything">The attacker re-chained and rewrote the manifest: no chain, sequence or manifest finding may remain.</param>
+    /// <param name="Only">No finding of another kind than the expected ones.</param>
+    public sealed record Tampering(string Name, Func<DemoExport, ExportTampering> Apply, Expected[] Expect, bool FixesEverything = false, bool Only = false);
+
+    static readonly FindingKind[] CarelessKinds =
+        [FindingKind.ChainBroken, FindingKind.SequenceBroken, FindingKind.ManifestMismatch, FindingKind.HashMismatch, FindingKind.LogBroken, FindingKind.EntryMalformed];
+
+    const string Catalog = CatalogRules.Stream;
+    const string Registry = RegistryRules.Stream;
+    static readonly string B1_0101 = HouseholdRules.StreamOf("b1-0101");
+
+    public static readonly IReadOnlyList<Tampering> All =
+    [
+        // Money edited after the fact.
+        new("a receipt's amount changed in its entry only, the stream re-chained",
+            d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.ReceiptRecorded, e => e["body"]!["amountFen"] = 25_000_000),
+            [new(FindingKind.EntriesDisagreeWithRules, FacadeStream, "25000000")], FixesEverything: true, Only: true),
+        new("a receipt's amount changed in its entry and in its signed command",
+            d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.ReceiptRecorded, e =>
+            {
+                e["body"]!["amountFen"] = 25_000_000;
+                e["signedCommand"]!["command"]!["body"]!["amountFen"] = 25_000_000;
+            }),
+            [new(FindingKind.SignatureInvalid, FacadeStream)], FixesEverything: true, Only: true),
+        new("a payee changed in a disbursement request and its signed command",
+            d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.DisbursementRequested, e =>
+            {
+                e["body"]!["payee"] = "某空壳咨询有限公司";
+                e["signedCommand"]!["command"]!["body"]!["payee"] = "某空壳咨询有限公司";
+            }),
+            [new(FindingKind.SignatureInvalid, FacadeStream)], FixesEverything: true, Only: true),
+        new("an entry edited in place, the later links of its stream left as they were",
+            d => d.Tamper().Edit(B1_0101, HouseholdEntryTypes.PointsAwarded, e => e["body"]!["points"] = 2_000, rechain: false),
+            [new(FindingKind.ChainBroken, B1_0101)]),
+        new("an entry edited and every later hash of its stream recomputed",
+            d => d.Tamper().Edit(B1_0101, HouseholdEntryTypes.PointsAwarded, e => e["body"]!["points"] = 2_000),
+            [new(FindingKind.EntriesDisagreeWithRules, B1_0101, "2000")], FixesEverything: true, Only: true),
+        new("a signature byte flipped, the stream re-chained",
+            d => d.Tamper().Edit(ElevatorStream, ProjectEntryTypes.DisbursementPaid, e =>
+            {
+                var signature = Hex.Decode((string)e["signedCommand"]!["signature"]!, SignedCommand.SignatureSize);
+                signature[17] ^= 0x01;
+                e["signedCommand"]!["signature"] = Hex.Encode(signature);
+            }),
+            [new(FindingKind.SignatureInvalid, ElevatorStream)], FixesEverything: true, Only: true),
+        new("a recorded time moved outside its command's issue window, the stream re-chained",
+            d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.ReceiptRecorded,
+                e => e["recordedAt"] = LedgerTime.Format(LedgerTime.TryParse((string)e["recordedAt"]!, out var t) ? t.AddMinutes(10) : default)),
+            [new(FindingKind.IssuedOutsideWindow, FacadeStream)], FixesEverything: true, Only: true),
+
+        // Entries removed, moved or repeated.
+        new("an entry deleted, its stream left with a gap",
+            d => { var t = d.Tamper(); return t.RemoveAt(t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementApproved)); },
+            [new(FindingKind.SequenceBroken, FacadeStream)]),
+        new("an approval deleted, its stream renumbered and re-chained",
+            d => { var t = d.Tamper(); return t.RemoveAt(t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementApproved)).Rechain(FacadeStream); },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.ApprovalsMissing))], FixesEverything: true),
+        new("two entries of one stream swapped",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.Swap(t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementRequested), t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementApproved));
+            },
+            [new(FindingKind.SequenceBroken, FacadeStream)]),
+        new("two entries of one stream swapped, renumbered and re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.Swap(t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementRequested), t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementApproved))
+                    .Rechain(FacadeStream);
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.UnknownDisbursement))], FixesEverything: true),
+        new("an entry duplicated in place",
+            d => { var t = d.Tamper(); return t.Duplicate(t.IndexOf(FacadeStream, ProjectEntryTypes.ReceiptRecorded)); },
+            [new(FindingKind.SequenceBroken, FacadeStream)]),
+        new("a stream's tail cut, the manifest left as it was",
+            d =>
+            {
+                var t = d.Tamper().KeepManifest();
+                t.RemoveAt(t.LastIndexOf(e => e.Stream == ElevatorStream));
+                return t.RemoveAt(t.LastIndexOf(e => e.Stream == ElevatorStream));
+            },
+            [new(FindingKind.ManifestMismatch, Mentions: ElevatorStream), new(FindingKind.ManifestMismatch, Mentions: "entriesSha256")]),
+        new("a crowdfunding payment left on the household side only, the project stream re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.RemoveAt(t.IndexOf(e => e.Stream == FacadeStream && e.Type == ProjectEntryTypes.ContributionReceived
+                    && e.Body.GetProperty("householdId").GetString() == "b1-0101")).Rechain(FacadeStream);
+            },
+            [new(FindingKind.EntriesDisagreeWithRules, B1_0101, ProjectEntryTypes.ContributionReceived)], FixesEverything: true),
+        new("one side of a crowdfunding payment given another recorded time, the stream re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                var index = t.IndexOf(e => e.Stream == FacadeStream && e.Type == ProjectEntryTypes.ContributionReceived
+                    && e.Body.GetProperty("householdId").GetString() == "b1-0101");
+                return t.EditEntry(index, e => e["recordedAt"] = LedgerTime.Format(t.EntryAt(index).RecordedAt.AddSeconds(1)));
+            },
+            [new(FindingKind.RecordedTimeInconsistent, FacadeStream)], FixesEverything: true, Only: true),
+        new("a receipt moved to another project's stream, both streams re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.EditEntry(t.IndexOf(FacadeStream, ProjectEntryTypes.ReceiptRecorded), e => e["stream"] = ElevatorStream)
+                    .Rechain(FacadeStream).Rechain(ElevatorStream);
+            },
+            [new(FindingKind.EntriesDisagreeWithRules, ElevatorStream, FacadeStream)], FixesEverything: true),
+        new("a redemption left on the household side only, the catalog re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.RemoveAt(t.IndexOf(e => e.Stream == Catalog && e.Type == CatalogEntryTypes.ItemReserved
+                    && e.Body.GetProperty("householdId").GetString() == "b1-0101")).Rechain(Catalog);
+            },
+            [new(FindingKind.EntriesDisagreeWithRules, B1_0101, CatalogEntryTypes.ItemReserved)], FixesEverything: true, Only: true),
+        new("a person's registration deleted, the registry re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.RemoveAt(t.IndexOf(e => e.Type == RegistryEntryTypes.PersonRegistered
+                    && e.Body.GetProperty("personId").GetString() == DemoPeople.OwnerRepresentative.PersonId)).Rechain(Registry);
+            },
+            [new(FindingKind.KeyUnknown, ElevatorStream, DemoPeople.OwnerRepresentative.PersonId)], FixesEverything: true, Only: true),
+        new("a signed command replayed at the end of the log",
+            d =>
+            {
+                var t = d.Tamper();
+                var receipt = t.EntryAt(t.IndexOf(e => e.Type == ProjectEntryTypes.ReceiptRecorded && e.SignedCommand.Command.PersonId == ExtraOfficerId));
+                t.AppendSigned(receipt.SignedCommand, t.NextRecordedAt(),
+                    (FacadeStream, ProjectEntryTypes.ReceiptRecorded, JsonNode.Parse(receipt.Body.GetRawText())!.AsObject()));
+                return t;
+            },
+            [new(FindingKind.CommandReplayed, FacadeStream)], FixesEverything: true, Only: true),
+
+        // Keys and signatures.
+        new("a command re-signed with a key revoked before it",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.ReSign(t.IndexOf(e => e.Type == ProjectEntryTypes.ReceiptRecorded && e.SignedCommand.Command.PersonId == ExtraOfficerId), d.RevokedKey);
+            },
+            [new(FindingKind.KeyRevoked, FacadeStream)], FixesEverything: true, Only: true),
+        new("an approval re-signed with a key nobody registered",
+            d => { var t = d.Tamper(); return t.ReSign(OwnerRepresentativeApproval(t), UnregisteredKey(DemoPeople.OwnerRepresentative.PersonId)); },
+            [new(FindingKind.KeyUnknown, FacadeStream)], FixesEverything: true, Only: true),
+        new("an approval re-signed by its approver in another person's name",
+            d =>
+            {
+                var t = d.Tamper();
+                return t.ReSign(OwnerRepresentativeApproval(t), new PersonKey(DemoPeople.Manager.PersonId, d.KeyOf(DemoPeople.OwnerRepresentative).Key));
+            },
+            // The entry is still folded in, as the server would have: the manager's own approval then comes second.
+            [new(FindingKind.KeyUnknown, FacadeStream, DemoPeople.Manager.PersonId)], FixesEverything: true),
+        new("the registry's genesis forged with another root key, the registry re-chained",
+            d => ForgeGenesis(d.Tamper(), UnregisteredKey(RegistryGenesisRegistrarId)),
+            [new(FindingKind.RootKeyMismatch, Registry), new(FindingKind.KeyUnknown, Registry)], FixesEverything: true, Only: true),
+        new("the registry's genesis forged, and the forged root key pinned",
+            d =>
+            {
+                var forged = UnregisteredKey(RegistryGenesisRegistrarId);
+                return ForgeGenesis(d.Tamper(), forged).PinRootKey(forged.KeyId);
+            },
+            [new(FindingKind.KeyUnknown, Registry)], FixesEverything: true, Only: true),
+        new("the root key replaced in the manifest",
+            d =>
+            {
+                var other = UnregisteredKey(RegistryGenesisRegistrarId);
+                return d.Tamper().EditManifest(m =>
+                {
+                    m["rootKeyId"] = other.KeyId;
+                    m["rootPublicKey"] = Hex.Encode(other.Key.PublicKey.Bytes);
+                });
+            },
+            [new(FindingKind.RootKeyMismatch, Registry)], Only: true),
+        new("the untouched export audited against another pinned root key",
+            d => d.Tamper().PinRootKey(UnregisteredKey(RegistryGenesisRegistrarId).KeyId),
+            [new(FindingKind.RootKeyMismatch, Registry)], Only: true),
+
+        // Commands the rules refuse, appended at the end of the log with every signature valid.
+        new("a payment beyond the unlocked tranche, every signature valid",
+            d =>
+            {
+                var t = d.Tamper();
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Progress), 10_000_000);
+                ApproveByAllThree(t, d, id);
+                Pay(t, d.KeyOf(DemoPeople.Cashier), id, 10_000_000);
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.BeyondTrancheCap))], FixesEverything: true, Only: true),
+        new("a payment from a tranche whose milestone was not reached, every signature valid",
+            d =>
+            {
+                var t = d.Tamper();
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Acceptance), 5_000_000);
+                ApproveByAllThree(t, d, id);
+                Pay(t, d.KeyOf(DemoPeople.Cashier), id, 5_000_000);
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.TrancheLocked))], FixesEverything: true, Only: true),
+        new("a disbursement paid twice, both payments signed by the cashier",
+            d =>
+            {
+                var t = d.Tamper();
+                var request = t.EntryAt(t.IndexOf(FacadeStream, ProjectEntryTypes.DisbursementRequested));
+                Pay(t, d.KeyOf(DemoPeople.Cashier), request.Sequence, request.Body.GetProperty("amountFen").GetInt64());
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.DisbursementAlreadyPaid))], FixesEverything: true, Only: true),
+        new("a disbursement approved by its requester",
+            d =>
+            {
+                var t = d.Tamper();
+                var id = Request(t, d.ExtraOfficer, nameof(Tranche.Progress), 5_000_000);
+                Approve(t, d.ExtraOfficer, id, nameof(Role.OwnerRepresentative));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.RequesterCannotApprove))], FixesEverything: true, Only: true),
+        new("a disbursement approved in a role the approver does not hold",
+            d =>
+            {
+                var t = d.Tamper();
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Progress), 5_000_000);
+                Approve(t, d.KeyOf(DemoPeople.Supervisor), id, nameof(Role.ProjectManager));
+                return t;
+            },
+            [new(FindingKind.RoleMissing, FacadeStream)], FixesEverything: true, Only: true),
+        new("a disbursement paid by its requester",
+            d =>
+            {
+                var t = d.Tamper();
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Progress), 5_000_000);
+                ApproveByAllThree(t, d, id);
+                Pay(t, d.KeyOf(DemoPeople.Officer), id, 5_000_000);
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.PayerNotDistinct))], FixesEverything: true, Only: true),
+        new("a receipt beyond its source's plan, signed by the finance officer",
+            d =>
+            {
+                var t = d.Tamper();
+                var document = Document("幸福里物业服务有限公司 追加投资");
+                t.Append(d.KeyOf(DemoPeople.Officer), ProjectCommandTypes.RecordReceipt,
+                    new JsonObject { ["amountFen"] = 100_000, ["documentHash"] = document, ["projectId"] = DemoCommunity.FacadeProjectId, ["source"] = nameof(FundingSource.SocialCapital) },
+                    (FacadeStream, ProjectEntryTypes.ReceiptRecorded, new JsonObject { ["amountFen"] = 100_000, ["documentHash"] = document, ["source"] = nameof(FundingSource.SocialCapital) }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.ReceiptBeyondPlan))], FixesEverything: true, Only: true),
+        new("a share overpaid by a household, signed by its resident",
+            d => PayShare(d.Tamper(), d.KeyOf("resident-b1-0101"), "b1-0101"),
+            [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.PaymentBeyondShare))], FixesEverything: true, Only: true),
+        new("a share paid for a neighbour's household, signed by the payer's own key",
+            d => PayShare(d.Tamper(), d.KeyOf("resident-b1-0101"), "b1-0202"),
+            [new(FindingKind.RuleViolation, HouseholdRules.StreamOf("b1-0202"), nameof(ResultCode.NotResidentOfHousehold))], FixesEverything: true, Only: true),
+        new("a redemption beyond the household's points, signed by its resident",
+            d =>
+            {
+                var t = d.Tamper();
+                var household = HouseholdRules.StreamOf("b5-0101");
+                var redemptionId = t.NextSequence(household);
+                t.Append(d.KeyOf("resident-b5-0101"), HouseholdCommandTypes.ReserveRedemption,
+                    new JsonObject { ["householdId"] = "b5-0101", ["itemId"] = "fee-relief-50", ["quantity"] = 1 },
+                    (household, HouseholdEntryTypes.RedemptionReserved, new JsonObject { ["itemId"] = "fee-relief-50", ["points"] = 500, ["quantity"] = 1, ["redemptionId"] = redemptionId }),
+                    (Catalog, CatalogEntryTypes.ItemReserved, new JsonObject { ["householdId"] = "b5-0101", ["itemId"] = "fee-relief-50", ["quantity"] = 1, ["redemptionId"] = redemptionId }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, HouseholdRules.StreamOf("b5-0101"), nameof(ResultCode.InsufficientPoints))], FixesEverything: true, Only: true),
+        new("a redemption fulfilled twice, both signed by the coordinator",
+            d =>
+            {
+                var t = d.Tamper();
+                var reservation = t.EntryAt(t.IndexOf(B1_0101, HouseholdEntryTypes.RedemptionReserved));
+                t.Append(d.KeyOf(DemoPeople.Coordinator), HouseholdCommandTypes.FulfilRedemption,
+                    new JsonObject { ["householdId"] = "b1-0101", ["redemptionId"] = reservation.Sequence },
+                    (B1_0101, HouseholdEntryTypes.RedemptionFulfilled, new JsonObject { ["points"] = reservation.Body.GetProperty("points").GetInt64(), ["redemptionId"] = reservation.Sequence }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.RedemptionNotReserved))], FixesEverything: true, Only: true),
+
+        // Bytes and the manifest.
+        new("an entry's bytes made non-canonical with one space",
+            d =>
+            {
+                var t = d.Tamper();
+                var index = t.IndexOf(FacadeStream, ProjectEntryTypes.ReceiptRecorded);
+                return t.SetLine(index, [(byte)'{', (byte)' ', .. t.LineAt(index).AsSpan(1)]);
+            },
+            [new(FindingKind.EntryMalformed)]),
+        new("the entries file cut short in its last line, the manifest left as it was",
+            d => d.Tamper().KeepManifest().CutEntriesFile(40),
+            [new(FindingKind.EntryMalformed), new(FindingKind.ManifestMismatch, Mentions: "entriesSha256")]),
+        new("the last line feed of the entries file removed, the manifest rewritten to match",
+            d => d.Tamper().OmitFinalLineFeed(),
+            [new(FindingKind.EntryMalformed)], Only: true),
+        new("the manifest's entry counts edited",
+            d => d.Tamper().EditManifest(m =>
+            {
+                m["entryCount"] = (long)m["entryCount"]! + 1;
+                m["logSize"] = (long)m["logSize"]! + 1;
+            }),
+            [new(FindingKind.ManifestMismatch, Mentions: "entryCount"), new(FindingKind.ManifestMismatch, Mentions: "logSize")], Only: true),
+        new("a stream's head replaced in the manifest",
+            d => d.Tamper().EditManifest(m => m["streams"]![FacadeStream]!["headHash"] = new string('e', 64)),
+            [new(FindingKind.ManifestMismatch, Mentions: FacadeStream)], Only: true),
+    ];
+
+    public static TheoryData<string> Names => new(All.Select(t => t.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void TheTamperingIsCaughtWithTheExpectedFinding(string tampering)
+    {
+        var @case = All.Single(t => t.Name == tampering);
+        var export = @case.Apply(demo);
+
+        var report = export.Audit(tampering);
+
+        log.WriteLine($"{tampering}: {report.Findings.Count} finding(s)");
+        foreach (var finding in report.Findings)
+        {
+            log.WriteLine($"  {finding}");
+        }
+        Assert.False(report.Valid);
+        foreach (var expected in @case.Expect)
+        {
+            Assert.True(report.Findings.Any(f => f.Kind == expected.Kind
+                    && (expected.Stream is null || f.Stream == expected.Stream)
+                    && (expected.Mentions is null || $"{f.Check} {f.Expected} {f.Found}".Contains(expected.Mentions, StringComparison.Ordinal))),
+                $"expected {expected}");
+        }
+        if (@case.FixesEverything)
+        {
+            Assert.DoesNotContain(report.Findings, f => CarelessKinds.Contains(f.Kind));
+        }
+        if (@case.Only)
+        {
+            Assert.All(report.Findings, f => Assert.Contains(f.Kind, @case.Expect.Select(e => e.Kind)));
+        }
+        Assert.All(report.Findings, NamesItsPlaceCheckExpectedAndFound);
+    }
+
+    [Fact]
+    public void TheUntamperedDemoExportHasNoFindingAndItsFiguresAreTheDemos()
+    {
+        log.WriteLine($"demo, extra officer and export: {demo.SetUpDuration.TotalSeconds:0.0} s; {demo.Lines.Count} entries");
+
+        var report = demo.AuditPristine(demo.RootKeyId);
+
+        Assert.True(report.Valid, string.Join("\n", report.Findings));
+        Assert.Empty(report.Findings);
+        Assert.True(report.RootKeyPinned);
+        Assert.Equal(demo.Lines.Count, report.EntryCount);
+        var elevator = report.Projects.Single(p => p.ProjectId == DemoCommunity.ElevatorProjectId);
+        Assert.Equal(54_000_000, elevator.PaidFen);
+        Assert.Equal(6_000_000, elevator.Sources.Single(s => s.Source == nameof(FundingSource.SelfRaised)).ReceivedFen);
+        var facade = report.Projects.Single(p => p.ProjectId == DemoCommunity.FacadeProjectId);
+        Assert.Equal(45_000_000, facade.PaidFen);
+        Assert.Equal(22_000_000, facade.Sources.Single(s => s.Source == nameof(FundingSource.GovernmentSubsidy)).ReceivedFen);
+    }
+
+    [Fact]
+    public void TheToolkitUntamperedWritesTheExportByteForByte()
+    {
+        // The suite's claim that an attacker "fixed everything" rests on this: re-chaining
+        // every stream and rewriting the manifest, with nothing edited, changes no byte.
+        var tampering = demo.Tamper().KeepCheckpoints();
+        foreach (var stream in demo.Lines.Select(l => Entry.Parse(l).Stream).Distinct())
+        {
+            tampering.Rechain(stream);
+        }
+
+        var folder = tampering.WriteTo("untampered");
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(demo.Folder, "entries.jsonl")), File.ReadAllBytes(Path.Combine(folder, "entries.jsonl")));
+        Assert.Equal(demo.ManifestBytes, File.ReadAllBytes(Path.Combine(folder, "manifest.json")));
+    }
+
+    [Fact]
+    public void TheSuiteHoldsAtLeastTwentyFiveDistinctTamperings()
+    {
+        Assert.True(All.Count >= 25, $"{All.Count} tamperings");
+        Assert.Equal(All.Count, All.Select(t => t.Name).Distinct().Count());
+    }
+
+    /// <summary>
+    /// Every finding says which check failed, what was expected and what was found; one about
+    /// an entry names its stream and sequence, unless the entry could not be read at all.
+    /// </summary>
+    static void NamesItsPlaceCheckExpectedAndFound(Finding finding)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(finding.Check), finding.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(finding.Expected), finding.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(finding.Found), finding.ToString());
+        if (finding.Kind is not (FindingKind.ManifestMismatch or FindingKind.EntryMalformed or FindingKind.LogBroken))
+        {
+            Assert.False(string.IsNullOrEmpty(finding.Stream), finding.ToString());
+            Assert.NotNull(finding.Sequence);
+        }
+    }
+
+    static string RegistryGenesisRegistrarId => Ledger.Api.RegistryGenesis.RegistrarId;
+
+    static int OwnerRepresentativeApproval(ExportTampering t) =>
+        t.IndexOf(e => e.Stream == FacadeStream && e.Type == ProjectEntryTypes.DisbursementApproved
+            && e.SignedCommand.Command.PersonId == DemoPeople.OwnerRepresentative.PersonId);
+
+    /// <summary>Entry 0 of the registry rewritten to name <paramref name="forged"/> as the root key, and signed with it.</summary>
+    static ExportTampering ForgeGenesis(ExportTampering t, PersonKey forged)
+    {
+        var publicKey = Hex.Encode(forged.Key.PublicKey.Bytes);
+        var genesis = t.IndexOf(Registry, RegistryEntryTypes.RegistryOpened);
+        return t.EditEntry(genesis, e =>
+            {
+                e["body"]!["keyId"] = forged.KeyId;
+                e["body"]!["publicKey"] = publicKey;
+            }, rechain: false)
+            .ReSign(genesis, forged, command => command["body"]!["publicKey"] = publicKey);
+    }
+
+    /// <returns>The disbursement id: the request's sequence.</returns>
+    static long Request(ExportTampering t, PersonKey officer, string tranche, long amountFen)
+    {
+        var invoice = Document($"发票 {tranche} {amountFen}");
+        var id = t.NextSequence(FacadeStream);
+        return t.Append(officer, ProjectCommandTypes.RequestDisbursement,
+            new JsonObject { ["amountFen"] = amountFen, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["projectId"] = DemoCommunity.FacadeProjectId, ["tranche"] = tranche },
+            (FacadeStream, ProjectEntryTypes.DisbursementRequested,
+                new JsonObject { ["amountFen"] = amountFen, ["disbursementId"] = id, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["tranche"] = tranche }));
+    }
+
+    static void Approve(ExportTampering t, PersonKey approver, long id, string role) =>
+        t.Append(approver, ProjectCommandTypes.ApproveDisbursement,
+            new JsonObject { ["disbursementId"] = id, ["projectId"] = DemoCommunity.FacadeProjectId, ["role"] = role },
+            (FacadeStream, ProjectEntryTypes.DisbursementApproved, new JsonObject { ["disbursementId"] = id, ["role"] = role }));
+
+    static void ApproveByAllThree(ExportTampering t, DemoExport d, long id)
+    {
+        Approve(t, d.KeyOf(DemoPeople.OwnerRepresentative), id, nameof(Role.OwnerRepresentative));
+        Approve(t, d.KeyOf(DemoPeople.Supervisor), id, nameof(Role.ConstructionSupervisor));
+        Approve(t, d.KeyOf(DemoPeople.Manager), id, nameof(Role.ProjectManager));
+    }
+
+    static void Pay(ExportTampering t, PersonKey payer, long id, long amountFen)
+    {
+        var bankReference = $"CCB-2026-0701-{id:0000}";
+        t.Append(payer, ProjectCommandTypes.PayDisbursement,
+            new JsonObject { ["bankReference"] = bankReference, ["disbursementId"] = id, ["projectId"] = DemoCommunity.FacadeProjectId },
+            (FacadeStream, ProjectEntryTypes.DisbursementPaid, new JsonObject { ["amountFen"] = amountFen, ["bankReference"] = bankReference, ["disbursementId"] = id }));
+    }
+
+    /// <summary>A façade share of 3,000 yuan paid for <paramref name="householdId"/>, with both its entries.</summary>
+    static ExportTampering PayShare(ExportTampering t, PersonKey resident, string householdId)
+    {
+        t.Append(resident, ProjectCommandTypes.PayShare,
+            new JsonObject { ["amountFen"] = 300_000, ["householdId"] = householdId, ["projectId"] = DemoCommunity.FacadeProjectId, ["reference"] = "外墙修缮分摊" },
+            (HouseholdRules.StreamOf(householdId), HouseholdEntryTypes.CrowdfundingPaid,
+                new JsonObject { ["amountFen"] = 300_000, ["projectId"] = DemoCommunity.FacadeProjectId, ["reference"] = "外墙修缮分摊" }),
+            (FacadeStream, ProjectEntryTypes.ContributionReceived, new JsonObject { ["amountFen"] = 300_000, ["householdId"] = householdId }));
+        return t;
+    }
+
+    static string Document(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
