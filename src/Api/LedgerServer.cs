@@ -1,5 +1,8 @@
 using Ledger.Api.Endpoints;
+using Ledger.Checkpoints;
+using Ledger.Client;
 using Ledger.Grains.Hosting;
+using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Ledger.Signing;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,13 +23,16 @@ public sealed record ServerOptions(string DataFolder, string? ConnectionString, 
 public sealed class LedgerServer : IAsyncDisposable
 {
     readonly WebApplication app;
+    readonly LogIntegrationLoop logLoop;
 
-    LedgerServer(WebApplication app, LedgerDatabase database, GrainHost grains, string rootFingerprint)
+    LedgerServer(WebApplication app, LedgerDatabase database, GrainHost grains, string rootFingerprint, LogIntegrator log, LogIntegrationLoop logLoop)
     {
         this.app = app;
         Database = database;
         Grains = grains;
         RootFingerprint = rootFingerprint;
+        Log = log;
+        this.logLoop = logLoop;
     }
 
     public LedgerDatabase Database { get; }
@@ -35,6 +41,15 @@ public sealed class LedgerServer : IAsyncDisposable
 
     /// <summary>The key id of the registrar's root key (docs/FORMAT.md §4.4).</summary>
     public string RootFingerprint { get; }
+
+    /// <summary>
+    /// The global Merkle log's integrator and signer (docs/FORMAT.md §10), run in the
+    /// background every second; tests call <see cref="LogIntegrator.IntegrateAndSignNowAsync"/>.
+    /// </summary>
+    public LogIntegrator Log { get; }
+
+    /// <summary>The Merkle log's read side: checkpoints, key and proofs.</summary>
+    public MerkleLog MerkleLog => app.Services.GetRequiredService<MerkleLog>();
 
     /// <summary>The address the server listens on, with the port it was given.</summary>
     public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -52,6 +67,9 @@ public sealed class LedgerServer : IAsyncDisposable
         try
         {
             var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, options.DataFolder, TimeProvider.System, cancellationToken);
+            var log = CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint);
+            var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
+            builder.Services.AddSingleton(new MerkleLog(database.DataSource));
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(grains);
             builder.Services.AddSingleton(TimeProvider.System);
@@ -67,10 +85,18 @@ public sealed class LedgerServer : IAsyncDisposable
             app.MapUnknownCommandEndpoint();
             app.MapViewEndpoints();
             app.MapExportEndpoints();
+            app.MapLogEndpoints();
             await app.StartAsync(cancellationToken);
             app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
                 database.Location, database.SchemaVersion, rootFingerprint);
-            return new LedgerServer(app, database, grains, rootFingerprint);
+            if (!logKeyIsOurs)
+            {
+                app.Logger.LogWarning("the log key of this database is {LogKey}, not this server's {OwnKey} ({KeyFile}): "
+                    + "this server integrates the Merkle log but leaves signing checkpoints to the server holding that key",
+                    logKey, log.VerifierKey!.Format(), Path.Combine(options.DataFolder, "keys", LogKeyFileName));
+            }
+            var logLoop = LogIntegrationLoop.Start(log, TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LogIntegrator>());
+            return new LedgerServer(app, database, grains, rootFingerprint, log, logLoop);
         }
         catch
         {
@@ -80,12 +106,42 @@ public sealed class LedgerServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The log key's file under the data folder's keys folder, beside the registrar's.</summary>
+    public const string LogKeyFileName = "log.json";
+
+    /// <summary>
+    /// The log's signer: the key in <c>keys/log.json</c> (made on first start), named by the
+    /// origin <c>Log:Origin</c> (default <c>community-ledger/ROOT_FINGERPRINT</c>), signing at
+    /// most every <c>Log:CheckpointIntervalSeconds</c> (default 5) — docs/FORMAT.md §10.3.
+    /// </summary>
+    static LogIntegrator CreateLogIntegrator(IConfiguration configuration, LedgerDatabase database, string dataFolder, string rootFingerprint)
+    {
+        var key = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", LogKeyFileName), "log");
+        var origin = configuration["Log:Origin"] ?? $"community-ledger/{rootFingerprint}";
+        var options = new LogIntegratorOptions();
+        if (configuration["Log:CheckpointIntervalSeconds"] is { } seconds)
+        {
+            options = options with { CheckpointInterval = TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) };
+        }
+        return new LogIntegrator(database.DataSource, new NoteSigner(origin, key.Key), TimeProvider.System, options);
+    }
+
     /// <summary>Serves until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
     public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()
     {
+        await logLoop.DisposeAsync();
         await app.StopAsync();
+        try
+        {
+            // A server that stops leaves every entry it accepted under a signed checkpoint.
+            await Log.IntegrateAndSignNowAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            app.Logger.LogWarning(e, "the last checkpoint could not be signed: {Message}", e.Message);
+        }
         await app.DisposeAsync();
         await Grains.DisposeAsync();
         await Database.DisposeAsync();

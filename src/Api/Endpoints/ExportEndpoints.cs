@@ -14,7 +14,7 @@ public static class ExportEndpoints
     {
         routes.MapGet("/v1/export", GetExport)
             .WithName("GetExport")
-            .WithSummary("The whole ledger as a zip of manifest.json and entries.jsonl (docs/FORMAT.md §9), for a resident supervisor or an auditor.")
+            .WithSummary("The whole ledger as a zip of entries.jsonl, checkpoints.jsonl and manifest.json (docs/FORMAT.md §9), for a resident supervisor or an auditor.")
             .WithDescription($"A signed read by one of: {string.Join(", ", Access.Exporters.Order())}. Check it with the verifier, trusting only the root key.")
             .WithTags("Export")
             .Produces(StatusCodes.Status200OK, contentType: ZipContentType)
@@ -46,7 +46,7 @@ public static class ExportEndpoints
         });
         try
         {
-            await LedgerExport.WriteZipAsync(database.Entries, file, clock.GetUtcNow(), cancellationToken);
+            await LedgerExport.WriteZipAsync(database, file, clock.GetUtcNow(), cancellationToken);
             file.Position = 0;
             return TypedResults.Stream(file, ZipContentType, "ledger-export.zip");
         }

@@ -41,7 +41,7 @@ public static class ExportCommand
         try
         {
             await using var database = await LedgerDatabase.OpenAsync(connectionString, dataFolder, cancellationToken);
-            var manifest = await LedgerExport.WriteDirectoryAsync(database.Entries, folder, cancellationToken);
+            var manifest = await LedgerExport.WriteDirectoryAsync(database, folder, cancellationToken);
             output.WriteLine($"exported {manifest.EntryCount} entries of {manifest.Streams.Count} streams to {folder}; root key fingerprint {manifest.RootKeyId}");
             return Written;
         }

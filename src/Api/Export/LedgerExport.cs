@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
 using Ledger.Entries;
+using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Ledger.Hashing;
 using Ledger.Rules.Registry;
@@ -22,7 +23,8 @@ public sealed record ExportManifest(
     long LogSize,
     long EntryCount,
     IReadOnlyDictionary<string, ExportedStream> Streams,
-    Hash EntriesSha256)
+    Hash EntriesSha256,
+    string? LogVerifierKey = null)
 {
     /// <summary>The export format version, member "format"; independent of the entry format.</summary>
     public const int Format = 1;
@@ -35,7 +37,7 @@ public sealed record ExportManifest(
         {
             streams[stream] = new JsonObject { ["entries"] = head.Entries, ["headHash"] = head.HeadHash.ToString() };
         }
-        var json = CanonicalJson.Encode(new JsonObject
+        var manifest = new JsonObject
         {
             ["entriesSha256"] = EntriesSha256.ToString(),
             ["entryCount"] = EntryCount,
@@ -45,7 +47,12 @@ public sealed record ExportManifest(
             ["rootPublicKey"] = RootPublicKey,
             ["streamCount"] = Streams.Count,
             ["streams"] = streams,
-        });
+        };
+        if (LogVerifierKey is not null)
+        {
+            manifest["logVerifierKey"] = LogVerifierKey;
+        }
+        var json = CanonicalJson.Encode(manifest);
         return [.. json, (byte)'\n'];
     }
 }
@@ -55,8 +62,9 @@ public sealed class ExportException(string message) : Exception(message);
 
 /// <summary>
 /// Writes an export of the whole ledger (docs/FORMAT.md §9): <c>entries.jsonl</c>, every entry
-/// of the global log in log order, one per line, exactly as hashed; and <c>manifest.json</c>,
-/// written after it, naming the root key, the counts, every stream's head and the entries
+/// of the global log in log order, one per line, exactly as hashed; <c>checkpoints.jsonl</c>,
+/// the Merkle log's signed checkpoints over those entries; and <c>manifest.json</c>, written
+/// last, naming the root key, the log key, the counts, every stream's head and the entries
 /// file's SHA-256. The log is read once, page by page, and each line is written as it is read:
 /// memory holds one page and one (count, head) per stream, whatever the size of the log.
 /// </summary>
@@ -64,6 +72,7 @@ public static class LedgerExport
 {
     public const string ManifestFileName = "manifest.json";
     public const string EntriesFileName = "entries.jsonl";
+    public const string CheckpointsFileName = "checkpoints.jsonl";
 
     /// <summary>
     /// Writes the entries file to <paramref name="destination"/>: the log's first
@@ -118,21 +127,51 @@ public static class LedgerExport
         return new ExportManifest(rootPublicKey, rootKeyId, logSize, count, streams, Hash.FromBytes(sha256.GetHashAndReset()));
     }
 
-    /// <summary>Writes the two files into <paramref name="directory"/>, which must exist; the manifest last.</summary>
-    public static async Task<ExportManifest> WriteDirectoryAsync(EntryStore store, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the checkpoints file to <paramref name="destination"/>: every stored checkpoint of
+    /// at most <paramref name="logSize"/> entries (so that each one's root can be recomputed
+    /// from the exported entries), in tree-size order, one canonical JSON object
+    /// <c>{"note":…,"treeSize":…}</c> per line.
+    /// </summary>
+    /// <returns>The log's verifier key (C2SP vkey text), or null if the log has none yet.</returns>
+    public static async Task<string?> WriteCheckpointsAsync(MerkleLog log, long logSize, Stream destination, CancellationToken cancellationToken)
+    {
+        // The key first: every checkpoint read after it was signed by it (log_key is written once).
+        var verifierKey = await log.VerifierKeyAsync(cancellationToken);
+        long previous = 0;
+        await foreach (var checkpoint in log.ReadCheckpointsAsync(logSize, cancellationToken))
+        {
+            Invariant.Holds(checkpoint.TreeSize > previous, "exported checkpoints are in growing tree-size order");
+            previous = checkpoint.TreeSize;
+            var line = CanonicalJson.Encode(new JsonObject { ["note"] = checkpoint.Note, ["treeSize"] = checkpoint.TreeSize });
+            await destination.WriteAsync(line, cancellationToken);
+            await destination.WriteAsync(NewLine, cancellationToken);
+        }
+        Invariant.Holds(previous == 0 || verifierKey is not null, "a log with checkpoints has a key");
+        return verifierKey;
+    }
+
+    /// <summary>Writes the three files into <paramref name="directory"/>, which must exist; the manifest last.</summary>
+    public static async Task<ExportManifest> WriteDirectoryAsync(LedgerDatabase database, string directory, CancellationToken cancellationToken)
     {
         ExportManifest manifest;
-        await using (var entries = new FileStream(Path.Combine(directory, EntriesFileName),
-            new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous }))
+        await using (var entries = NewFile(Path.Combine(directory, EntriesFileName)))
         {
-            manifest = await WriteEntriesAsync(store, entries, cancellationToken);
+            manifest = await WriteEntriesAsync(database.Entries, entries, cancellationToken);
+        }
+        await using (var checkpoints = NewFile(Path.Combine(directory, CheckpointsFileName)))
+        {
+            manifest = manifest with
+            {
+                LogVerifierKey = await WriteCheckpointsAsync(new MerkleLog(database.DataSource), manifest.LogSize, checkpoints, cancellationToken),
+            };
         }
         await File.WriteAllBytesAsync(Path.Combine(directory, ManifestFileName), manifest.ToBytes(), cancellationToken);
         return manifest;
     }
 
-    /// <summary>Writes a zip of the two files (entries first, then the manifest) to <paramref name="destination"/>, which stays open.</summary>
-    public static async Task<ExportManifest> WriteZipAsync(EntryStore store, Stream destination, DateTimeOffset writtenAt, CancellationToken cancellationToken)
+    /// <summary>Writes a zip of the three files (entries, checkpoints, then the manifest) to <paramref name="destination"/>, which stays open.</summary>
+    public static async Task<ExportManifest> WriteZipAsync(LedgerDatabase database, Stream destination, DateTimeOffset writtenAt, CancellationToken cancellationToken)
     {
         await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         var entriesFile = zip.CreateEntry(EntriesFileName, CompressionLevel.Optimal);
@@ -140,7 +179,16 @@ public static class LedgerExport
         ExportManifest manifest;
         await using (var entries = await entriesFile.OpenAsync(cancellationToken))
         {
-            manifest = await WriteEntriesAsync(store, entries, cancellationToken);
+            manifest = await WriteEntriesAsync(database.Entries, entries, cancellationToken);
+        }
+        var checkpointsFile = zip.CreateEntry(CheckpointsFileName, CompressionLevel.Optimal);
+        checkpointsFile.LastWriteTime = writtenAt;
+        await using (var checkpoints = await checkpointsFile.OpenAsync(cancellationToken))
+        {
+            manifest = manifest with
+            {
+                LogVerifierKey = await WriteCheckpointsAsync(new MerkleLog(database.DataSource), manifest.LogSize, checkpoints, cancellationToken),
+            };
         }
         var manifestFile = zip.CreateEntry(ManifestFileName, CompressionLevel.Optimal);
         manifestFile.LastWriteTime = writtenAt;
@@ -150,6 +198,9 @@ public static class LedgerExport
         }
         return manifest;
     }
+
+    static FileStream NewFile(string path) => new(path,
+        new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous });
 
     static readonly byte[] NewLine = "\n"u8.ToArray();
 }

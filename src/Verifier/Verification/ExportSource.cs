@@ -76,7 +76,7 @@ public sealed class ExportSource : ILedgerSource
     static Manifest ReadManifest(byte[] bytes)
     {
         var fields = JsonFields.Of(CanonicalJson.Parse(bytes), "manifest",
-            "entriesSha256", "entryCount", "format", "logSize", "rootKeyId", "rootPublicKey", "streamCount", "streams");
+            "entriesSha256", "entryCount", "format", "logSize", "logVerifierKey", "rootKeyId", "rootPublicKey", "streamCount", "streams");
         var streams = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
         foreach (var stream in fields.Object("streams").EnumerateObject())
         {
@@ -84,6 +84,7 @@ public sealed class ExportSource : ILedgerSource
             streams[stream.Name] = (head.Integer("entries"), head.String("headHash"));
         }
         return new Manifest((int)fields.Integer("format"), fields.String("rootPublicKey"), fields.String("rootKeyId"),
-            fields.Integer("logSize"), fields.Integer("entryCount"), fields.Integer("streamCount"), streams, fields.String("entriesSha256"));
+            fields.Integer("logSize"), fields.Integer("entryCount"), fields.Integer("streamCount"), streams, fields.String("entriesSha256"),
+            fields.OptionalString("logVerifierKey"));
     }
 }

@@ -13,7 +13,8 @@ public sealed record Manifest(
     long EntryCount,
     long StreamCount,
     IReadOnlyDictionary<string, (long Entries, string HeadHash)> Streams,
-    string EntriesSha256);
+    string EntriesSha256,
+    string? LogVerifierKey);
 
 /// <summary>
 /// Where the entries come from: an export directory, or a database read in one read-only

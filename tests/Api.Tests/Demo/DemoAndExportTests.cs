@@ -127,8 +127,8 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ExportEndpoints.ZipContentType, response.Content.Headers.ContentType?.MediaType);
         await using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync(), ZipArchiveMode.Read);
-        Assert.Equal([LedgerExport.EntriesFileName, LedgerExport.ManifestFileName], zip.Entries.Select(e => e.FullName));
-        foreach (var name in new[] { LedgerExport.EntriesFileName, LedgerExport.ManifestFileName })
+        Assert.Equal([LedgerExport.EntriesFileName, LedgerExport.CheckpointsFileName, LedgerExport.ManifestFileName], zip.Entries.Select(e => e.FullName));
+        foreach (var name in new[] { LedgerExport.EntriesFileName, LedgerExport.CheckpointsFileName, LedgerExport.ManifestFileName })
         {
             using var contents = new MemoryStream();
             await using (var entry = await zip.GetEntry(name)!.OpenAsync())
