@@ -19,7 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--root-key" when i + 1 < args.Length: rootKey = args[++i]; break;
         case "--json": json = true; break;
         case var value when !value.StartsWith("--", StringComparison.Ordinal) && exportDirectory is null: exportDirectory = value; break;
-        default: return Fail($"unexpected argument {args[i]}\n{Usage}");
+        default: return Fail($"unexpected argument {args[i]}; {Usage}");
     }
 }
 if ((exportDirectory is null) == (connectionString is null))
