@@ -1,15 +1,24 @@
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Verifier.Verification;
 using Spectre.Console;
 
 // Usage:
-//   dotnet run --project src/Verifier -- EXPORT_DIR [--root-key KEY] [--json]
-//   dotnet run --project src/Verifier -- --database CONNECTION_STRING [--root-key KEY] [--json]
-// Exit codes: 0 valid, 1 findings, 2 usage or unreadable input.
-const string Usage = "usage: verifier EXPORT_DIR | --database CONNECTION_STRING  [--root-key KEY_ID_OR_PUBLIC_KEY] [--json]";
+//   dotnet run --project src/Verifier -- EXPORT_DIR [--root-key KEY] [--log-key VKEY] [--json]
+//   dotnet run --project src/Verifier -- --database CONNECTION_STRING [--root-key KEY] [--log-key VKEY] [--json]
+//   dotnet run --project src/Verifier -- verify-entry BUNDLE [--log-key VKEY]
+// Exit codes: 0 valid, 1 findings (or an invalid bundle), 2 usage or unreadable input.
+const int MaxBundleBytes = 1 << 20;
+const string Usage = "usage: verifier EXPORT_DIR | --database CONNECTION_STRING  [--root-key KEY_ID_OR_PUBLIC_KEY] [--log-key VKEY] [--json]"
+    + "  |  verifier verify-entry BUNDLE [--log-key VKEY]";
 
-string? exportDirectory = null, connectionString = null, rootKey = null;
+if (args.Length > 0 && args[0] == "verify-entry")
+{
+    return VerifyEntry(args[1..]);
+}
+
+string? exportDirectory = null, connectionString = null, rootKey = null, logKey = null;
 var json = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -17,6 +26,7 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--database" when i + 1 < args.Length: connectionString = args[++i]; break;
         case "--root-key" when i + 1 < args.Length: rootKey = args[++i]; break;
+        case "--log-key" when i + 1 < args.Length: logKey = args[++i]; break;
         case "--json": json = true; break;
         case var value when !value.StartsWith("--", StringComparison.Ordinal) && exportDirectory is null: exportDirectory = value; break;
         default: return Fail($"unexpected argument {args[i]}; {Usage}");
@@ -49,14 +59,14 @@ try
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
         {
             var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
-            result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read));
+            result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey);
             task.Value = task.MaxValue;
         });
         report = result!;
     }
     else
     {
-        report = Audit.Run(source, pinned);
+        report = Audit.Run(source, pinned, pinnedLogKey: logKey);
     }
     Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
     return report.Valid ? 0 : 1;
@@ -64,6 +74,40 @@ try
 catch (UnreadableInputException e)
 {
     return Fail(e.Message);
+}
+
+// An offline bundle (FORMAT.md §10.5): valid or not, with the reason, on one line.
+static int VerifyEntry(string[] arguments)
+{
+    string? bundlePath = null, logKey = null;
+    for (var i = 0; i < arguments.Length; i++)
+    {
+        switch (arguments[i])
+        {
+            case "--log-key" when i + 1 < arguments.Length: logKey = arguments[++i]; break;
+            case var value when !value.StartsWith("--", StringComparison.Ordinal) && bundlePath is null: bundlePath = value; break;
+            default: return Fail($"unexpected argument {arguments[i]}; usage: verifier verify-entry BUNDLE [--log-key VKEY]");
+        }
+    }
+    if (bundlePath is null)
+    {
+        return Fail("usage: verifier verify-entry BUNDLE [--log-key VKEY]");
+    }
+    try
+    {
+        var bytes = File.ReadAllBytes(bundlePath);
+        if (bytes.Length > MaxBundleBytes)
+        {
+            return Fail($"{bundlePath} is larger than a bundle can be ({MaxBundleBytes} bytes)");
+        }
+        var verdict = OfflineBundle.Parse(bytes).Verify(logKey);
+        Console.Out.WriteLine((verdict.IsValid ? "VALID: " : "INVALID: ") + verdict.Reason);
+        return verdict.IsValid ? 0 : 1;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+    {
+        return Fail(e.Message);
+    }
 }
 
 static int Fail(string message)

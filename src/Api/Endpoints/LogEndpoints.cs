@@ -231,14 +231,12 @@ public static class LogEndpoints
         Invariant.Holds(verifierKey is not null, "a log with checkpoints has a key");
         var proof = await log.InclusionProofAsync(stored.LogPosition, latest.TreeSize, cancellationToken);
         // What a resident will check, checked here first (STYLE.md 9): a bundle that fails is never handed out.
-        var key = NoteVerifierKey.Parse(verifierKey!);
-        var note = SignedNote.Verify(Encoding.UTF8.GetBytes(latest.Note), key.IsValid ? [key.Key] : []);
-        Invariant.Holds(note.IsValid && Checkpoint.Parse(note.Note.Text) is { IsValid: true } body
-                && body.Checkpoint.TreeSize == latest.TreeSize
-                && MerkleProof.VerifyInclusion(stored.LogPosition, latest.TreeSize, LogLeaf.Of(stored.Entry.Hash), proof.Proof, body.Checkpoint.RootHash).IsValid(),
-            $"the bundle of log position {stored.LogPosition} verifies against the checkpoint of {latest.TreeSize} entries");
-        return TypedResults.Ok(new EntryBundle(1, Encoding.UTF8.GetString(stored.Entry.CanonicalBytes), stored.LogPosition,
-            latest.Note, [.. proof.Proof.Select(Hex)], verifierKey!));
+        var bundle = new OfflineBundle(Encoding.UTF8.GetString(stored.Entry.CanonicalBytes), stored.LogPosition, latest.Note, proof.Proof, verifierKey!);
+        var verdict = bundle.Verify(verifierKey);
+        Invariant.Holds(verdict.IsValid && verdict.TreeSize == latest.TreeSize,
+            $"the bundle of log position {stored.LogPosition} verifies against the checkpoint of {latest.TreeSize} entries ({verdict.Reason})");
+        return TypedResults.Ok(new EntryBundle(OfflineBundle.Format, bundle.Entry, bundle.LeafIndex, bundle.Checkpoint,
+            [.. bundle.Proof.Select(Hex)], bundle.LogVerifierKey));
     }
 
     /// <summary>The entry named by stream and sequence, or by hash (exactly one of the two), or the problem to answer.</summary>

@@ -5,8 +5,9 @@ public static class Audit
 {
     /// <param name="pinnedRootKeyId">The root key's fingerprint to trust, or null to report the one found.</param>
     /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
+    /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
-    public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null)
+    public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
         try
@@ -26,6 +27,14 @@ public static class Audit
         }
         progress?.Report(audit.EntryCount);
         audit.Finish(source.Manifest, source.ReadChecksum);
-        return AuditReport.From(source, audit, pinnedRootKeyId);
+        var checkpoints = source.Checkpoints();
+        audit.CheckCheckpoints(checkpoints, source.LogVerifierKey, pinnedLogKey);
+        return AuditReport.From(source, audit, pinnedRootKeyId) with
+        {
+            LogVerifierKey = pinnedLogKey ?? source.LogVerifierKey,
+            LogKeyPinned = pinnedLogKey is not null,
+            CheckpointCount = checkpoints.Count,
+            LatestCheckpointSize = checkpoints.Count == 0 ? null : checkpoints.Max(c => c.TreeSize),
+        };
     }
 }

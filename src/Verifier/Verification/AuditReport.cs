@@ -35,6 +35,15 @@ public sealed record AuditReport(
     IReadOnlyList<HouseholdFigures> Households,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>The log key the checkpoints were checked with (FORMAT.md §10.3).</summary>
+    public string? LogVerifierKey { get; init; }
+
+    public bool LogKeyPinned { get; init; }
+
+    public int CheckpointCount { get; init; }
+
+    public long? LatestCheckpointSize { get; init; }
+
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -66,6 +75,10 @@ public sealed record AuditReport(
             : RootKeyPinned
                 ? $"Root key {RootKeyId}: matches the pinned key."
                 : $"Root key {RootKeyId}: NOT pinned — compare this fingerprint with the one the street office publishes, then run again with --root-key {RootKeyId}.");
+        text.AppendLine(LogVerifierKey is null
+            ? "No log key and no signed checkpoints: nothing shows that this history is the one the log signed."
+            : $"{CheckpointCount} signed checkpoint(s), the latest at {LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-"} entries, by log key {LogVerifierKey}"
+                + (LogKeyPinned ? " (pinned)." : " — NOT pinned: compare it with the one the street office publishes, then run again with --log-key."));
         foreach (var project in Projects)
         {
             text.AppendLine();

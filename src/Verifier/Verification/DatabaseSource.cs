@@ -36,6 +36,25 @@ public sealed class DatabaseSource : ILedgerSource
 
     public string? ReadChecksum => null;
 
+    public string? LogVerifierKey => Query("SELECT verifier_key FROM log_key", reader => reader.GetString(0)).FirstOrDefault();
+
+    public IReadOnlyList<SourcedCheckpoint> Checkpoints() =>
+        Query("SELECT tree_size, note FROM checkpoint ORDER BY tree_size", reader => new SourcedCheckpoint(reader.GetInt64(0), reader.GetString(1)));
+
+    List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
     public IEnumerable<SourcedEntry> Entries()
     {
         using var connection = new NpgsqlConnection(connectionString);

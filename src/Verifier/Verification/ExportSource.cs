@@ -8,12 +8,14 @@ namespace Ledger.Verifier.Verification;
 public sealed class ExportSource : ILedgerSource
 {
     readonly string entriesPath;
+    readonly string checkpointsPath;
     string? readChecksum;
 
     public ExportSource(string directory)
     {
         var manifestPath = Path.Combine(directory, "manifest.json");
         entriesPath = Path.Combine(directory, "entries.jsonl");
+        checkpointsPath = Path.Combine(directory, "checkpoints.jsonl");
         if (!File.Exists(manifestPath) || !File.Exists(entriesPath))
         {
             throw new UnreadableInputException($"{directory} is not an export: it needs manifest.json and entries.jsonl");
@@ -36,6 +38,31 @@ public sealed class ExportSource : ILedgerSource
     public long EntryCountHint => Manifest!.EntryCount;
 
     public string? ReadChecksum => readChecksum;
+
+    public string? LogVerifierKey => Manifest!.LogVerifierKey;
+
+    /// <summary>checkpoints.jsonl (docs/FORMAT.md §9.2): one canonical {"note", "treeSize"} per line; absent means none.</summary>
+    public IReadOnlyList<SourcedCheckpoint> Checkpoints()
+    {
+        if (!File.Exists(checkpointsPath))
+        {
+            return [];
+        }
+        var checkpoints = new List<SourcedCheckpoint>();
+        foreach (var line in File.ReadAllText(checkpointsPath, System.Text.Encoding.UTF8).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                var fields = JsonFields.Of(CanonicalJson.ParseCanonical(System.Text.Encoding.UTF8.GetBytes(line)), "checkpoint", "note", "treeSize");
+                checkpoints.Add(new SourcedCheckpoint(fields.Integer("treeSize"), fields.String("note")));
+            }
+            catch (Exception e) when (e is FormatException or CanonicalFormException)
+            {
+                throw new UnreadableInputException($"{checkpointsPath} has a line that is not a checkpoint: {e.Message}", e);
+            }
+        }
+        return checkpoints;
+    }
 
     public IEnumerable<SourcedEntry> Entries()
     {

@@ -53,6 +53,12 @@ public enum FindingKind
 
     /// <summary>The global log's positions skip or repeat.</summary>
     LogBroken = 16,
+
+    /// <summary>A checkpoint is not a checkpoint signed by the log key, or the log key is not the pinned one (FORMAT.md §10.3).</summary>
+    CheckpointInvalid = 17,
+
+    /// <summary>A signed checkpoint's root is not the root of the entries: history changed, cut or hidden after it was signed.</summary>
+    CheckpointMismatch = 18,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

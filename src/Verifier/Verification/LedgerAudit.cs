@@ -1,6 +1,8 @@
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Hashing;
+using Ledger.Merkle;
 using Ledger.Rules;
 using Ledger.Rules.Registry;
 
@@ -22,6 +24,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly HashSet<(string PersonId, string IdempotencyKey)> idempotencyKeys = [];
     readonly List<(SourcedEntry Source, Entry Entry)> group = [];
+    // The global log's Merkle tree over every entry read (FORMAT.md §10.1), to recompute the
+    // root of every signed checkpoint.
+    readonly MerkleTree log = new();
     long entryCount;
 
     public IReadOnlyList<Finding> Findings => findings;
@@ -37,6 +42,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 entryCount.ToString(System.Globalization.CultureInfo.InvariantCulture), sourced.LogPosition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         entryCount++;
+        // The leaf is the entry hash of the bytes as they are, parsable or not: a checkpoint
+        // signed over the real entry then disagrees with a damaged one.
+        log.Append(MerkleHash.Leaf(Hash.Of(FormatVersion.EntryHashPrefix, sourced.Bytes).Bytes));
         Entry entry;
         try
         {
@@ -86,6 +94,83 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     }
 
     public long EntryCount => entryCount;
+
+    /// <summary>
+    /// Checks the global log's signed checkpoints (FORMAT.md §10.6): each signed by the log key —
+    /// the pinned one if given, else the one the source names, reported as not pinned — with its
+    /// origin the key's name, at growing sizes, within the entries read, and with the root of
+    /// exactly those first entries; successive checkpoints consistent. Call after the last entry.
+    /// </summary>
+    public void CheckCheckpoints(IReadOnlyList<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey)
+    {
+        if (pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is the one pinned with --log-key", pinnedLogKey, sourceLogKey);
+        }
+        var keyText = pinnedLogKey ?? sourceLogKey;
+        if (keyText is null)
+        {
+            if (checkpoints.Count > 0)
+            {
+                Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come with the log key that signed them", "a log verifier key", "none");
+            }
+            return;
+        }
+        var parsedKey = NoteVerifierKey.Parse(keyText);
+        if (!parsedKey.IsValid)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is a vkey (FORMAT.md §10.3)", "a valid vkey", $"{parsedKey.Result}: {keyText}");
+            return;
+        }
+        var key = parsedKey.Key!;
+        if (pinnedLogKey is not null && checkpoints.Count == 0 && entryCount > 0)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "a ledger under a pinned log key carries its signed checkpoints", "at least one checkpoint", "none");
+        }
+        (long Size, byte[] Root)? previous = null;
+        foreach (var sourced in checkpoints)
+        {
+            var where = $"checkpoint {sourced.TreeSize}";
+            var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(sourced.Note), [key]);
+            if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
+            {
+                Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key.Name}", "a valid signature", verification.Result.ToString());
+                continue;
+            }
+            var parsed = Checkpoint.Parse(verification.Note!.Text);
+            if (!parsed.IsValid || parsed.Checkpoint!.Origin != key.Name || parsed.Checkpoint.TreeSize != sourced.TreeSize)
+            {
+                Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is a checkpoint of the log key's origin at the size it is listed under",
+                    $"{key.Name}, size {sourced.TreeSize}", parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
+                continue;
+            }
+            var checkpoint = parsed.Checkpoint;
+            if (previous is { } before && checkpoint.TreeSize <= before.Size)
+            {
+                Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come in growing tree sizes", $"a size above {before.Size}", $"{checkpoint.TreeSize}");
+                continue;
+            }
+            if (checkpoint.TreeSize > entryCount)
+            {
+                Report(FindingKind.CheckpointMismatch, null, null, checkpoint.TreeSize - 1, $"{where} covers entries that are present",
+                    $"at least {checkpoint.TreeSize} entries", $"{entryCount}");
+                continue;
+            }
+            var root = log.Root(checkpoint.TreeSize);
+            if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
+            {
+                Report(FindingKind.CheckpointMismatch, null, null, null, $"{where}'s root is the root of the first {checkpoint.TreeSize} entries (FORMAT.md §10.2)",
+                    Convert.ToHexStringLower(checkpoint.RootHash), Convert.ToHexStringLower(root));
+                continue;
+            }
+            if (previous is { } earlier && MerkleProof.VerifyConsistency(earlier.Size, checkpoint.TreeSize,
+                    log.ConsistencyProof(earlier.Size, checkpoint.TreeSize), earlier.Root, checkpoint.RootHash) != MerkleProofResult.Valid)
+            {
+                Report(FindingKind.CheckpointMismatch, null, null, null, $"{where} is consistent with checkpoint {earlier.Size}", "consistent", "inconsistent");
+            }
+            previous = (checkpoint.TreeSize, checkpoint.RootHash.ToArray());
+        }
+    }
 
     public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;
 

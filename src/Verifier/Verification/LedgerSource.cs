@@ -36,7 +36,16 @@ public interface ILedgerSource
 
     /// <summary>After <see cref="Entries"/>: the SHA-256 of what was read, if the source is a file to checksum.</summary>
     string? ReadChecksum { get; }
+
+    /// <summary>The log's verifier key the source names (docs/FORMAT.md §10.3), if any: checked against a pinned one, never trusted alone.</summary>
+    string? LogVerifierKey { get; }
+
+    /// <summary>The signed checkpoints the source holds, in the order it holds them.</summary>
+    IReadOnlyList<SourcedCheckpoint> Checkpoints();
 }
+
+/// <summary>One signed checkpoint as a source holds it: the tree size it claims and the note exactly as signed.</summary>
+public sealed record SourcedCheckpoint(long TreeSize, string Note);
 
 /// <summary>The input cannot be read at all (exit code 2), as opposed to read and found wrong.</summary>
 public sealed class UnreadableInputException(string message, Exception? inner = null) : Exception(message, inner);

@@ -55,7 +55,7 @@ public sealed class DemoLogTests(DemoLedger demo, ITestOutputHelper output) : IC
 
             var bundle = await client.GetAsync($"/v1/log/bundle?stream={entry.Stream}&sequence={entry.Sequence}", auditor);
             Assert.True(bundle.IsSuccess, bundle.Body.ToString());
-            Assert.Null(OfflineBundle.Check(bundle.Body, pinned.Format()));
+            Assert.Null(OfflineBundleCheck.Check(bundle.Body, pinned.Format()));
         }
         output.WriteLine($"{entries.Count} entries: inclusion proofs and bundles fetched and checked in {stopwatch.ElapsedMilliseconds} ms");
     }
@@ -115,13 +115,13 @@ public sealed class DemoLogTests(DemoLedger demo, ITestOutputHelper output) : IC
         var pinned = PinnedLogKey(server).Format();
         var project = (await server.Database.Entries.ReadStreamAsync("project/b3-elevator", 0, default))[3];
         var bundle = await http.GetFromJsonAsync<JsonElement>($"/v1/log/bundle?stream=project/b3-elevator&sequence={project.Entry.Sequence}");
-        Assert.Null(OfflineBundle.Check(bundle, pinned));
+        Assert.Null(OfflineBundleCheck.Check(bundle, pinned));
         var entry = Encoding.UTF8.GetBytes(bundle.GetProperty("entry").GetString()!);
         var leafIndex = bundle.GetProperty("leafIndex").GetInt64();
         var note = Encoding.UTF8.GetBytes(bundle.GetProperty("checkpoint").GetString()!);
         var proof = Hashes(bundle.GetProperty("proof"));
         string? Check(byte[] e, long i, byte[] n, IReadOnlyList<byte[]> p, string key) =>
-            OfflineBundle.Check(Encoding.UTF8.GetString(e), i, Encoding.UTF8.GetString(n), [.. p.Select(Convert.ToHexStringLower)], key, pinned);
+            new OfflineBundle(Encoding.UTF8.GetString(e), i, Encoding.UTF8.GetString(n), p, key).Verify(pinned) is { Result: BundleResult.Valid } ? null : "rejected";
         var log = PinnedLogKey(server);
         var rejected = 0;
         foreach (var flipped in Flips(entry))

@@ -117,7 +117,7 @@ public sealed class LogEndpointTests(ApiServer api) : IClassFixture<ApiServer>
 
         var bundle = await GetJsonAsync($"/v1/log/bundle?stream=catalog&sequence={catalog.Entry.Sequence}");
 
-        Assert.Null(OfflineBundle.Check(bundle, pinned!));
+        Assert.Null(OfflineBundleCheck.Check(bundle, pinned!));
         Assert.Equal(Encoding.UTF8.GetString(catalog.Entry.CanonicalBytes), bundle.GetProperty("entry").GetString());
         Assert.Equal(catalog.LogPosition, bundle.GetProperty("leafIndex").GetInt64());
         Assert.Equal(latest.Note, bundle.GetProperty("checkpoint").GetString());
@@ -129,7 +129,7 @@ public sealed class LogEndpointTests(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(HttpStatusCode.Forbidden, byResident.Status);
         var byAuditor = await api.Client.GetAsync("/v1/log/bundle?stream=registry&sequence=1", api.Auditor);
         Assert.Equal(HttpStatusCode.OK, byAuditor.Status);
-        Assert.Null(OfflineBundle.Check(byAuditor.Body, pinned!));
+        Assert.Null(OfflineBundleCheck.Check(byAuditor.Body, pinned!));
     }
 
     [Theory]
