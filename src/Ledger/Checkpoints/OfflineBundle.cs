@@ -117,6 +117,6 @@ public sealed record OfflineBundle(string Entry, long LeafIndex, string Checkpoi
         }
         return pinnedLogKey is null
             ? new(BundleResult.LogKeyNotPinned, $"valid under the bundle's own log key {LogVerifierKey}, which was NOT pinned: compare it with the one the street office publishes", entry, treeSize)
-            : new(BundleResult.Valid, $"valid: {entry.Stream}#{entry.Sequence} ({entry.Type}) is entry {LeafIndex} of the {treeSize} the log key signed", entry, treeSize);
+            : new(BundleResult.Valid, $"{entry.Stream}#{entry.Sequence} ({entry.Type}) is entry {LeafIndex} of the {treeSize} the log key signed", entry, treeSize);
     }
 }

@@ -222,27 +222,7 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
         Assert.StartsWith("verifier: unexpected argument --bogus", Lines(error)[0]);
     }
 
-    /// <summary>Runs `dotnet Verifier.dll ARGUMENTS` from this test's output folder, as ServerProcess runs Api.dll.</summary>
-    static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Verifier.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        // Bounded only so that a hung verifier fails the test instead of the run.
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await output, await error);
-    }
+    static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => VerifierProcess.RunAsync(arguments);
 
     static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
