@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Api.Endpoints;
 using Ledger.Rules;
+using Ledger.Tests.Support;
 
 namespace Ledger.Tests.OpenApi;
 
@@ -21,7 +22,7 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
     public async Task TheServedDocumentIsTheCommittedOne()
     {
         var served = Normalize(await api.Client.Http.GetStringAsync("/openapi/v1.json"));
-        var path = Path.Combine(RepositoryRoot(), "docs", "openapi.v1.json");
+        var path = Path.Combine(RepositoryFolder.Root, "docs", "openapi.v1.json");
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -62,14 +63,4 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
     }
 
     static string Normalize(string json) => JsonNode.Parse(json)!.ToJsonString(Indented) + "\n";
-
-    static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Ledger.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test folder");
-    }
 }
