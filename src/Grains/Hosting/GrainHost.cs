@@ -27,6 +27,7 @@ public sealed class GrainHost : IAsyncDisposable
     // Most recently used first; eviction walks from the end.
     readonly LinkedList<Activation> recency = new();
     readonly StreamGrain registry = new(RegistryRules.Stream);
+    readonly GroupCommitter committer;
     readonly ITimer sweeper;
 
     public GrainHost(EntryStore store, TimeProvider clock, GrainHostOptions? options = null)
@@ -34,6 +35,7 @@ public sealed class GrainHost : IAsyncDisposable
         this.store = store;
         this.clock = clock;
         this.options = options ?? new GrainHostOptions();
+        committer = new GroupCommitter(store);
         sweeper = clock.CreateTimer(_ => DeactivateIdle(), null, this.options.SweepEvery, this.options.SweepEvery);
     }
 
@@ -77,16 +79,18 @@ public sealed class GrainHost : IAsyncDisposable
         var receipt = new CommandReceipt(command.PersonId, command.IdempotencyKey, RequestHash(command));
         for (var attempt = 0; attempt < options.MaxAttempts; attempt++)
         {
-            if (await store.FindReceiptAsync(command.PersonId, command.IdempotencyKey, cancellationToken) is { } earlier)
+            switch (await TryOnceAsync(rule, signed, streams, receipt, cancellationToken))
             {
-                return earlier.RequestHash.Equals(receipt.RequestHash)
-                    ? new CommandOutcome.Accepted(earlier.Entries.Select(Acknowledge).ToList(), Replayed: true)
-                    : new CommandOutcome.Refused(ResultCode.IdempotencyKeyReused,
-                        $"idempotency key \"{command.IdempotencyKey}\" was used for another request");
-            }
-            if (await TryOnceAsync(rule, signed, streams, receipt, cancellationToken) is { } outcome)
-            {
-                return outcome;
+                case CommandOutcome.Accepted accepted:
+                    return accepted;
+                // A retried command is usually refused by the state its first acceptance made
+                // (an award's reference is used, a share is paid): its receipt turns the
+                // refusal into the first result. The receipt is only read on this path, so an
+                // accepted command costs no extra read.
+                case CommandOutcome.Refused refused:
+                    return await EarlierResultAsync(command, receipt, cancellationToken) ?? refused;
+                case null when await EarlierResultAsync(command, receipt, cancellationToken) is { } earlier:
+                    return earlier;
             }
         }
         return new CommandOutcome.Refused(ResultCode.Conflict,
@@ -135,7 +139,24 @@ public sealed class GrainHost : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => sweeper.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await sweeper.DisposeAsync();
+        await committer.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The first result of an earlier command with this person's idempotency key: replayed if
+    /// it was the same request, refused if the key was used for another; null if none was accepted.
+    /// </summary>
+    async Task<CommandOutcome?> EarlierResultAsync(Command command, CommandReceipt receipt, CancellationToken cancellationToken) =>
+        await store.FindReceiptAsync(command.PersonId, command.IdempotencyKey, cancellationToken) switch
+        {
+            null => null,
+            var earlier when earlier.RequestHash.Equals(receipt.RequestHash) =>
+                new CommandOutcome.Accepted(earlier.Entries.Select(Acknowledge).ToList(), Replayed: true),
+            _ => new CommandOutcome.Refused(ResultCode.IdempotencyKeyReused, $"idempotency key \"{command.IdempotencyKey}\" was used for another request"),
+        };
 
     /// <returns>The outcome, or null when a conflict calls for another attempt.</returns>
     async Task<CommandOutcome?> TryOnceAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams,
@@ -169,7 +190,7 @@ public sealed class GrainHost : IAsyncDisposable
             AppendResult result;
             try
             {
-                result = await store.AppendAsync(entries, new AppendCondition(receipt, registryState.Sequence), cancellationToken);
+                result = await committer.AppendAsync(entries, new AppendCondition(receipt, registryState.Sequence));
             }
             catch
             {

@@ -41,23 +41,47 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         RETURNING log_position
         """;
 
-    const string InsertReceiptSql = """
+    // The receipts of the batch's commands; the log head was advanced by this transaction, so
+    // the batch's first position is the new size less the batch's entries. Nothing is
+    // inserted when the registry guard stopped the entries ($6: the batch's first entry hash).
+    const string InsertReceiptsSql = """
         INSERT INTO command_receipt (person_id, idempotency_key, request_hash, first_log_position, entry_count)
-        SELECT $1, $2, $3, log_position, $4 FROM entry WHERE hash = $5
+        SELECT receipt.person_id, receipt.idempotency_key, receipt.request_hash,
+               head.size - $7 + receipt.entry_offset, receipt.entry_count
+        FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[], $5::integer[])
+                 AS receipt(person_id, idempotency_key, request_hash, entry_offset, entry_count),
+             (SELECT size FROM log_head) AS head
+        WHERE EXISTS (SELECT 1 FROM entry WHERE hash = $6)
         """;
 
     public Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, CancellationToken cancellationToken) =>
         AppendAsync(entries, AppendCondition.None, cancellationToken);
 
     /// <summary>
-    /// Appends entries of one or several streams in one transaction. Each entry must be the
-    /// next of its stream: its sequence is the expected next sequence number, its previous
-    /// hash the stream's head. Within the batch, a stream's entries come in sequence order.
-    /// With a receipt, the command's idempotency record is written in the same transaction.
+    /// Appends one command's entries, of one or several streams, in one transaction. Each entry
+    /// must be the next of its stream: its sequence is the expected next sequence number, its
+    /// previous hash the stream's head. Within the batch, a stream's entries come in sequence
+    /// order. With a receipt, the command's idempotency record is written in the same transaction.
     /// </summary>
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, AppendCondition condition, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, AppendCondition condition, CancellationToken cancellationToken) =>
+        await AppendCommandsAsync([new AppendRequest(entries, condition.Receipt)], condition.RegistrySequence, cancellationToken) switch
+        {
+            BatchResult.Appended appended => new AppendResult.Appended(appended.LogPositions[0]),
+            BatchResult.Refused refused => refused.Result,
+            var other => throw new InvalidOperationException($"unexpected batch result {other}"),
+        };
+
+    /// <summary>
+    /// Appends several commands' entries in ONE transaction (group commit, DESIGN.md "Known
+    /// pitfalls": throughput comes from batching): each command's entries take consecutive log
+    /// positions, in the order given, with its receipt. All are written or none: on a conflict
+    /// the whole batch is rolled back and the caller finds the culprit by appending one by one.
+    /// </summary>
+    /// <param name="registrySequence">The registry sequence every command's authorization read; null when none read it.</param>
+    public async Task<BatchResult> AppendCommandsAsync(IReadOnlyList<AppendRequest> requests, long? registrySequence, CancellationToken cancellationToken)
     {
-        Invariant.Holds(entries.Count > 0, "an append writes at least one entry");
+        Invariant.Holds(requests.Count > 0 && requests.All(r => r.Entries.Count > 0), "an append writes at least one entry per command");
+        var entries = requests.SelectMany(r => r.Entries).ToList();
         AssertLinkedWithinBatch(entries);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -71,16 +95,24 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         insert.Parameters.Add(new() { Value = entries.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new() { Value = entries.Select(e => e.CanonicalBytes.ToArray()).ToArray() });
         insert.Parameters.Add(new() { Value = entries.Select(e => e.RecordedAt.UtcDateTime).ToArray() });
-        insert.Parameters.Add(new() { Value = (object?)condition.RegistrySequence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new() { Value = (object?)registrySequence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         batch.BatchCommands.Add(insert);
-        if (condition.Receipt is { } receipt)
+        var offsets = new int[requests.Count];
+        for (var i = 1; i < requests.Count; i++)
         {
-            var record = new NpgsqlBatchCommand(InsertReceiptSql);
-            record.Parameters.Add(new() { Value = receipt.PersonId });
-            record.Parameters.Add(new() { Value = receipt.IdempotencyKey });
-            record.Parameters.Add(new() { Value = receipt.RequestHash.Bytes.ToArray() });
-            record.Parameters.Add(new() { Value = entries.Count });
+            offsets[i] = offsets[i - 1] + requests[i - 1].Entries.Count;
+        }
+        var receipts = requests.Select((r, i) => (r.Receipt, Offset: (long)offsets[i], r.Entries.Count)).Where(r => r.Receipt is not null).ToList();
+        if (receipts.Count > 0)
+        {
+            var record = new NpgsqlBatchCommand(InsertReceiptsSql);
+            record.Parameters.Add(new() { Value = receipts.Select(r => r.Receipt!.PersonId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            record.Parameters.Add(new() { Value = receipts.Select(r => r.Receipt!.IdempotencyKey).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            record.Parameters.Add(new() { Value = receipts.Select(r => r.Receipt!.RequestHash.Bytes.ToArray()).ToArray() });
+            record.Parameters.Add(new() { Value = receipts.Select(r => r.Offset).ToArray() });
+            record.Parameters.Add(new() { Value = receipts.Select(r => r.Count).ToArray() });
             record.Parameters.Add(new() { Value = entries[0].Hash.Bytes.ToArray() });
+            record.Parameters.Add(new() { Value = (long)entries.Count });
             batch.BatchCommands.Add(record);
         }
         var positions = new List<long>(entries.Count);
@@ -100,22 +132,22 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
             if (positions.Count == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return new AppendResult.RegistryChanged();
+                return new BatchResult.Refused(new AppendResult.RegistryChanged());
             }
             await transaction.CommitAsync(cancellationToken);
         }
         catch (PostgresException e) when (StorageErrors.IsSequenceConflict(e))
         {
-            return new AppendResult.SequenceConflict(StreamOf(e, entries), StorageErrors.Describe(e));
+            return new BatchResult.Refused(new AppendResult.SequenceConflict(StreamOf(e, entries), StorageErrors.Describe(e)));
         }
         catch (PostgresException e) when (StorageErrors.IsReceiptConflict(e))
         {
-            return new AppendResult.ReceiptExists();
+            return new BatchResult.Refused(new AppendResult.ReceiptExists());
         }
         Invariant.Holds(positions.Count == entries.Count, "every appended entry has a log position");
         positions.Sort();
         Invariant.Holds(positions[^1] - positions[0] == entries.Count - 1, "one append takes contiguous log positions");
-        return new AppendResult.Appended(positions);
+        return new BatchResult.Appended(requests.Select((r, i) => (IReadOnlyList<long>)positions.GetRange(offsets[i], r.Entries.Count)).ToList());
     }
 
     /// <summary>The receipt of a person's idempotency key, with the entries it wrote, if any.</summary>

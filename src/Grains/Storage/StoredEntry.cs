@@ -41,3 +41,20 @@ public sealed record CommandReceipt(string PersonId, string IdempotencyKey, Ledg
 
 /// <summary>A receipt found for a retried command, with the entries its first acceptance wrote.</summary>
 public sealed record StoredReceipt(Ledger.Hashing.Hash RequestHash, IReadOnlyList<StoredEntry> Entries);
+
+/// <summary>One command's part of a group commit: its entries and its receipt.</summary>
+public sealed record AppendRequest(IReadOnlyList<Entry> Entries, CommandReceipt? Receipt);
+
+/// <summary>The outcome of a group commit: every command's log positions, or the conflict that rolled all of them back.</summary>
+public abstract record BatchResult
+{
+    private BatchResult()
+    {
+    }
+
+    /// <param name="LogPositions">Per command, in the order given, its entries' positions.</param>
+    public sealed record Appended(IReadOnlyList<IReadOnlyList<long>> LogPositions) : BatchResult;
+
+    /// <summary>Nothing of the batch was written, because of <paramref name="Result"/>.</summary>
+    public sealed record Refused(AppendResult Result) : BatchResult;
+}

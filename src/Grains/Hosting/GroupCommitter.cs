@@ -1,0 +1,129 @@
+using System.Threading.Channels;
+using Ledger.Entries;
+using Ledger.Grains.Storage;
+using Ledger.Rules.Registry;
+
+namespace Ledger.Grains.Hosting;
+
+/// <summary>
+/// Group commit (DESIGN.md "Known pitfalls": throughput comes from batching, not from more
+/// connections). Grains hand their decided entries here instead of appending themselves;
+/// one loop writes whatever has queued up in one transaction, while the next batch queues.
+/// Each command keeps its own consecutive log positions and its own receipt, so the log reads
+/// exactly as if the commands had been appended one by one, in queue order.
+/// A batch holds only commands authorized by the same registry state, and a command that
+/// writes the registry goes alone: the registry guard of an append then holds for every
+/// command in it. If a batch meets a conflict, nothing of it was written, and its commands
+/// are appended one by one so that each gets its own answer.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    /// <summary>A batch holds at most this many entries.</summary>
+    public const int MaxBatchEntries = 2_000;
+
+    readonly EntryStore store;
+    readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Task loop;
+
+    public GroupCommitter(EntryStore store)
+    {
+        this.store = store;
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Appends one command's entries with the next batch; completes after its commit.</summary>
+    public Task<AppendResult> AppendAsync(IReadOnlyList<Entry> entries, AppendCondition condition)
+    {
+        var pending = new Pending(new AppendRequest(entries, condition.Receipt), condition.RegistrySequence);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitter));
+        }
+        return pending.Result.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    async Task RunAsync()
+    {
+        Pending? carried = null;
+        while (carried is not null || await queue.Reader.WaitToReadAsync())
+        {
+            var batch = new List<Pending>();
+            var entryCount = 0;
+            if (carried is null && !queue.Reader.TryRead(out carried))
+            {
+                continue;
+            }
+            batch.Add(carried);
+            entryCount += carried.Request.Entries.Count;
+            carried = null;
+            while (!WritesRegistry(batch[0]) && entryCount < MaxBatchEntries && queue.Reader.TryRead(out var next))
+            {
+                if (WritesRegistry(next) || next.RegistrySequence != batch[0].RegistrySequence)
+                {
+                    carried = next;
+                    break;
+                }
+                batch.Add(next);
+                entryCount += next.Request.Entries.Count;
+            }
+            await CommitAsync(batch);
+        }
+    }
+
+    async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            var result = await store.AppendCommandsAsync(batch.Select(p => p.Request).ToList(), batch[0].RegistrySequence, CancellationToken.None);
+            if (result is BatchResult.Appended appended)
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.SetResult(new AppendResult.Appended(appended.LogPositions[i]));
+                }
+                return;
+            }
+            var refused = (BatchResult.Refused)result;
+            if (batch.Count == 1)
+            {
+                batch[0].Result.SetResult(refused.Result);
+                return;
+            }
+            // Someone in the batch conflicts: find out who, one command at a time.
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    pending.Result.SetResult(await store.AppendAsync(pending.Request.Entries,
+                        new AppendCondition(pending.Request.Receipt, pending.RegistrySequence), CancellationToken.None));
+                }
+                catch (Exception e)
+                {
+                    pending.Result.SetException(e);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // An uncertain write: the batch may or may not have committed. Every command in it
+            // is told so, and its grains re-read the store before their next decision.
+            foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
+            {
+                pending.Result.SetException(e);
+            }
+        }
+    }
+
+    static bool WritesRegistry(Pending pending) => pending.Request.Entries.Any(e => e.Stream == RegistryRules.Stream);
+
+    sealed record Pending(AppendRequest Request, long? RegistrySequence)
+    {
+        public TaskCompletionSource<AppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
