@@ -12,7 +12,7 @@ public static class Audit
         var audit = new LedgerAudit(pinnedRootKeyId);
         try
         {
-            foreach (var entry in source.Entries())
+            foreach (var entry in EntryPreparation.Prepare(source.Entries()))
             {
                 audit.Add(entry);
                 if (audit.EntryCount % 4096 == 0)

@@ -5,6 +5,7 @@ using Ledger.Hashing;
 using Ledger.Merkle;
 using Ledger.Rules;
 using Ledger.Rules.Registry;
+using Ledger.Signing;
 
 namespace Ledger.Verifier.Verification;
 
@@ -24,6 +25,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly HashSet<(string PersonId, string IdempotencyKey)> idempotencyKeys = [];
     readonly List<(SourcedEntry Source, Entry Entry)> group = [];
+    PreparedEntry? groupFirst;
     // The global log's Merkle tree over every entry read (FORMAT.md §10.1), to recompute the
     // root of every signed checkpoint.
     readonly MerkleTree log = new();
@@ -34,8 +36,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     public IReadOnlyDictionary<string, StreamState> States => states;
 
     /// <summary>Checks one entry as it arrives in log order; a command is replayed once all its entries have arrived.</summary>
-    public void Add(SourcedEntry sourced)
+    public void Add(PreparedEntry prepared)
     {
+        var sourced = prepared.Source;
         if (sourced.LogPosition != entryCount)
         {
             Report(FindingKind.LogBroken, null, null, sourced.LogPosition, "log positions are 0, 1, 2 … without gaps",
@@ -44,16 +47,11 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         entryCount++;
         // The leaf is the entry hash of the bytes as they are, parsable or not: a checkpoint
         // signed over the real entry then disagrees with a damaged one.
-        log.Append(MerkleHash.Leaf(Hash.Of(FormatVersion.EntryHashPrefix, sourced.Bytes).Bytes));
-        Entry entry;
-        try
-        {
-            entry = Entry.Parse(sourced.Bytes);
-        }
-        catch (Exception e) when (e is FormatException or CanonicalFormException)
+        log.Append(MerkleHash.Leaf(prepared.Hash.Bytes));
+        if (prepared.Entry is not { } entry)
         {
             FlushGroup();
-            Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is canonical JSON of a format-1 entry (FORMAT.md §2, §4)", "a valid entry", e.Message);
+            Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is canonical JSON of a format-1 entry (FORMAT.md §2, §4)", "a valid entry", prepared.ParseError!);
             return;
         }
         if (sourced.Unterminated)
@@ -66,10 +64,11 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.HashMismatch, entry, sourced, "the stored hash is the hash of the stored bytes (FORMAT.md §4.2)", entry.Hash.ToString(), Convert.ToHexStringLower(stored));
         }
         CheckChain(entry, sourced);
-        if (group.Count > 0 && !SameCommand(group[0].Entry, entry))
+        if (groupFirst is not null && !SameCommand(groupFirst, prepared))
         {
             FlushGroup();
         }
+        groupFirst ??= prepared;
         group.Add((sourced, entry));
     }
 
@@ -222,7 +221,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             Report(FindingKind.RuleViolation, first, firstSource, "the command type exists (docs/ENTRIES.md)", "a known command type", command.Type);
         }
-        else if (Authorization.Authenticate(registry, signed) is { } unauthenticated)
+        else if (Authorization.Authenticate(registry, signed, VerifiedInAdvance(groupFirst!)) is { } unauthenticated)
         {
             Report(KindOf(unauthenticated.Code), first, firstSource, "the command is signed by a key registered to its person (FORMAT.md §8)",
                 "a valid signature by a registered key", $"{unauthenticated.Code}: {unauthenticated.Message}");
@@ -233,6 +232,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         }
         Apply(findings.Count > findingsBefore);
         group.Clear();
+        groupFirst = null;
     }
 
     void Replay(CommandRule rule, SignedCommand signed, RegistryState registry)
@@ -344,9 +344,15 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
 
     StreamState StateOf(string stream) => states.GetValueOrDefault(stream) ?? StreamState.Initial(stream);
 
-    static bool SameCommand(Entry a, Entry b) =>
-        a.SignedCommand.Signature.AsSpan().SequenceEqual(b.SignedCommand.Signature)
-        && a.SignedCommand.Command.SignedBytes().AsSpan().SequenceEqual(b.SignedCommand.Command.SignedBytes());
+    static bool SameCommand(PreparedEntry a, PreparedEntry b) =>
+        a.Entry!.SignedCommand.Signature.AsSpan().SequenceEqual(b.Entry!.SignedCommand.Signature)
+        && a.CommandBytes.AsSpan().SequenceEqual(b.CommandBytes);
+
+    /// <summary>The signature check made in parallel, if it was made under the key the registry names now; else made here.</summary>
+    static Func<VerificationKey, SignedCommand, bool> VerifiedInAdvance(PreparedEntry first) =>
+        (key, signed) => first.CheckedKey is { } checkedKey && checkedKey.Equals(key)
+            ? first.SignatureValid
+            : key.Verify(first.CommandBytes, signed.Signature);
 
     static FindingKind KindOf(ResultCode code) => code switch
     {
