@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using Ledger.Api.Demo;
+using Ledger.Client;
+using Ledger.Grains.Storage;
+using Ledger.Signing;
+using Ledger.Verifier.Verification;
+using Npgsql;
+
+namespace Ledger.Bench.Load;
+
+/// <summary>
+/// Issue 8 item 2, the end-to-end load generator:
+/// <c>dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N]
+/// [--seconds S] [--households H] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
+/// N concurrent clients send signed commands over HTTP on loopback for S seconds after a
+/// short warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
+/// loop at R commands per second; then every acknowledged command is looked up in the ledger
+/// (stream, sequence, hash and log position) and the verifier audits the whole ledger.
+/// Prints a markdown table; exit code 0 when everything acknowledged is stored as
+/// acknowledged and the verifier finds nothing, 1 otherwise, 2 for bad arguments or a
+/// target that cannot be set up. Figures are reported, never asserted.
+/// </summary>
+public static class LoadGenerator
+{
+    public const int Valid = 0;
+    public const int Findings = 1;
+    public const int Unusable = 2;
+
+    /// <summary>Sent and checked, not measured: connections, JIT, grains and caches warm up.</summary>
+    static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long after the load the checkpoint watch waits for a checkpoint covering the last command.</summary>
+    static readonly TimeSpan CoverageWait = TimeSpan.FromSeconds(30);
+
+    static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var (options, problem) = LoadOptions.Parse(args);
+        if (options is null)
+        {
+            error.WriteLine($"bench load: {problem}");
+            return Unusable;
+        }
+        try
+        {
+            Ed25519.EnsureAvailable();
+            await using ILoadTarget target = options.Url is { } url
+                ? new RemoteTarget(url, options.DataFolder!)
+                : await InProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
+            return await RunAsync(options, target, output);
+        }
+        catch (Exception e) when (e is LoadSetupException or DemoException or LocalClusterException or LibsodiumUnavailableException or NpgsqlException
+            or HttpRequestException or UnreadableInputException or IOException)
+        {
+            error.WriteLine($"bench load: {e.Message}");
+            return Unusable;
+        }
+    }
+
+    static async Task<int> RunAsync(LoadOptions options, ILoadTarget target, TextWriter output)
+    {
+        using var http = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
+        var setupClient = new LedgerClient(http, TimeProvider.System);
+        var health = await setupClient.GetAsync("/health");
+        if (!health.IsSuccess)
+        {
+            throw new LoadSetupException($"{target.Address}health answered {(int)health.Status}");
+        }
+        var runId = $"load-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{options.Seed}";
+        var workload = new LoadWorkload(LoadPeople.Load(target.KeysFolder), runId, options.Households);
+        await workload.SetUpAsync(setupClient, CancellationToken.None);
+        using var vkey = await http.GetAsync("/v1/log/vkey");
+        var logKey = vkey.StatusCode == HttpStatusCode.OK ? await vkey.Content.ReadAsStringAsync() : null;
+        var logSizeBefore = await LogSizeAsync(setupClient);
+        output.WriteLine($"run {runId}: {options.Clients} clients, {(options.Rate is { } r ? $"open loop at {r:N0} commands/s" : "closed loop")}, "
+            + $"{Warmup.TotalSeconds:N0} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, seed {options.Seed} …");
+
+        using var stopWatching = new CancellationTokenSource();
+        using var watchHttp = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
+        var watch = new CheckpointWatch(watchHttp);
+        var watching = watch.RunAsync(stopWatching.Token);
+
+        var clients = new List<(LoadClient Client, HttpClient Http)>();
+        var startAt = Stopwatch.GetTimestamp();
+        var measureFrom = startAt + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
+        var endAt = measureFrom + (long)options.Seconds * Stopwatch.Frequency;
+        for (var i = 0; i < options.Clients; i++)
+        {
+            // Each client its own HttpClient and so its own keep-alive connection.
+            var clientHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = target.Address, Timeout = RequestTimeout };
+            clients.Add((new LoadClient(i, new LedgerClient(clientHttp, TimeProvider.System), workload, new Random(options.Seed + i),
+                new Pacer(startAt, options.Rate, options.Clients, i), endAt), clientHttp));
+        }
+        var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
+        CpuSample? cpuFrom = null;
+        var sampling = Task.Run(async () =>
+        {
+            await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom));
+            cpuFrom = CpuSample.Take(postmaster);
+        });
+        await Task.WhenAll(clients.Select(c => Task.Run(c.Client.RunAsync)));
+        var cpuTo = CpuSample.Take(postmaster);
+        await sampling;
+        foreach (var (_, clientHttp) in clients)
+        {
+            clientHttp.Dispose();
+        }
+
+        var acknowledgements = clients.SelectMany(c => c.Client.Acknowledgements).ToList();
+        if (acknowledgements.Count > 0)
+        {
+            output.WriteLine("load done; waiting for a checkpoint that covers the last acknowledged command …");
+            await watch.WaitForCoverageAsync(acknowledgements.Max(a => a.LastLogPosition),
+                Stopwatch.GetTimestamp() + (long)(CoverageWait.TotalSeconds * Stopwatch.Frequency));
+        }
+        await stopWatching.CancelAsync();
+        await watching;
+        var lag = watch.Lag([.. acknowledgements.Where(a => a.At >= measureFrom)]);
+        var logSizeAfter = await LogSizeAsync(setupClient);
+
+        output.WriteLine("checking every acknowledged command against the ledger …");
+        var entries = acknowledgements.SelectMany(a => a.Entries).ToList();
+        var check = LedgerCheck.Compare(acknowledgements, await target.ReadStoredAsync(entries, CancellationToken.None));
+        output.WriteLine("auditing the ledger with the verifier …");
+        var auditing = Stopwatch.StartNew();
+        var audit = await target.StopAndAuditAsync(logKey, CancellationToken.None);
+        var auditTime = auditing.Elapsed;
+
+        var report = new LoadReport(options, target.Description, health.Body.GetProperty("postgresVersion").ToString(),
+            clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!.Value, cpuTo), lag, watch.Failures);
+        output.WriteLine();
+        report.Write(output);
+        output.WriteLine();
+        check.Write(output, logSizeAfter - logSizeBefore);
+        output.WriteLine(audit.Valid
+            ? $"verifier: VALID ({audit.EntryCount:N0} entries in {audit.StreamCount:N0} streams, {audit.CheckpointCount} checkpoints, "
+                + $"root key {(audit.RootKeyPinned ? "pinned" : "not pinned")}, log key {(audit.LogKeyPinned ? "pinned" : "not pinned")}; {auditTime.TotalSeconds:N1} s)"
+            : $"verifier: {audit.Findings.Count} finding(s)");
+        foreach (var finding in audit.Findings.Take(20))
+        {
+            output.WriteLine($"  {finding}");
+        }
+        return check.Complete && audit.Valid ? Valid : Findings;
+    }
+
+    static async Task<long> LogSizeAsync(LedgerClient client)
+    {
+        var health = await client.GetAsync("/health");
+        return health.IsSuccess ? health.Body.GetProperty("logSize").GetInt64() : throw new LoadSetupException($"/health answered {(int)health.Status}");
+    }
+}

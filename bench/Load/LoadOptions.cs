@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Ledger.Bench.Load;
+
+/// <summary>The load generator's command line (bench/Program.cs).</summary>
+public sealed record LoadOptions(
+    Uri? Url,
+    string? DataFolder,
+    int Clients,
+    int Seconds,
+    int Households,
+    double? Rate,
+    int? CheckpointIntervalSeconds,
+    int Seed)
+{
+    public const string Usage = "usage: bench load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--rate R] "
+        + "[--checkpoint-interval S] [--seed N]";
+
+    /// <returns>The options, or a reason they are not usable.</returns>
+    public static (LoadOptions? Options, string? Problem) Parse(string[] args)
+    {
+        Uri? url = null;
+        string? data = null;
+        int clients = 32, seconds = 20, households = 10_000, seed = Random.Shared.Next();
+        double? rate = null;
+        int? checkpointInterval = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            var parsed = args[i] switch
+            {
+                "--url" when Uri.TryCreate(value, UriKind.Absolute, out var u) => Set(() => url = u),
+                "--data" when value is not null => Set(() => data = Path.GetFullPath(value)),
+                "--clients" when Positive(value, 4_096) is { } n => Set(() => clients = n),
+                "--seconds" when Positive(value, 3_600) is { } s => Set(() => seconds = s),
+                "--households" when Positive(value, 10_000_000) is { } h => Set(() => households = h),
+                "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 1e7 => Set(() => rate = r),
+                "--checkpoint-interval" when Positive(value, 3_600) is { } c => Set(() => checkpointInterval = c),
+                "--seed" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var x) => Set(() => seed = x),
+                _ => false,
+            };
+            if (!parsed)
+            {
+                return (null, $"unexpected argument {args[i]}{(value is null ? "" : " " + value)}; {Usage}");
+            }
+            i++;
+        }
+        if (url is not null)
+        {
+            // Traffic to this machine only: a load test is not to be pointed at anyone else's server.
+            if (url.Scheme != Uri.UriSchemeHttp || url.Host is not ("127.0.0.1" or "localhost"))
+            {
+                return (null, "--url must be http://127.0.0.1:PORT (or localhost): the load generator sends to this machine only");
+            }
+            url = new UriBuilder(url) { Host = "127.0.0.1", Path = "/" }.Uri;
+            if (data is null)
+            {
+                return (null, "--url needs --data DIR, the server's data folder with the demo's key files (demo-keys/) and the registrar's (keys/registrar.json)");
+            }
+            if (checkpointInterval is not null)
+            {
+                return (null, "--checkpoint-interval sets the in-process server's interval; a running server has its own (Log:CheckpointIntervalSeconds)");
+            }
+        }
+        else if (data is not null)
+        {
+            return (null, "--data goes with --url; without --url the load starts its own server on a throwaway data folder");
+        }
+        return (new LoadOptions(url, data, clients, seconds, households, rate, checkpointInterval, seed), null);
+    }
+
+    static bool Set(Action assign)
+    {
+        assign();
+        return true;
+    }
+
+    static int? Positive(string? text, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= max ? n : null;
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
+
+namespace Ledger.Bench.Load;
+
+/// <summary>
+/// The figures of one run as markdown: throughput, latency percentiles, errors, checkpoint lag
+/// and where the CPU went, with the machine they were measured on; then the same by command
+/// type. Latency and throughput count the measured window only (commands sent in it; answers
+/// received in it); errors count the whole run, warm-up included.
+/// </summary>
+public sealed class LoadReport(
+    LoadOptions options,
+    string target,
+    string postgresVersion,
+    IReadOnlyList<LoadClient> clients,
+    long measureFrom,
+    long endAt,
+    CpuUse cpu,
+    CheckpointLag lag,
+    IReadOnlyDictionary<string, int> watchFailures)
+{
+    static readonly string[] CommandTypes =
+    [
+        HouseholdCommandTypes.AwardPoints, ProjectCommandTypes.PayShare, ProjectCommandTypes.RequestDisbursement,
+        ProjectCommandTypes.ApproveDisbursement, ProjectCommandTypes.PayDisbursement,
+    ];
+
+    public void Write(TextWriter output)
+    {
+        var window = Stopwatch.GetElapsedTime(measureFrom, endAt);
+        var measured = clients.SelectMany(c => c.Samples).Where(s => s.SentAt >= measureFrom && s.SentAt < endAt).ToList();
+        var acknowledged = clients.SelectMany(c => c.Acknowledgements).Count(a => a.At >= measureFrom && a.At < endAt);
+        var errors = clients.SelectMany(c => c.Errors).GroupBy(e => e.Key).Select(g => (Error: g.Key, Count: g.Sum(e => e.Value)))
+            .OrderByDescending(e => e.Count).ToList();
+        var sent = clients.Sum(c => c.Samples.Count);
+        var signing = TimeSpan.FromSeconds(clients.Sum(c => c.SigningTicks) / (double)Stopwatch.Frequency);
+        var households = clients.SelectMany(c => c.Acknowledgements).SelectMany(a => a.Entries)
+            .Select(e => e.Stream).Where(s => s.StartsWith("household/load-", StringComparison.Ordinal)).Distinct().Count();
+
+        output.WriteLine("| figure | measured |");
+        output.WriteLine("|---|---|");
+        output.WriteLine($"| machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgresVersion} |");
+        output.WriteLine($"| server | {target} |");
+        output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s" : "closed loop")}; "
+            + $"{window.TotalSeconds:N0} s measured after a warm-up; seed {options.Seed} |");
+        output.WriteLine($"| throughput | **{acknowledged / window.TotalSeconds:N0} acknowledged commands/s** ({acknowledged:N0} in the window) |");
+        output.WriteLine($"| latency p50 / p95 / p99 / max | **{Latencies(measured)}** ms ({measured.Count:N0} commands sent in the window) |");
+        output.WriteLine($"| errors (whole run) | {(errors.Count == 0 ? "none" : string.Join("; ", errors.Select(e => $"{e.Error}: {e.Count:N0}")))} of {sent:N0} sent |");
+        output.WriteLine($"| checkpoint lag, last command | {Seconds(lag.LastCommand)} |");
+        output.WriteLine($"| checkpoint lag, max / median | {Seconds(lag.Max)} / {Seconds(lag.Median)} over commands from the window on "
+            + $"({lag.Checkpoints} new checkpoints seen, polled every {CheckpointWatch.PollInterval.TotalMilliseconds:N0} ms"
+            + (options.CheckpointIntervalSeconds is { } interval ? $", server interval {interval} s" : "")
+            + (lag.Uncovered > 0 ? $"; {lag.Uncovered:N0} never covered" : "")
+            + (watchFailures.Count > 0 ? $"; failed polls: {string.Join(", ", watchFailures.Select(f => $"{f.Key} ×{f.Value}"))}" : "")
+            + ") |");
+        output.WriteLine($"| CPU, whole machine | {(cpu.MachineBusy is { } busy ? $"{busy:P0} busy, {cpu.MachineIowait:P0} iowait" : "not measured (no /proc/stat)")} of {Environment.ProcessorCount} cores |");
+        output.WriteLine($"| CPU, this process | {cpu.Process:P0} of {Environment.ProcessorCount} cores ({(options.Url is null ? "server and generator" : "the generator")}) |");
+        if (cpu.Database is { } database)
+        {
+            output.WriteLine($"| CPU, PostgreSQL | {database:P0} of {Environment.ProcessorCount} cores |");
+        }
+        if (cpu is { MachineBusy: { } all, Database: { } db })
+        {
+            // On a shared machine, what neither this process nor its database used.
+            output.WriteLine($"| CPU, everything else | {Math.Max(0, all - cpu.Process - db):P0} of {Environment.ProcessorCount} cores |");
+        }
+        output.WriteLine($"| generator's signing | {(sent == 0 ? "-" : $"{signing.TotalMicroseconds / sent:N0} µs per command")}, {signing.TotalSeconds:N1} s of CPU in all |");
+        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0} |");
+        output.WriteLine();
+        output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (var type in CommandTypes)
+        {
+            var ofType = measured.Where(s => s.Type == type).ToList();
+            output.WriteLine($"| {type} | {ofType.Count:N0} | {ofType.Count(s => s.Acknowledged):N0} | {Latencies(ofType)} |");
+        }
+    }
+
+    /// <summary>Nearest-rank percentiles of the answer times, refusals included (a refusal is an answer too).</summary>
+    static string Latencies(IReadOnlyList<Sample> samples)
+    {
+        if (samples.Count == 0)
+        {
+            return "-";
+        }
+        var sorted = samples.Select(s => Stopwatch.GetElapsedTime(s.SentAt, s.AnsweredAt).TotalMilliseconds).Order().ToArray();
+        double Percentile(double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return $"{Percentile(0.50):N1} / {Percentile(0.95):N1} / {Percentile(0.99):N1} / {sorted[^1]:N1}";
+    }
+
+    static string Seconds(TimeSpan? lag) => lag is { } value ? $"{value.TotalSeconds:N2} s" : "not covered";
+}
