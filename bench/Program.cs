@@ -1,27 +1,58 @@
+using System.Globalization;
+using Ledger.Bench.Limits;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
-const string Usage = "usage: bench verifier [--entries N] [--households H] [--keep DIR]";
+//   dotnet run -c Release --project bench -- limits [--seconds S]
+const string Usage = """
+    usage: bench verifier [--entries N] [--households H] [--keep DIR]
+           bench limits [--seconds S]
+    """;
 
-if (args.Length == 0 || args[0] != "verifier")
+switch (args.FirstOrDefault())
 {
-    Console.Error.WriteLine(Usage);
-    return 2;
+    case "verifier":
+        return Verifier(args[1..]);
+    case "limits":
+        return await Limits(args[1..]);
+    default:
+        Console.Error.WriteLine(Usage);
+        return 2;
 }
-long entries = 1_000_000;
-var households = 10_000;
-string? keep = null;
-for (var i = 1; i < args.Length; i++)
+
+static int Verifier(string[] args)
 {
-    switch (args[i])
+    long entries = 1_000_000;
+    var households = 10_000;
+    string? keep = null;
+    for (var i = 0; i < args.Length; i++)
     {
-        case "--entries" when i + 1 < args.Length && long.TryParse(args[++i], out var n) && n > 0: entries = n; break;
-        case "--households" when i + 1 < args.Length && int.TryParse(args[++i], out var h) && h > 0: households = h; break;
-        case "--keep" when i + 1 < args.Length: keep = args[++i]; break;
-        default:
-            Console.Error.WriteLine(Usage);
-            return 2;
+        switch (args[i])
+        {
+            case "--entries" when i + 1 < args.Length && long.TryParse(args[++i], out var n) && n > 0: entries = n; break;
+            case "--households" when i + 1 < args.Length && int.TryParse(args[++i], out var h) && h > 0: households = h; break;
+            case "--keep" when i + 1 < args.Length: keep = args[++i]; break;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
     }
+    return VerifierThroughput.Run(entries, households, keep);
 }
-return VerifierThroughput.Run(entries, households, keep);
+
+static async Task<int> Limits(string[] args)
+{
+    var seconds = 3.0;
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--seconds" when i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 60: seconds = s; break;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+    return await LimitsReport.RunAsync(TimeSpan.FromSeconds(seconds), CancellationToken.None);
+}
