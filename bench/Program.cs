@@ -1,13 +1,16 @@
 using System.Globalization;
 using Ledger.Bench.Limits;
+using Ledger.Bench.Log;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
 //   dotnet run -c Release --project bench -- limits [--seconds S]
+//   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S]
 const string Usage = """
     usage: bench verifier [--entries N] [--households H] [--keep DIR]
            bench limits [--seconds S]
+           bench log-proofs [--entries N] [--seed S]
     """;
 
 switch (args.FirstOrDefault())
@@ -16,6 +19,8 @@ switch (args.FirstOrDefault())
         return Verifier(args[1..]);
     case "limits":
         return await Limits(args[1..]);
+    case "log-proofs":
+        return await LogProofsCommand(args[1..]);
     default:
         Console.Error.WriteLine(Usage);
         return 2;
@@ -55,4 +60,22 @@ static async Task<int> Limits(string[] args)
         }
     }
     return await LimitsReport.RunAsync(TimeSpan.FromSeconds(seconds), CancellationToken.None);
+}
+
+static async Task<int> LogProofsCommand(string[] args)
+{
+    long entries = 1_000_000;
+    var seed = 8;
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--entries" when i + 1 < args.Length && long.TryParse(args[++i], out var n) && n > 0: entries = n; break;
+            case "--seed" when i + 1 < args.Length && int.TryParse(args[++i], out var s): seed = s; break;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+    return await LogProofs.RunAsync(entries, seed, CancellationToken.None);
 }

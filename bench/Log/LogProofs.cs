@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ledger.Bench.Limits;
+using Ledger.Grains.Log;
+using Ledger.Grains.Storage;
+using Ledger.Merkle;
+using Npgsql;
+
+namespace Ledger.Bench.Log;
+
+/// <summary>
+/// Issue 7's "proof generation time at 10^6 entries": loads N entries into a throwaway
+/// cluster through EntryStore, integrates them into the database's Merkle log with
+/// LogIntegrator, then times MerkleLog's inclusion and consistency proofs at tree size N,
+/// next to the in-memory MerkleTree's proofs over the same leaves. The two trees must have
+/// the same root, or the run fails.
+/// </summary>
+public static class LogProofs
+{
+    const int AppendBatch = 1_000;
+    const int Streams = 10_000;
+    const int InclusionSamples = 1_000;
+    const int ConsistencySamples = 200;
+    const int WarmUpSamples = 50;
+
+    public static async Task<int> RunAsync(long entryCount, int seed, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine("starting a throwaway PostgreSQL cluster …");
+        await using var scratch = await Machine.StartClusterAsync("log-proofs", cancellationToken);
+        await using var database = await LedgerDatabase.OpenAsync(scratch.Cluster.ConnectionString, scratch.Folder, cancellationToken);
+        var (version, synchronousCommit) = await scratch.SettingsAsync(database.DataSource, cancellationToken);
+
+        // Load: the next batch is made while the previous one is appended; appends stay in order.
+        var entries = new ChainedEntries(Streams, "bench");
+        var tree = new MerkleTree();
+        var loading = Stopwatch.StartNew();
+        var appending = TimeSpan.Zero;
+        Task<TimeSpan> pending = Task.FromResult(TimeSpan.Zero);
+        long nextReport = 100_000;
+        while (entries.Count < entryCount)
+        {
+            var batch = entries.Next((int)Math.Min(AppendBatch, entryCount - entries.Count));
+            foreach (var entry in batch)
+            {
+                tree.Append(LogLeaf.Of(entry.Hash));
+            }
+            appending += await pending;
+            pending = AppendAsync(database.Entries, batch, cancellationToken);
+            if (entries.Count >= nextReport)
+            {
+                Console.Error.WriteLine($"  {entries.Count:N0} entries made, {loading.Elapsed.TotalSeconds:N0} s");
+                nextReport += 100_000;
+            }
+        }
+        appending += await pending;
+        var loaded = loading.Elapsed;
+        var logSize = await database.Entries.LogSizeAsync(cancellationToken);
+        Check(logSize == entryCount, $"the log holds {logSize} entries, not {entryCount}");
+
+        var integrator = new LogIntegrator(database.DataSource, signer: null, TimeProvider.System);
+        var integrating = Stopwatch.StartNew();
+        var integrated = await integrator.IntegrateAsync(cancellationToken);
+        var integration = integrating.Elapsed;
+        Check(integrated == entryCount, $"the integrator reached {integrated} leaves, not {entryCount}");
+
+        var log = new MerkleLog(database.DataSource);
+        var storedRoot = await log.RootAsync(entryCount, cancellationToken);
+        Check(storedRoot.AsSpan().SequenceEqual(tree.Root(entryCount)), "the stored tree and the in-memory tree have the same root");
+
+        var random = new Random(seed);
+        var leaves = Enumerable.Range(0, InclusionSamples).Select(_ => random.NextInt64(entryCount)).ToArray();
+        var pairs = Enumerable.Range(0, ConsistencySamples).Select(_ =>
+        {
+            var from = random.NextInt64(1, entryCount + 1);
+            return (From: from, To: random.NextInt64(from, entryCount + 1));
+        }).ToArray();
+
+        // Warm up the pool, the JIT and the server's caches on other indices than those timed.
+        for (var i = 0; i < WarmUpSamples; i++)
+        {
+            await log.InclusionProofAsync(random.NextInt64(entryCount), entryCount, cancellationToken);
+            await log.ConsistencyProofAsync(Math.Max(1, random.NextInt64(entryCount)), entryCount, cancellationToken);
+            tree.InclusionProof(random.NextInt64(entryCount), entryCount);
+            tree.ConsistencyProof(Math.Max(1, random.NextInt64(entryCount)), entryCount);
+        }
+
+        var rows = new List<(string Figure, double[] Milliseconds)>
+        {
+            ("inclusion, MerkleLog.InclusionProofAsync (PostgreSQL)", await TimeAsync(leaves, leaf => log.InclusionProofAsync(leaf, entryCount, cancellationToken))),
+            ("inclusion, MerkleTree in memory: the proof", Time(leaves, leaf => tree.InclusionProof(leaf, entryCount))),
+            ("inclusion, MerkleTree in memory: leaf, proof, root, verified (what MerkleLog serves)", Time(leaves, leaf => ServedInclusion(tree, leaf, entryCount))),
+            ("consistency, MerkleLog.ConsistencyProofAsync (PostgreSQL)", await TimeAsync(pairs, pair => log.ConsistencyProofAsync(pair.From, pair.To, cancellationToken))),
+            ("consistency, MerkleTree in memory: the proof", Time(pairs, pair => tree.ConsistencyProof(pair.From, pair.To))),
+            ("consistency, MerkleTree in memory: proof, both roots, verified (what MerkleLog serves)", Time(pairs, pair => ServedConsistency(tree, pair.From, pair.To))),
+        };
+
+        var databaseSize = await ScalarAsync(database.DataSource, "SELECT pg_size_pretty(pg_database_size(current_database()))", cancellationToken);
+        Console.WriteLine(Machine.Describe(version));
+        Console.WriteLine($"PostgreSQL: local throwaway cluster, synchronous_commit={synchronousCommit}; random seed {seed}");
+        Console.WriteLine();
+        Console.WriteLine("| step | entries | time | rate |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| load: make entries and EntryStore.AppendAsync in batches of {AppendBatch:N0} (overlapped) | {entryCount:N0} | {loaded.TotalSeconds:N1} s | {entryCount / loaded.TotalSeconds:N0} entries/s |");
+        Console.WriteLine($"| of which waiting on AppendAsync | {entryCount:N0} | {appending.TotalSeconds:N1} s | {entryCount / appending.TotalSeconds:N0} entries/s |");
+        Console.WriteLine($"| integrate: LogIntegrator.IntegrateAsync, batches of {integrator.Options.BatchSize:N0} | {entryCount:N0} | {integration.TotalSeconds:N1} s | {entryCount / integration.TotalSeconds:N0} entries/s |");
+        Console.WriteLine($"database size after integration: {databaseSize}; stored root = in-memory root = {Convert.ToHexStringLower(storedRoot)}");
+        Console.WriteLine();
+        Console.WriteLine($"| proof at tree size {entryCount:N0} | samples | mean ms | p50 ms | p95 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (figure, milliseconds) in rows)
+        {
+            Array.Sort(milliseconds);
+            Console.WriteLine($"| {figure} | {milliseconds.Length:N0} | {Ms(milliseconds.Average())} | {Ms(Percentile(milliseconds, 0.50))} | {Ms(Percentile(milliseconds, 0.95))} | {Ms(Percentile(milliseconds, 0.99))} |");
+        }
+        return 0;
+    }
+
+    static async Task<TimeSpan> AppendAsync(EntryStore store, Ledger.Entries.Entry[] batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await store.AppendAsync(batch, cancellationToken);
+        Check(result is AppendResult.Appended, $"a batch of synthetic entries was not appended: {result}");
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    static (byte[], byte[][], byte[]) ServedInclusion(MerkleTree tree, long leaf, long size)
+    {
+        var (leafHash, proof, root) = (tree.Node(0, leaf), tree.InclusionProof(leaf, size), tree.Root(size));
+        Check(MerkleProof.VerifyInclusion(leaf, size, leafHash, proof, root).IsValid(), "an in-memory inclusion proof verifies");
+        return (leafHash, proof, root);
+    }
+
+    static (byte[][], byte[], byte[]) ServedConsistency(MerkleTree tree, long from, long to)
+    {
+        var (proof, fromRoot, toRoot) = (tree.ConsistencyProof(from, to), tree.Root(from), tree.Root(to));
+        Check(MerkleProof.VerifyConsistency(from, to, proof, fromRoot, toRoot).IsValid(), "an in-memory consistency proof verifies");
+        return (proof, fromRoot, toRoot);
+    }
+
+    static async Task<double[]> TimeAsync<TInput, TResult>(TInput[] inputs, Func<TInput, Task<TResult>> run)
+    {
+        var milliseconds = new double[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await run(inputs[i]);
+            milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        return milliseconds;
+    }
+
+    static double[] Time<TInput, TResult>(TInput[] inputs, Func<TInput, TResult> run)
+    {
+        var milliseconds = new double[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            GC.KeepAlive(run(inputs[i]));
+            milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        return milliseconds;
+    }
+
+    /// <summary>The nearest-rank percentile of sorted values.</summary>
+    static double Percentile(double[] sorted, double quantile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    static string Ms(double milliseconds) => milliseconds.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    static async Task<string> ScalarAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    static void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(what);
+        }
+    }
+}
