@@ -1,14 +1,17 @@
 using System.Globalization;
+using BenchmarkDotNet.Running;
 using Ledger.Bench.Limits;
 using Ledger.Bench.Log;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
+//   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
 //   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S]
 const string Usage = """
     usage: bench verifier [--entries N] [--households H] [--keep DIR]
+           bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S]
     """;
@@ -17,6 +20,10 @@ switch (args.FirstOrDefault())
 {
     case "verifier":
         return Verifier(args[1..]);
+    case "micro":
+        // BenchmarkDotNet parses its own arguments; with none it asks which benchmarks to run.
+        BenchmarkSwitcher.FromAssembly(typeof(LimitsReport).Assembly).Run(args[1..]);
+        return 0;
     case "limits":
         return await Limits(args[1..]);
     case "log-proofs":
