@@ -78,6 +78,7 @@ public sealed class LedgerServer : IAsyncDisposable
             var app = builder.Build();
             // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
             app.UseStatusCodePages();
+            app.UsePageFiles();
             app.MapOpenApi();
             app.MapHealthEndpoints();
             app.MapEntryEndpoints();
@@ -86,6 +87,8 @@ public sealed class LedgerServer : IAsyncDisposable
             app.MapViewEndpoints();
             app.MapExportEndpoints();
             app.MapLogEndpoints();
+            app.MapKeyEndpoints();
+            app.MapNoticeEndpoints();
             await app.StartAsync(cancellationToken);
             app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
                 database.Location, database.SchemaVersion, rootFingerprint);

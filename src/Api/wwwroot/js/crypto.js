@@ -1,0 +1,134 @@
+// Bytes, hashes, key ids and Ed25519 with WebCrypto, as docs/FORMAT.md §1, §3, §4 and §6 define
+// them. Nothing here holds a key longer than the caller does.
+
+import { canonicalize } from './canonical.js';
+
+const encoder = new TextEncoder();
+
+/** Domain-separation prefixes, docs/FORMAT.md §3. */
+export const EntryPrefix = 'CommunityLedger/v1/entry\n';
+export const CommandPrefix = 'CommunityLedger/v1/command\n';
+export const KeyPrefix = 'CommunityLedger/v1/key\n';
+
+export const ZeroHash = '0'.repeat(64);
+
+export function utf8(text) {
+  return encoder.encode(text);
+}
+
+export function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export function toHex(bytes) {
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Lowercase hex only (FORMAT.md §1): anything else, or the wrong length, throws. */
+export function fromHex(text, length) {
+  if (typeof text !== 'string' || !/^([0-9a-f]{2})*$/.test(text) || (length !== undefined && text.length !== 2 * length)) {
+    throw new Error(`not ${length ?? 'some'} bytes of lowercase hex`);
+  }
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(text.substr(2 * i, 2), 16);
+  }
+  return out;
+}
+
+/** Standard padded base64 (RFC 4648 §4), strictly: it must re-encode to the same text. */
+export function fromBase64(text) {
+  const binary = atob(text);
+  const out = Uint8Array.from(binary, c => c.charCodeAt(0));
+  if (toBase64(out) !== text) {
+    throw new Error('not canonical padded base64');
+  }
+  return out;
+}
+
+export function toBase64(bytes) {
+  let binary = '';
+  for (const b of bytes) {
+    binary += String.fromCharCode(b);
+  }
+  return btoa(binary);
+}
+
+/** base64url without padding (RFC 4648 §5), as a signed read's header carries it. */
+export function toBase64Url(bytes) {
+  return toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+export async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+export function equalBytes(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The entry hash of FORMAT.md §4.2, over the entry's canonical JSON text. */
+export async function entryHash(canonicalText) {
+  return toHex(await sha256(utf8(EntryPrefix + canonicalText)));
+}
+
+/** The key id of FORMAT.md §4.4: the first 16 bytes of SHA-256("CommunityLedger/v1/key\n" ‖ public key), hex. */
+export async function keyIdOf(publicKey) {
+  return toHex((await sha256(concat(utf8(KeyPrefix), publicKey))).subarray(0, 16));
+}
+
+/** The message a command's signature covers (FORMAT.md §6.2). */
+export function commandMessage(command) {
+  return utf8(CommandPrefix + canonicalize(command));
+}
+
+/**
+ * Ed25519 verification (RFC 8032) by the browser's WebCrypto. False, never an exception, for
+ * a signature or key that does not verify or cannot be read.
+ */
+export async function verifyEd25519(publicKey, signature, message) {
+  try {
+    const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    return await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
+  } catch {
+    return false;
+  }
+}
+
+// PKCS #8 PrivateKeyInfo of an Ed25519 key (RFC 8410 §7): this DER prefix, then the 32-byte seed.
+const Pkcs8Prefix = fromHex('302e020100300506032b657004220420');
+
+/** A signing key from its 32-byte seed (the key file's "seed"), with its public key. */
+export async function signingKeyFromSeed(seed) {
+  if (seed.length !== 32) {
+    throw new Error('an Ed25519 seed is 32 bytes');
+  }
+  const privateKey = await crypto.subtle.importKey('pkcs8', concat(Pkcs8Prefix, seed), { name: 'Ed25519' }, true, ['sign']);
+  const jwk = await crypto.subtle.exportKey('jwk', privateKey);
+  const publicKey = Uint8Array.from(atob(jwk.x.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+  return { privateKey, publicKey };
+}
+
+/** A new key made in the browser: its seed (for the key file) and public key (for the registrar). */
+export async function generateSigningKey() {
+  const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+  const seed = pkcs8.slice(pkcs8.length - 32);
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return { seed, publicKey, privateKey: pair.privateKey };
+}
+
+export async function signEd25519(privateKey, message) {
+  return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, privateKey, message));
+}
+
+/** A random idempotency key: 128 bits in hex. */
+export function randomKey() {
+  return toHex(crypto.getRandomValues(new Uint8Array(16)));
+}

@@ -1,0 +1,91 @@
+// Small DOM and formatting helpers. Text always goes in as text (textContent), never as HTML.
+
+/** An element: h('td', {class: 'fen', dataset: {fen: 100}}, 'text', child …). */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+export function svg(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(svgNamespace, tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+function setAttributes(element, attributes) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (name === 'dataset') {
+      Object.assign(element.dataset, value);
+    } else if (name.startsWith('on')) {
+      element.addEventListener(name.slice(2), value);
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+}
+
+function append(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) {
+      continue;
+    }
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Fen as yuan with two decimals and thousands separators, exactly (integers, no floating point). */
+export function yuan(fen) {
+  const negative = fen < 0;
+  const whole = Math.floor(Math.abs(fen) / 100);
+  const cents = String(Math.abs(fen) % 100).padStart(2, '0');
+  return (negative ? '-' : '') + whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + cents;
+}
+
+/** A money cell: the yuan shown, the exact fen kept for anyone who reads the page's data. */
+export function money(fen, tag = 'span') {
+  return h(tag, { class: 'money', dataset: { fen: String(fen) } }, '¥' + yuan(fen));
+}
+
+const beijing = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+/** A ledger time (UTC, FORMAT.md §1) in Beijing time, "2026-04-15 16:30:00"; the exact UTC value as its title. */
+export function time(utc) {
+  if (!utc) {
+    return '';
+  }
+  return h('time', { datetime: utc, title: utc }, beijing.format(new Date(utc)));
+}
+
+export function beijingParts(utc) {
+  const [date] = beijing.format(new Date(utc)).split(' ');
+  const [year, month] = date.split('-').map(Number);
+  return { year, quarter: Math.floor((month - 1) / 3) + 1 };
+}
+
+export function nowText() {
+  return beijing.format(new Date());
+}
+
+/** A hash in monospace, breakable anywhere. */
+export function hash(hex, short = false) {
+  return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : hex);
+}
+
+/** A table; a header written "#name" heads a column of numbers, right-aligned like its cells. */
+export function table(headers, rows, attributes = {}) {
+  return h('div', { class: 'table-wrap' },
+    h('table', attributes,
+      h('thead', {}, h('tr', {}, headers.map(x => x.startsWith('#') ? h('th', { class: 'num' }, x.slice(1)) : h('th', {}, x)))),
+      h('tbody', {}, rows)));
+}

@@ -1,0 +1,153 @@
+// The global log's proofs and checkpoints, docs/FORMAT.md §10: RFC 9162 §2.1 Merkle hashing
+// (unchanged from RFC 6962), inclusion proofs verified as RFC 9162 §2.1.3.2, checkpoints as
+// C2SP tlog-checkpoint notes signed as C2SP signed-note with Ed25519, keys in the vkey text of
+// golang.org/x/mod/sumdb/note. Each function returns a result with the reason it fails;
+// none trusts a root or size the server states beside a checkpoint.
+
+import { concat, equalBytes, fromBase64, sha256, toHex, utf8, verifyEd25519 } from './crypto.js';
+
+/** RFC 9162 §2.1.1: the leaf hash of an entry is SHA-256(0x00 ‖ its 32-byte entry hash) (FORMAT.md §10.1). */
+export async function leafHash(entryHashBytes) {
+  return sha256(concat(Uint8Array.of(0), entryHashBytes));
+}
+
+export async function nodeHash(left, right) {
+  return sha256(concat(Uint8Array.of(1), left, right));
+}
+
+/**
+ * The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or the reason it cannot lead to any.
+ * Indices are kept as numbers below 2^53 and halved arithmetically: bit operators would cut them to 32 bits.
+ */
+export async function rootFromInclusionProof(leafIndex, treeSize, leaf, proof) {
+  if (!(Number.isSafeInteger(leafIndex) && Number.isSafeInteger(treeSize) && leafIndex >= 0 && leafIndex < treeSize)) {
+    return { error: `leaf index ${leafIndex} is not in a tree of ${treeSize}` };
+  }
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (p.length !== 32) {
+      return { error: 'a proof hash is not 32 bytes' };
+    }
+    if (sn === 0) {
+      return { error: 'the proof is longer than the path to the root' };
+    }
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  if (sn !== 0) {
+    return { error: 'the proof is shorter than the path to the root' };
+  }
+  return { root: r };
+}
+
+export async function verifyInclusion(leafIndex, treeSize, leaf, proof, root) {
+  const computed = await rootFromInclusionProof(leafIndex, treeSize, leaf, proof);
+  if (computed.error) {
+    return { valid: false, reason: computed.error };
+  }
+  return equalBytes(computed.root, root)
+    ? { valid: true, root: computed.root }
+    : { valid: false, root: computed.root, reason: `the proof leads to root ${toHex(computed.root)}, not ${toHex(root)}` };
+}
+
+/**
+ * A verifier key in vkey text, "<name>+<8 hex key ID>+<base64(0x01 ‖ public key)>" (FORMAT.md
+ * §10.3), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4].
+ */
+export async function parseVerifierKey(vkey) {
+  // The name has no '+'; the base64 key may.
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  const parts = first < 0 || second < 0 ? [] : [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+  if (parts.length !== 3 || parts[0] === '' || /\s/.test(parts[0]) || !/^[0-9a-f]{8}$/.test(parts[1])) {
+    return { error: 'not vkey text: name+keyid+key' };
+  }
+  let key;
+  try {
+    key = fromBase64(parts[2]);
+  } catch {
+    return { error: 'the key is not base64' };
+  }
+  if (key.length !== 33 || key[0] !== 1) {
+    return { error: 'not an Ed25519 key (type byte 0x01 and 32 bytes)' };
+  }
+  const id = (await sha256(concat(utf8(parts[0] + '\n'), key))).subarray(0, 4);
+  if (toHex(id) !== parts[1]) {
+    return { error: `the key ID ${parts[1]} is not the key's (${toHex(id)})` };
+  }
+  return { name: parts[0], keyId: id, publicKey: key.subarray(1) };
+}
+
+/**
+ * A signed note (C2SP signed-note): the text up to the last blank line, and a signature line
+ * "— <name> <base64(key ID ‖ signature)>" by the key's name and ID that verifies over the
+ * text's UTF-8 bytes, final newline included.
+ */
+export async function verifyNote(note, key) {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) {
+    return { valid: false, reason: 'not a signed note: no blank line before the signatures' };
+  }
+  const text = note.slice(0, split + 1);
+  const lines = note.slice(split + 2, -1).split('\n');
+  let found = false;
+  for (const line of lines) {
+    const match = /^\u2014 (\S+) (\S+)$/.exec(line);
+    if (!match) {
+      return { valid: false, reason: `not a signature line: ${line}` };
+    }
+    if (match[1] !== key.name) {
+      continue;
+    }
+    let signature;
+    try {
+      signature = fromBase64(match[2]);
+    } catch {
+      return { valid: false, reason: 'a signature is not base64' };
+    }
+    if (signature.length !== 68 || !equalBytes(signature.subarray(0, 4), key.keyId)) {
+      continue;
+    }
+    found = true;
+    // signed-note: a signature by a known name and key ID that does not verify makes the note invalid.
+    if (!await verifyEd25519(key.publicKey, signature.subarray(4), utf8(text))) {
+      return { valid: false, text, reason: `the signature by ${key.name} does not verify` };
+    }
+  }
+  return found ? { valid: true, text } : { valid: false, text, reason: `no signature by ${key.name} with key ID ${toHex(key.keyId)}` };
+}
+
+/** A checkpoint's note text (C2SP tlog-checkpoint, FORMAT.md §10.3): exactly origin, tree size, base64 root. */
+export function parseCheckpoint(text) {
+  if (!text.endsWith('\n')) {
+    return { error: 'the checkpoint text does not end with a newline' };
+  }
+  const lines = text.slice(0, -1).split('\n');
+  if (lines.length !== 3) {
+    return { error: `a checkpoint here has exactly three lines, not ${lines.length}` };
+  }
+  if (!/^(0|[1-9][0-9]*)$/.test(lines[1]) || !Number.isSafeInteger(Number(lines[1]))) {
+    return { error: `the tree size ${lines[1]} is not a decimal number` };
+  }
+  let root;
+  try {
+    root = fromBase64(lines[2]);
+  } catch {
+    return { error: 'the root is not base64' };
+  }
+  if (root.length !== 32) {
+    return { error: 'the root is not 32 bytes' };
+  }
+  return { origin: lines[0], treeSize: Number(lines[1]), rootLine: lines[2], root };
+}

@@ -1,0 +1,134 @@
+// The public notice 公示: a printable quarterly statement of one project (seed 001: income and
+// spending published every quarter), with a QR code of the latest signed checkpoint and the
+// project's head under it, so that the copy on the notice board can be compared with the
+// online ledger at any later time (GET /v1/log/checkpoints/{size}, GET /v1/entries).
+
+import { getJson, getText, streamEntries } from './api.js';
+import { beijingParts, h, hash, money, nowText, table, time } from './dom.js';
+import { language, t, term } from './i18n.js';
+import { parseCheckpoint } from './merkle.js';
+
+const chineseNumerals = ['', '一', '二', '三', '四'];
+
+export async function renderNotice(main, projectId, quarterText) {
+  const [project, download, keys, vkey] = await Promise.all([
+    getJson(`/v1/projects/${encodeURIComponent(projectId)}`),
+    streamEntries(`project/${projectId}`),
+    getJson('/v1/keys'),
+    getText('/v1/log/vkey'),
+  ]);
+  const entries = download.entries.filter(e => e.sequence <= project.sequence);
+  const head = entries.find(e => e.sequence === project.sequence);
+  const quarters = [...new Set(entries.map(e => quarterKey(beijingParts(e.recordedAt))))];
+  const selected = quarters.includes(quarterText) ? quarterText : quarters.at(-1);
+  const [year, quarter] = selected.split('Q').map(Number);
+  const checkpoint = await checkpointCovering(head);
+
+  const toolbar = h('div', { class: 'toolbar no-print' },
+    h('a', { href: `#/project/${encodeURIComponent(projectId)}`, class: 'back' }, t('notice.back')),
+    h('label', {}, t('notice.quarter'), ' ', h('select', {
+      id: 'quarter',
+      onchange: event => { location.hash = `#/project/${encodeURIComponent(projectId)}/notice/${event.target.value}`; },
+    }, quarters.map(q => h('option', { value: q, selected: q === selected }, q)))),
+    h('button', { type: 'button', class: 'button primary', onclick: () => window.print() }, t('notice.print')));
+
+  const inQuarter = entries.filter(e => quarterKey(beijingParts(e.recordedAt)) === selected);
+  const sheet = h('article', { class: 'notice-sheet', id: 'notice' },
+    h('h1', {}, t('notice.title', project.name, year, language() === 'en' ? quarter : chineseNumerals[quarter])),
+    h('p', { class: 'issuer' }, t('notice.issuer', project.community, nowText())),
+    h('p', { class: 'muted' }, t('notice.asOf', project.sequence, head ? time(head.recordedAt).textContent : '')),
+    h('h2', {}, t('notice.sources')),
+    table([t('project.source'), '#' + t('project.planned'), '#' + t('project.received')],
+      project.fundingSources.map(s => h('tr', { dataset: { source: s.source } },
+        h('td', {}, term(s.source)), h('td', { class: 'num' }, money(s.plannedFen)), h('td', { class: 'num' }, money(s.receivedFen))))),
+    h('dl', { class: 'totals' },
+      ...[['receivedFen', 'project.totalReceived'], ['paidFen', 'project.totalPaid'], ['pendingFen', 'project.totalPending'], ['availableFen', 'project.totalAvailable']]
+        .flatMap(([member, key]) => [h('dt', {}, t(key)), h('dd', { dataset: { total: member } }, money(project.totals[member]))])),
+    h('h2', {}, t('notice.movements')),
+    movements(inQuarter, entries, project),
+    h('h2', {}, t('notice.tranches')),
+    table([t('project.tranche'), '#' + t('project.percent'), '#' + t('project.cap'), t('project.unlocked'), '#' + t('project.paid')],
+      project.tranches.map(tr => h('tr', {},
+        h('td', {}, term(tr.tranche)), h('td', { class: 'num' }, `${tr.percent}%`), h('td', { class: 'num' }, money(tr.cumulativeCapFen)),
+        h('td', {}, tr.unlocked ? t('project.yes') : t('project.no')), h('td', { class: 'num' }, money(tr.paidFen))))),
+    h('h2', {}, t('notice.verify')),
+    verification(projectId, project, head, checkpoint, keys, vkey),
+    h('p', { class: 'signatures' }, t('notice.sign')));
+
+  main.replaceChildren(toolbar, sheet);
+}
+
+function quarterKey({ year, quarter }) {
+  return `${year}Q${quarter}`;
+}
+
+/** The quarter's receipts, payments and reversals one by one; the households' crowdfunding payments as one line. */
+function movements(inQuarter, entries, project) {
+  const bySequence = new Map(entries.map(e => [e.sequence, e]));
+  const rows = [];
+  for (const e of inQuarter) {
+    const body = e.entry.body;
+    if (e.type === 'ReceiptRecorded') {
+      const receipt = project.receipts.find(r => r.sequence === e.sequence);
+      rows.push(h('tr', { class: receipt?.reversed ? 'reversed' : '' }, h('td', {}, time(e.recordedAt)),
+        h('td', {}, t('notice.receipt', term(body.source)), body.reference ? h('div', { class: 'muted small' }, body.reference) : '',
+          receipt?.reversed ? h('span', { class: 'tag' }, t('project.reversed')) : ''),
+        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, e.personId)));
+    } else if (e.type === 'DisbursementPaid') {
+      const disbursement = project.disbursements.find(d => d.disbursementId === body.disbursementId);
+      const signers = disbursement ? Object.entries(disbursement.approvals).map(([role, person]) => `${term(role)} ${person}`).join('，') : '';
+      rows.push(h('tr', {}, h('td', {}, time(e.recordedAt)),
+        h('td', {}, t('notice.payment', term(disbursement?.tranche ?? ''), disbursement?.payee ?? ''), h('div', { class: 'muted small' }, signers)),
+        h('td', { class: 'num' }, '−', money(body.amountFen)), h('td', {}, e.personId)));
+    } else if (e.type === 'ReversalProposed') {
+      rows.push(h('tr', {}, h('td', {}, time(e.recordedAt)),
+        h('td', {}, t('notice.reversal', body.entrySequence, term(body.kind)), h('div', { class: 'muted small' }, body.reason)),
+        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, e.personId)));
+    }
+  }
+  const contributions = inQuarter.filter(e => e.type === 'ContributionReceived');
+  if (contributions.length > 0) {
+    // A sum for the notice's reader: each payment is an entry of the history, listed on the project page.
+    const sum = contributions.reduce((total, e) => total + e.entry.body.amountFen, 0);
+    const first = time(contributions[0].recordedAt).textContent.slice(0, 10);
+    const last = time(contributions.at(-1).recordedAt).textContent.slice(0, 10);
+    rows.push(h('tr', {}, h('td', {}, first === last ? first : `${first} – ${last}`),
+      h('td', {}, t('notice.contributions', contributions.length)), h('td', { class: 'num' }, money(sum)), h('td', {}, '')));
+  }
+  return rows.length === 0 ? h('p', { class: 'muted' }, t('notice.noMovements'))
+    : table([t('project.time'), t('notice.kind'), '#' + t('project.amount'), t('project.signer')], rows, { class: 'movements' });
+}
+
+/** The latest checkpoint, waited for (a few seconds at most) until it covers the project's head. */
+async function checkpointCovering(head) {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    if (attempt > 0) {
+      await new Promise(resolve => setTimeout(resolve, 2000));
+    }
+    const note = await getText('/v1/log/checkpoint').catch(() => null);
+    const parsed = note === null ? { error: 'none' } : parseCheckpoint(note.slice(0, note.lastIndexOf('\n\n') + 1));
+    if (!parsed.error && (!head || head.logPosition < parsed.treeSize)) {
+      return parsed;
+    }
+  }
+  return null;
+}
+
+function verification(projectId, project, head, checkpoint, keys, vkey) {
+  if (!checkpoint || !head) {
+    return h('p', { class: 'error' }, t('detail.noCheckpoint'));
+  }
+  const qr = `/v1/projects/${encodeURIComponent(projectId)}/notice-qr?treeSize=${checkpoint.treeSize}&sequence=${head.sequence}`;
+  return h('div', { class: 'notice-verify' },
+    h('img', { src: qr, alt: 'QR', class: 'qr', id: 'notice-qr', width: 220, height: 220 }),
+    h('div', {},
+      h('p', { class: 'small' }, t('notice.verifyLead')),
+      h('dl', { class: 'kv', id: 'notice-values' },
+        h('dt', {}, t('project.checkpointOrigin')), h('dd', {}, h('code', {}, checkpoint.origin)),
+        h('dt', {}, t('project.checkpointSize')), h('dd', { dataset: { treeSize: String(checkpoint.treeSize) } }, String(checkpoint.treeSize)),
+        h('dt', {}, t('project.checkpointRoot')), h('dd', {}, h('code', { class: 'hash', dataset: { root: checkpoint.rootLine } }, checkpoint.rootLine)),
+        h('dt', {}, t('notice.head')), h('dd', { dataset: { stream: head.stream, sequence: String(head.sequence) } }, `${head.stream} #${head.sequence}`),
+        h('dt', {}, t('project.hash')), h('dd', {}, hash(head.hash)),
+        h('dt', {}, t('notice.rootKey')), h('dd', {}, h('code', { class: 'hash' }, keys.rootKeyId)),
+        h('dt', {}, t('home.logKey')), h('dd', {}, h('code', { class: 'hash' }, vkey)))));
+}

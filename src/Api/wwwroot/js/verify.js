@@ -1,0 +1,299 @@
+// "Verify in the browser": a project's stream checked end to end by the browser alone, as
+// docs/FORMAT.md §7 (canonical form, hash, chain, signature and key, issue window) and §10.6
+// (checkpoint signature, inclusion of the stream's head) say. The server supplies bytes and
+// proofs; every conclusion is computed here. The result lists every check with where it failed.
+
+import { getJson, getText, streamEntries, ApiError } from './api.js';
+import { canonicalize } from './canonical.js';
+import { commandMessage, entryHash, fromHex, keyIdOf, toHex, verifyEd25519, ZeroHash } from './crypto.js';
+import { leafHash, parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from './merkle.js';
+import { t } from './i18n.js';
+
+const EntryMembers = ['body', 'format', 'previousHash', 'recordedAt', 'sequence', 'signedCommand', 'stream', 'type'];
+const CommandMembers = ['body', 'idempotencyKey', 'issuedAt', 'keyId', 'personId', 'type'];
+const IssueWindowMs = 5 * 60 * 1000;
+const Hex64 = /^[0-9a-f]{64}$/;
+const Time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+class Check {
+  constructor(id) {
+    this.id = id;
+    this.failures = [];
+    this.detail = '';
+    this.done = false;
+  }
+
+  fail(detail, entry) {
+    this.failures.push({ check: this.id, detail, sequence: entry?.sequence, logPosition: entry?.logPosition });
+  }
+
+  get status() {
+    return this.failures.length > 0 ? 'fail' : this.done ? 'pass' : 'skipped';
+  }
+}
+
+/**
+ * Checks the project's stream. `progress(text)` is told what is being done.
+ * Returns { stream, valid, checks, failures, entries: [{…entry, computedHash, bad}], checkpoint }.
+ */
+export async function verifyProject(projectId, progress = () => {}) {
+  const stream = `project/${projectId}`;
+  const check = Object.fromEntries(['download', 'keys', 'fields', 'canonical', 'hash', 'chain', 'signature', 'keyValid', 'window',
+    'logKey', 'checkpoint', 'inclusion'].map(id => [id, new Check(id)]));
+
+  progress(t('check.download'));
+  const download = await streamEntries(stream);
+  const entries = download.entries;
+  const missing = new Set(download.missing.map(m => m.sequence));
+  check.download.detail = download.refusedStatus
+    ? t('detail.downloadFallback', download.refusedStatus) + '; ' + t('detail.download', entries.length, download.requests)
+    : t('detail.download', entries.length, download.requests);
+  for (const miss of download.missing) {
+    check.download.fail(t('detail.missing', miss.sequence, miss.status), { sequence: miss.sequence });
+  }
+  check.download.done = true;
+
+  progress(t('check.keys'));
+  const published = await getJson('/v1/keys');
+  const keys = new Map();
+  for (const key of published.keys) {
+    let computed = null;
+    try {
+      computed = await keyIdOf(fromHex(key.publicKey, 32));
+    } catch {
+      // not 32 bytes of hex: the key id cannot match
+    }
+    if (computed !== key.keyId) {
+      check.keys.fail(`${key.keyId}: ${key.publicKey}`);
+    } else {
+      keys.set(key.keyId, key);
+    }
+  }
+  check.keys.detail = t('detail.keys', published.keys.length);
+  check.keys.done = true;
+
+  progress(t('check.hash'));
+  const hashes = new Map();
+  let expected = 0;
+  for (const view of entries) {
+    const entry = view.entry;
+    const where = { sequence: view.sequence, logPosition: view.logPosition };
+    // A gap that the download already reported (entries the server would not serve) is not reported again.
+    while (missing.has(expected)) {
+      expected++;
+    }
+    const problems = fieldProblems(view, stream, expected);
+    problems.forEach(p => check.fields.fail(t('detail.fields', p), where));
+    expected = view.sequence + 1;
+
+    let canonical;
+    try {
+      canonical = canonicalize(entry);
+    } catch (error) {
+      check.canonical.fail(error.message, where);
+      continue;
+    }
+    const computed = await entryHash(canonical);
+    hashes.set(view.sequence, computed);
+    view.computedHash = computed;
+    if (computed !== view.hash) {
+      check.hash.fail(t('detail.hashMismatch', computed, view.hash), where);
+    }
+
+    if (entry.sequence === 0) {
+      if (entry.previousHash !== ZeroHash) {
+        check.chain.fail(t('detail.chainBroken', entry.previousHash, '—', ZeroHash), where);
+      }
+    } else if (!hashes.has(entry.sequence - 1)) {
+      check.chain.fail(t('detail.chainUnchecked', entry.sequence - 1), where);
+    } else if (entry.previousHash !== hashes.get(entry.sequence - 1)) {
+      check.chain.fail(t('detail.chainBroken', entry.previousHash, entry.sequence - 1, hashes.get(entry.sequence - 1)), where);
+    }
+
+    await checkSignature(entry, view, keys, check, where);
+  }
+  for (const id of ['fields', 'canonical', 'hash', 'chain', 'signature', 'keyValid', 'window']) {
+    const failed = new Set(check[id].failures.map(f => f.sequence)).size;
+    check[id].detail = failed === 0 ? t('detail.allEntries', entries.length) : t('detail.someFailed', failed, entries.length);
+    check[id].done = entries.length > 0;
+  }
+
+  progress(t('check.checkpoint'));
+  const checkpoint = await checkHead(entries, check);
+
+  const failures = Object.values(check).flatMap(c => c.failures);
+  const bad = new Set(failures.filter(f => f.sequence !== undefined).map(f => f.sequence));
+  for (const view of entries) {
+    view.bad = bad.has(view.sequence);
+  }
+  return {
+    stream,
+    valid: failures.length === 0 && Object.values(check).every(c => c.status === 'pass'),
+    checks: Object.values(check),
+    failures,
+    entries,
+    checkpoint,
+  };
+}
+
+function fieldProblems(view, stream, expected) {
+  const entry = view.entry;
+  const problems = [];
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return ['the entry is not a JSON object'];
+  }
+  const members = Object.keys(entry).sort();
+  if (members.join() !== EntryMembers.join()) {
+    problems.push(`members ${members.join(', ')} are not ${EntryMembers.join(', ')}`);
+  }
+  if (entry.format !== 1) {
+    problems.push(`format ${entry.format} is not 1`);
+  }
+  if (entry.stream !== stream || view.stream !== stream) {
+    problems.push(`stream ${entry.stream} is not ${stream}`);
+  }
+  if (entry.sequence !== view.sequence || entry.sequence !== expected) {
+    problems.push(`sequence ${entry.sequence} where ${expected} was due`);
+  }
+  if (entry.previousHash !== view.previousHash || !Hex64.test(entry.previousHash ?? '')) {
+    problems.push(`previous hash ${entry.previousHash} is not the one listed, ${view.previousHash}`);
+  }
+  if (entry.type !== view.type || !Time.test(entry.recordedAt ?? '')) {
+    problems.push('type or recorded time differ from the listing, or are malformed');
+  }
+  const signed = entry.signedCommand;
+  const command = signed?.command;
+  if (!command || Object.keys(signed).sort().join() !== 'command,signature'
+    || Object.keys(command).sort().join() !== CommandMembers.join()) {
+    problems.push('signedCommand is not {command: {body, idempotencyKey, issuedAt, keyId, personId, type}, signature}');
+  }
+  return problems;
+}
+
+async function checkSignature(entry, view, keys, check, where) {
+  const signed = entry.signedCommand;
+  const command = signed?.command;
+  if (!command) {
+    check.signature.fail('no signed command', where);
+    return;
+  }
+  const key = keys.get(command.keyId);
+  if (!key) {
+    check.keyValid.fail(t('detail.unknownKey', command.keyId), where);
+    check.signature.fail(t('detail.unknownKey', command.keyId), where);
+    return;
+  }
+  if (key.personId !== command.personId) {
+    check.keyValid.fail(t('detail.keyOfOther', key.keyId, key.personId, command.personId), where);
+  }
+  // FORMAT.md §8: authorized by the registry as it stood before the entry in the global log.
+  if (key.addedLogPosition >= view.logPosition) {
+    check.keyValid.fail(t('detail.keyNotYet', key.keyId, key.addedLogPosition, view.logPosition), where);
+  }
+  if (key.revokedLogPosition !== null && key.revokedLogPosition < view.logPosition) {
+    check.keyValid.fail(t('detail.keyRevoked', key.keyId, key.revokedLogPosition, view.logPosition), where);
+  }
+  let verified = false;
+  try {
+    verified = await verifyEd25519(fromHex(key.publicKey, 32), fromHex(signed.signature, 64), commandMessage(command));
+  } catch {
+    verified = false;
+  }
+  if (!verified) {
+    check.signature.fail(t('detail.badSignature', command.personId, command.keyId), where);
+  }
+  const issued = Date.parse(command.issuedAt);
+  const recorded = Date.parse(entry.recordedAt);
+  if (!(Math.abs(issued - recorded) <= IssueWindowMs)) {
+    check.window.fail(t('detail.window', command.issuedAt, entry.recordedAt), where);
+  }
+}
+
+/** The latest checkpoint, its signature under the log key, and the inclusion of the stream's head in it. */
+async function checkHead(entries, check) {
+  let key;
+  try {
+    const vkey = await getText('/v1/log/vkey');
+    key = await parseVerifierKey(vkey);
+    if (key.error) {
+      check.logKey.fail(key.error);
+      return null;
+    }
+    check.logKey.detail = vkey;
+    check.logKey.done = true;
+  } catch (error) {
+    check.logKey.fail(error.message);
+    return null;
+  }
+
+  const head = entries.at(-1);
+  let checkpoint;
+  // A stream's newest entries reach a checkpoint within seconds (FORMAT.md §10.3 "When"): wait a little for it.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      checkpoint = await signedCheckpoint(key, check);
+    } catch (error) {
+      check.checkpoint.fail(error instanceof ApiError && error.status === 404 ? t('detail.noCheckpoint') : error.message);
+      return null;
+    }
+    if (!checkpoint || !head || head.logPosition < checkpoint.treeSize) {
+      break;
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+  if (!checkpoint) {
+    return null;
+  }
+  check.checkpoint.detail = t('detail.checkpoint', checkpoint.treeSize, key.name);
+  check.checkpoint.done = true;
+
+  const covered = entries.filter(e => e.logPosition < checkpoint.treeSize).at(-1);
+  if (!covered) {
+    check.inclusion.fail(t('detail.noCheckpoint'));
+    return checkpoint;
+  }
+  const where = { sequence: covered.sequence, logPosition: covered.logPosition };
+  try {
+    const proof = await getJson(`/v1/log/inclusion?stream=${encodeURIComponent(covered.stream)}&sequence=${covered.sequence}&treeSize=${checkpoint.treeSize}`);
+    if (proof.leafIndex !== covered.logPosition || proof.treeSize !== checkpoint.treeSize) {
+      check.inclusion.fail(`the proof is for leaf ${proof.leafIndex} of ${proof.treeSize}, not ${covered.logPosition} of ${checkpoint.treeSize}`, where);
+      return checkpoint;
+    }
+    // The leaf is the hash this browser computed, not the one the server states.
+    const leaf = await leafHash(fromHex(covered.computedHash ?? covered.hash, 32));
+    const verdict = await verifyInclusion(covered.logPosition, checkpoint.treeSize, leaf, proof.proof.map(p => fromHex(p, 32)), checkpoint.root);
+    if (!verdict.valid) {
+      check.inclusion.fail(verdict.reason, where);
+    } else {
+      check.inclusion.detail = t('detail.inclusion', covered.sequence, covered.logPosition, proof.proof.length, toHex(checkpoint.root));
+      if (covered !== entries.at(-1)) {
+        check.inclusion.detail = t('detail.notCovered', entries.at(-1).logPosition, checkpoint.treeSize, covered.sequence) + '; ' + check.inclusion.detail;
+      }
+      check.inclusion.done = true;
+    }
+  } catch (error) {
+    // The server keeps its own tree and refuses to prove a leaf it does not hold (an entry
+    // changed since it was logged); the browser cannot check inclusion without a proof.
+    check.inclusion.fail(t('detail.noProof', checkpoint.treeSize, error.message), where);
+  }
+  return checkpoint;
+}
+
+async function signedCheckpoint(key, check) {
+  const note = await getText('/v1/log/checkpoint');
+  const verdict = await verifyNote(note, key);
+  if (!verdict.valid) {
+    check.checkpoint.fail(verdict.reason);
+    return null;
+  }
+  const parsed = parseCheckpoint(verdict.text);
+  if (parsed.error) {
+    check.checkpoint.fail(parsed.error);
+    return null;
+  }
+  if (parsed.origin !== key.name) {
+    check.checkpoint.fail(`the checkpoint's origin ${parsed.origin} is not the key's name ${key.name}`);
+    return null;
+  }
+  return { ...parsed, note };
+}
