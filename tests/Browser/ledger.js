@@ -1,0 +1,98 @@
+// The ledger server for the browser tests, started the way a person starts it: the demo seeds
+// a fresh data folder, then `dotnet Api.dll` serves it on a free loopback port. Api.dll is the
+// one `dotnet build src/Api` makes (an up-to-date build is a no-op), or the one LEDGER_API_DLL names.
+
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+
+export async function apiDll() {
+  if (process.env.LEDGER_API_DLL) {
+    return resolve(process.env.LEDGER_API_DLL);
+  }
+  await run('dotnet', ['build', join(repository, 'src/Api'), '--nologo', '-v', 'q', '-c', 'Debug'], { cwd: repository, maxBuffer: 1 << 24 });
+  return join(repository, 'src/Api/bin/Debug/net10.0/Api.dll');
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Seeds the demo into a new data folder and serves it; `stop()` stops the server and removes the folder. */
+export async function startDemoLedger() {
+  const dll = await apiDll();
+  // PostgreSQL runs as the postgres user when the tests run as root: the folder must be traversable.
+  const data = mkdtempSync(join(tmpdir(), 'ledger-browser-'));
+  chmodSync(data, 0o755);
+  const dataFolder = join(data, 'data');
+  const demo = await run('dotnet', [dll, 'demo', '--data', dataFolder], { maxBuffer: 1 << 24 });
+  const port = await freePort();
+  const address = `http://127.0.0.1:${port}`;
+  // Checkpoints every second, so that an entry written by a test is under one within a second or two.
+  const server = spawn('dotnet', [dll, '--data', dataFolder, '--urls', address, '--Log:CheckpointIntervalSeconds=1'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the server did not start in 90 s:\n${output}`)), 90_000);
+    const collect = chunk => {
+      output += chunk;
+      if (output.includes('Now listening on')) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    server.stdout.on('data', collect);
+    server.stderr.on('data', collect);
+    server.on('exit', code => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    address,
+    dataFolder,
+    demoOutput: demo.stdout,
+    output: () => output,
+    keyFile: personId => join(dataFolder, 'demo-keys', `${personId}.json`),
+    registrarKeyFile: join(dataFolder, 'keys', 'registrar.json'),
+    psql: sql => psql(dataFolder, sql),
+    async stop() {
+      if (server.exitCode === null) {
+        const exited = new Promise(done => server.once('exit', done));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      if (!process.env.LEDGER_KEEP_DATA) {
+        rmSync(data, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Runs SQL as the local cluster's superuser (docs/STORAGE.md: the data folder's postgres/ and postgres.password). */
+function psql(dataFolder, sql) {
+  const conf = readFileSync(join(dataFolder, 'postgres', 'postgresql.conf'), 'utf8');
+  const port = /^\s*port\s*=\s*(\d+)/m.exec(conf)?.[1];
+  const password = readFileSync(join(dataFolder, 'postgres.password'), 'utf8').trim();
+  const binary = ['/usr/bin/psql', ...['17', '16', '15'].map(v => `/usr/lib/postgresql/${v}/bin/psql`)].find(existsSync) ?? 'psql';
+  const result = spawnSync(binary, ['-h', '127.0.0.1', '-p', port, '-U', 'ledger', '-d', 'ledger', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql],
+    { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`psql failed: ${result.stderr}`);
+  }
+  return result.stdout.trim();
+}

@@ -1,0 +1,117 @@
+// The page's own modules (src/Api/wwwroot/js) against the repository's vectors, in Node's
+// WebCrypto: canonical JSON (tests/vectors/canonical_json.json), entry hashes and command
+// signatures (tests/vectors/format_v1.json), RFC 6962 inclusion proofs and C2SP signed notes
+// (tests/vectors/published/). The browser runs the same files.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
+import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
+import { parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { repository } from './ledger.js';
+
+const vectors = name => JSON.parse(readFileSync(join(repository, 'tests/vectors', name), 'utf8'));
+
+describe('canonical JSON (FORMAT.md §2)', () => {
+  const { cases } = vectors('canonical_json.json');
+  for (const vector of cases) {
+    it(vector.name, () => {
+      if (vector.canonical !== undefined) {
+        assert.equal(canonicalize(JSON.parse(vector.input)), vector.canonical);
+        assert.ok(isCanonical(vector.canonical));
+      } else {
+        // Whatever JSON.parse makes of it, the text is not the canonical form of anything.
+        assert.equal(isCanonical(vector.input), false, vector.wantErr);
+      }
+    });
+  }
+});
+
+describe('entries of format version 1 (FORMAT.md §4, §6)', () => {
+  const format = vectors('format_v1.json');
+  const signers = new Map(format.signers.map(s => [s.name, s]));
+  for (const vector of format.entries) {
+    it(`${vector.name}: canonical, hash and signature`, async () => {
+      assert.ok(isCanonical(vector.entryBytes));
+      assert.equal(await entryHash(vector.entryBytes), vector.entryHash);
+      const signer = signers.get(vector.signer);
+      assert.equal(await keyIdOf(fromHex(signer.publicKey)), signer.keyId);
+      const signed = JSON.parse(vector.entryBytes).signedCommand;
+      assert.equal('CommunityLedger/v1/command\n' + canonicalize(signed.command), vector.commandSignedBytes);
+      assert.ok(await verifyEd25519(fromHex(signer.publicKey), fromHex(signed.signature), utf8(vector.commandSignedBytes)));
+    });
+  }
+  for (const vector of format.corrupted.filter(c => c.wantErr === 'canonical' || c.wantErr === 'signature')) {
+    it(`corrupted: ${vector.name} fails its ${vector.wantErr} check`, async () => {
+      if (vector.wantErr === 'canonical') {
+        assert.equal(isCanonical(vector.entryBytes), false);
+        return;
+      }
+      const signed = JSON.parse(vector.entryBytes).signedCommand;
+      const keys = [...signers.values()].map(s => fromHex(s.publicKey));
+      const message = utf8('CommunityLedger/v1/command\n' + canonicalize(signed.command));
+      for (const key of keys) {
+        assert.equal(await verifyEd25519(key, fromHex(signed.signature), message), false);
+      }
+    });
+  }
+});
+
+describe('RFC 6962 inclusion proofs (FORMAT.md §10.2)', () => {
+  const { inclusion_proofs: proofs } = vectors('published/merkle_rfc6962.json');
+  for (const p of proofs) {
+    it(`leaf ${p.leaf_index} of ${p.tree_size} verifies, and a flipped bit, a wrong index or an extra hash does not`, async () => {
+      const path = p.path_hex.map(x => fromHex(x));
+      const leaf = fromHex(p.leaf_hash_hex);
+      const root = fromHex(p.root_hex);
+      assert.equal((await verifyInclusion(p.leaf_index, p.tree_size, leaf, path, root)).valid, true);
+      const flipped = Uint8Array.from(leaf);
+      flipped[0] ^= 1;
+      assert.equal((await verifyInclusion(p.leaf_index, p.tree_size, flipped, path, root)).valid, false);
+      assert.equal((await verifyInclusion(p.leaf_index, p.tree_size, leaf, [...path, root], root)).valid, false);
+      if (p.tree_size > 1) {
+        assert.equal((await verifyInclusion((p.leaf_index + 1) % p.tree_size, p.tree_size, leaf, path, root)).valid, false);
+      }
+      assert.equal((await verifyInclusion(p.tree_size, p.tree_size, leaf, path, root)).valid, false);
+    });
+  }
+});
+
+describe('C2SP signed notes and checkpoints (FORMAT.md §10.3)', () => {
+  const notes = vectors('published/signed_note_checkpoint.json');
+  for (const key of notes.keys) {
+    it(`vkey ${key.vkey} parses with its key ID`, async () => {
+      const parsed = await parseVerifierKey(key.vkey);
+      assert.equal(parsed.error, undefined);
+      assert.equal(parsed.name, key.name);
+      assert.equal(toHex(parsed.publicKey), key.public_key_hex);
+    });
+  }
+  for (const bad of notes.bad_vkeys_go.cases) {
+    it(`a bad vkey is refused: ${bad.why}`, async () => {
+      assert.ok((await parseVerifierKey(bad.vkey)).error);
+    });
+  }
+  for (const note of notes.notes) {
+    it(`${note.id}: ${note.expect.slice(0, 60)}`, async () => {
+      const key = await parseVerifierKey(note.vkeys[0]);
+      const verdict = await verifyNote(note.note, key);
+      assert.equal(verdict.valid, note.expect.startsWith('verifies') || note.expect.startsWith('both'), verdict.reason);
+      if (verdict.valid && note.text !== undefined) {
+        assert.equal(verdict.text, note.text);
+      }
+    });
+  }
+  for (const checkpoint of notes.checkpoints.filter(c => c.tree_size !== undefined)) {
+    it(`${checkpoint.id}: the signed checkpoint verifies and reads as origin, size and root`, async () => {
+      const verdict = await verifyNote(checkpoint.note, await parseVerifierKey(checkpoint.vkeys[0]));
+      assert.ok(verdict.valid, verdict.reason);
+      const parsed = parseCheckpoint(verdict.text);
+      assert.equal(parsed.origin, checkpoint.origin);
+      assert.equal(parsed.treeSize, checkpoint.tree_size);
+      assert.equal(parsed.rootLine, checkpoint.root_hash_base64);
+    });
+  }
+});

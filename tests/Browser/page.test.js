@@ -1,0 +1,297 @@
+// The page at / in a real browser (issue 9): Debian's chromium, driven by playwright-core,
+// against the demo ledger served by `dotnet Api.dll` on a free loopback port. The tests run
+// in order on one server: reading first, then a redemption and a key registration, and last
+// the tampering of an entry in the database. Screenshots go to artifacts/screenshots/ (or
+// LEDGER_SCREENSHOTS) for a person to look at.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import jsQR from 'jsqr';
+import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { repository, startDemoLedger } from './ledger.js';
+import { loadKey, post, sha256Hex, signCommand, signedGet } from './signing.js';
+
+const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let ledger;
+let browser;
+let page;
+const requests = [];
+
+/** Fen as the page shows yuan, written here apart from the page's own formatter. */
+function shown(fen) {
+  return '¥' + (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+async function api(path) {
+  const response = await fetch(ledger.address + path);
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.headers.get('content-type').includes('json') ? response.json() : response.text();
+}
+
+async function entriesOf(stream) {
+  return (await api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
+}
+
+async function open(fragment, selector) {
+  await page.goto(`${ledger.address}/${fragment}`);
+  await page.waitForSelector(selector);
+}
+
+async function verify() {
+  await page.click('#verify-button');
+  await page.waitForSelector('#verify-result[data-status="pass"], #verify-result[data-status="fail"]', { timeout: 30_000 });
+  return page.getAttribute('#verify-result', 'data-status');
+}
+
+describe('the page at /', { timeout: 180_000 }, () => {
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    ledger = await startDemoLedger();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      // playwright-core gives every launch a fresh, temporary profile (user data dir) of its own.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    page.setDefaultTimeout(15_000);
+    page.on('request', request => requests.push(request.url()));
+    page.on('pageerror', error => { throw error; });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ledger?.stop();
+  });
+
+  it('is served by the ledger itself, in Chinese, and loads nothing from anywhere else', async () => {
+    const response = await page.goto(`${ledger.address}/`);
+    await page.waitForSelector('.project-card');
+    assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.equal(await page.textContent('header .brand'), '幸福里社区 · 社区账本');
+    const keys = await api('/v1/keys');
+    assert.equal(await page.textContent('#root-key'), keys.rootKeyId);
+    await page.screenshot({ path: join(screenshots, 'home.png'), fullPage: true });
+    await page.click('#lang');
+    assert.equal(await page.textContent('header .brand'), 'Xingfuli Community · Community Ledger');
+    await page.click('#lang');
+    assert.deepEqual(requests.filter(url => !url.startsWith(ledger.address) && !url.startsWith('data:')), []);
+  });
+
+  it("shows the demo's project figures exactly as the API states them", async () => {
+    const projects = await api('/v1/projects');
+    assert.deepEqual(projects.map(p => p.projectId), ['b3-elevator', 'facade-2026']);
+    for (const summary of projects) {
+      const project = await api(`/v1/projects/${summary.projectId}`);
+      const entries = await entriesOf(`project/${summary.projectId}`);
+      await open(`#/project/${summary.projectId}`, '#history tr[data-sequence]');
+      const fen = async selector => Number(await page.getAttribute(selector, 'data-fen'));
+      const text = async selector => (await page.textContent(selector)).trim();
+
+      assert.equal(await text('h1'), project.name);
+      for (const source of project.fundingSources) {
+        const row = `#funding tr[data-source="${source.source}"]`;
+        assert.equal(await fen(`${row} .planned .money`), source.plannedFen);
+        assert.equal(await fen(`${row} .received .money`), source.receivedFen);
+        assert.equal(await text(`${row} .received .money`), shown(source.receivedFen));
+      }
+      for (const [member, value] of Object.entries(project.totals)) {
+        assert.equal(await fen(`#totals [data-total="${member}"] .money`), value, member);
+        assert.equal(await text(`#totals [data-total="${member}"] .money`), shown(value));
+      }
+      for (const tranche of project.tranches) {
+        const row = `#tranches tr[data-tranche="${tranche.tranche}"]`;
+        assert.equal(await fen(`${row} .cap .money`), tranche.cumulativeCapFen);
+        assert.equal(await fen(`${row} .paid .money`), tranche.paidFen);
+        assert.equal(await fen(`${row} .pending .money`), tranche.pendingFen);
+        assert.equal(await page.isVisible(`${row} td.${tranche.unlocked ? 'ok' : 'locked'}`), true);
+      }
+      // Every disbursement with its requester, three approvers and payer, and their times from the entries.
+      assert.equal(await page.locator('#disbursements article.disbursement').count(), project.disbursements.length);
+      for (const d of project.disbursements) {
+        const card = `#disbursements [data-disbursement="${d.disbursementId}"]`;
+        const requested = entries[d.disbursementId];
+        assert.match(await text(`${card} .requested`), new RegExp(`^${d.requestedBy}`));
+        assert.equal(await page.getAttribute(`${card} .requested time`, 'datetime'), requested.recordedAt);
+        for (const [role, person] of Object.entries(d.approvals)) {
+          const approval = entries.find(e => e.type === 'DisbursementApproved' && e.entry.body.disbursementId === d.disbursementId && e.entry.body.role === role);
+          assert.match(await text(`${card} [data-role="${role}"]`), new RegExp(person));
+          assert.equal(await page.getAttribute(`${card} [data-role="${role}"] time`, 'datetime'), approval.recordedAt);
+        }
+        if (d.paidBy) {
+          assert.match(await text(`${card} .paid`), new RegExp(`^${d.paidBy}`));
+          assert.equal(await page.getAttribute(`${card} .paid time`, 'datetime'), entries[d.paidSequence].recordedAt);
+        }
+      }
+      // Every reversal with its reason, read from its ReversalProposed entry.
+      for (const r of project.reversals) {
+        assert.equal(await text(`#reversals [data-reversal="${r.reversalId}"] .reason`), entries[r.reversalId].entry.body.reason);
+      }
+      // The full history, every entry with its hash.
+      assert.equal(await page.locator('#history tr[data-sequence]').count(), entries.length);
+      for (const e of [entries[0], entries.at(-1)]) {
+        assert.match(await text(`#history tr[data-sequence="${e.sequence}"]`), new RegExp(e.hash));
+      }
+    }
+    const elevator = await api('/v1/projects/b3-elevator');
+    assert.equal(elevator.reversals.length, 1);
+    assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 2);
+  });
+
+  it('verifies both projects in the browser: hashes, links, signatures, checkpoint and inclusion', async () => {
+    for (const projectId of ['facade-2026', 'b3-elevator']) {
+      await open(`#/project/${projectId}`, '#verify-button');
+      assert.equal(await verify(), 'pass', await page.textContent('#verify-result'));
+      const statuses = await page.$$eval('#verify-result tr[data-check]', rows => rows.map(r => [r.dataset.check, r.dataset.status]));
+      assert.deepEqual(statuses.filter(([, status]) => status !== 'pass'), []);
+      assert.deepEqual(statuses.map(([check]) => check),
+        ['download', 'keys', 'fields', 'canonical', 'hash', 'chain', 'signature', 'keyValid', 'window', 'logKey', 'checkpoint', 'inclusion']);
+    }
+    await page.screenshot({ path: join(screenshots, 'project.png'), fullPage: true });
+    await page.locator('#funding').screenshot({ path: join(screenshots, 'project-funding.png') });
+    await page.locator('#verify').screenshot({ path: join(screenshots, 'project-verified.png') });
+  });
+
+  it("prints a quarterly notice whose QR code holds the checkpoint and the project's head", async () => {
+    const project = await api('/v1/projects/b3-elevator');
+    const entries = await entriesOf('project/b3-elevator');
+    await open('#/project/b3-elevator/notice', '#notice-qr');
+    await page.waitForFunction(() => document.getElementById('notice-qr').naturalWidth > 0);
+    const size = Number(await page.getAttribute('#notice-values [data-tree-size]', 'data-tree-size'));
+    // Read the code off the rendered page, as a phone would off the paper.
+    const png = PNG.sync.read(await page.locator('#notice-qr').screenshot());
+    const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    assert.ok(code, 'the QR code on the notice decodes');
+    const note = await api(`/v1/log/checkpoints/${size}`);
+    const [origin, treeSize, root] = note.split('\n');
+    const head = entries[project.sequence];
+    assert.deepEqual(code.data.split('\n'),
+      ['CommunityLedger/v1/notice', origin, treeSize, root, 'project/b3-elevator', String(project.sequence), head.hash]);
+    assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), root);
+    assert.match(await page.textContent('#notice h1'), /3号楼加装电梯\d{4}年第[一二三四]季度收支公示/);
+    await page.screenshot({ path: join(screenshots, 'notice.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(screenshots, 'notice-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('redeems points through the portal, signed in the browser, and shows the new balance', async () => {
+    const resident = loadKey(ledger.keyFile('resident-b2-0302'));
+    const before = await signedGet(ledger.address, resident, '/v1/households/b2-0302');
+    const item = (await api('/v1/catalog')).find(i => i.itemId === 'eco-bag');
+    assert.ok(before.points.balance >= item.pricePoints, 'the demo leaves b2-0302 enough points for a bag');
+    await open('#/portal', '#key-file');
+    await page.setInputFiles('#key-file', ledger.keyFile('resident-b2-0302'));
+    await page.waitForSelector('#key-status.ok');
+    assert.equal(await page.inputValue('#household'), 'b2-0302');
+    await page.click('#open-household');
+    await page.waitForSelector('#balance');
+    assert.equal(Number(await page.getAttribute('#balance', 'data-points')), before.points.balance);
+
+    await page.click(`#catalog button[data-item="${item.itemId}"]`);
+    await page.waitForSelector('#redeem-message');
+    assert.equal(await page.getAttribute('#redeem-message', 'class'), 'ok', await page.textContent('#redeem-message'));
+    const balance = Number(await page.getAttribute('#balance', 'data-points'));
+    assert.equal(balance, before.points.balance - item.pricePoints);
+
+    const afterwards = await signedGet(ledger.address, resident, '/v1/households/b2-0302');
+    assert.equal(afterwards.points.balance, balance);
+    assert.equal(afterwards.points.reserved, before.points.reserved + item.pricePoints);
+    const reserved = afterwards.history.at(-1);
+    assert.equal(reserved.type, 'RedemptionReserved');
+    assert.equal(reserved.personId, 'resident-b2-0302');
+    await page.screenshot({ path: join(screenshots, 'portal.png'), fullPage: true });
+  });
+
+  it('opens a household with a key created in the browser once the registrar has registered it', async () => {
+    await open('#/portal', '#key-file');
+    await page.click('details.create-key summary');
+    await page.fill('#new-person-id', 'resident-b3-0602-phone');
+    await page.click('#generate-key');
+    await page.waitForSelector('#new-public-key');
+    const publicKey = await page.textContent('#new-public-key');
+    const keyId = await page.textContent('#new-key-id');
+    assert.equal(keyId, sha256Hex(Buffer.concat([Buffer.from('CommunityLedger/v1/key\n'), Buffer.from(publicKey, 'hex')])).slice(0, 32));
+
+    // The registrar registers the resident with the public key the page showed (docs/ENTRIES.md RegisterPerson).
+    const registrar = loadKey(ledger.registrarKeyFile);
+    await post(ledger.address, signCommand(registrar, 'RegisterPerson', {
+      displayName: '周女士（手机）', householdId: 'b3-0602', personId: 'resident-b3-0602-phone', publicKey, roles: ['Resident'],
+    }));
+
+    await page.fill('#household', 'b3-0602');
+    await page.click('#open-household');
+    await page.waitForSelector('#shares tr[data-project="b3-elevator"]');
+    const household = await signedGet(ledger.address, loadKey(ledger.keyFile('resident-b3-0602')), '/v1/households/b3-0602');
+    assert.equal(Number(await page.getAttribute('#balance', 'data-points')), household.points.balance);
+  });
+
+  // What a superuser can do behind the append-only guard (as tests/Verifier.Tests/Database/DatabaseAuditTests.cs):
+  // switch the triggers (and the chain's foreign key) off, rewrite a row and recompute its stored hash
+  // so that the row agrees with itself, switch them on again.
+  function rewrite(sequence, from, to) {
+    ledger.psql(`
+      ALTER TABLE entry DISABLE TRIGGER ALL;
+      UPDATE entry SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '${from}', '${to}'), 'UTF8')
+        WHERE stream_id = 'project/b3-elevator' AND sequence = ${sequence};
+      UPDATE entry SET hash = sha256(convert_to('CommunityLedger/v1/entry' || chr(10), 'UTF8') || canonical)
+        WHERE stream_id = 'project/b3-elevator' AND sequence = ${sequence};
+      ALTER TABLE entry ENABLE TRIGGER ALL;`);
+  }
+
+  async function failures() {
+    return page.$$eval('#verify-result .failures li', items => items.map(li => ({ ...li.dataset, text: li.textContent })));
+  }
+
+  it("fails verification when the latest payment's bank reference is rewritten, and says where", async () => {
+    const entries = await entriesOf('project/b3-elevator');
+    const head = entries.at(-1);
+    assert.equal(head.type, 'DisbursementPaid');
+    const reference = head.entry.body.bankReference;
+    // In the entry's body and in the signed command it carries: the server still serves the stream.
+    rewrite(head.sequence, reference, reference.slice(0, -2) + '99');
+
+    await open('#/project/b3-elevator', '#verify-button');
+    assert.equal(await verify(), 'fail');
+    const found = await failures();
+    const signature = found.find(f => f.check === 'signature');
+    assert.ok(signature, JSON.stringify(found));
+    assert.equal(signature.stream, 'project/b3-elevator');
+    assert.equal(signature.sequence, String(head.sequence));
+    assert.match(signature.text, new RegExp(`project/b3-elevator #${head.sequence} `));
+    // The changed entry's hash is not the leaf the signed checkpoint holds.
+    const inclusion = found.find(f => f.check === 'inclusion');
+    assert.ok(inclusion, JSON.stringify(found));
+    assert.equal(inclusion.sequence, String(head.sequence));
+    assert.deepEqual(found.filter(f => !['signature', 'inclusion'].includes(f.check)), []);
+    assert.ok(await page.isVisible(`#history tr.bad[data-sequence="${head.sequence}"]`));
+    await page.locator('#verify').screenshot({ path: join(screenshots, 'project-tampered-head.png') });
+  });
+
+  it('fails verification when an earlier payment amount is rewritten, and says where', async () => {
+    const sequence = 26;
+    const amount = 36_000_000;
+    rewrite(sequence, `"amountFen":${amount},`, `"amountFen":${amount + 2_000_000},`);
+
+    await open('#/project/b3-elevator', '#verify-button');
+    assert.equal(await verify(), 'fail');
+    const found = await failures();
+    // The entry after it still names the old hash: the server will not serve the changed one,
+    // and the browser reports the entry it could not get and the link it could not confirm.
+    const missing = found.find(f => f.check === 'download');
+    assert.ok(missing, JSON.stringify(found));
+    assert.equal(missing.sequence, String(sequence));
+    const chain = found.find(f => f.check === 'chain');
+    assert.equal(chain.sequence, String(sequence + 1));
+    assert.match(chain.text, new RegExp(`project/b3-elevator #${sequence + 1} .*第 ${sequence} 条`));
+    assert.equal(await page.getAttribute('#verify-result tr[data-check="chain"]', 'data-status'), 'fail');
+    assert.ok(await page.isVisible(`#history tr.bad[data-sequence="${sequence + 1}"]`));
+    await page.locator('#verify').screenshot({ path: join(screenshots, 'project-tampered.png') });
+  });
+});
