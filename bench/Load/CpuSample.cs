@@ -4,85 +4,69 @@ using System.Globalization;
 namespace Ledger.Bench.Load;
 
 /// <summary>Shares of all cores over the measured window; null where not measurable here.</summary>
-public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database);
+/// <param name="Others">The busiest other programs by name (a shared machine's other work), largest first.</param>
+public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database, IReadOnlyList<(string Name, double Share)> Others);
+
+/// <summary>One process's line of /proc/PID/stat: its parent, its name, its own CPU ticks and those of its reaped children.</summary>
+public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks, long ChildrenTicks);
 
 /// <summary>
-/// CPU time of the whole machine (Linux /proc/stat, in clock ticks) and of this process, at one
-/// moment. Between two samples they say whether the run was bound by the cores or by waiting
-/// (for the disk, the database, the network), and how much of it this process took — with an
-/// in-process server, the server and the generator together — and of the local PostgreSQL
-/// server (its postmaster and every process it started), when it runs on this machine. On a
-/// machine shared with other work, busy minus those two is everyone else.
+/// CPU time of the whole machine (Linux /proc/stat, in clock ticks) and of every process
+/// (/proc/PID/stat), at one moment. Between two samples they say whether the run was bound by
+/// the cores or by waiting (for the disk, the database, the network); how much this process
+/// took — with an in-process server, the server and the generator together; how much the
+/// local PostgreSQL server took (its postmaster and every process it started); and, on a
+/// machine shared with other work, who else was busy. Elsewhere than Linux, only this process.
 /// </summary>
-public readonly record struct CpuSample(long At, long? MachineBusyTicks, long? MachineIdleTicks, long? MachineIowaitTicks, TimeSpan ProcessTime,
-    TimeSpan? DatabaseTime)
+public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdleTicks, long? MachineIowaitTicks, TimeSpan ProcessTime,
+    IReadOnlyDictionary<int, ProcessTicks> Processes)
 {
     // USER_HZ, the unit of /proc/*/stat times: 100 on every Linux architecture .NET runs on (proc(5)).
     const double ClockTicksPerSecond = 100;
 
-    /// <param name="postmasterProcessId">The local PostgreSQL server's postmaster; null when it is not on this machine.</param>
-    public static CpuSample Take(int? postmasterProcessId)
+    public static CpuSample Take()
     {
         using var process = Process.GetCurrentProcess();
         var (busy, idle, iowait) = ReadMachine();
-        return new CpuSample(Stopwatch.GetTimestamp(), busy, idle, iowait, process.TotalProcessorTime,
-            postmasterProcessId is { } postmaster ? ReadDatabase(postmaster) : null);
+        return new CpuSample(Stopwatch.GetTimestamp(), busy, idle, iowait, process.TotalProcessorTime, ReadProcesses());
     }
 
-    /// <summary>Shares of all cores between two samples: busy and iowait on the machine, this process, PostgreSQL.</summary>
-    public static CpuUse Between(CpuSample start, CpuSample end)
+    /// <summary>Shares of all cores between two samples.</summary>
+    /// <param name="postmasterProcessId">The local PostgreSQL server's postmaster; null when it is not on this machine.</param>
+    public static CpuUse Between(CpuSample start, CpuSample end, int? postmasterProcessId)
     {
-        var cores = Stopwatch.GetElapsedTime(start.At, end.At) * Environment.ProcessorCount;
-        var process = (end.ProcessTime - start.ProcessTime) / cores;
-        var database = end.DatabaseTime - start.DatabaseTime is { } time ? time / cores : (double?)null;
+        var wall = Stopwatch.GetElapsedTime(start.At, end.At);
+        var coreTicks = wall.TotalSeconds * ClockTicksPerSecond * Environment.ProcessorCount;
+        var process = (end.ProcessTime - start.ProcessTime) / (wall * Environment.ProcessorCount);
+        double? database = postmasterProcessId is { } postmaster && end.Processes.ContainsKey(postmaster)
+            ? (DatabaseTicks(end, postmaster) - DatabaseTicks(start, postmaster)) / coreTicks
+            : null;
+        // A process that started in the window spent all its time in it; one that ended in it is missed.
+        var others = end.Processes
+            .Where(p => p.Key != Environment.ProcessId && p.Key != postmasterProcessId && p.Value.ParentId != postmasterProcessId)
+            .Select(p => (p.Value.Name, Ticks: p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) && before.Name == p.Value.Name ? before.Ticks : 0)))
+            .GroupBy(p => p.Name, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Share: g.Sum(p => p.Ticks) / coreTicks))
+            .Where(p => p.Share >= 0.01)
+            .OrderByDescending(p => p.Share)
+            .Take(3)
+            .ToList();
         if (start.MachineBusyTicks is not { } busy0 || end.MachineBusyTicks is not { } busy1)
         {
-            return new CpuUse(null, null, process, database);
+            return new CpuUse(null, null, process, database, others);
         }
         var iowait = (end.MachineIowaitTicks - start.MachineIowaitTicks)!.Value;
         double total = busy1 - busy0 + (end.MachineIdleTicks - start.MachineIdleTicks)!.Value + iowait;
-        return total <= 0 ? new CpuUse(null, null, process, database) : new CpuUse((busy1 - busy0) / total, iowait / total, process, database);
+        return total <= 0
+            ? new CpuUse(null, null, process, database, others)
+            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others);
     }
 
-    /// <summary>
-    /// The postmaster's own time, the time of the children it has reaped, and the time of its
-    /// living children (backends, WAL writer, checkpointer…): fields 14–17 and 4 of /proc/PID/stat.
-    /// </summary>
-    static TimeSpan? ReadDatabase(int postmaster)
-    {
-        if (Stat(postmaster) is not { } own)
-        {
-            return null;
-        }
-        long ticks = own.UserTicks + own.SystemTicks + own.ChildrenTicks;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && Stat(pid) is { } child && child.ParentId == postmaster)
-            {
-                ticks += child.UserTicks + child.SystemTicks;
-            }
-        }
-        return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
-    }
-
-    /// <summary>The parent and the CPU ticks of a process; null if it has gone.</summary>
-    static (int ParentId, long UserTicks, long SystemTicks, long ChildrenTicks)? Stat(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        // The command name (field 2) is in parentheses and may hold spaces: count fields after its ')'.
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
-        return ((int)Field(4), Field(14), Field(15), Field(16) + Field(17));
-    }
+    /// <summary>The postmaster's own time, the time of the children it has reaped, and the time of its living children (backends, WAL writer, checkpointer…).</summary>
+    static long DatabaseTicks(CpuSample sample, int postmaster) =>
+        sample.Processes.TryGetValue(postmaster, out var own)
+            ? own.Ticks + own.ChildrenTicks + sample.Processes.Values.Where(p => p.ParentId == postmaster).Sum(p => p.Ticks)
+            : 0;
 
     /// <summary>The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal …" (proc(5)).</summary>
     static (long? Busy, long? Idle, long? Iowait) ReadMachine()
@@ -100,5 +84,38 @@ public readonly record struct CpuSample(long At, long? MachineBusyTicks, long? M
         var ticks = fields[1..9].Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         // user + nice + system + irq + softirq + steal are busy; idle and iowait are not.
         return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7], ticks[3], ticks[4]);
+    }
+
+    /// <summary>Every process's parent, name and CPU ticks: fields 4, 2 and 14–17 of /proc/PID/stat.</summary>
+    static Dictionary<int, ProcessTicks> ReadProcesses()
+    {
+        var processes = new Dictionary<int, ProcessTicks>();
+        if (!Directory.Exists("/proc"))
+        {
+            return processes;
+        }
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // It ended while we looked.
+            }
+            // The name (field 2) is in parentheses and may hold spaces and parentheses: fields resume after the last ')'.
+            var open = text.IndexOf('(');
+            var close = text.LastIndexOf(')');
+            var fields = text[(close + 2)..].Split(' ');
+            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+            processes[pid] = new ProcessTicks((int)Field(4), text[(open + 1)..close], Field(14) + Field(15), Field(16) + Field(17));
+        }
+        return processes;
     }
 }

@@ -85,19 +85,20 @@ public sealed class LoadClient(int index, LedgerClient client, LoadWorkload work
     /// <summary>Request, three approvals, payment: each step waits for the one before; a refused step ends the cycle.</summary>
     async Task DisbursementCycleAsync()
     {
-        if (await SendAsync(workload.RequestDisbursement()) is not { IsSuccess: true } requested)
+        var project = workload.Project(random);
+        if (await SendAsync(workload.RequestDisbursement(project)) is not { IsSuccess: true } requested)
         {
             return;
         }
         var disbursementId = LoadWorkload.DisbursementIdOf(requested.Body);
-        foreach (var approval in workload.Approvals(disbursementId))
+        foreach (var approval in workload.Approvals(project, disbursementId))
         {
             if (await SendAsync(approval) is not { IsSuccess: true })
             {
                 return;
             }
         }
-        await SendAsync(workload.PayDisbursement(disbursementId));
+        await SendAsync(workload.PayDisbursement(project, disbursementId));
     }
 
     /// <returns>The answer; null if the run is over or the request failed without one.</returns>

@@ -12,7 +12,7 @@ namespace Ledger.Bench.Load;
 /// <summary>
 /// Issue 8 item 2, the end-to-end load generator:
 /// <c>dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N]
-/// [--seconds S] [--households H] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
+/// [--seconds S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
 /// N concurrent clients send signed commands over HTTP on loopback for S seconds after a
 /// short warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
 /// loop at R commands per second; then every acknowledged command is looked up in the ledger
@@ -69,19 +69,20 @@ public static class LoadGenerator
             throw new LoadSetupException($"{target.Address}health answered {(int)health.Status}");
         }
         var runId = $"load-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{options.Seed}";
-        var workload = new LoadWorkload(LoadPeople.Load(target.KeysFolder), runId, options.Households);
+        var workload = new LoadWorkload(LoadPeople.Load(target.KeysFolder), runId, options.Households, options.Projects);
         await workload.SetUpAsync(setupClient, CancellationToken.None);
         using var vkey = await http.GetAsync("/v1/log/vkey");
         var logKey = vkey.StatusCode == HttpStatusCode.OK ? await vkey.Content.ReadAsStringAsync() : null;
         var logSizeBefore = await LogSizeAsync(setupClient);
         output.WriteLine($"run {runId}: {options.Clients} clients, {(options.Rate is { } r ? $"open loop at {r:N0} commands/s" : "closed loop")}, "
-            + $"{Warmup.TotalSeconds:N0} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, seed {options.Seed} …");
+            + $"{Warmup.TotalSeconds:N0} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, {options.Projects} projects, seed {options.Seed} …");
 
         using var stopWatching = new CancellationTokenSource();
         using var watchHttp = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
         var watch = new CheckpointWatch(watchHttp);
         var watching = watch.RunAsync(stopWatching.Token);
 
+        var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
         var clients = new List<(LoadClient Client, HttpClient Http)>();
         var startAt = Stopwatch.GetTimestamp();
         var measureFrom = startAt + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
@@ -93,15 +94,18 @@ public static class LoadGenerator
             clients.Add((new LoadClient(i, new LedgerClient(clientHttp, TimeProvider.System), workload, new Random(options.Seed + i),
                 new Pacer(startAt, options.Rate, options.Clients, i), endAt), clientHttp));
         }
-        var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
         CpuSample? cpuFrom = null;
         var sampling = Task.Run(async () =>
         {
-            await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom));
-            cpuFrom = CpuSample.Take(postmaster);
+            var warmupLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom);
+            if (warmupLeft > TimeSpan.Zero)
+            {
+                await Task.Delay(warmupLeft);
+            }
+            cpuFrom = CpuSample.Take();
         });
         await Task.WhenAll(clients.Select(c => Task.Run(c.Client.RunAsync)));
-        var cpuTo = CpuSample.Take(postmaster);
+        var cpuTo = CpuSample.Take();
         await sampling;
         foreach (var (_, clientHttp) in clients)
         {
@@ -129,7 +133,7 @@ public static class LoadGenerator
         var auditTime = auditing.Elapsed;
 
         var report = new LoadReport(options, target.Description, health.Body.GetProperty("postgresVersion").ToString(),
-            clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!.Value, cpuTo), lag, watch.Failures);
+            clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!, cpuTo, postmaster), lag, watch.Failures);
         output.WriteLine();
         report.Write(output);
         output.WriteLine();

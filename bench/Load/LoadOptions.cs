@@ -9,11 +9,12 @@ public sealed record LoadOptions(
     int Clients,
     int Seconds,
     int Households,
+    int Projects,
     double? Rate,
     int? CheckpointIntervalSeconds,
     int Seed)
 {
-    public const string Usage = "usage: bench load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--rate R] "
+    public const string Usage = "usage: bench load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R] "
         + "[--checkpoint-interval S] [--seed N]";
 
     /// <returns>The options, or a reason they are not usable.</returns>
@@ -21,7 +22,7 @@ public sealed record LoadOptions(
     {
         Uri? url = null;
         string? data = null;
-        int clients = 32, seconds = 20, households = 10_000, seed = Random.Shared.Next();
+        int clients = 32, seconds = 20, households = 10_000, projects = 10, seed = Random.Shared.Next();
         double? rate = null;
         int? checkpointInterval = null;
         for (var i = 0; i < args.Length; i++)
@@ -34,6 +35,7 @@ public sealed record LoadOptions(
                 "--clients" when Positive(value, 4_096) is { } n => Set(() => clients = n),
                 "--seconds" when Positive(value, 3_600) is { } s => Set(() => seconds = s),
                 "--households" when Positive(value, 10_000_000) is { } h => Set(() => households = h),
+                "--projects" when Positive(value, 1_000) is { } p => Set(() => projects = p),
                 "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 1e7 => Set(() => rate = r),
                 "--checkpoint-interval" when Positive(value, 3_600) is { } c => Set(() => checkpointInterval = c),
                 "--seed" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var x) => Set(() => seed = x),
@@ -66,7 +68,7 @@ public sealed record LoadOptions(
         {
             return (null, "--data goes with --url; without --url the load starts its own server on a throwaway data folder");
         }
-        return (new LoadOptions(url, data, clients, seconds, households, rate, checkpointInterval, seed), null);
+        return (new LoadOptions(url, data, clients, seconds, households, projects, rate, checkpointInterval, seed), null);
     }
 
     static bool Set(Action assign)

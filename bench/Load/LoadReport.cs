@@ -64,11 +64,12 @@ public sealed class LoadReport(
         }
         if (cpu is { MachineBusy: { } all, Database: { } db })
         {
-            // On a shared machine, what neither this process nor its database used.
-            output.WriteLine($"| CPU, everything else | {Math.Max(0, all - cpu.Process - db):P0} of {Environment.ProcessorCount} cores |");
+            // On a shared machine, what neither this process nor its database used: other work skews every figure above.
+            output.WriteLine($"| CPU, everything else | {Math.Max(0, all - cpu.Process - db):P0} of {Environment.ProcessorCount} cores"
+                + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
         output.WriteLine($"| generator's signing | {(sent == 0 ? "-" : $"{signing.TotalMicroseconds / sent:N0} µs per command")}, {signing.TotalSeconds:N1} s of CPU in all |");
-        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0} |");
+        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
         output.WriteLine();
         output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");
         output.WriteLine("|---|---|---|---|");

@@ -53,14 +53,17 @@ public sealed record UnsignedCommand(PersonKey Signer, string Type, JsonObject B
 
 /// <summary>
 /// What the load sends (issue 8 item 2): points awards spread over many households, most of
-/// the load; crowdfunding payments by the demo residents on a project of its own whose Flat
-/// campaign cannot run out; and disbursement cycles — request, the three approvals
-/// (三方签字), payment — on a project of its own with enough money. Each run opens its two
-/// projects under a fresh run id, so a run against a long-lived server never collides with
-/// an earlier one. Every amount is far below what the projects hold: no command of the mix
-/// is refused by a rule unless the server is wrong.
+/// the load; crowdfunding payments by the demo residents; and disbursement cycles — request,
+/// the three approvals (三方签字), payment. Payments and cycles go to P projects of the run's
+/// own, each with a Flat campaign over the demo households that cannot run out and with
+/// enough money received and its Progress tranche unlocked. A project is one stream, whose
+/// commands the server commits one after another: with P = 1 it is the hot stream that
+/// bounds a closed loop; a street office runs several projects at once. Each run opens its
+/// projects under a fresh run id, so a run against a long-lived server never collides with an
+/// earlier one. Every amount is far below what the projects hold: no command of the mix is
+/// refused by a rule unless the server is wrong.
 /// </summary>
-public sealed class LoadWorkload(LoadPeople people, string runId, int households)
+public sealed class LoadWorkload(LoadPeople people, string runId, int households, int projects)
 {
     /// <summary>Of what a client does next: a points award…</summary>
     public const double AwardShare = 0.90;
@@ -83,40 +86,40 @@ public sealed class LoadWorkload(LoadPeople people, string runId, int households
 
     static readonly string[] Activities = ["VolunteerService", "WasteSorting", "CouncilParticipation", "ResourceDonation"];
 
-    public string FundProjectId => runId + "-fund";
-
-    public string WorksProjectId => runId + "-works";
-
     public LoadPeople People => people;
 
     /// <summary>The household that the <paramref name="index"/>-th award draws: load-0000000 … load-{H−1}.</summary>
     public static string HouseholdId(int index) => $"load-{index:D7}";
 
+    public string ProjectId(int index) => $"{runId}-p{index}";
+
+    /// <summary>A project drawn at random, for a payment or a disbursement cycle.</summary>
+    public string Project(Random random) => ProjectId(random.Next(projects));
+
     /// <summary>
-    /// Opens the two projects: the crowdfunding one with its Flat campaign over the demo
-    /// households; the works one with every planned receipt but crowdfunding recorded and
-    /// the Progress milestone attested by both attesters, so its Progress tranche is unlocked.
+    /// Opens the projects, each with its Flat campaign over the demo households, every planned
+    /// receipt but crowdfunding recorded, and the Progress milestone attested by both
+    /// attesters, so that its Progress tranche is unlocked.
     /// </summary>
     /// <returns>The number of commands sent.</returns>
     public async Task<int> SetUpAsync(LedgerClient client, CancellationToken cancellationToken)
     {
-        var commands = new List<UnsignedCommand>
+        var commands = Enumerable.Range(0, projects).Select(ProjectId).SelectMany(project => new List<UnsignedCommand>
         {
-            OpenProject(FundProjectId, "压测 众筹"),
+            OpenProject(project),
             new(people.Officer, ProjectCommandTypes.StartCampaign, new JsonObject
             {
                 ["households"] = new JsonArray([.. people.Residents.Select(r => (JsonNode)new JsonObject { ["floor"] = r.Floor, ["householdId"] = r.HouseholdId })]),
-                ["projectId"] = FundProjectId,
+                ["projectId"] = project,
                 ["rule"] = "Flat",
                 ["targetFen"] = CrowdfundingFen,
             }),
-            OpenProject(WorksProjectId, "压测 拨付"),
-            Receipt("GovernmentSubsidy", GovernmentFen),
-            Receipt("SocialCapital", SocialCapitalFen),
-            Receipt("SelfRaised", SelfRaisedFen),
-            Attest(people.Manager, Role.ProjectManager),
-            Attest(people.Supervisor, Role.ConstructionSupervisor),
-        };
+            Receipt(project, "GovernmentSubsidy", GovernmentFen),
+            Receipt(project, "SocialCapital", SocialCapitalFen),
+            Receipt(project, "SelfRaised", SelfRaisedFen),
+            Attest(project, people.Manager, Role.ProjectManager),
+            Attest(project, people.Supervisor, Role.ConstructionSupervisor),
+        }).ToList();
         foreach (var command in commands)
         {
             var response = await client.PostAsync(client.Sign(command.Signer, command.Type, command.Body), cancellationToken);
@@ -146,40 +149,40 @@ public sealed class LoadWorkload(LoadPeople people, string runId, int households
         {
             ["amountFen"] = PaymentFen,
             ["householdId"] = resident.HouseholdId,
-            ["projectId"] = FundProjectId,
+            ["projectId"] = Project(random),
         });
     }
 
-    public UnsignedCommand RequestDisbursement() =>
+    public UnsignedCommand RequestDisbursement(string project) =>
         new(people.Officer, ProjectCommandTypes.RequestDisbursement, new JsonObject
         {
             ["amountFen"] = DisbursementFen,
             ["invoiceHash"] = DocumentHash($"{runId} invoice"),
             ["payee"] = "压测工程有限公司",
-            ["projectId"] = WorksProjectId,
+            ["projectId"] = project,
             ["tranche"] = "Progress",
         });
 
     /// <summary>The three approvals every payment needs, one per role, each by a different person.</summary>
-    public IEnumerable<UnsignedCommand> Approvals(long disbursementId) =>
+    public IEnumerable<UnsignedCommand> Approvals(string project, long disbursementId) =>
         new[] { (people.OwnerRepresentative, Role.OwnerRepresentative), (people.Supervisor, Role.ConstructionSupervisor), (people.Manager, Role.ProjectManager) }
             .Select(approver => new UnsignedCommand(approver.Item1, ProjectCommandTypes.ApproveDisbursement, new JsonObject
             {
                 ["disbursementId"] = disbursementId,
-                ["projectId"] = WorksProjectId,
+                ["projectId"] = project,
                 ["role"] = approver.Item2.ToString(),
             }));
 
     /// <summary>Paid by the second finance officer: the payer is never the requester.</summary>
-    public UnsignedCommand PayDisbursement(long disbursementId) =>
+    public UnsignedCommand PayDisbursement(string project, long disbursementId) =>
         new(people.Cashier, ProjectCommandTypes.PayDisbursement, new JsonObject
         {
-            ["bankReference"] = $"{runId}/{disbursementId}",
+            ["bankReference"] = $"{project}/{disbursementId}",
             ["disbursementId"] = disbursementId,
-            ["projectId"] = WorksProjectId,
+            ["projectId"] = project,
         });
 
-    UnsignedCommand OpenProject(string projectId, string name) =>
+    UnsignedCommand OpenProject(string projectId) =>
         new(people.Officer, ProjectCommandTypes.OpenProject, new JsonObject
         {
             ["community"] = DemoCommunity.Community,
@@ -191,26 +194,26 @@ public sealed class LoadWorkload(LoadPeople people, string runId, int households
                 ["SelfRaised"] = SelfRaisedFen,
                 ["SocialCapital"] = SocialCapitalFen,
             },
-            ["name"] = $"{name} {runId}",
+            ["name"] = $"压测 {projectId}",
             ["projectId"] = projectId,
             ["warrantyMonths"] = 12,
         });
 
-    UnsignedCommand Receipt(string source, long amountFen) =>
+    UnsignedCommand Receipt(string project, string source, long amountFen) =>
         new(people.Officer, ProjectCommandTypes.RecordReceipt, new JsonObject
         {
             ["amountFen"] = amountFen,
-            ["documentHash"] = DocumentHash($"{runId} {source}"),
-            ["projectId"] = WorksProjectId,
+            ["documentHash"] = DocumentHash($"{project} {source}"),
+            ["projectId"] = project,
             ["source"] = source,
         });
 
-    UnsignedCommand Attest(PersonKey attester, Role role) =>
+    UnsignedCommand Attest(string project, PersonKey attester, Role role) =>
         new(attester, ProjectCommandTypes.AttestMilestone, new JsonObject
         {
-            ["evidenceHash"] = DocumentHash($"{runId} progress"),
+            ["evidenceHash"] = DocumentHash($"{project} progress"),
             ["milestone"] = "ProgressVerified",
-            ["projectId"] = WorksProjectId,
+            ["projectId"] = project,
             ["role"] = role.ToString(),
         });
 
