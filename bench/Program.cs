@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Ledger.Bench.Limits;
+using Ledger.Bench.Load;
 using Ledger.Bench.Log;
 using Ledger.Bench.Verifier;
 
@@ -9,11 +10,13 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
 //   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S]
+//   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
 const string Usage = """
     usage: bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S]
+           bench load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
     """;
 
 switch (args.FirstOrDefault())
@@ -28,6 +31,8 @@ switch (args.FirstOrDefault())
         return await Limits(args[1..]);
     case "log-proofs":
         return await LogProofsCommand(args[1..]);
+    case "load":
+        return await LoadGenerator.RunAsync(args[1..], Console.Out, Console.Error);
     default:
         Console.Error.WriteLine(Usage);
         return 2;
