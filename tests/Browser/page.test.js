@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -21,6 +21,7 @@ let ledger;
 let browser;
 let page;
 const requests = [];
+const pageErrors = [];
 
 /** Fen as the page shows yuan, written here apart from the page's own formatter. */
 function shown(fen) {
@@ -61,7 +62,12 @@ describe('the page at /', { timeout: 180_000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     page.setDefaultTimeout(15_000);
     page.on('request', request => requests.push(request.url()));
-    page.on('pageerror', error => { throw error; });
+    page.on('pageerror', error => pageErrors.push(error));
+  });
+
+  afterEach(() => {
+    // A script error in the page fails the test that caused it.
+    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
   });
 
   after(async () => {
@@ -80,6 +86,8 @@ describe('the page at /', { timeout: 180_000 }, () => {
     await page.screenshot({ path: join(screenshots, 'home.png'), fullPage: true });
     await page.click('#lang');
     assert.equal(await page.textContent('header .brand'), 'Xingfuli Community · Community Ledger');
+    await page.waitForSelector('.project-card');
+    await page.screenshot({ path: join(screenshots, 'home-en.png'), fullPage: true });
     await page.click('#lang');
     assert.deepEqual(requests.filter(url => !url.startsWith(ledger.address) && !url.startsWith('data:')), []);
   });
@@ -176,9 +184,13 @@ describe('the page at /', { timeout: 180_000 }, () => {
     assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), root);
     assert.match(await page.textContent('#notice h1'), /3号楼加装电梯\d{4}年第[一二三四]季度收支公示/);
     await page.screenshot({ path: join(screenshots, 'notice.png'), fullPage: true });
+    // As printed: print media on the width of an A4 page (210 mm at 96 dpi), and as a PDF.
     await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 794, height: 1123 });
     await page.screenshot({ path: join(screenshots, 'notice-print.png'), fullPage: true });
+    await page.pdf({ path: join(screenshots, 'notice.pdf'), format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('redeems points through the portal, signed in the browser, and shows the new balance', async () => {

@@ -142,7 +142,7 @@ async function renderProject(projectId) {
         return h('tr', {},
           h('td', {}, term(m.milestone)),
           h('td', {}, Object.entries(m.attestedBy).map(([role, person]) =>
-            h('div', {}, `${term(role)}：`, attested.get(role) ? who(attested.get(role)) : person))),
+            h('div', {}, term(role) + t('colon'), attested.get(role) ? who(attested.get(role)) : person))),
           h('td', {}, m.reachedAt ? time(m.reachedAt) : h('span', { class: 'muted' }, t('project.notReached'))));
       })),
     project.campaign ? [h('h3', {}, t('project.campaign')), h('dl', { class: 'facts', id: 'campaign' },
@@ -174,7 +174,7 @@ async function renderProject(projectId) {
           h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
           h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId))),
           h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
-            Object.entries(d.approvals).map(([role, person]) => h('div', { dataset: { role } }, `${term(role)}：`,
+            Object.entries(d.approvals).map(([role, person]) => h('div', { dataset: { role } }, term(role) + t('colon'),
               approvals.get(role) ? who(approvals.get(role)) : person)),
             d.approvalsMissing.length ? h('div', { class: 'muted' }, t('project.missing', d.approvalsMissing.map(term).join('、'))) : ''),
           h('dt', {}, t('project.paidBy')), h('dd', { class: 'paid' }, d.paidSequence !== null ? who(index.bySequence.get(d.paidSequence)) : '—'),
@@ -250,7 +250,7 @@ async function runVerification(projectId) {
         dataset: { check: f.check, stream: report.stream, sequence: f.sequence === undefined ? '' : String(f.sequence) },
       }, h('strong', {}, f.sequence === undefined ? t(`check.${f.check}`)
         : `${report.stream} #${f.sequence}${f.logPosition === undefined ? '' : ` (${t('project.logPosition')} ${f.logPosition})`} · ${t(`check.${f.check}`)}`),
-      '：', f.detail))));
+      t('colon'), f.detail))));
     result.dataset.status = report.valid ? 'pass' : 'fail';
     result.replaceChildren(summary, failures, checks);
     // Mark the rows of the history that failed a check.

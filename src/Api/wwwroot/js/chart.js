@@ -2,12 +2,13 @@
 // beyond proportions): money in by source against plan, and money out by tranche against caps.
 
 import { svg, yuan } from './dom.js';
-import { t, term } from './i18n.js';
+import { language, t, term } from './i18n.js';
 
 /** Horizontal bars: for each funding source, the plan (outline) and what was received (filled). */
 export function fundingChart(sources) {
   const width = 720;
-  const labelWidth = 130;
+  // English names of the sources are longer than the Chinese ones.
+  const labelWidth = language() === 'en' ? 190 : 110;
   const valueWidth = 200;
   const barWidth = width - labelWidth - valueWidth;
   const row = 46;
