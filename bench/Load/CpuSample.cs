@@ -5,7 +5,10 @@ namespace Ledger.Bench.Load;
 
 /// <summary>Shares of all cores over the measured window; null where not measurable here.</summary>
 /// <param name="Others">The busiest other programs by name (a shared machine's other work), largest first.</param>
-public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database, IReadOnlyList<(string Name, double Share)> Others);
+/// <param name="JitMethods">Methods this process's JIT compiled in the window (tiering up included).</param>
+/// <param name="JitTime">The time its JIT spent compiling them.</param>
+public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database, IReadOnlyList<(string Name, double Share)> Others,
+    long JitMethods, TimeSpan JitTime);
 
 /// <summary>One process's line of /proc/PID/stat: its parent, its name, its own CPU ticks and those of its reaped children.</summary>
 public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks, long ChildrenTicks);
@@ -19,7 +22,7 @@ public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks
 /// machine shared with other work, who else was busy. Elsewhere than Linux, only this process.
 /// </summary>
 public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdleTicks, long? MachineIowaitTicks, TimeSpan ProcessTime,
-    IReadOnlyDictionary<int, ProcessTicks> Processes)
+    IReadOnlyDictionary<int, ProcessTicks> Processes, long JitMethods, TimeSpan JitTime)
 {
     // USER_HZ, the unit of /proc/*/stat times: 100 on every Linux architecture .NET runs on (proc(5)).
     const double ClockTicksPerSecond = 100;
@@ -28,7 +31,8 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
     {
         using var process = Process.GetCurrentProcess();
         var (busy, idle, iowait) = ReadMachine();
-        return new CpuSample(Stopwatch.GetTimestamp(), busy, idle, iowait, process.TotalProcessorTime, ReadProcesses());
+        return new CpuSample(Stopwatch.GetTimestamp(), busy, idle, iowait, process.TotalProcessorTime, ReadProcesses(),
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     }
 
     /// <summary>Shares of all cores between two samples.</summary>
@@ -51,15 +55,17 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
             .OrderByDescending(p => p.Share)
             .Take(3)
             .ToList();
+        var jitMethods = end.JitMethods - start.JitMethods;
+        var jitTime = end.JitTime - start.JitTime;
         if (start.MachineBusyTicks is not { } busy0 || end.MachineBusyTicks is not { } busy1)
         {
-            return new CpuUse(null, null, process, database, others);
+            return new CpuUse(null, null, process, database, others, jitMethods, jitTime);
         }
         var iowait = (end.MachineIowaitTicks - start.MachineIowaitTicks)!.Value;
         double total = busy1 - busy0 + (end.MachineIdleTicks - start.MachineIdleTicks)!.Value + iowait;
         return total <= 0
-            ? new CpuUse(null, null, process, database, others)
-            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others);
+            ? new CpuUse(null, null, process, database, others, jitMethods, jitTime)
+            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others, jitMethods, jitTime);
     }
 
     /// <summary>The postmaster's own time, the time of the children it has reaped, and the time of its living children (backends, WAL writer, checkpointer…).</summary>

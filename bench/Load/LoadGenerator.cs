@@ -12,9 +12,9 @@ namespace Ledger.Bench.Load;
 /// <summary>
 /// Issue 8 item 2, the end-to-end load generator:
 /// <c>dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N]
-/// [--seconds S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
+/// [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
 /// N concurrent clients send signed commands over HTTP on loopback for S seconds after a
-/// short warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
+/// warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
 /// loop at R commands per second; then every acknowledged command is looked up in the ledger
 /// (stream, sequence, hash and log position) and the verifier audits the whole ledger.
 /// Prints a markdown table; exit code 0 when everything acknowledged is stored as
@@ -26,9 +26,6 @@ public static class LoadGenerator
     public const int Valid = 0;
     public const int Findings = 1;
     public const int Unusable = 2;
-
-    /// <summary>Sent and checked, not measured: connections, JIT, grains and caches warm up.</summary>
-    static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
 
     /// <summary>How long after the load the checkpoint watch waits for a checkpoint covering the last command.</summary>
     static readonly TimeSpan CoverageWait = TimeSpan.FromSeconds(30);
@@ -75,7 +72,7 @@ public static class LoadGenerator
         var logKey = vkey.StatusCode == HttpStatusCode.OK ? await vkey.Content.ReadAsStringAsync() : null;
         var logSizeBefore = await LogSizeAsync(setupClient);
         output.WriteLine($"run {runId}: {options.Clients} clients, {(options.Rate is { } r ? $"open loop at {r:N0} commands/s" : "closed loop")}, "
-            + $"{Warmup.TotalSeconds:N0} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, {options.Projects} projects, seed {options.Seed} …");
+            + $"{options.WarmupSeconds} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, {options.Projects} projects, seed {options.Seed} …");
 
         using var stopWatching = new CancellationTokenSource();
         using var watchHttp = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
@@ -85,7 +82,7 @@ public static class LoadGenerator
         var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
         var clients = new List<(LoadClient Client, HttpClient Http)>();
         var startAt = Stopwatch.GetTimestamp();
-        var measureFrom = startAt + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureFrom = startAt + (long)options.WarmupSeconds * Stopwatch.Frequency;
         var endAt = measureFrom + (long)options.Seconds * Stopwatch.Frequency;
         for (var i = 0; i < options.Clients; i++)
         {

@@ -45,7 +45,7 @@ public sealed class LoadReport(
         output.WriteLine($"| machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgresVersion} |");
         output.WriteLine($"| server | {target} |");
         output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s" : "closed loop")}; "
-            + $"{window.TotalSeconds:N0} s measured after a warm-up; seed {options.Seed} |");
+            + $"{window.TotalSeconds:N0} s measured after {options.WarmupSeconds} s of warm-up; seed {options.Seed} |");
         output.WriteLine($"| throughput | **{acknowledged / window.TotalSeconds:N0} acknowledged commands/s** ({acknowledged:N0} in the window) |");
         output.WriteLine($"| latency p50 / p95 / p99 / max | **{Latencies(measured)}** ms ({measured.Count:N0} commands sent in the window) |");
         output.WriteLine($"| errors (whole run) | {(errors.Count == 0 ? "none" : string.Join("; ", errors.Select(e => $"{e.Error}: {e.Count:N0}")))} of {sent:N0} sent |");
@@ -68,6 +68,7 @@ public sealed class LoadReport(
             output.WriteLine($"| CPU, everything else | {Math.Max(0, all - cpu.Process - db):P0} of {Environment.ProcessorCount} cores"
                 + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
+        output.WriteLine($"| JIT in the window | {cpu.JitMethods:N0} methods compiled in {cpu.JitTime.TotalSeconds:N1} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
         output.WriteLine($"| generator's signing | {(sent == 0 ? "-" : $"{signing.TotalMicroseconds / sent:N0} µs per command")}, {signing.TotalSeconds:N1} s of CPU in all |");
         output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
         output.WriteLine();
