@@ -29,16 +29,39 @@ public readonly record struct Sample(string Type, long SentAt, long AnsweredAt, 
 /// start + (k·N + i) / R, whether or not the server has kept up — so a slow server meets a
 /// queue, as it would from independent users, and the latency counts from when the command
 /// was due rather than when a busy client got round to it (the coordinated-omission
-/// correction of wrk2 and HdrHistogram).
+/// correction of wrk2 and HdrHistogram). Commands of the warm-up that are still unsent when
+/// the measured window opens are dropped: a cold server falls behind while it warms up, and
+/// that backlog would otherwise be measured as the window's latency.
 /// </summary>
-public sealed class Pacer(long startAt, double? rate, int clients, int index)
+public sealed class Pacer(long startAt, long measureFrom, double? rate, int clients, int index)
 {
     long sent;
 
+    /// <summary>Warm-up commands dropped because they were still unsent when the window opened.</summary>
+    public long Dropped { get; private set; }
+
     /// <summary>The Stopwatch timestamp at which the next command is due.</summary>
-    public long NextDue() => rate is { } perSecond
-        ? startAt + (long)((sent++ * clients + index) * (Stopwatch.Frequency / perSecond))
-        : Stopwatch.GetTimestamp();
+    public long NextDue()
+    {
+        if (rate is not { } perSecond)
+        {
+            return Stopwatch.GetTimestamp();
+        }
+        var interval = Stopwatch.Frequency / perSecond;
+        var due = Due(sent, interval);
+        if (due < measureFrom && Stopwatch.GetTimestamp() >= measureFrom)
+        {
+            // The first of this client's slots in the window.
+            var first = Math.Max(sent, (long)Math.Ceiling(((measureFrom - startAt) / interval - index) / clients));
+            Dropped += first - sent;
+            sent = first;
+            due = Due(sent, interval);
+        }
+        sent++;
+        return due;
+    }
+
+    long Due(long slot, double interval) => startAt + (long)((slot * clients + index) * interval);
 }
 
 /// <summary>
@@ -46,13 +69,23 @@ public sealed class Pacer(long startAt, double? rate, int clients, int index)
 /// seeded random choices, and its own records, merged when every client has stopped.
 /// Stops by time: no command is sent that is due after the end.
 /// </summary>
-public sealed class LoadClient(int index, LedgerClient client, LoadWorkload workload, Random random, Pacer pacer, long endAt)
+public sealed class LoadClient(int index, LedgerClient client, LoadWorkload workload, Random random, Pacer pacer, long measureFrom, long endAt)
 {
     long awards;
     long lastAnsweredAt;
     bool stopped;
 
     public List<Sample> Samples { get; } = [];
+
+    /// <summary>
+    /// Open loop: commands of the window that fell due while this client was still waiting for
+    /// its previous answer. Many of them mean the N clients, not the server, limited the
+    /// offered load: N must be well above the rate times the latency.
+    /// </summary>
+    public long Late { get; private set; }
+
+    /// <summary>Open loop: warm-up commands this client dropped at the window's start (<see cref="Pacer"/>).</summary>
+    public long Dropped => pacer.Dropped;
 
     public List<Acknowledgement> Acknowledgements { get; } = [];
 
@@ -122,7 +155,12 @@ public sealed class LoadClient(int index, LedgerClient client, LoadWorkload work
         var signed = client.Sign(command.Signer, command.Type, command.Body);
         var signedAt = Stopwatch.GetTimestamp();
         SigningTicks += signedAt - signing;
-        var sentAt = lastAnsweredAt > due ? due : signedAt;
+        var late = lastAnsweredAt > due;
+        if (late && due >= measureFrom)
+        {
+            Late++;
+        }
+        var sentAt = late ? due : signedAt;
         LedgerResponse? response = null;
         try
         {

@@ -89,7 +89,7 @@ public static class LoadGenerator
             // Each client its own HttpClient and so its own keep-alive connection.
             var clientHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = target.Address, Timeout = RequestTimeout };
             clients.Add((new LoadClient(i, new LedgerClient(clientHttp, TimeProvider.System), workload, new Random(options.Seed + i),
-                new Pacer(startAt, options.Rate, options.Clients, i), endAt), clientHttp));
+                new Pacer(startAt, measureFrom, options.Rate, options.Clients, i), measureFrom, endAt), clientHttp));
         }
         CpuSample? cpuFrom = null;
         var sampling = Task.Run(async () =>

@@ -44,7 +44,7 @@ public sealed class LoadReport(
         output.WriteLine("|---|---|");
         output.WriteLine($"| machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgresVersion} |");
         output.WriteLine($"| server | {target} |");
-        output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s" : "closed loop")}; "
+        output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s ({clients.Sum(c => c.Late) / (double)Math.Max(1, measured.Count):P0} of the window's commands sent late by a client still busy; {clients.Sum(c => c.Dropped):N0} warm-up commands still unsent at the window's start dropped)" : "closed loop")}; "
             + $"{window.TotalSeconds:N0} s measured after {options.WarmupSeconds} s of warm-up; seed {options.Seed} |");
         output.WriteLine($"| throughput | **{acknowledged / window.TotalSeconds:N0} acknowledged commands/s** ({acknowledged:N0} in the window) |");
         output.WriteLine($"| latency p50 / p95 / p99 / max | **{Latencies(measured)}** ms ({measured.Count:N0} commands sent in the window) |");
