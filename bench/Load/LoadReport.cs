@@ -62,10 +62,11 @@ public sealed class LoadReport(
         {
             output.WriteLine($"| CPU, PostgreSQL | {database:P0} of {Environment.ProcessorCount} cores |");
         }
-        if (cpu is { MachineBusy: { } all, Database: { } db })
+        if (cpu.MachineBusy is { } all)
         {
-            // On a shared machine, what neither this process nor its database used: other work skews every figure above.
-            output.WriteLine($"| CPU, everything else | {Math.Max(0, all - cpu.Process - db):P0} of {Environment.ProcessorCount} cores"
+            // On a shared machine, what neither this process nor its database used: other work
+            // skews every figure above. Against a server at --url, the server is among them.
+            output.WriteLine($"| CPU, {(cpu.Database is null ? "other processes" : "everything else")} | {Math.Max(0, all - cpu.Process - (cpu.Database ?? 0)):P0} of {Environment.ProcessorCount} cores"
                 + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
         output.WriteLine($"| JIT in the window | {cpu.JitMethods:N0} methods compiled in {cpu.JitTime.TotalSeconds:N1} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
