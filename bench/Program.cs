@@ -16,7 +16,7 @@ const string Usage = """
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S]
-           bench load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
+           bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
     """;
 
 switch (args.FirstOrDefault())
