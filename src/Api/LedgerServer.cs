@@ -115,7 +115,7 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>
     /// The log's signer: the key in <c>keys/log.json</c> (made on first start), named by the
     /// origin <c>Log:Origin</c> (default <c>community-ledger/ROOT_FINGERPRINT</c>), signing at
-    /// most every <c>Log:CheckpointIntervalSeconds</c> (default 5) — docs/FORMAT.md §10.3.
+    /// most every <c>Log:CheckpointIntervalSeconds</c> (default 1) — docs/FORMAT.md §10.3.
     /// </summary>
     static LogIntegrator CreateLogIntegrator(IConfiguration configuration, LedgerDatabase database, string dataFolder, string rootFingerprint)
     {
