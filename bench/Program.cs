@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using Ledger.Bench.Limits;
 using Ledger.Bench.Load;
 using Ledger.Bench.Log;
+using Ledger.Bench.Memory;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
@@ -11,12 +12,14 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- limits [--seconds S]
 //   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S]
 //   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
+//   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
 const string Usage = """
     usage: bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S]
            bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
+           bench memory [--households N] [--cap C] [--concurrency K]
     """;
 
 switch (args.FirstOrDefault())
@@ -33,6 +36,8 @@ switch (args.FirstOrDefault())
         return await LogProofsCommand(args[1..]);
     case "load":
         return await LoadGenerator.RunAsync(args[1..], Console.Out, Console.Error);
+    case "memory":
+        return await HouseholdsTouched.RunAsync(args[1..], Console.Out, Console.Error);
     default:
         Console.Error.WriteLine(Usage);
         return 2;
