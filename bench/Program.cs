@@ -10,14 +10,14 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
 //   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
-//   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S]
+//   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S] [--nodes-only]
 //   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
 //   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
 const string Usage = """
     usage: bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
-           bench log-proofs [--entries N] [--seed S]
+           bench log-proofs [--entries N] [--seed S] [--nodes-only]
            bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
            bench memory [--households N] [--cap C] [--concurrency K]
     """;
@@ -83,16 +83,18 @@ static async Task<int> LogProofsCommand(string[] args)
 {
     long entries = 1_000_000;
     var seed = 8;
+    var nodesOnly = false;
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
         {
             case "--entries" when i + 1 < args.Length && long.TryParse(args[++i], out var n) && n > 0: entries = n; break;
             case "--seed" when i + 1 < args.Length && int.TryParse(args[++i], out var s): seed = s; break;
+            case "--nodes-only": nodesOnly = true; break;
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
         }
     }
-    return await LogProofs.RunAsync(entries, seed, CancellationToken.None);
+    return await LogProofs.RunAsync(entries, seed, nodesOnly, CancellationToken.None);
 }

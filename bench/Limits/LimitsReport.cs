@@ -16,6 +16,13 @@ public static class LimitsReport
 
     public static async Task<int> RunAsync(TimeSpan perFigure, CancellationToken cancellationToken)
     {
+        var limits = await MeasureAsync(perFigure, cancellationToken);
+        limits.Write(Console.Out);
+        return 0;
+    }
+
+    public static async Task<MachineLimits> MeasureAsync(TimeSpan perFigure, CancellationToken cancellationToken)
+    {
         var rows = new List<(string Limit, string Rate, string Detail)>();
         var cores = Environment.ProcessorCount;
 
@@ -36,9 +43,11 @@ public static class LimitsReport
         var (version, synchronousCommit) = await scratch.SettingsAsync(dataSource, cancellationToken);
         var inserts = new PostgresInsertRate(dataSource);
         await inserts.CreateTableAsync(cancellationToken);
+        double singleRowBest = 0, batchedBest = 0;
         foreach (var connections in SingleRowConnections)
         {
             var rate = await inserts.SingleRowAsync(connections, perFigure, cancellationToken);
+            singleRowBest = Math.Max(singleRowBest, rate);
             rows.Add(($"PostgreSQL insert, one row per transaction, {Connections(connections)}", $"{rate:N0} rows/s",
                 $"{connections / rate * 1e3:N2} ms per commit and connection"));
         }
@@ -47,22 +56,40 @@ public static class LimitsReport
             foreach (var batchRows in BatchRows)
             {
                 var rate = await inserts.BatchedAsync(connections, batchRows, perFigure, cancellationToken);
+                batchedBest = Math.Max(batchedBest, rate);
                 rows.Add(($"PostgreSQL insert, batches of {batchRows} rows, {Connections(connections)}", $"{rate:N0} rows/s",
                     $"{rate / batchRows:N0} transactions/s"));
             }
         }
-
-        Console.WriteLine(Machine.Describe(version));
-        Console.WriteLine($"PostgreSQL: local throwaway cluster, synchronous_commit={synchronousCommit}, fsync=on; each figure measured for {perFigure.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; rows of a 32-byte hash and 600 bytes");
-        Console.WriteLine();
-        Console.WriteLine("| limit | measured | detail |");
-        Console.WriteLine("|---|---:|---|");
-        foreach (var (limit, rate, detail) in rows)
-        {
-            Console.WriteLine($"| {limit} | {rate} | {detail} |");
-        }
-        return 0;
+        return new MachineLimits(version, synchronousCommit, perFigure, verifyOne, verifyAll, hashOne, hashAll, singleRowBest, batchedBest, rows);
     }
 
     static string Connections(int count) => count == 1 ? "1 connection" : $"{count} connections";
+}
+
+/// <summary>This machine's limits from one run: the rates every figure is a ratio to, and the rows of the limits table.</summary>
+public sealed record MachineLimits(
+    string PostgresVersion,
+    string SynchronousCommit,
+    TimeSpan PerFigure,
+    double Ed25519OneCore,
+    double Ed25519AllCores,
+    double Sha256OneCore,
+    double Sha256AllCores,
+    double PostgresSingleRowBest,
+    double PostgresBatchedBest,
+    IReadOnlyList<(string Limit, string Rate, string Detail)> Rows)
+{
+    public void Write(TextWriter output)
+    {
+        output.WriteLine(Machine.Describe(PostgresVersion));
+        output.WriteLine($"PostgreSQL: local throwaway cluster, synchronous_commit={SynchronousCommit}, fsync=on; each figure measured for {PerFigure.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; rows of a 32-byte hash and 600 bytes");
+        output.WriteLine();
+        output.WriteLine("| limit | measured | detail |");
+        output.WriteLine("|---|---:|---|");
+        foreach (var (limit, rate, detail) in Rows)
+        {
+            output.WriteLine($"| {limit} | {rate} | {detail} |");
+        }
+    }
 }

@@ -42,21 +42,36 @@ public static class LoadGenerator
         }
         try
         {
-            Ed25519.EnsureAvailable();
-            await using ILoadTarget target = options.Url is { } url
-                ? new RemoteTarget(url, options.DataFolder!)
-                : await InProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
-            return await RunAsync(options, target, output);
+            var figures = await MeasureAsync(options, output);
+            return figures.LedgerComplete && figures.AuditValid ? Valid : Findings;
         }
-        catch (Exception e) when (e is LoadSetupException or DemoException or LocalClusterException or LibsodiumUnavailableException or NpgsqlException
-            or HttpRequestException or UnreadableInputException or IOException)
+        catch (LoadSetupException e)
         {
             error.WriteLine($"bench load: {e.Message}");
             return Unusable;
         }
     }
 
-    static async Task<int> RunAsync(LoadOptions options, ILoadTarget target, TextWriter output)
+    /// <summary>One run: sets up the target, loads it, checks and audits it, prints the report and returns its figures.</summary>
+    /// <exception cref="LoadSetupException">The target cannot be set up or reached: one line that says why.</exception>
+    public static async Task<LoadFigures> MeasureAsync(LoadOptions options, TextWriter output)
+    {
+        try
+        {
+            Ed25519.EnsureAvailable();
+            await using ILoadTarget target = options.Url is { } url
+                ? new RemoteTarget(url, options.DataFolder!)
+                : await InProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
+            return await MeasureAsync(options, target, output);
+        }
+        catch (Exception e) when (e is DemoException or LocalClusterException or LibsodiumUnavailableException or NpgsqlException
+            or HttpRequestException or UnreadableInputException or IOException)
+        {
+            throw new LoadSetupException(e.Message);
+        }
+    }
+
+    static async Task<LoadFigures> MeasureAsync(LoadOptions options, ILoadTarget target, TextWriter output)
     {
         using var http = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
         var setupClient = new LedgerClient(http, TimeProvider.System);
@@ -143,7 +158,7 @@ public static class LoadGenerator
         {
             output.WriteLine($"  {finding}");
         }
-        return check.Complete && audit.Valid ? Valid : Findings;
+        return report.Figures() with { LedgerComplete = check.Complete, AuditValid = audit.Valid };
     }
 
     static async Task<long> LogSizeAsync(LedgerClient client)

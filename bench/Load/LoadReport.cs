@@ -5,6 +5,9 @@ using Ledger.Rules.Projects;
 
 namespace Ledger.Bench.Load;
 
+/// <summary>A load run's headline figures: acknowledged commands per second and p99 latency in the measured window, the longest checkpoint lag, errors in the whole run, and the final checks.</summary>
+public sealed record LoadFigures(double CommandsPerSecond, double P99Milliseconds, TimeSpan? CheckpointLagMax, long Errors, bool LedgerComplete, bool AuditValid);
+
 /// <summary>
 /// The figures of one run as markdown: throughput, latency percentiles, errors, checkpoint lag
 /// and where the CPU went, with the machine they were measured on; then the same by command
@@ -28,11 +31,24 @@ public sealed class LoadReport(
         ProjectCommandTypes.ApproveDisbursement, ProjectCommandTypes.PayDisbursement,
     ];
 
+    /// <summary>The headline figures, for the report table of every measurement (bench report); the ledger check and the audit are the caller's.</summary>
+    public LoadFigures Figures()
+    {
+        var window = Stopwatch.GetElapsedTime(measureFrom, endAt);
+        var milliseconds = SortedLatencies(Measured());
+        return new LoadFigures(Acknowledged() / window.TotalSeconds, Percentile(milliseconds, 0.99), lag.Max,
+            clients.Sum(c => c.Errors.Values.Sum()), LedgerComplete: false, AuditValid: false);
+    }
+
+    List<Sample> Measured() => [.. clients.SelectMany(c => c.Samples).Where(s => s.SentAt >= measureFrom && s.SentAt < endAt)];
+
+    int Acknowledged() => clients.SelectMany(c => c.Acknowledgements).Count(a => a.At >= measureFrom && a.At < endAt);
+
     public void Write(TextWriter output)
     {
         var window = Stopwatch.GetElapsedTime(measureFrom, endAt);
-        var measured = clients.SelectMany(c => c.Samples).Where(s => s.SentAt >= measureFrom && s.SentAt < endAt).ToList();
-        var acknowledged = clients.SelectMany(c => c.Acknowledgements).Count(a => a.At >= measureFrom && a.At < endAt);
+        var measured = Measured();
+        var acknowledged = Acknowledged();
         var errors = clients.SelectMany(c => c.Errors).GroupBy(e => e.Key).Select(g => (Error: g.Key, Count: g.Sum(e => e.Value)))
             .OrderByDescending(e => e.Count).ToList();
         var sent = clients.Sum(c => c.Samples.Count);
@@ -89,10 +105,14 @@ public sealed class LoadReport(
         {
             return "-";
         }
-        var sorted = samples.Select(s => Stopwatch.GetElapsedTime(s.SentAt, s.AnsweredAt).TotalMilliseconds).Order().ToArray();
-        double Percentile(double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return $"{Percentile(0.50):N1} / {Percentile(0.95):N1} / {Percentile(0.99):N1} / {sorted[^1]:N1}";
+        var sorted = SortedLatencies(samples);
+        return $"{Percentile(sorted, 0.50):N1} / {Percentile(sorted, 0.95):N1} / {Percentile(sorted, 0.99):N1} / {sorted[^1]:N1}";
     }
+
+    static double[] SortedLatencies(IReadOnlyList<Sample> samples) =>
+        [.. samples.Select(s => Stopwatch.GetElapsedTime(s.SentAt, s.AnsweredAt).TotalMilliseconds).Order()];
+
+    static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     static string Seconds(TimeSpan? lag) => lag is { } value ? $"{value.TotalSeconds:N2} s" : "not covered";
 }
