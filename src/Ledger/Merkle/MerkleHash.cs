@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ledger.Hashing;
 
 namespace Ledger.Merkle;
 
@@ -19,21 +20,27 @@ public static class MerkleHash
     public static byte[] EmptyRoot() => SHA256.HashData(ReadOnlySpan<byte>.Empty);
 
     /// <summary>MTH({d(0)}) = HASH(0x00 || d(0)), the hash of one leaf's data.</summary>
-    public static byte[] Leaf(ReadOnlySpan<byte> data) => Prefixed(LeafPrefix, data, []);
+    public static byte[] Leaf(ReadOnlySpan<byte> data)
+    {
+        var hash = new byte[SizeBytes];
+        Leaf(data, hash);
+        return hash;
+    }
+
+    /// <summary><see cref="Leaf(ReadOnlySpan{byte})"/> written to <paramref name="destination"/>, for callers that hash a leaf per entry.</summary>
+    public static void Leaf(ReadOnlySpan<byte> data, Span<byte> destination) => Hash.Of([LeafPrefix], data, [], destination);
 
     /// <summary>
     /// HASH(0x01 || left || right). The children are normally 32-byte hashes, but RFC 6962's
     /// reference vectors also hash raw byte strings here, so any length is accepted.
     /// </summary>
-    public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) =>
-        Prefixed(NodePrefix, left, right);
-
-    static byte[] Prefixed(byte prefix, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
-        var input = new byte[1 + first.Length + second.Length];
-        input[0] = prefix;
-        first.CopyTo(input.AsSpan(1));
-        second.CopyTo(input.AsSpan(1 + first.Length));
-        return SHA256.HashData(input);
+        var hash = new byte[SizeBytes];
+        Node(left, right, hash);
+        return hash;
     }
+
+    /// <summary><see cref="Node(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> written to <paramref name="destination"/>.</summary>
+    public static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination) => Hash.Of([NodePrefix], left, right, destination);
 }

@@ -30,9 +30,10 @@ public sealed class MerkleTree : IMerkleNodes
         long index = Size;
         Store(0, index, leafHash);
         Size = index + 1;
+        Span<byte> parent = stackalloc byte[MerkleHash.SizeBytes];
         for (int level = 0; (index & 1) == 1; level++)
         {
-            byte[] parent = MerkleHash.Node(Slot(level, index - 1), Slot(level, index));
+            MerkleHash.Node(Slot(level, index - 1), Slot(level, index), parent);
             index >>= 1;
             Store(level + 1, index, parent);
         }
