@@ -5,12 +5,12 @@ using Ledger.Verifier.Verification;
 using Spectre.Console;
 
 // Usage:
-//   dotnet run --project src/Verifier -- EXPORT_DIR [--root-key KEY] [--log-key VKEY] [--json]
-//   dotnet run --project src/Verifier -- --database CONNECTION_STRING [--root-key KEY] [--log-key VKEY] [--json]
+//   dotnet run --project src/Verifier -- EXPORT_DIR [--root-key KEY] [--log-key VKEY] [--hash-only] [--json]
+//   dotnet run --project src/Verifier -- --database CONNECTION_STRING [--root-key KEY] [--log-key VKEY] [--hash-only] [--json]
 //   dotnet run --project src/Verifier -- verify-entry BUNDLE [--log-key VKEY]
 // Exit codes: 0 valid, 1 findings (or an invalid bundle), 2 usage or unreadable input.
 const int MaxBundleBytes = 1 << 20;
-const string Usage = "usage: verifier EXPORT_DIR | --database CONNECTION_STRING  [--root-key KEY_ID_OR_PUBLIC_KEY] [--log-key VKEY] [--json]"
+const string Usage = "usage: verifier EXPORT_DIR | --database CONNECTION_STRING  [--root-key KEY_ID_OR_PUBLIC_KEY] [--log-key VKEY] [--hash-only] [--json]"
     + "  |  verifier verify-entry BUNDLE [--log-key VKEY]";
 
 if (args.Length > 0 && args[0] == "verify-entry")
@@ -20,6 +20,7 @@ if (args.Length > 0 && args[0] == "verify-entry")
 
 string? exportDirectory = null, connectionString = null, rootKey = null, logKey = null;
 var json = false;
+var depth = AuditDepth.Full;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,6 +29,7 @@ for (var i = 0; i < args.Length; i++)
         case "--root-key" when i + 1 < args.Length: rootKey = args[++i]; break;
         case "--log-key" when i + 1 < args.Length: logKey = args[++i]; break;
         case "--json": json = true; break;
+        case "--hash-only": depth = AuditDepth.HashOnly; break;
         case var value when !value.StartsWith("--", StringComparison.Ordinal) && exportDirectory is null: exportDirectory = value; break;
         default: return Fail($"unexpected argument {args[i]}; {Usage}");
     }
@@ -59,14 +61,14 @@ try
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
         {
             var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
-            result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey);
+            result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth);
             task.Value = task.MaxValue;
         });
         report = result!;
     }
     else
     {
-        report = Audit.Run(source, pinned, pinnedLogKey: logKey);
+        report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
     }
     Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
     return report.Valid ? 0 : 1;

@@ -6,18 +6,38 @@ public static class Audit
     /// <param name="pinnedRootKeyId">The root key's fingerprint to trust, or null to report the one found.</param>
     /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
     /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
+    /// <param name="depth">Whether to check signatures and replay the rules, or only the hashes.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
-    public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null)
+    public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null,
+        AuditDepth depth = AuditDepth.Full)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
+        void ReportProgress()
+        {
+            if (audit.EntryCount % 4096 == 0)
+            {
+                progress?.Report(audit.EntryCount);
+            }
+        }
         try
         {
-            foreach (var entry in EntryPreparation.Prepare(source.Entries()))
+            if (depth == AuditDepth.HashOnly)
             {
-                audit.Add(entry);
-                if (audit.EntryCount % 4096 == 0)
+                foreach (var batch in LinkPreparation.Prepare(source.Entries()))
                 {
-                    progress?.Report(audit.EntryCount);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        audit.Add(batch.SourceAt(i), in batch.LinkAt(i));
+                        ReportProgress();
+                    }
+                }
+            }
+            else
+            {
+                foreach (var entry in EntryPreparation.Prepare(source.Entries()))
+                {
+                    audit.Add(entry);
+                    ReportProgress();
                 }
             }
         }
@@ -31,6 +51,7 @@ public static class Audit
         audit.CheckCheckpoints(checkpoints, source.LogVerifierKey, pinnedLogKey);
         return AuditReport.From(source, audit, pinnedRootKeyId) with
         {
+            Depth = depth,
             LogVerifierKey = pinnedLogKey ?? source.LogVerifierKey,
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,

@@ -35,6 +35,9 @@ public sealed record AuditReport(
     IReadOnlyList<HouseholdFigures> Households,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>Whether signatures and rules were checked, or only hashes (--hash-only), in which case there are no figures: nothing was replayed.</summary>
+    public AuditDepth Depth { get; init; } = AuditDepth.Full;
+
     /// <summary>The log key the checkpoints were checked with (FORMAT.md §10.3).</summary>
     public string? LogVerifierKey { get; init; }
 
@@ -58,7 +61,7 @@ public sealed record AuditReport(
             .OrderBy(p => p.ProjectId, StringComparer.Ordinal).Select(Figures).ToList();
         var households = audit.States.Values.OfType<HouseholdState>().OrderBy(h => h.HouseholdId, StringComparer.Ordinal)
             .Select(h => Figures(h, audit.States.Values.OfType<ProjectState>())).ToList();
-        return new AuditReport(source.Description, audit.Findings.Count == 0, audit.EntryCount, audit.StreamCounts.Count,
+        return new AuditReport(source.Description, audit.Findings.Count == 0, audit.EntryCount, audit.StreamCount,
             audit.Registry.RootKeyId, pinnedRootKeyId is not null, projects, households, audit.Findings);
     }
 
@@ -79,6 +82,10 @@ public sealed record AuditReport(
             ? "No log key and no signed checkpoints: nothing shows that this history is the one the log signed."
             : $"{CheckpointCount} signed checkpoint(s), the latest at {LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-"} entries, by log key {LogVerifierKey}"
                 + (LogKeyPinned ? " (pinned)." : " — NOT pinned: compare it with the one the street office publishes, then run again with --log-key."));
+        if (Depth == AuditDepth.HashOnly)
+        {
+            text.AppendLine("Hash-only (--hash-only): no signature, key, role, idempotency key or rule was checked, and no figures are shown, since no command was replayed.");
+        }
         foreach (var project in Projects)
         {
             text.AppendLine();
@@ -108,7 +115,9 @@ public sealed record AuditReport(
         text.AppendLine();
         if (Findings.Count == 0)
         {
-            text.AppendLine("VALID: every hash, chain, signature and rule checks out.");
+            text.AppendLine(Depth == AuditDepth.HashOnly
+                ? "VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only)."
+                : "VALID: every hash, chain, signature and rule checks out.");
         }
         else
         {

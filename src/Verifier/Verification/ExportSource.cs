@@ -68,6 +68,7 @@ public sealed class ExportSource : ILedgerSource
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var file = new FileStream(entriesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // The start of a line that the previous buffer ended in.
         var line = new MemoryStream();
         var buffer = new byte[1 << 16];
         long position = 0;
@@ -76,16 +77,21 @@ public sealed class ExportSource : ILedgerSource
         {
             sha.AppendData(buffer, 0, read);
             var start = 0;
-            for (var i = 0; i < read; i++)
+            // IndexOf compares many bytes at once: comparing them one by one took half the time of reading.
+            for (int length; (length = buffer.AsSpan(start, read - start).IndexOf((byte)'\n')) >= 0; start += length + 1)
             {
-                if (buffer[i] != (byte)'\n')
+                byte[] bytes;
+                if (line.Length == 0)
                 {
-                    continue;
+                    bytes = buffer[start..(start + length)];
                 }
-                line.Write(buffer, start, i - start);
-                yield return new SourcedEntry(position++, line.ToArray(), null);
-                line.SetLength(0);
-                start = i + 1;
+                else
+                {
+                    line.Write(buffer, start, length);
+                    bytes = line.ToArray();
+                    line.SetLength(0);
+                }
+                yield return new SourcedEntry(position++, bytes, null);
             }
             line.Write(buffer, start, read - start);
         }

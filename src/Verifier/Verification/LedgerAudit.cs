@@ -1,7 +1,6 @@
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
-using Ledger.Hashing;
 using Ledger.Merkle;
 using Ledger.Rules;
 using Ledger.Rules.Registry;
@@ -16,12 +15,13 @@ namespace Ledger.Verifier.Verification;
 /// rules the server runs — so a payment beyond its tranche, an approval by the wrong person,
 /// a missing side of a payment or a negative balance shows up, even with valid signatures.
 /// Feed it the entries in global log order, then <see cref="Finish"/>.
+/// A hash-only audit feeds it links instead (<see cref="Add(SourcedEntry, in EntryLink)"/>):
+/// the same checks of the log, the chains, the manifest and the checkpoints, and no replay.
 /// </summary>
 public sealed class LedgerAudit(string? pinnedRootKeyId)
 {
     readonly List<Finding> findings = [];
-    readonly Dictionary<string, Entry> heads = new(StringComparer.Ordinal);
-    readonly Dictionary<string, long> counts = new(StringComparer.Ordinal);
+    readonly Dictionary<string, StreamHead> heads = new(StringComparer.Ordinal);
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly HashSet<(string PersonId, string IdempotencyKey)> idempotencyKeys = [];
     readonly List<(SourcedEntry Source, Entry Entry)> group = [];
@@ -30,6 +30,8 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // root of every signed checkpoint.
     readonly MerkleTree log = new();
     long entryCount;
+    // A hash-only audit's stream ids, decoded here to find their heads without a string per entry.
+    char[] streamName = new char[64];
 
     public IReadOnlyList<Finding> Findings => findings;
 
@@ -39,37 +41,43 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     public void Add(PreparedEntry prepared)
     {
         var sourced = prepared.Source;
-        if (sourced.LogPosition != entryCount)
-        {
-            Report(FindingKind.LogBroken, null, null, sourced.LogPosition, "log positions are 0, 1, 2 … without gaps",
-                entryCount.ToString(System.Globalization.CultureInfo.InvariantCulture), sourced.LogPosition.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        entryCount++;
-        // The leaf is the entry hash of the bytes as they are, parsable or not: a checkpoint
-        // signed over the real entry then disagrees with a damaged one.
-        log.Append(MerkleHash.Leaf(prepared.Hash.Bytes));
+        AppendToLog(sourced, MerkleHash.Leaf(prepared.Hash.Bytes));
         if (prepared.Entry is not { } entry)
         {
             FlushGroup();
             Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is canonical JSON of a format-1 entry (FORMAT.md §2, §4)", "a valid entry", prepared.ParseError!);
             return;
         }
-        if (sourced.Unterminated)
-        {
-            Report(FindingKind.EntryMalformed, entry, sourced, "every line of entries.jsonl ends with a line feed (FORMAT.md §9.1)",
-                "a line feed after the entry", "the end of the file");
-        }
-        if (sourced.StoredHash is { } stored && !entry.Hash.Bytes.SequenceEqual(stored))
-        {
-            Report(FindingKind.HashMismatch, entry, sourced, "the stored hash is the hash of the stored bytes (FORMAT.md §4.2)", entry.Hash.ToString(), Convert.ToHexStringLower(stored));
-        }
-        CheckChain(entry, sourced);
+        CheckLink(sourced, entry.Stream, entry.Sequence, entry.PreviousHash.Bytes, entry.Hash.Bytes);
         if (groupFirst is not null && !SameCommand(groupFirst, prepared))
         {
             FlushGroup();
         }
         groupFirst ??= prepared;
         group.Add((sourced, entry));
+    }
+
+    /// <summary>
+    /// Hash-only: checks one line as <see cref="Add(PreparedEntry)"/> checks its place in the
+    /// log, its hash and its link, and replays nothing. The registry's entry 0 alone is read in
+    /// full, for the root key that --root-key pins and the manifest names.
+    /// </summary>
+    internal void Add(SourcedEntry sourced, in EntryLink link)
+    {
+        AppendToLog(sourced, link.LeafHash);
+        if (link.Error is { } error)
+        {
+            Report(FindingKind.EntryMalformed, null, null, sourced.LogPosition, "the entry is a JSON object with a stream, a sequence and a previous hash (FORMAT.md §4.1)",
+                "such an object", error);
+            return;
+        }
+        var stream = StreamName(sourced.Bytes.AsSpan(link.Stream));
+        var opensRegistry = stream is RegistryRules.Stream && link.Sequence == 0 && !heads.ContainsKey(RegistryRules.Stream);
+        CheckLink(sourced, stream, link.Sequence, link.PreviousHash, link.Hash);
+        if (opensRegistry)
+        {
+            OpenRegistry(sourced);
+        }
     }
 
     /// <summary>Replays the last command and checks the manifest and the root key; returns the findings.</summary>
@@ -173,26 +181,88 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
 
     public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;
 
-    public IReadOnlyDictionary<string, long> StreamCounts => counts;
+    public int StreamCount => heads.Count;
 
-    public IReadOnlyDictionary<string, Entry> Heads => heads;
-
-    void CheckChain(Entry entry, SourcedEntry sourced)
+    /// <summary>Checks that the entry is next in the global log, and appends its leaf to the log's tree.</summary>
+    void AppendToLog(SourcedEntry sourced, ReadOnlySpan<byte> leafHash)
     {
-        var head = heads.GetValueOrDefault(entry.Stream);
-        var expectedSequence = head is null ? 0 : head.Sequence + 1;
-        if (entry.Sequence != expectedSequence)
+        if (sourced.LogPosition != entryCount)
         {
-            Report(FindingKind.SequenceBroken, entry, sourced, "a stream's sequence numbers are 0, 1, 2 … in log order",
-                expectedSequence.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Report(FindingKind.LogBroken, null, null, sourced.LogPosition, "log positions are 0, 1, 2 … without gaps",
+                entryCount.ToString(System.Globalization.CultureInfo.InvariantCulture), sourced.LogPosition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        else if (!entry.PreviousHash.Equals(head?.Hash ?? Hash.Zero))
+        entryCount++;
+        // The leaf is the entry hash of the bytes as they are, parsable or not: a checkpoint
+        // signed over the real entry then disagrees with a damaged one.
+        log.Append(leafHash);
+    }
+
+    /// <summary>Checks an entry's line, its stored hash and its link to its stream's previous entry, which it then becomes.</summary>
+    void CheckLink(SourcedEntry sourced, ReadOnlySpan<char> stream, long sequence, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> hash)
+    {
+        if (sourced.Unterminated)
         {
-            Report(FindingKind.ChainBroken, entry, sourced, "previousHash is the hash of the stream's previous entry (FORMAT.md §4.3)",
-                (head?.Hash ?? Hash.Zero).ToString(), entry.PreviousHash.ToString());
+            Report(FindingKind.EntryMalformed, stream.ToString(), sequence, sourced.LogPosition, "every line of entries.jsonl ends with a line feed (FORMAT.md §9.1)",
+                "a line feed after the entry", "the end of the file");
         }
-        heads[entry.Stream] = entry;
-        counts[entry.Stream] = counts.GetValueOrDefault(entry.Stream) + 1;
+        if (sourced.StoredHash is { } stored && !hash.SequenceEqual(stored))
+        {
+            Report(FindingKind.HashMismatch, stream.ToString(), sequence, sourced.LogPosition, "the stored hash is the hash of the stored bytes (FORMAT.md §4.2)",
+                Convert.ToHexStringLower(hash), Convert.ToHexStringLower(stored));
+        }
+        var byName = heads.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!byName.TryGetValue(stream, out var head))
+        {
+            head = new StreamHead();
+            byName[stream] = head;
+        }
+        if (sequence != head.Sequence + 1)
+        {
+            Report(FindingKind.SequenceBroken, stream.ToString(), sequence, sourced.LogPosition, "a stream's sequence numbers are 0, 1, 2 … in log order",
+                (head.Sequence + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (!previousHash.SequenceEqual(head.Hash))
+        {
+            Report(FindingKind.ChainBroken, stream.ToString(), sequence, sourced.LogPosition, "previousHash is the hash of the stream's previous entry (FORMAT.md §4.3)",
+                Convert.ToHexStringLower(head.Hash), Convert.ToHexStringLower(previousHash));
+        }
+        head.Entries++;
+        head.Sequence = sequence;
+        hash.CopyTo(head.Hash);
+    }
+
+    /// <summary>A stream id's UTF-8 bytes as characters, in a buffer reused from line to line.</summary>
+    ReadOnlySpan<char> StreamName(ReadOnlySpan<byte> utf8)
+    {
+        if (streamName.Length < utf8.Length)
+        {
+            streamName = new char[utf8.Length];
+        }
+        return streamName.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, streamName));
+    }
+
+    /// <summary>Hash-only's one entry read in full: the registry's entry 0, folded into the registry so that <see cref="Finish"/> checks its root key.</summary>
+    void OpenRegistry(SourcedEntry sourced)
+    {
+        Entry genesis;
+        try
+        {
+            genesis = Entry.Parse(sourced.Bytes);
+        }
+        catch (Exception e) when (e is FormatException or CanonicalFormException)
+        {
+            Report(FindingKind.EntryMalformed, RegistryRules.Stream, 0, sourced.LogPosition, "the registry's entry 0, which names the root key, is canonical JSON of a format-1 entry (FORMAT.md §2, §4)",
+                "a valid entry", e.Message);
+            return;
+        }
+        try
+        {
+            states[RegistryRules.Stream] = RegistryState.Empty.Apply(genesis);
+        }
+        catch (Exception e) when (CannotApply(e))
+        {
+            // Left unopened: Finish reports that no registry names the root key.
+        }
     }
 
     /// <summary>Replays one command: authentication and authorization as of its log position, then its rule.</summary>
@@ -297,7 +367,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             {
                 states[entry.Stream] = StateOf(entry.Stream).Apply(entry);
             }
-            catch (Exception e) when (e is FormatException or InvariantViolationException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (CannotApply(e))
             {
                 if (!commandFoundWrong)
                 {
@@ -320,15 +390,15 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         Expect("format", "1", Text(manifest.Format));
         Expect("entryCount", Text(entryCount), Text(manifest.EntryCount));
         Expect("logSize", Text(entryCount), Text(manifest.LogSize));
-        Expect("streamCount", Text(counts.Count), Text(manifest.StreamCount));
+        Expect("streamCount", Text(heads.Count), Text(manifest.StreamCount));
         if (readChecksum is not null)
         {
             Expect("entriesSha256", readChecksum, manifest.EntriesSha256);
         }
-        foreach (var stream in counts.Keys.Union(manifest.Streams.Keys).Order(StringComparer.Ordinal))
+        foreach (var stream in heads.Keys.Union(manifest.Streams.Keys).Order(StringComparer.Ordinal))
         {
             var found = manifest.Streams.TryGetValue(stream, out var claimed) ? $"{claimed.Entries} entries, head {claimed.HeadHash}" : "absent";
-            var expected = counts.TryGetValue(stream, out var count) ? $"{count} entries, head {heads[stream].Hash}" : "absent";
+            var expected = heads.TryGetValue(stream, out var head) ? $"{head.Entries} entries, head {Convert.ToHexStringLower(head.Hash)}" : "absent";
             Expect($"stream {stream}", expected, found);
         }
         if (registry.IsOpen)
@@ -343,6 +413,10 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     }
 
     StreamState StateOf(string stream) => states.GetValueOrDefault(stream) ?? StreamState.Initial(stream);
+
+    /// <summary>What applying an entry the state cannot take throws.</summary>
+    static bool CannotApply(Exception e) =>
+        e is FormatException or InvariantViolationException or KeyNotFoundException or InvalidOperationException or ArgumentException;
 
     static bool SameCommand(PreparedEntry a, PreparedEntry b) =>
         a.Entry!.SignedCommand.Signature.AsSpan().SequenceEqual(b.Entry!.SignedCommand.Signature)
@@ -369,4 +443,14 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
 
     void Report(FindingKind kind, string? stream, long? sequence, long? logPosition, string check, string expected, string found) =>
         findings.Add(new Finding(kind, stream, sequence, logPosition, check, expected, found));
+
+    /// <summary>A stream as read so far: how many entries it has, and the sequence and hash of the last, which the next must follow.</summary>
+    sealed class StreamHead
+    {
+        public long Entries;
+        public long Sequence = -1;
+
+        /// <summary>The zero hash (FORMAT.md §4.3) until the stream's first entry.</summary>
+        public readonly byte[] Hash = new byte[Hashing.Hash.Size];
+    }
 }

@@ -20,12 +20,10 @@ namespace Ledger.Tests.Checkpoints;
 [Collection(DemoExportCollection.Name)]
 public sealed class CheckpointAuditTests(DemoExport demo)
 {
-    string LogKey => JsonNode.Parse(demo.ManifestBytes)!["logVerifierKey"]!.GetValue<string>();
-
     [Fact]
     public void TheDemoExportCarriesCheckpointsThatVerifyUnderThePinnedLogKey()
     {
-        var report = Ledger.Verifier.Verification.Audit.Run(new ExportSource(demo.Folder), demo.RootKeyId, pinnedLogKey: LogKey);
+        var report = Ledger.Verifier.Verification.Audit.Run(new ExportSource(demo.Folder), demo.RootKeyId, pinnedLogKey: demo.LogKey);
 
         Assert.True(report.Valid, string.Join("\n", report.Findings));
         Assert.True(report.CheckpointCount >= 1);
@@ -87,7 +85,7 @@ public sealed class CheckpointAuditTests(DemoExport demo)
     {
         // The attacker rewrites history and signs fresh checkpoints over it with a key of their own.
         using var attackerKey = SigningKey.FromSeed(SHA256.HashData("attacker's log key"u8));
-        var origin = NoteVerifierKey.Parse(LogKey).Key!.Name;
+        var origin = NoteVerifierKey.Parse(demo.LogKey).Key!.Name;
         var signer = new NoteSigner(origin, attackerKey);
         var tampering = demo.Tamper().KeepCheckpoints()
             .Edit(DemoExport.ElevatorStream, "ReceiptRecorded", entry => entry["body"]!["amountFen"] = 1)
@@ -103,7 +101,7 @@ public sealed class CheckpointAuditTests(DemoExport demo)
             Encoding.UTF8.GetString(CanonicalJson.Encode(new JsonObject { ["note"] = note, ["treeSize"] = tree.Size })) + "\n");
 
         var unpinned = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId);
-        var pinned = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: LogKey);
+        var pinned = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: demo.LogKey);
 
         Assert.DoesNotContain(unpinned.Findings, f => f.Kind is FindingKind.CheckpointInvalid or FindingKind.CheckpointMismatch);
         Assert.Contains(pinned.Findings, f => f.Kind == FindingKind.CheckpointInvalid && f.Found == signer.VerifierKey.Format());
@@ -114,13 +112,13 @@ public sealed class CheckpointAuditTests(DemoExport demo)
     {
         var folder = demo.Tamper().WriteTo("checkpoints-dropped");
 
-        var report = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: LogKey);
+        var report = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: demo.LogKey);
 
         Assert.Contains(report.Findings, f => f.Kind == FindingKind.CheckpointInvalid && f.Expected == "at least one checkpoint");
     }
 
     AuditReport Audit(ExportTampering tampering, string name) =>
-        Ledger.Verifier.Verification.Audit.Run(new ExportSource(tampering.WriteTo(name)), demo.RootKeyId, pinnedLogKey: LogKey);
+        Ledger.Verifier.Verification.Audit.Run(new ExportSource(tampering.WriteTo(name)), demo.RootKeyId, pinnedLogKey: demo.LogKey);
 
     AuditReport AuditWithCheckpoints(string name, Action<List<string>> edit)
     {
@@ -129,6 +127,6 @@ public sealed class CheckpointAuditTests(DemoExport demo)
         var lines = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         edit(lines);
         File.WriteAllText(path, string.Join("", lines.Select(l => l + "\n")));
-        return Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: LogKey);
+        return Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: demo.LogKey);
     }
 }

@@ -163,6 +163,42 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task HashOnlyExitsWithZeroOnTheDemoExportAndTheJsonSaysItWasHashOnly()
+    {
+        var text = RunAsync(demo.Folder, "--root-key", demo.RootKeyId, "--log-key", demo.LogKey, "--hash-only");
+        var json = RunAsync(demo.Folder, "--root-key", demo.RootKeyId, "--log-key", demo.LogKey, "--hash-only", "--json");
+
+        var (exitCode, output, error) = await text;
+        log.WriteLine(output);
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only).", output);
+        var (jsonExitCode, jsonOutput, _) = await json;
+        Assert.Equal(0, jsonExitCode);
+        using var report = JsonDocument.Parse(jsonOutput);
+        Assert.Equal("HashOnly", report.RootElement.GetProperty("depth").GetString());
+        Assert.True(report.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Empty(report.RootElement.GetProperty("projects").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task HashOnlyExitsWithOneOnABrokenChainAndWithZeroOnARuleViolationItDoesNotCheck()
+    {
+        var brokenChain = TamperSuiteTests.All.Single(t => t.Name == "an entry edited in place, the later links of its stream left as they were");
+        var ruleViolation = TamperSuiteTests.All.Single(t => t.Name == "a payment beyond the unlocked tranche, every signature valid");
+        var broken = RunAsync(brokenChain.Apply(demo).WriteTo("cli hash-only chain"), "--root-key", demo.RootKeyId, "--hash-only");
+        var violating = RunAsync(ruleViolation.Apply(demo).WriteTo("cli hash-only rule"), "--root-key", demo.RootKeyId, "--hash-only");
+
+        var (brokenExitCode, brokenOutput, _) = await broken;
+        var (violatingExitCode, violatingOutput, _) = await violating;
+
+        Assert.Equal(1, brokenExitCode);
+        Assert.Contains("ChainBroken", brokenOutput);
+        Assert.Equal(0, violatingExitCode);
+        Assert.Contains("signatures and rules were not checked", violatingOutput);
+    }
+
+    [Fact]
     public async Task AFolderThatIsNotAnExportExitsWithTwoAndOneLine()
     {
         var folder = Directory.CreateDirectory(demo.Demo.NewFolderPath("not-an-export")).FullName;

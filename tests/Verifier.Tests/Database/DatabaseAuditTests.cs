@@ -30,19 +30,36 @@ public sealed class DatabaseAuditTests
         Assert.All(report.Households.Where(h => h.Shares.Count > 0), h => Assert.Equal(0, h.Shares.Single().DueFen));
     }
 
+    /// <summary>The payment's amount raised in its stored bytes, its stored hash left as it was.</summary>
+    const string PaymentRaised = """
+        UPDATE entry SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"amountFen":1800000,"bankReference"', '"amountFen":1900000,"bankReference"'), 'UTF8')
+        WHERE entry_type = 'DisbursementPaid'
+        """;
+
     [Fact]
     public async Task AnAmountChangedByASuperuserBehindTheGuardIsCaught()
     {
         await using var domain = await SampleLedger.BuildAsync();
-        await TamperAsync(domain, """
-            UPDATE entry SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"amountFen":1800000,"bankReference"', '"amountFen":1900000,"bankReference"'), 'UTF8')
-            WHERE entry_type = 'DisbursementPaid'
-            """);
+        await TamperAsync(domain, PaymentRaised);
 
         var report = Audit.Run(new DatabaseSource(ConnectionStringOf(domain)), RootKeyIdOf(domain));
 
         Assert.False(report.Valid);
         Assert.Contains(report.Findings, f => f.Kind == FindingKind.HashMismatch && f.Stream == ProjectRules.StreamOf(SampleLedger.ProjectId));
+    }
+
+    [Fact]
+    public async Task HashOnlyFindsTheServersLedgerValidAndAnAmountChangedBehindTheGuardCaught()
+    {
+        await using var domain = await SampleLedger.BuildAsync();
+        var untouched = Audit.Run(new DatabaseSource(ConnectionStringOf(domain)), RootKeyIdOf(domain), depth: AuditDepth.HashOnly);
+        await TamperAsync(domain, PaymentRaised);
+
+        var tampered = Audit.Run(new DatabaseSource(ConnectionStringOf(domain)), RootKeyIdOf(domain), depth: AuditDepth.HashOnly);
+
+        Assert.True(untouched.Valid, string.Join("\n", untouched.Findings));
+        Assert.Equal(await domain.Store.LogSizeAsync(default), untouched.EntryCount);
+        Assert.Contains(tampered.Findings, f => f.Kind == FindingKind.HashMismatch && f.Stream == ProjectRules.StreamOf(SampleLedger.ProjectId));
     }
 
     [Fact]

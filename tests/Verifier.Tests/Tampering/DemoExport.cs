@@ -59,6 +59,9 @@ public sealed class DemoExport : IAsyncLifetime
 
     public byte[] ManifestBytes { get; private set; } = [];
 
+    /// <summary>The log key the export's checkpoints are signed by, as its manifest names it (vkey text, FORMAT.md §10.3).</summary>
+    public string LogKey => JsonNode.Parse(ManifestBytes)!["logVerifierKey"]!.GetValue<string>();
+
     public PersonKey Registrar { get; private set; } = null!;
 
     /// <summary>The root fingerprint, read from the registrar's key file (keys/registrar.json), not from the export.</summary>
@@ -117,7 +120,8 @@ public sealed class DemoExport : IAsyncLifetime
     public string NewFolder(string name) =>
         Demo.NewFolderPath($"tampered-{Interlocked.Increment(ref folders):000}-{new string([.. name.Where(char.IsAsciiLetterOrDigit).Take(40)])}");
 
-    public AuditReport AuditPristine(string? pinnedRootKeyId) => Audit.Run(new ExportSource(Folder), pinnedRootKeyId);
+    public AuditReport AuditPristine(string? pinnedRootKeyId, AuditDepth depth = AuditDepth.Full, string? pinnedLogKey = null) =>
+        Audit.Run(new ExportSource(Folder), pinnedRootKeyId, pinnedLogKey: pinnedLogKey, depth: depth);
 
     async Task AddTheExtraOfficerAsync()
     {
@@ -439,7 +443,8 @@ public sealed class ExportTampering
     }
 
     /// <summary>Writes the tampered export and audits it as the verifier does, pinning <see cref="PinnedRootKeyId"/>.</summary>
-    public AuditReport Audit(string name) => global::Ledger.Verifier.Verification.Audit.Run(new ExportSource(WriteTo(name)), PinnedRootKeyId);
+    public AuditReport Audit(string name, AuditDepth depth = AuditDepth.Full, string? pinnedLogKey = null) =>
+        global::Ledger.Verifier.Verification.Audit.Run(new ExportSource(WriteTo(name)), PinnedRootKeyId, pinnedLogKey: pinnedLogKey, depth: depth);
 
     /// <summary>The manifest an attacker writes for these entries: the exported one with every checkable member made to match.</summary>
     byte[] ManifestFor(byte[] entriesFile)
