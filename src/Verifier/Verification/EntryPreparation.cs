@@ -17,68 +17,72 @@ public sealed record PreparedEntry(SourcedEntry Source, Entry? Entry, string? Pa
 /// <summary>
 /// The part of an audit that needs no state runs on every core (issue 8: the verifier should
 /// approach the machine's Ed25519 rate): entries are parsed and their signatures verified in
-/// parallel, batch by batch, and handed on in log order. Keys are found by key id in the
-/// registry entries read so far — a key id is the hash of its key (FORMAT.md §4.4), so an id
-/// names one key, whoever announced it.
+/// parallel, batch by batch, while the audit replays the batch before (<see cref="BatchPipeline"/>),
+/// and handed on in log order. Keys are found by key id in the registry entries read so far —
+/// a key id is the hash of its key (FORMAT.md §4.4), so an id names one key, whoever announced it.
 /// </summary>
 public static class EntryPreparation
 {
-    const int BatchSize = 4_096;
-
     public static IEnumerable<PreparedEntry> Prepare(IEnumerable<SourcedEntry> entries)
     {
+        // Batches are prepared one at a time, in log order, so the keys need no lock.
         var keys = new Dictionary<string, VerificationKey>(StringComparer.Ordinal);
-        var batch = new List<SourcedEntry>(BatchSize);
-        foreach (var sourced in entries)
+        foreach (var batch in BatchPipeline.InTurns(entries, new EntryBatch(keys), new EntryBatch(keys)))
         {
-            batch.Add(sourced);
-            if (batch.Count == BatchSize)
+            for (var i = 0; i < batch.Count; i++)
             {
-                foreach (var prepared in PrepareBatch(batch, keys))
-                {
-                    yield return prepared;
-                }
-                batch.Clear();
+                yield return batch.Prepared[i];
             }
-        }
-        foreach (var prepared in PrepareBatch(batch, keys))
-        {
-            yield return prepared;
         }
     }
 
-    static PreparedEntry[] PrepareBatch(List<SourcedEntry> batch, Dictionary<string, VerificationKey> keys)
+    sealed class EntryBatch(Dictionary<string, VerificationKey> keys) : IPreparedBatch
     {
-        var parsed = new (Entry? Entry, string? Error, Hash Hash, byte[]? CommandBytes)[batch.Count];
-        Parallel.For(0, batch.Count, i =>
+        const int Capacity = 4_096;
+
+        readonly SourcedEntry[] sources = new SourcedEntry[Capacity];
+        readonly (Entry? Entry, string? Error, Hash Hash, byte[]? CommandBytes)[] parsed = new (Entry?, string?, Hash, byte[]?)[Capacity];
+
+        public PreparedEntry[] Prepared { get; } = new PreparedEntry[Capacity];
+
+        public int Count { get; private set; }
+
+        /// <summary>Parses every entry, learns the keys the batch's registry entries announce, then verifies every signature.</summary>
+        public void ReadAndPrepare(IEnumerator<SourcedEntry> source)
         {
-            var bytes = batch[i].Bytes;
-            try
+            Count = 0;
+            while (Count < Capacity && source.MoveNext())
             {
-                var entry = Entry.Parse(bytes);
-                parsed[i] = (entry, null, entry.Hash, entry.SignedCommand.Command.SignedBytes());
+                sources[Count++] = source.Current;
             }
-            catch (Exception e) when (e is FormatException or CanonicalFormException)
+            Parallel.For(0, Count, i =>
             {
-                parsed[i] = (null, e.Message, Hash.Of(FormatVersion.EntryHashPrefix, bytes), null);
-            }
-        });
-        foreach (var (entry, _, _, _) in parsed)
-        {
-            if (entry is { Stream: RegistryRules.Stream } && KeyAnnounced(entry) is { } announced)
+                var bytes = sources[i].Bytes;
+                try
+                {
+                    var entry = Entry.Parse(bytes);
+                    parsed[i] = (entry, null, entry.Hash, entry.SignedCommand.Command.SignedBytes());
+                }
+                catch (Exception e) when (e is FormatException or CanonicalFormException)
+                {
+                    parsed[i] = (null, e.Message, Hash.Of(FormatVersion.EntryHashPrefix, bytes), null);
+                }
+            });
+            for (var i = 0; i < Count; i++)
             {
-                keys[announced.KeyId] = announced.Key;
+                if (parsed[i].Entry is { Stream: RegistryRules.Stream } entry && KeyAnnounced(entry) is { } announced)
+                {
+                    keys[announced.KeyId] = announced.Key;
+                }
             }
+            Parallel.For(0, Count, i =>
+            {
+                var (entry, error, hash, commandBytes) = parsed[i];
+                var key = entry is null ? null : keys.GetValueOrDefault(entry.SignedCommand.Command.KeyId);
+                var valid = key is not null && key.Verify(commandBytes, entry!.SignedCommand.Signature);
+                Prepared[i] = new PreparedEntry(sources[i], entry, error, hash, commandBytes, key, valid);
+            });
         }
-        var prepared = new PreparedEntry[batch.Count];
-        Parallel.For(0, batch.Count, i =>
-        {
-            var (entry, error, hash, commandBytes) = parsed[i];
-            var key = entry is null ? null : keys.GetValueOrDefault(entry.SignedCommand.Command.KeyId);
-            var valid = key is not null && key.Verify(commandBytes, entry!.SignedCommand.Signature);
-            prepared[i] = new PreparedEntry(batch[i], entry, error, hash, commandBytes, key, valid);
-        });
-        return prepared;
     }
 
     /// <summary>The key a registry entry announces, if its key id is that key's (anything else is the audit's to report).</summary>

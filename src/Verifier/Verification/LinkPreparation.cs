@@ -33,7 +33,7 @@ struct EntryLink
 }
 
 /// <summary>One batch of lines and their links, in log order.</summary>
-sealed class LinkBatch
+sealed class LinkBatch : IPreparedBatch
 {
     // Small, so that the lines of the batches in flight are mostly dead by the next
     // generation-0 collection instead of copied on to generation 1: measured, 512 was at least
@@ -49,11 +49,8 @@ sealed class LinkBatch
 
     public ref readonly EntryLink LinkAt(int index) => ref links[index];
 
-    /// <summary>
-    /// Takes the next lines from the source, up to a batch's capacity — one after the other, as
-    /// the source reads and checksums them — then hashes them and reads their links on every core.
-    /// </summary>
-    public void ReadAndLink(IEnumerator<SourcedEntry> source)
+    /// <summary>Hashes the lines and reads their links.</summary>
+    public void ReadAndPrepare(IEnumerator<SourcedEntry> source)
     {
         Count = 0;
         while (Count < Capacity && source.MoveNext())
@@ -74,38 +71,7 @@ static class LinkPreparation
 {
     static readonly SearchValues<byte> LowercaseHexDigits = SearchValues.Create("0123456789abcdef"u8);
 
-    public static IEnumerable<LinkBatch> Prepare(IEnumerable<SourcedEntry> entries)
-    {
-        // Two batches take turns: while the audit goes through one in this thread, the next is
-        // read and linked on the others. Reading in this thread instead left a core idle a
-        // quarter of the time.
-        LinkBatch next = new(), audited = new();
-        using var source = entries.GetEnumerator();
-        var preparing = ReadAndLink(next, source);
-        try
-        {
-            while (true)
-            {
-                preparing.GetAwaiter().GetResult();
-                if (next.Count == 0)
-                {
-                    yield break;
-                }
-                (next, audited) = (audited, next);
-                preparing = ReadAndLink(next, source);
-                yield return audited;
-            }
-        }
-        finally
-        {
-            // An audit that stops early must not dispose of the source while a batch is still
-            // being read from it. WaitAny does not throw: a failure was already thrown to the
-            // audit, or is of a batch no longer wanted.
-            Task.WaitAny(preparing);
-        }
-    }
-
-    static Task ReadAndLink(LinkBatch batch, IEnumerator<SourcedEntry> source) => Task.Run(() => batch.ReadAndLink(source));
+    public static IEnumerable<LinkBatch> Prepare(IEnumerable<SourcedEntry> entries) => BatchPipeline.InTurns(entries, new LinkBatch(), new LinkBatch());
 
     /// <summary>Hashes one line and reads its link.</summary>
     public static void Read(ReadOnlySpan<byte> line, ref EntryLink link)
