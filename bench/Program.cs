@@ -4,9 +4,11 @@ using Ledger.Bench.Limits;
 using Ledger.Bench.Load;
 using Ledger.Bench.Log;
 using Ledger.Bench.Memory;
+using Ledger.Bench.Report;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
+//   dotnet run -c Release --project bench -- report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
 //   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
@@ -14,7 +16,8 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
 //   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
 const string Usage = """
-    usage: bench verifier [--entries N] [--households H] [--keep DIR]
+    usage: bench report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
+           bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S] [--nodes-only]
@@ -24,6 +27,8 @@ const string Usage = """
 
 switch (args.FirstOrDefault())
 {
+    case "report":
+        return await PerformanceReport.RunAsync(args[1..], Console.Out, Console.Error);
     case "verifier":
         return Verifier(args[1..]);
     case "micro":

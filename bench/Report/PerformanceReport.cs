@@ -1,0 +1,154 @@
+using System.Globalization;
+using Ledger.Bench.Limits;
+using Ledger.Bench.Load;
+using Ledger.Bench.Log;
+using Ledger.Bench.Memory;
+using Ledger.Bench.Verifier;
+
+namespace Ledger.Bench.Report;
+
+/// <summary>What the report measures, and how big: the defaults are issue 8's sizes.</summary>
+public sealed record ReportOptions(int Clients, int Seconds, int WarmupSeconds, long VerifierEntries, long ProofEntries, long MemoryHouseholds)
+{
+    public const string Usage = "usage: bench report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]";
+
+    /// <returns>The options, or a reason they are not usable.</returns>
+    public static (ReportOptions? Options, string? Problem) Parse(string[] args)
+    {
+        var options = new ReportOptions(Clients: 64, Seconds: 20, WarmupSeconds: LoadOptions.DefaultWarmupSeconds,
+            VerifierEntries: 1_000_000, ProofEntries: 10_000_000, MemoryHouseholds: 1_000_000);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            long? value = i + 1 < args.Length && long.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+            ReportOptions? next = (args[i], value) switch
+            {
+                ("--clients", <= 4_096 and { } v) => options with { Clients = (int)v },
+                ("--seconds", <= 3_600 and { } v) => options with { Seconds = (int)v },
+                ("--warmup", <= 600 and { } v) => options with { WarmupSeconds = (int)v },
+                ("--verifier-entries", <= 100_000_000 and { } v) => options with { VerifierEntries = v },
+                ("--proof-entries", <= 60_000_000 and { } v) => options with { ProofEntries = v },
+                ("--memory-households", <= 10_000_000 and { } v) => options with { MemoryHouseholds = v },
+                _ => null,
+            };
+            if (next is null)
+            {
+                return (null, $"unexpected argument {args[i]}{(i + 1 < args.Length ? " " + args[i + 1] : "")}; {Usage}");
+            }
+            options = next;
+        }
+        return (options, null);
+    }
+}
+
+/// <summary>
+/// Issue 8's acceptance in one command: <c>dotnet run -c Release --project bench -- report</c>
+/// measures this machine's limits, then every figure the issue names — signed commands through
+/// HTTP at the peak and at 80 % of it, checkpoint lag under that load, the verifier in both
+/// depths, inclusion proofs at 10^7 leaves, and server memory over 10^6 distinct households —
+/// printing each measurement's own tables as it goes, and ends with one table of every figure
+/// next to the limit it is bounded by, from this run, its ratio and its target. Targets are
+/// reported, met or not; the exit code is 1 only when a check fails (an acknowledged command
+/// missing from the ledger, or a verifier finding), 2 for bad arguments or a setup failure.
+/// </summary>
+public static class PerformanceReport
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var (options, problem) = ReportOptions.Parse(args);
+        if (options is null)
+        {
+            error.WriteLine($"bench report: {problem}");
+            return 2;
+        }
+        try
+        {
+            return await RunAsync(options, output);
+        }
+        catch (LoadSetupException e)
+        {
+            error.WriteLine($"bench report: {e.Message}");
+            return 2;
+        }
+    }
+
+    static async Task<int> RunAsync(ReportOptions options, TextWriter output)
+    {
+        var cancellationToken = CancellationToken.None;
+        Section(output, "Limits of this machine");
+        var limits = await LimitsReport.MeasureAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        limits.Write(output);
+
+        Section(output, $"Verifier over {options.VerifierEntries:N0} entries");
+        var verifier = VerifierThroughput.Measure(options.VerifierEntries, households: 10_000, keepDirectory: null);
+
+        Section(output, $"Inclusion proofs at {options.ProofEntries:N0} leaves");
+        var proofs = await LogProofs.MeasureAsync(options.ProofEntries, seed: 8, nodesOnly: true, output, cancellationToken);
+
+        Section(output, $"Load at the peak: {options.Clients} clients, closed loop");
+        var peak = await LoadGenerator.MeasureAsync(LoadAt(options, rate: null), output);
+
+        var offered = Math.Round(0.8 * peak.CommandsPerSecond);
+        Section(output, $"Load at 80 % of the peak: open loop at {offered:N0} commands/s");
+        var eighty = await LoadGenerator.MeasureAsync(LoadAt(options, offered), output);
+
+        Section(output, $"Server memory over {options.MemoryHouseholds:N0} distinct households");
+        var memory = await HouseholdsTouched.MeasureAsync(options.MemoryHouseholds, new Grains.Hosting.GrainHostOptions().MaxActiveGrains,
+            concurrency: 64, output, cancellationToken);
+
+        Section(output, "Issue 8: every figure against its limit, same run");
+        output.WriteLine(Machine.Describe(limits.PostgresVersion));
+        output.WriteLine();
+        output.WriteLine("| figure | measured | limit, same run | ratio | target | met |");
+        output.WriteLine("|---|---:|---|---:|---|---|");
+        void Row(string figure, string measured, string limit, double? ratio, string target, bool met) =>
+            output.WriteLine($"| {figure} | {measured} | {limit} | {(ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {target} | {(met ? "yes" : "**no**")} |");
+        var ed25519 = $"Ed25519 verify, all cores: {limits.Ed25519AllCores:N0}/s";
+        Row($"signed commands through HTTP, durably committed ({options.Clients} clients, closed loop)", $"{peak.CommandsPerSecond:N0}/s",
+            ed25519, peak.CommandsPerSecond / limits.Ed25519AllCores, "≥ 0.5", peak.CommandsPerSecond >= 0.5 * limits.Ed25519AllCores);
+        Row("the same, one command per PostgreSQL transaction as the bound", $"{peak.CommandsPerSecond:N0}/s",
+            $"PostgreSQL single-row commits, best: {limits.PostgresSingleRowBest:N0}/s", peak.CommandsPerSecond / limits.PostgresSingleRowBest, "(> 1: group commit)",
+            peak.CommandsPerSecond > limits.PostgresSingleRowBest);
+        Row($"p99 latency at 80 % of the peak (open loop, {offered:N0}/s offered; {eighty.CommandsPerSecond:N0}/s acknowledged)", $"{eighty.P99Milliseconds:N1} ms",
+            "", null, "≤ 50 ms", eighty.P99Milliseconds <= 50);
+        Row("checkpoint lag under the peak load, longest", Seconds(peak.CheckpointLagMax), "", null, "≤ 2 s",
+            peak.CheckpointLagMax is { } lag && lag <= TimeSpan.FromSeconds(2));
+        Row($"verifier with signatures, {verifier.Entries:N0} entries", $"{verifier.SignaturesPerSecond:N0} entries/s", ed25519,
+            verifier.SignaturesPerSecond / limits.Ed25519AllCores, "≥ 0.8", verifier.SignaturesPerSecond >= 0.8 * limits.Ed25519AllCores);
+        Row($"verifier, hash-only, {verifier.Entries:N0} entries", $"{verifier.HashOnlyPerSecond:N0} entries/s",
+            $"SHA-256 of {Sha256Rate.InputBytes} bytes, all cores: {limits.Sha256AllCores:N0}/s", verifier.HashOnlyPerSecond / limits.Sha256AllCores, "≥ 0.3",
+            verifier.HashOnlyPerSecond >= 0.3 * limits.Sha256AllCores);
+        Row($"inclusion proof from PostgreSQL at {proofs.TreeSize:N0} leaves, p50 (p99)", $"{proofs.StoredP50Milliseconds:0.000} ms ({proofs.StoredP99Milliseconds:0.000} ms)",
+            $"the same proof in memory, p50: {proofs.InMemoryP50Milliseconds:0.000} ms", null, "≤ 1 ms", proofs.StoredP50Milliseconds <= 1);
+        var heapGrowth = (double)memory.HeapBytesAtEnd / memory.HeapBytesAtCapFilled;
+        Row($"server memory over {memory.Households:N0} distinct households (grain cap {memory.Cap:N0}): managed heap at the end / when the cap filled",
+            $"{Megabytes(memory.HeapBytesAtEnd)} / {Megabytes(memory.HeapBytesAtCapFilled)}; peak {memory.PeakActiveGrains:N0} grains, working set {Megabytes(memory.PeakWorkingSetBytes)}",
+            "", heapGrowth, "bounded (≤ 1.25)", memory.PeakActiveGrains <= memory.Cap && heapGrowth <= 1.25);
+        var checks = new[]
+        {
+            ("peak load", peak), ("load at 80 %", eighty),
+        };
+        foreach (var (name, figures) in checks)
+        {
+            Row($"{name}: every acknowledged command in the ledger; verifier clean", $"{(figures.LedgerComplete ? "all found" : "MISSING")}; {(figures.AuditValid ? "valid" : "FINDINGS")}",
+                "", null, "all, clean", figures.LedgerComplete && figures.AuditValid);
+        }
+        Row("synthetic export: verifier clean in both depths", verifier.Valid ? "valid" : "FINDINGS", "", null, "clean", verifier.Valid);
+        return checks.All(c => c.Item2.LedgerComplete && c.Item2.AuditValid) && verifier.Valid ? 0 : 1;
+    }
+
+    static LoadOptions LoadAt(ReportOptions options, double? rate) =>
+        new(Url: null, DataFolder: null, options.Clients, options.Seconds, options.WarmupSeconds, Households: 10_000, Projects: 10, rate,
+            CheckpointIntervalSeconds: null, Seed: 8);
+
+    static void Section(TextWriter output, string title)
+    {
+        output.WriteLine();
+        output.WriteLine($"## {title}");
+        output.WriteLine();
+        output.Flush();
+    }
+
+    static string Seconds(TimeSpan? value) => value is { } v ? $"{v.TotalSeconds:N2} s" : "not covered";
+
+    static string Megabytes(long bytes) => $"{bytes / 1e6:N0} MB";
+}
