@@ -78,8 +78,16 @@ public static class PerformanceReport
         var limits = await LimitsReport.MeasureAsync(TimeSpan.FromSeconds(3), cancellationToken);
         limits.Write(output);
 
+        // First after the limits, so that the working set it reports is its own and not what
+        // the 10^7-leaf tree of the proofs left behind.
+        Section(output, $"Server memory over {options.MemoryHouseholds:N0} distinct households");
+        var memory = await HouseholdsTouched.MeasureAsync(options.MemoryHouseholds, new Grains.Hosting.GrainHostOptions().MaxActiveGrains,
+            concurrency: 64, output, cancellationToken);
+
         Section(output, $"Verifier over {options.VerifierEntries:N0} entries");
         var verifier = VerifierThroughput.Measure(options.VerifierEntries, households: 10_000, keepDirectory: null);
+        output.WriteLine($"generated a ledger of {verifier.Entries:N0} entries and audited it: {verifier.SignaturesPerSecond:N0} entries/s with signatures and rules, "
+            + $"{verifier.HashOnlyPerSecond:N0} entries/s hash-only; {(verifier.Valid ? "valid in both depths" : "FINDINGS")}");
 
         Section(output, $"Inclusion proofs at {options.ProofEntries:N0} leaves");
         var proofs = await LogProofs.MeasureAsync(options.ProofEntries, seed: 8, nodesOnly: true, output, cancellationToken);
@@ -91,23 +99,19 @@ public static class PerformanceReport
         Section(output, $"Load at 80 % of the peak: open loop at {offered:N0} commands/s");
         var eighty = await LoadGenerator.MeasureAsync(LoadAt(options, offered), output);
 
-        Section(output, $"Server memory over {options.MemoryHouseholds:N0} distinct households");
-        var memory = await HouseholdsTouched.MeasureAsync(options.MemoryHouseholds, new Grains.Hosting.GrainHostOptions().MaxActiveGrains,
-            concurrency: 64, output, cancellationToken);
-
         Section(output, "Issue 8: every figure against its limit, same run");
         output.WriteLine(Machine.Describe(limits.PostgresVersion));
         output.WriteLine();
         output.WriteLine("| figure | measured | limit, same run | ratio | target | met |");
         output.WriteLine("|---|---:|---|---:|---|---|");
-        void Row(string figure, string measured, string limit, double? ratio, string target, bool met) =>
-            output.WriteLine($"| {figure} | {measured} | {limit} | {(ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {target} | {(met ? "yes" : "**no**")} |");
+        void Row(string figure, string measured, string limit, double? ratio, string target, bool? met) =>
+            output.WriteLine($"| {figure} | {measured} | {limit} | {(ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {target} | {met switch { true => "yes", false => "**no**", null => "" }} |");
         var ed25519 = $"Ed25519 verify, all cores: {limits.Ed25519AllCores:N0}/s";
         Row($"signed commands through HTTP, durably committed ({options.Clients} clients, closed loop)", $"{peak.CommandsPerSecond:N0}/s",
             ed25519, peak.CommandsPerSecond / limits.Ed25519AllCores, "≥ 0.5", peak.CommandsPerSecond >= 0.5 * limits.Ed25519AllCores);
-        Row("the same, one command per PostgreSQL transaction as the bound", $"{peak.CommandsPerSecond:N0}/s",
-            $"PostgreSQL single-row commits, best: {limits.PostgresSingleRowBest:N0}/s", peak.CommandsPerSecond / limits.PostgresSingleRowBest, "(> 1: group commit)",
-            peak.CommandsPerSecond > limits.PostgresSingleRowBest);
+        // Not a target: whether the database's durable commits, rather than the CPU, bound the commands.
+        Row("the same against PostgreSQL's durable commits", $"{peak.CommandsPerSecond:N0}/s",
+            $"PostgreSQL single-row commits, best of 1/8/32 connections: {limits.PostgresSingleRowBest:N0}/s", peak.CommandsPerSecond / limits.PostgresSingleRowBest, "", null);
         Row($"p99 latency at 80 % of the peak (open loop, {offered:N0}/s offered; {eighty.CommandsPerSecond:N0}/s acknowledged)", $"{eighty.P99Milliseconds:N1} ms",
             "", null, "≤ 50 ms", eighty.P99Milliseconds <= 50);
         Row("checkpoint lag under the peak load, longest", Seconds(peak.CheckpointLagMax), "", null, "≤ 2 s",
@@ -121,7 +125,7 @@ public static class PerformanceReport
             $"the same proof in memory, p50: {proofs.InMemoryP50Milliseconds:0.000} ms", null, "≤ 1 ms", proofs.StoredP50Milliseconds <= 1);
         var heapGrowth = (double)memory.HeapBytesAtEnd / memory.HeapBytesAtCapFilled;
         Row($"server memory over {memory.Households:N0} distinct households (grain cap {memory.Cap:N0}): managed heap at the end / when the cap filled",
-            $"{Megabytes(memory.HeapBytesAtEnd)} / {Megabytes(memory.HeapBytesAtCapFilled)}; peak {memory.PeakActiveGrains:N0} grains, working set {Megabytes(memory.PeakWorkingSetBytes)}",
+            $"{Mebibytes(memory.HeapBytesAtEnd)} / {Mebibytes(memory.HeapBytesAtCapFilled)}; peak {memory.PeakActiveGrains:N0} grains, peak working set of the process {Mebibytes(memory.PeakWorkingSetBytes)}",
             "", heapGrowth, "bounded (≤ 1.25)", memory.PeakActiveGrains <= memory.Cap && heapGrowth <= 1.25);
         var checks = new[]
         {
@@ -150,5 +154,5 @@ public static class PerformanceReport
 
     static string Seconds(TimeSpan? value) => value is { } v ? $"{v.TotalSeconds:N2} s" : "not covered";
 
-    static string Megabytes(long bytes) => $"{bytes / 1e6:N0} MB";
+    static string Mebibytes(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
 }
