@@ -30,10 +30,11 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT size FROM merkle_head");
         var size = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        long known;
-        while (size > (known = Interlocked.Read(ref knownIntegratedSize))
-            && Interlocked.CompareExchange(ref knownIntegratedSize, size, known) != known)
+        // Two readers racing here may leave the smaller of their sizes: still a lower bound,
+        // which costs at most one more round trip later.
+        if (size > Interlocked.Read(ref knownIntegratedSize))
         {
+            Interlocked.Exchange(ref knownIntegratedSize, size);
         }
         return size;
     }
