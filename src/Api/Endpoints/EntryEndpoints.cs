@@ -59,18 +59,9 @@ public static class EntryEndpoints
             return Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
                 $"from is a sequence number ≥ 0 and limit a number from 1 to {MaxPageSize}, both in decimal digits");
         }
-        if (!Access.IsPublic(stream))
+        if (await SignedReads.AuthorizeStreamAsync(request, grains, clock, stream, cancellationToken) is { } refused)
         {
-            var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.ReadersOf(stream), cancellationToken);
-            if (problem is not null)
-            {
-                return problem;
-            }
-            if (stream.StartsWith("household/", StringComparison.Ordinal)
-                && SignedReads.HouseholdProblem(reader!, stream["household/".Length..]) is { } notTheirs)
-            {
-                return notTheirs;
-            }
+            return refused;
         }
         var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
         // One entry more than the page tells whether another page follows.

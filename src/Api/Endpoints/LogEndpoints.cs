@@ -209,18 +209,9 @@ public static class LogEndpoints
         {
             return problem;
         }
-        if (!Access.IsPublic(stream))
+        if (await SignedReads.AuthorizeStreamAsync(request, grains, clock, stream, cancellationToken) is { } refused)
         {
-            var (reader, refused) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.ReadersOf(stream), cancellationToken);
-            if (refused is not null)
-            {
-                return refused;
-            }
-            if (stream.StartsWith("household/", StringComparison.Ordinal)
-                && SignedReads.HouseholdProblem(reader!, stream["household/".Length..]) is { } notTheirs)
-            {
-                return notTheirs;
-            }
+            return refused;
         }
         var latest = await log.LatestCheckpointAsync(cancellationToken);
         if (latest is null || stored!.LogPosition >= latest.TreeSize)

@@ -59,6 +59,28 @@ public static class SignedReads
             : (null, Problems.Of(refusal.Code, refusal.Message));
     }
 
+    /// <summary>
+    /// Whether this request may read a stream's entries (<see cref="Access"/>): public streams
+    /// need nothing; a private one a signed read by one of <see cref="Access.ReadersOf"/>, and a
+    /// resident reads only their own household's. Null when it may; else the problem to answer.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> AuthorizeStreamAsync(
+        HttpRequest request, GrainHost grains, TimeProvider clock, string stream, CancellationToken cancellationToken)
+    {
+        if (Access.IsPublic(stream))
+        {
+            return null;
+        }
+        var (reader, problem) = await AuthorizeAsync(request, grains, clock, Access.ReadersOf(stream), cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return stream.StartsWith("household/", StringComparison.Ordinal)
+            ? HouseholdProblem(reader!, stream["household/".Length..])
+            : null;
+    }
+
     /// <summary>Residents read only their own household; the other reader roles read every household.</summary>
     public static ProblemHttpResult? HouseholdProblem(Person reader, string householdId) =>
         reader.Roles.Any(r => r != Role.Resident && Access.HouseholdReaders.Contains(r)) || reader.HouseholdId == householdId
