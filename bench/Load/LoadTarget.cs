@@ -4,8 +4,8 @@ using System.Text.Json;
 using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Api.Endpoints;
+using Ledger.Bench.Limits;
 using Ledger.Client;
-using Ledger.Grains.Storage;
 using Ledger.Verifier.Verification;
 
 namespace Ledger.Bench.Load;
@@ -49,32 +49,30 @@ public interface ILoadTarget : IAsyncDisposable
 /// </summary>
 public sealed class InProcessTarget : ILoadTarget
 {
-    readonly string folder;
-    readonly LocalCluster cluster;
+    readonly Machine.ScratchCluster scratch;
     LedgerServer? server;
 
-    InProcessTarget(string folder, LocalCluster cluster, LedgerServer server)
+    InProcessTarget(Machine.ScratchCluster scratch, LedgerServer server)
     {
-        this.folder = folder;
-        this.cluster = cluster;
+        this.scratch = scratch;
         this.server = server;
         Address = server.Address;
         RootKeyId = server.RootFingerprint;
     }
 
-    public string Description => $"in-process server, local PostgreSQL cluster in {folder}";
+    public string Description => $"in-process server, local PostgreSQL cluster in {scratch.Folder}";
 
     public Uri Address { get; }
 
-    public string KeysFolder => Path.Combine(folder, DemoCommand.KeysFolderName);
+    public string KeysFolder => Path.Combine(scratch.Folder, DemoCommand.KeysFolderName);
 
     public string RootKeyId { get; }
 
     /// <param name="checkpointIntervalSeconds">The server's Log:CheckpointIntervalSeconds; null for its default.</param>
     public static async Task<InProcessTarget> StartAsync(int? checkpointIntervalSeconds, TextWriter output, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"ledger-load-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddHHmmss}");
-        var cluster = await LocalCluster.StartAsync(folder, cancellationToken);
+        var scratch = await Machine.StartClusterAsync("load", cancellationToken);
+        var folder = scratch.Folder;
         LedgerServer? server = null;
         try
         {
@@ -82,8 +80,8 @@ public sealed class InProcessTarget : ILoadTarget
             string[] settings = checkpointIntervalSeconds is { } seconds
                 ? ["--Logging:LogLevel:Default=Warning", $"--Log:CheckpointIntervalSeconds={seconds}"]
                 : ["--Logging:LogLevel:Default=Warning"];
-            server = await LedgerServer.StartAsync(new ServerOptions(folder, cluster.ConnectionString, "http://127.0.0.1:0"), settings, cancellationToken);
-            var target = new InProcessTarget(folder, cluster, server);
+            server = await LedgerServer.StartAsync(new ServerOptions(folder, scratch.Cluster.ConnectionString, "http://127.0.0.1:0"), settings, cancellationToken);
+            var target = new InProcessTarget(scratch, server);
             var registrar = PersonKey.Load(Path.Combine(folder, "keys", RegistryGenesis.RegistrarId + ".json"));
             using var http = new HttpClient { BaseAddress = server.Address };
             var summary = await new DemoCommunity(new LedgerClient(http, TimeProvider.System), registrar, target.KeysFolder, TextWriter.Null)
@@ -97,8 +95,7 @@ public sealed class InProcessTarget : ILoadTarget
             {
                 await server.DisposeAsync();
             }
-            await cluster.DisposeAsync();
-            Directory.Delete(folder, recursive: true);
+            await scratch.DisposeAsync();
             throw;
         }
     }
@@ -138,7 +135,7 @@ public sealed class InProcessTarget : ILoadTarget
     {
         await server!.DisposeAsync();
         server = null;
-        return Audit.Run(new DatabaseSource(cluster.ConnectionString), RootKeyId, pinnedLogKey: logKey);
+        return Audit.Run(new DatabaseSource(scratch.Cluster.ConnectionString), RootKeyId, pinnedLogKey: logKey);
     }
 
     public async ValueTask DisposeAsync()
@@ -147,8 +144,7 @@ public sealed class InProcessTarget : ILoadTarget
         {
             await server.DisposeAsync();
         }
-        await cluster.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
+        await scratch.DisposeAsync();
     }
 }
 
