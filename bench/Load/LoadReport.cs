@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Ledger.Bench.Report;
 using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
 
@@ -36,7 +37,7 @@ public sealed class LoadReport(
     {
         var window = Stopwatch.GetElapsedTime(measureFrom, endAt);
         var milliseconds = SortedLatencies(Measured());
-        return new LoadFigures(Acknowledged() / window.TotalSeconds, Percentile(milliseconds, 0.99), lag.Max,
+        return new LoadFigures(Acknowledged() / window.TotalSeconds, NearestRank.Percentile(milliseconds, 0.99), lag.Max,
             clients.Sum(c => c.Errors.Values.Sum()), LedgerComplete: false, AuditValid: false);
     }
 
@@ -106,13 +107,11 @@ public sealed class LoadReport(
             return "-";
         }
         var sorted = SortedLatencies(samples);
-        return $"{Percentile(sorted, 0.50):N1} / {Percentile(sorted, 0.95):N1} / {Percentile(sorted, 0.99):N1} / {sorted[^1]:N1}";
+        return $"{NearestRank.Percentile(sorted, 0.50):N1} / {NearestRank.Percentile(sorted, 0.95):N1} / {NearestRank.Percentile(sorted, 0.99):N1} / {sorted[^1]:N1}";
     }
 
     static double[] SortedLatencies(IReadOnlyList<Sample> samples) =>
         [.. samples.Select(s => Stopwatch.GetElapsedTime(s.SentAt, s.AnsweredAt).TotalMilliseconds).Order()];
-
-    static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     static string Seconds(TimeSpan? lag) => lag is { } value ? $"{value.TotalSeconds:N2} s" : "not covered";
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Ledger.Bench.Limits;
+using Ledger.Bench.Report;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Ledger.Merkle;
@@ -106,10 +107,10 @@ public static class LogProofs
         foreach (var (figure, milliseconds) in rows)
         {
             Array.Sort(milliseconds);
-            output.WriteLine($"| {figure} | {milliseconds.Length:N0} | {Ms(milliseconds.Average())} | {Ms(Percentile(milliseconds, 0.50))} | {Ms(Percentile(milliseconds, 0.95))} | {Ms(Percentile(milliseconds, 0.99))} |");
+            output.WriteLine($"| {figure} | {milliseconds.Length:N0} | {Ms(milliseconds.Average())} | {Ms(NearestRank.Percentile(milliseconds, 0.50))} | {Ms(NearestRank.Percentile(milliseconds, 0.95))} | {Ms(NearestRank.Percentile(milliseconds, 0.99))} |");
         }
         var (stored, inMemory) = (rows[0].Milliseconds, rows[2].Milliseconds);
-        return new ProofFigures(entryCount, nodesOnly, Percentile(stored, 0.50), Percentile(stored, 0.99), Percentile(inMemory, 0.50));
+        return new ProofFigures(entryCount, nodesOnly, NearestRank.Percentile(stored, 0.50), NearestRank.Percentile(stored, 0.99), NearestRank.Percentile(inMemory, 0.50));
     }
 
     /// <summary>Appends synthetic entries through EntryStore and integrates them with LogIntegrator, as the server does.</summary>
@@ -253,10 +254,6 @@ public static class LogProofs
         }
         return milliseconds;
     }
-
-    /// <summary>The nearest-rank percentile of sorted values.</summary>
-    static double Percentile(double[] sorted, double quantile) =>
-        sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     static string Ms(double milliseconds) => milliseconds.ToString("0.0000", CultureInfo.InvariantCulture);
 
