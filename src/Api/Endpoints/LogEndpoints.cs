@@ -134,14 +134,15 @@ public static class LogEndpoints
             return problem;
         }
         long size;
+        StoredCheckpoint? checkpoint = null;
         if (treeSize is null)
         {
-            var latest = await log.LatestCheckpointAsync(cancellationToken);
-            if (latest is null)
+            checkpoint = await log.LatestCheckpointAsync(cancellationToken);
+            if (checkpoint is null)
             {
                 return NotFound("no checkpoint has been signed yet: name a treeSize, or ask again in a few seconds");
             }
-            size = latest.TreeSize;
+            size = checkpoint.TreeSize;
         }
         else if (!TryParseSize(treeSize, 1, out size))
         {
@@ -158,7 +159,8 @@ public static class LogEndpoints
         var proof = await log.InclusionProofAsync(stored.LogPosition, size, cancellationToken);
         Invariant.Holds(proof.LeafHash.AsSpan().SequenceEqual(LogLeaf.Of(stored.Entry.Hash)),
             $"the stored leaf at {stored.LogPosition} is the leaf of the entry there");
-        var checkpoint = await log.CheckpointAsync(size, cancellationToken);
+        // The latest checkpoint is the one at its own size; only a named size needs its checkpoint looked up.
+        checkpoint ??= await log.CheckpointAsync(size, cancellationToken);
         return TypedResults.Ok(new LogInclusionProof(stored.LogPosition, size, stored.Entry.Hash.ToString(), Hex(proof.LeafHash),
             [.. proof.Proof.Select(Hex)], Hex(proof.RootHash), checkpoint?.Note));
     }
