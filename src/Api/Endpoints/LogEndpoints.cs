@@ -273,7 +273,7 @@ public static class LogEndpoints
 
     static async Task<ProblemHttpResult?> BeyondIntegratedAsync(MerkleLog log, long treeSize, CancellationToken cancellationToken)
     {
-        var integrated = await log.IntegratedSizeAsync(cancellationToken);
+        var integrated = await log.IntegratedSizeCoveringAsync(treeSize, cancellationToken);
         return treeSize > integrated
             ? NotFound($"the log's tree covers {integrated} entries so far, not {treeSize}; ask again in a few seconds")
             : null;

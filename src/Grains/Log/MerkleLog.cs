@@ -123,13 +123,20 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         return new StoredConsistencyProof(fromSize, toSize, proof, fromRoot, toRoot);
     }
 
+    /// <summary>
+    /// A lower bound of the integrated size that settles whether it covers
+    /// <paramref name="treeSize"/>: the largest size read so far when that covers it (no round
+    /// trip), else the size read now.
+    /// </summary>
+    public async Task<long> IntegratedSizeCoveringAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        var known = Interlocked.Read(ref knownIntegratedSize);
+        return treeSize <= known ? known : await IntegratedSizeAsync(cancellationToken);
+    }
+
     async Task ThrowIfBeyondIntegratedAsync(long treeSize, CancellationToken cancellationToken)
     {
-        if (treeSize <= Interlocked.Read(ref knownIntegratedSize))
-        {
-            return;
-        }
-        var integrated = await IntegratedSizeAsync(cancellationToken);
+        var integrated = await IntegratedSizeCoveringAsync(treeSize, cancellationToken);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(treeSize, integrated, nameof(treeSize));
     }
 
