@@ -48,11 +48,13 @@ public static class Audit
         progress?.Report(audit.EntryCount);
         audit.Finish(source.Manifest, source.ReadChecksum);
         var checkpoints = source.Checkpoints();
-        audit.CheckCheckpoints(checkpoints, source.LogVerifierKey, pinnedLogKey);
+        // Read once: a database answers it with a query of its own, and the key reported must be the key checked.
+        var sourceLogKey = source.LogVerifierKey;
+        audit.CheckCheckpoints(checkpoints, sourceLogKey, pinnedLogKey);
         return AuditReport.From(source, audit, pinnedRootKeyId) with
         {
             Depth = depth,
-            LogVerifierKey = pinnedLogKey ?? source.LogVerifierKey,
+            LogVerifierKey = pinnedLogKey ?? sourceLogKey,
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,
             LatestCheckpointSize = checkpoints.Count == 0 ? null : checkpoints.Max(c => c.TreeSize),
