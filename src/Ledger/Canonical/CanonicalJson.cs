@@ -45,30 +45,33 @@ public static class CanonicalJson
     /// form cannot carry (null, fractions, exponents, out-of-range integers, duplicate names).
     /// The input need not be canonical; use <see cref="ParseCanonical"/> where it must be.
     /// </summary>
-    public static JsonElement Parse(ReadOnlySpan<byte> utf8)
-    {
-        JsonElement element;
-        try
-        {
-            using var document = JsonDocument.Parse(utf8.ToArray(), StrictParsing);
-            element = document.RootElement.Clone();
-            // Writing validates every value against the restrictions of the canonical form.
-            Write(element, new ArrayBufferWriter<byte>(), depth: 0);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new CanonicalFormException($"not valid JSON: {e.Message}");
-        }
-        return element;
-    }
+    public static JsonElement Parse(ReadOnlySpan<byte> utf8) => Parse(utf8, out _);
 
     /// <summary>Parses bytes that must already be in canonical form, byte for byte.</summary>
     public static JsonElement ParseCanonical(ReadOnlySpan<byte> utf8)
     {
-        var element = Parse(utf8);
-        if (!Encode(element).AsSpan().SequenceEqual(utf8))
+        var element = Parse(utf8, out var canonical);
+        if (!canonical.WrittenSpan.SequenceEqual(utf8))
         {
             throw new CanonicalFormException("bytes are valid JSON but not in canonical form");
+        }
+        return element;
+    }
+
+    /// <summary>Parses, and writes the canonical form once: writing is what validates every value.</summary>
+    static JsonElement Parse(ReadOnlySpan<byte> utf8, out ArrayBufferWriter<byte> canonical)
+    {
+        JsonElement element;
+        canonical = new ArrayBufferWriter<byte>(Math.Max(utf8.Length, 1));
+        try
+        {
+            using var document = JsonDocument.Parse(utf8.ToArray(), StrictParsing);
+            element = document.RootElement.Clone();
+            Write(element, canonical, depth: 0);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new CanonicalFormException($"not valid JSON: {e.Message}");
         }
         return element;
     }
