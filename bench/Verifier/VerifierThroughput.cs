@@ -46,7 +46,7 @@ public static class VerifierThroughput
     /// <summary>The `verifier` subcommand: the limits, then <see cref="Measure"/>, as a table of each figure against its limit.</summary>
     public static int Run(long entries, int households, string? keepDirectory)
     {
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine(Machine.Describe());
         var (ed25519OneCore, ed25519AllCores) = Ed25519Rate.Measure(TimeSpan.FromSeconds(2));
         Console.WriteLine($"Ed25519 verify: {ed25519OneCore:N0}/s on one core, {ed25519AllCores:N0}/s on all cores");
         var (sha256OneCore, sha256AllCores) = Sha256Rate.Measure(TimeSpan.FromSeconds(2));
