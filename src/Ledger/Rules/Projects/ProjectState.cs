@@ -84,7 +84,13 @@ public sealed record ProjectState : StreamState
     public Campaign? Campaign { get; init; }
 
     /// <summary>What each household has paid into the campaign, net of refunds.</summary>
-    public ImmutableSortedDictionary<string, long> ContributionsFen { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, long> ContributionsFen { get; private init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The sum of <see cref="ContributionsFen"/>, kept as it changes (both only in ApplyContribution):
+    /// every entry applied checks the project's totals, and a campaign has up to 10,000 households.
+    /// </summary>
+    long ContributedFen { get; init; }
 
     public ImmutableDictionary<Milestone, MilestoneProgress> Milestones { get; init; } = ImmutableDictionary<Milestone, MilestoneProgress>.Empty;
 
@@ -96,7 +102,7 @@ public sealed record ProjectState : StreamState
 
     /// <summary>Money in from one source: receipts not reversed, or for crowdfunding, households' net payments.</summary>
     public long ReceivedFen(FundingSource source) => source == FundingSource.ResidentCrowdfunding
-        ? ContributionsFen.Values.Aggregate(0L, (sum, fen) => checked(sum + fen))
+        ? ContributedFen
         : Receipts.Values.Where(r => r.Source == source && !r.Reversed).Aggregate(0L, (sum, r) => checked(sum + r.AmountFen));
 
     public long TotalReceivedFen => Enum.GetValues<FundingSource>().Aggregate(0L, (sum, s) => checked(sum + ReceivedFen(s)));
@@ -192,9 +198,10 @@ public sealed record ProjectState : StreamState
     ProjectState ApplyContribution(JsonFields body, int sign)
     {
         var household = body.String("householdId");
-        var paid = checked(ContributionsFen.GetValueOrDefault(household) + sign * body.Integer("amountFen"));
+        var amount = checked(sign * body.Integer("amountFen"));
+        var paid = checked(ContributionsFen.GetValueOrDefault(household) + amount);
         Invariant.Holds(paid >= 0, $"household {household}'s contribution to {ProjectId} is never negative");
-        return this with { ContributionsFen = ContributionsFen.SetItem(household, paid) };
+        return this with { ContributionsFen = ContributionsFen.SetItem(household, paid), ContributedFen = checked(ContributedFen + amount) };
     }
 
     ProjectState ApplyAttested(JsonFields body, string actor, DateTimeOffset recordedAt)
