@@ -36,16 +36,20 @@ public sealed class DatabaseSource : ILedgerSource
 
     public string? ReadChecksum => null;
 
-    public string? LogVerifierKey => Query("SELECT verifier_key FROM log_key", reader => reader.GetString(0)).FirstOrDefault();
+    // Read in the entries' transaction, after them: a checkpoint signed while the audit runs
+    // may cover entries beyond its snapshot, and would be reported as covering absent entries.
+    (string? LogVerifierKey, IReadOnlyList<SourcedCheckpoint> Checkpoints)? log;
 
-    public IReadOnlyList<SourcedCheckpoint> Checkpoints() =>
-        Query("SELECT tree_size, note FROM checkpoint ORDER BY tree_size", reader => new SourcedCheckpoint(reader.GetInt64(0), reader.GetString(1)));
+    public string? LogVerifierKey => Log.LogVerifierKey;
 
-    List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read)
+    public IReadOnlyList<SourcedCheckpoint> Checkpoints() => Log.Checkpoints;
+
+    (string? LogVerifierKey, IReadOnlyList<SourcedCheckpoint> Checkpoints) Log =>
+        log ?? throw new InvalidOperationException("the log key and checkpoints of a database are read with its entries: enumerate Entries() first");
+
+    static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Func<NpgsqlDataReader, T> read)
     {
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
+        using var command = new NpgsqlCommand(sql, connection, transaction);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
@@ -64,11 +68,15 @@ public sealed class DatabaseSource : ILedgerSource
         {
             readOnly.ExecuteNonQuery();
         }
-        using var command = new NpgsqlCommand("SELECT log_position, hash, canonical FROM entry ORDER BY log_position", connection, transaction);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using (var command = new NpgsqlCommand("SELECT log_position, hash, canonical FROM entry ORDER BY log_position", connection, transaction))
+        using (var reader = command.ExecuteReader())
         {
-            yield return new SourcedEntry(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(1));
+            while (reader.Read())
+            {
+                yield return new SourcedEntry(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(1));
+            }
         }
+        log = (Query(connection, transaction, "SELECT verifier_key FROM log_key", reader => reader.GetString(0)).FirstOrDefault(),
+            Query(connection, transaction, "SELECT tree_size, note FROM checkpoint ORDER BY tree_size", reader => new SourcedCheckpoint(reader.GetInt64(0), reader.GetString(1))));
     }
 }

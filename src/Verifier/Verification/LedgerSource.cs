@@ -37,10 +37,10 @@ public interface ILedgerSource
     /// <summary>After <see cref="Entries"/>: the SHA-256 of what was read, if the source is a file to checksum.</summary>
     string? ReadChecksum { get; }
 
-    /// <summary>The log's verifier key the source names (docs/FORMAT.md §10.3), if any: checked against a pinned one, never trusted alone.</summary>
+    /// <summary>After <see cref="Entries"/>: the log's verifier key the source names (docs/FORMAT.md §10.3), if any: checked against a pinned one, never trusted alone.</summary>
     string? LogVerifierKey { get; }
 
-    /// <summary>The signed checkpoints the source holds, in the order it holds them.</summary>
+    /// <summary>After <see cref="Entries"/>: the signed checkpoints the source holds, in the order it holds them.</summary>
     IReadOnlyList<SourcedCheckpoint> Checkpoints();
 }
 

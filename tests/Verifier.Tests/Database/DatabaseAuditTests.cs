@@ -1,4 +1,9 @@
+using System.Text.Json.Nodes;
+using Ledger.Checkpoints;
+using Ledger.Grains.Log;
+using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
+using Ledger.Signing;
 using Ledger.Tests.Domain;
 using Ledger.Verifier.Verification;
 using Npgsql;
@@ -106,6 +111,67 @@ public sealed class DatabaseAuditTests
         Assert.False(unpinned.RootKeyPinned);
         Assert.Contains("NOT pinned", unpinned.ToText());
         Assert.Contains(wrongPin.Findings, f => f.Kind == FindingKind.RootKeyMismatch);
+    }
+
+    [Fact]
+    public async Task EntriesAndACheckpointWrittenWhileTheAuditReadsAreOutsideItsSnapshot()
+    {
+        await using var domain = await SampleLedger.BuildAsync();
+        using var logKey = SigningKey.FromSeed(new byte[32]);
+        var integrator = new LogIntegrator(domain.Admin, new NoteSigner("verifier-test-log", logKey), TimeProvider.System);
+        await integrator.IntegrateAndSignNowAsync(default);
+        var sizeBefore = await domain.Store.LogSizeAsync(default);
+        // Once the audit's snapshot is taken, the server goes on: a new entry, and a checkpoint
+        // over it that the snapshot's entries do not reach.
+        var source = new WrittenToAfterTheFirstEntry(new DatabaseSource(ConnectionStringOf(domain)), async () =>
+        {
+            await domain.Community.AcceptAsync(domain.Host, domain.Community.Coordinator, HouseholdCommandTypes.AwardPoints, new JsonObject
+            {
+                ["householdId"] = SampleLedger.Households[1],
+                ["activity"] = "VolunteerService",
+                ["quantity"] = 1,
+                ["points"] = 100,
+                ["reference"] = "written-during-the-audit",
+            });
+            await integrator.IntegrateAndSignNowAsync(default);
+        });
+
+        var report = Audit.Run(source, RootKeyIdOf(domain), pinnedLogKey: integrator.VerifierKey!.Format());
+
+        Assert.True(report.Valid, string.Join("\n", report.Findings));
+        Assert.Equal(sizeBefore, report.EntryCount);
+        Assert.Equal(1, report.CheckpointCount);
+        Assert.Equal(sizeBefore + 1, await domain.Store.LogSizeAsync(default));
+    }
+
+    /// <summary>A database source that, once its first entry has been read, lets the server write.</summary>
+    sealed class WrittenToAfterTheFirstEntry(DatabaseSource database, Func<Task> write) : ILedgerSource
+    {
+        public string Description => database.Description;
+
+        public Manifest? Manifest => database.Manifest;
+
+        public long EntryCountHint => database.EntryCountHint;
+
+        public string? ReadChecksum => database.ReadChecksum;
+
+        public string? LogVerifierKey => database.LogVerifierKey;
+
+        public IReadOnlyList<SourcedCheckpoint> Checkpoints() => database.Checkpoints();
+
+        public IEnumerable<SourcedEntry> Entries()
+        {
+            var first = true;
+            foreach (var entry in database.Entries())
+            {
+                yield return entry;
+                if (first)
+                {
+                    first = false;
+                    write().GetAwaiter().GetResult();
+                }
+            }
+        }
     }
 
     static string ConnectionStringOf(DomainOnHost domain) => domain.ConnectionString;
