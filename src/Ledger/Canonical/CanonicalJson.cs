@@ -31,6 +31,8 @@ public static class CanonicalJson
         AllowDuplicateProperties = false,
     };
 
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static byte[] Encode(JsonElement value)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -201,8 +203,7 @@ public static class CanonicalJson
             }
         }
         builder.Append('"');
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        output.Write(utf8.GetBytes(builder.ToString()));
+        output.Write(StrictUtf8.GetBytes(builder.ToString()));
     }
 
     static void WriteAscii(IBufferWriter<byte> output, string ascii)
