@@ -3,7 +3,6 @@ using System.Net;
 using Ledger.Api.Demo;
 using Ledger.Client;
 using Ledger.Grains.Storage;
-using Ledger.Signing;
 using Ledger.Verifier.Verification;
 using Npgsql;
 
@@ -58,13 +57,12 @@ public static class LoadGenerator
     {
         try
         {
-            Ed25519.EnsureAvailable();
             await using ILoadTarget target = options.Url is { } url
                 ? new RemoteTarget(url, options.DataFolder!)
                 : await InProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
             return await MeasureAsync(options, target, output);
         }
-        catch (Exception e) when (e is DemoException or LocalClusterException or LibsodiumUnavailableException or NpgsqlException
+        catch (Exception e) when (e is DemoException or LocalClusterException or NpgsqlException
             or HttpRequestException or UnreadableInputException or IOException)
         {
             throw new LoadSetupException(e.Message);

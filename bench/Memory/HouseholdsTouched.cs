@@ -87,7 +87,6 @@ public static class HouseholdsTouched
         ArgumentOutOfRangeException.ThrowIfLessThan(households, Samples);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, cap);
-        Ed25519.EnsureAvailable();
         await using var scratch = await Machine.StartClusterAsync("memory", cancellationToken);
         await using var database = await LedgerDatabase.OpenAsync(scratch.Cluster.ConnectionString, scratch.Folder, cancellationToken);
         var (version, _) = await scratch.SettingsAsync(database.DataSource, cancellationToken);

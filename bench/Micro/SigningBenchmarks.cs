@@ -4,7 +4,7 @@ using Ledger.Signing;
 namespace Ledger.Bench.Micro;
 
 /// <summary>
-/// Ed25519 through the libsodium layer (src/Ledger/Signing, DESIGN.md decision 9), over the
+/// Ed25519 through NSec (src/Ledger/Signing, DESIGN.md decision 9), over the
 /// bytes a client signs for a typical command: the command prefix and the canonical command.
 /// </summary>
 [MemoryDiagnoser]

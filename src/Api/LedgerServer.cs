@@ -56,10 +56,8 @@ public sealed class LedgerServer : IAsyncDisposable
 
     /// <summary>Opens the database, the grain host and the registry, then starts serving.</summary>
     /// <exception cref="LocalClusterException">The local cluster cannot be created or started.</exception>
-    /// <exception cref="LibsodiumUnavailableException">libsodium is not installed.</exception>
     public static async Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default)
     {
-        Ed25519.EnsureAvailable();
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
         var database = await LedgerDatabase.OpenAsync(options.ConnectionString, options.DataFolder, cancellationToken);

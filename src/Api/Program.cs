@@ -2,7 +2,6 @@ using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Api.Export;
 using Ledger.Grains.Storage;
-using Ledger.Signing;
 using Npgsql;
 
 // Usage: dotnet run --project src/Api -- [--urls URL] [--data DIR]
@@ -28,7 +27,7 @@ try
     await server.WaitForShutdownAsync();
     return 0;
 }
-catch (Exception e) when (e is LocalClusterException or LibsodiumUnavailableException or SchemaTooNewException or NpgsqlException)
+catch (Exception e) when (e is LocalClusterException or SchemaTooNewException or NpgsqlException)
 {
     // One line that says what to do, not a stack trace.
     Console.Error.WriteLine($"ledger: {e.Message}");

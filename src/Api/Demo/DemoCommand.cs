@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Ledger.Client;
 using Ledger.Grains.Storage;
-using Ledger.Signing;
 using Npgsql;
 
 namespace Ledger.Api.Demo;
@@ -58,7 +57,7 @@ public static class DemoCommand
             PrintNext(output, options, keysFolder, server.RootFingerprint, await ServesAsync(client, "/v1/projects", cancellationToken));
             return Seeded;
         }
-        catch (Exception e) when (e is DemoException or LocalClusterException or LibsodiumUnavailableException or SchemaTooNewException
+        catch (Exception e) when (e is DemoException or LocalClusterException or SchemaTooNewException
             or NpgsqlException or HttpRequestException or IOException or FormatException)
         {
             // One line that says what went wrong, not a stack trace.

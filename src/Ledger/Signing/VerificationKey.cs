@@ -1,4 +1,4 @@
-using Ledger.Signing.Interop;
+using NSec.Cryptography;
 
 namespace Ledger.Signing;
 
@@ -10,7 +10,14 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
 {
     private readonly byte[] _bytes;
 
-    private VerificationKey(byte[] bytes) => _bytes = bytes;
+    // NSec's typed key over the same bytes; raw import checks only the length.
+    private readonly PublicKey _publicKey;
+
+    private VerificationKey(byte[] bytes)
+    {
+        _bytes = bytes;
+        _publicKey = PublicKey.Import(Ed25519.Algorithm, bytes, KeyBlobFormat.RawPublicKey);
+    }
 
     public ReadOnlySpan<byte> Bytes => _bytes;
 
@@ -35,24 +42,10 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     /// Checks <paramref name="signature"/> over <paramref name="message"/> (RFC 8032 §5.1.7).
     /// Returns false, never throws, for any signature that does not verify, including one of
     /// the wrong length: a forged or damaged signature is an outcome, not an error. libsodium
-    /// 1.0.18 is strict: it rejects S ≥ L and non-canonical or small-order R and A.
+    /// (1.0.22, under NSec) is strict: it rejects S ≥ L and non-canonical or small-order R and A.
     /// </summary>
-    /// <exception cref="LibsodiumUnavailableException">libsodium cannot be used.</exception>
-    public unsafe bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != Ed25519.SignatureSizeBytes)
-        {
-            return false;
-        }
-
-        Libsodium.EnsureInitialized();
-        fixed (byte* sig = signature)
-        fixed (byte* m = message)
-        fixed (byte* pk = _bytes)
-        {
-            return Libsodium.crypto_sign_ed25519_verify_detached(sig, m, (ulong)message.Length, pk) == 0;
-        }
-    }
+    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        Ed25519.Algorithm.Verify(_publicKey, message, signature);
 
     public bool Equals(VerificationKey? other) =>
         other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);

@@ -5,27 +5,31 @@ namespace Ledger.Tests.Architecture;
 
 /// <summary>
 /// DESIGN.md "The shape": dependencies point one way. src/Ledger is a pure core (STYLE.md 1)
-/// with no package or project reference, referencing nothing but the .NET base library; the
-/// verifier references the core and nothing of the server.
+/// with no project reference and one package, NSec for Ed25519 (DESIGN.md 9), referencing
+/// nothing else but the .NET base library; the verifier references the core and nothing of
+/// the server.
 /// </summary>
 public sealed class DependencyDirectionTests
 {
     [Fact]
-    public void TheCoreProjectHasNoPackageOrProjectReferences()
+    public void TheCoreProjectReferencesNSecAndNothingElse()
     {
         var project = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Ledger", "Ledger.csproj"));
 
-        Assert.DoesNotMatch(new Regex("PackageReference|ProjectReference"), project);
+        var references = Regex.Matches(project, "(PackageReference|ProjectReference) Include=\"([^\"]+)\"").Select(m => m.Groups[2].Value);
+
+        Assert.Equal(["NSec.Cryptography"], references);
+        Assert.DoesNotContain("ProjectReference", project);
     }
 
     [Fact]
-    public void TheCoreAssemblyReferencesOnlyTheBaseLibrary()
+    public void TheCoreAssemblyReferencesOnlyTheBaseLibraryAndNSec()
     {
         var core = typeof(Invariant).Assembly;
 
         var foreign = core.GetReferencedAssemblies()
             .Select(a => a.Name!)
-            .Where(name => !name.StartsWith("System", StringComparison.Ordinal) && name is not ("netstandard" or "mscorlib"))
+            .Where(name => !name.StartsWith("System", StringComparison.Ordinal) && name is not ("netstandard" or "mscorlib" or "NSec.Cryptography"))
             .ToList();
 
         Assert.Empty(foreign);

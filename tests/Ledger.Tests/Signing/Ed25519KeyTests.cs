@@ -1,4 +1,4 @@
-// The typed-key surface around libsodium: sizes enforced at the boundary, value equality,
+// The typed-key surface around NSec: sizes enforced at the boundary, value equality,
 // immutability, and a disposed key that refuses to sign.
 using Ledger.Signing;
 
@@ -8,6 +8,16 @@ public sealed class Ed25519KeyTests
 {
     // RFC 8032 §7.1 TEST 1.
     private static Ed25519Vectors.Rfc8032Vector Test1 => Ed25519Vectors.Rfc8032.Single(v => v.Name == "TEST 1");
+
+    [Fact]
+    public void TheSizesOfTheCoreAreNSecs()
+    {
+        var nsec = NSec.Cryptography.SignatureAlgorithm.Ed25519;
+
+        Assert.Equal(Ed25519.SeedSizeBytes, nsec.PrivateKeySize);
+        Assert.Equal(Ed25519.PublicKeySizeBytes, nsec.PublicKeySize);
+        Assert.Equal(Ed25519.SignatureSizeBytes, nsec.SignatureSize);
+    }
 
     [Theory]
     [InlineData(0)]
