@@ -38,6 +38,7 @@ public enum ResultCode
     RoleNotHeld = 212,
     LastRegistrarKey = 213,
     InvalidPublicKey = 214,
+    PublicKeyNotFullOrder = 215,
 
     // Project streams (docs/ENTRIES.md §project), in the order the project rules check them.
     ProjectNotOpen = 300,

@@ -22,9 +22,9 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     /// <summary>
-    /// Wraps 32 bytes as a key. Only the size is checked here: whether the bytes decode to a
-    /// usable point is decided by <see cref="Verify"/>, which rejects non-canonical and
-    /// small-order keys.
+    /// Wraps 32 bytes as a key. Only the size is checked here: <see cref="Verify"/> rejects
+    /// non-canonical and small-order keys, and <see cref="IsFullOrderPoint"/> says whether the
+    /// key may be registered.
     /// </summary>
     /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
     public static VerificationKey FromBytes(ReadOnlySpan<byte> key)
@@ -37,6 +37,13 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
 
         return new VerificationKey(key.ToArray());
     }
+
+    /// <summary>
+    /// True when the key is the canonical encoding of a point of order L, the order of the
+    /// base point: not one of the eight points of small order, nor such a point added to a
+    /// key. Only such keys are registered (docs/ENTRIES.md, PublicKeyNotFullOrder).
+    /// </summary>
+    public bool IsFullOrderPoint => Edwards25519.IsFullOrderPoint(_bytes);
 
     /// <summary>
     /// Checks <paramref name="signature"/> over <paramref name="message"/> (RFC 8032 §5.1.7).

@@ -383,6 +383,28 @@ public sealed class RegistryRulesTests
         AssertRefusedAndUnchanged(ResultCode.InvalidPublicKey, scenario, () => Submit(scenario, RegistryCommandTypes.RegisterPerson, body));
     }
 
+    // Well-formed hex that is no point of full order (tests/Ledger.Tests/Signing/FullOrderPointTests.cs
+    // has them all, with how each was checked).
+    public static TheoryData<string> PublicKeysNotOfFullOrder() => new()
+    {
+        "0000000000000000000000000000000000000000000000000000000000000000", // order 4
+        "0100000000000000000000000000000000000000000000000000000000000000", // the identity
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+        "9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245", // mixed order
+        "0200000000000000000000000000000000000000000000000000000000000000", // not on the curve
+    };
+
+    [Theory]
+    [MemberData(nameof(PublicKeysNotOfFullOrder))]
+    public void RegisteringWithAPublicKeyNotOfFullOrderIsRefusedAsPublicKeyNotFullOrder(string publicKey)
+    {
+        var scenario = Populated();
+        var body = RegisterBody("carol", "carol", [nameof(Role.FinanceOfficer)]);
+        body["publicKey"] = publicKey;
+
+        AssertRefusedAndUnchanged(ResultCode.PublicKeyNotFullOrder, scenario, () => Submit(scenario, RegistryCommandTypes.RegisterPerson, body));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Carol\tChen")]
@@ -492,6 +514,28 @@ public sealed class RegistryRulesTests
         body["publicKey"] = publicKey;
 
         AssertRefusedAndUnchanged(ResultCode.InvalidPublicKey, scenario, () => Submit(scenario, RegistryCommandTypes.AddKey, body));
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicKeysNotOfFullOrder))]
+    public void AddingAPublicKeyNotOfFullOrderIsRefusedAsPublicKeyNotFullOrder(string publicKey)
+    {
+        var scenario = Populated();
+        var body = AddKeyBody("alice", "carol");
+        body["publicKey"] = publicKey;
+
+        AssertRefusedAndUnchanged(ResultCode.PublicKeyNotFullOrder, scenario, () => Submit(scenario, RegistryCommandTypes.AddKey, body));
+    }
+
+    [Fact]
+    public void OpeningWithARootKeyNotOfFullOrderIsRefusedAsPublicKeyNotFullOrder()
+    {
+        var scenario = new RegistryScenario();
+        var body = OpenBody(Registrar, Registrar);
+        body["publicKey"] = "9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245";
+        var command = scenario.NewCommand(Registrar, KeyId(Registrar), RegistryCommandTypes.OpenRegistry, body);
+
+        AssertRefused(ResultCode.PublicKeyNotFullOrder, scenario.DecideWithoutAuthentication(command));
     }
 
     // RevokeKey.

@@ -36,9 +36,9 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.RegistryAlreadyOpen, "the registry is already open");
         }
-        if (!TryReadKey(body.String("publicKey"), out var rootKey))
+        if (NewKeyProblem(body.String("publicKey"), out var rootKey) is { } keyRefusal)
         {
-            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+            return keyRefusal;
         }
         var registrarId = body.String("registrarId");
         if (!Names.IsIdentifier(registrarId) || command.PersonId != registrarId || command.KeyId != rootKey.KeyId)
@@ -89,9 +89,9 @@ public static class RegistryRules
         {
             return householdRefusal;
         }
-        if (!TryReadKey(body.String("publicKey"), out var key))
+        if (NewKeyProblem(body.String("publicKey"), out var key) is { } keyRefusal)
         {
-            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+            return keyRefusal;
         }
         if (registry.Keys.ContainsKey(key.KeyId))
         {
@@ -120,9 +120,9 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
         }
-        if (!TryReadKey(body.String("publicKey"), out var key))
+        if (NewKeyProblem(body.String("publicKey"), out var key) is { } keyRefusal)
         {
-            return Decision.Refusing(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+            return keyRefusal;
         }
         if (registry.Keys.ContainsKey(key.KeyId))
         {
@@ -258,6 +258,24 @@ public static class RegistryRules
             Roles.TryParse(r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null, out var role)
                 ? role
                 : throw new FormatException("unknown role"));
+
+    /// <summary>
+    /// A key the registry is asked to record must be a canonical encoding of a point of full
+    /// order (issue 15): under a small-order key a signature can verify for any message with
+    /// some verifiers, and with a mixed-order key verifiers disagree on which signatures are
+    /// valid. Deciding asks; applying a recorded entry (<see cref="ReadKey"/>) does not, so state
+    /// still loads, while the verifier, which decides each command again, reports such a key.
+    /// </summary>
+    static Decision.Refuse? NewKeyProblem(string hex, out (string KeyId, VerificationKey PublicKey) key)
+    {
+        if (!TryReadKey(hex, out key))
+        {
+            return new Decision.Refuse(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
+        }
+        return key.PublicKey.IsFullOrderPoint
+            ? null
+            : new Decision.Refuse(ResultCode.PublicKeyNotFullOrder, "publicKey must encode an Ed25519 point of full order (RFC 8032 §5.1.3, canonical, not of small or mixed order)");
+    }
 
     static bool TryReadKey(string hex, out (string KeyId, VerificationKey PublicKey) key)
     {
