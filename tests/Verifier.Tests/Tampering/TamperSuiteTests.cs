@@ -207,6 +207,19 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         new("the untouched export audited against another pinned root key",
             d => d.Tamper().PinRootKey(UnregisteredKey(RegistryGenesisRegistrarId).KeyId),
             [new(FindingKind.RootKeyMismatch, Registry)], Only: true),
+        new("a key of mixed order added to a person, signed by the registrar",
+            d =>
+            {
+                var t = d.Tamper();
+                // RFC 8032 TEST 1's key plus a point of order 8 (tests/Ledger.Tests/Signing/FullOrderPointTests.cs).
+                const string mixedOrderKey = "9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245";
+                var keyId = KeyIds.Of(Hex.Decode(mixedOrderKey, 32));
+                t.Append(d.Registrar, RegistryCommandTypes.AddKey,
+                    new JsonObject { ["personId"] = DemoPeople.Officer.PersonId, ["publicKey"] = mixedOrderKey },
+                    (Registry, RegistryEntryTypes.KeyAdded, new JsonObject { ["keyId"] = keyId, ["personId"] = DemoPeople.Officer.PersonId, ["publicKey"] = mixedOrderKey }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, Registry, nameof(ResultCode.PublicKeyNotFullOrder))], FixesEverything: true, Only: true),
 
         // Commands the rules refuse, appended at the end of the log with every signature valid.
         new("a payment beyond the unlocked tranche, every signature valid",
