@@ -23,7 +23,7 @@ public sealed record LogIntegratorOptions
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often the background loop (<see cref="LogIntegrationLoop"/>) looks for new entries:
+    /// How often the server's background loop (Api, LogIntegrationService) looks for new entries:
     /// a fraction of the checkpoint interval, so a due checkpoint waits at most this long.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
