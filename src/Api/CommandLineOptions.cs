@@ -1,18 +1,40 @@
 namespace Ledger.Api;
 
-/// <summary>
-/// The data folder and the database, read from the command line and the environment the way
-/// Program.cs reads them for the server: <c>--data DIR</c> (default ./data) and
-/// <c>ConnectionStrings__Ledger</c>. Shared by the export and demo commands.
-/// </summary>
+/// <summary>What Program.cs reads for the export and demo commands beside their own arguments.</summary>
 public static class CommandLineOptions
 {
-    public static ServerOptions Read(string[] args, string urls)
+    /// <summary>
+    /// The data folder as a full path, and the database the environment names
+    /// (<c>ConnectionStrings__Ledger</c>), as the server reads them.
+    /// </summary>
+    public static (string DataFolder, string? ConnectionString) Read(string data)
     {
-        var configuration = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables().Build();
-        return new ServerOptions(
-            Path.GetFullPath(configuration["data"] ?? "data"),
-            configuration.GetConnectionString("Ledger"),
-            urls);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        return (Path.GetFullPath(data), configuration.GetConnectionString("Ledger"));
+    }
+
+    /// <summary>
+    /// Why the server's arguments beyond --data and --urls are not settings
+    /// (<c>--Section:Key VALUE</c> or <c>--Section:Key=VALUE</c>), or null when they are.
+    /// </summary>
+    public static string? UnexpectedSetting(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal) || token.Length == 2)
+            {
+                return $"unexpected argument '{token}'";
+            }
+            if (!token.Contains('=', StringComparison.Ordinal))
+            {
+                if (i + 1 == tokens.Count || tokens[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return $"the setting {token} needs a value";
+                }
+                i++;
+            }
+        }
+        return null;
     }
 }

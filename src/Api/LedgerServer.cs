@@ -1,52 +1,54 @@
-using Ledger.Api.Endpoints;
-using Ledger.Checkpoints;
-using Ledger.Client;
+using Ledger.Api.Hosting;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
-using Ledger.Signing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Api;
 
-/// <summary>Where a server keeps its data and which database it uses.</summary>
+/// <summary>Where a server keeps its data and which database it uses, as a caller in code gives them.</summary>
 /// <param name="DataFolder">The data folder: the local cluster (when no connection string is given) and the registrar's key.</param>
 /// <param name="ConnectionString">An Npgsql connection string; null for the zero-setup local cluster.</param>
 /// <param name="Urls">The addresses to listen on, e.g. "http://127.0.0.1:5099"; port 0 picks a free one.</param>
-public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls);
+public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls)
+{
+    /// <summary>The settings these stand for (docs/API.md "Settings"), above every other source.</summary>
+    public IReadOnlyDictionary<string, string?> AsSettings() => new Dictionary<string, string?>
+    {
+        ["data"] = DataFolder,
+        ["urls"] = Urls,
+        ["ConnectionStrings:Ledger"] = ConnectionString,
+    };
+}
 
 /// <summary>
-/// The ledger server: its database, its grain host and its HTTP API, started together and
-/// stopped together. Program.cs runs one; the tests and the demo start their own.
+/// The ledger server on the generic host: its database, its grain host, the Merkle log's loop
+/// and its HTTP API, started together and stopped together (Hosting/LedgerHosting.cs wires
+/// them). Program.cs runs one; the tests and the demo start their own.
 /// </summary>
 public sealed class LedgerServer : IAsyncDisposable
 {
     readonly WebApplication app;
-    readonly LogIntegrationLoop logLoop;
 
-    LedgerServer(WebApplication app, LedgerDatabase database, GrainHost grains, string rootFingerprint, LogIntegrator log, LogIntegrationLoop logLoop)
-    {
-        this.app = app;
-        Database = database;
-        Grains = grains;
-        RootFingerprint = rootFingerprint;
-        Log = log;
-        this.logLoop = logLoop;
-    }
+    LedgerServer(WebApplication app) => this.app = app;
 
-    public LedgerDatabase Database { get; }
+    public LedgerDatabase Database => app.Services.GetRequiredService<LedgerDatabase>();
 
-    public GrainHost Grains { get; }
+    public GrainHost Grains => app.Services.GetRequiredService<GrainHost>();
 
     /// <summary>The key id of the registrar's root key (docs/FORMAT.md §4.4).</summary>
-    public string RootFingerprint { get; }
+    public string RootFingerprint => app.Services.GetRequiredService<LedgerStartup>().RootFingerprint;
 
     /// <summary>
     /// The global Merkle log's integrator and signer (docs/FORMAT.md §10), run in the
-    /// background every second; tests call <see cref="LogIntegrator.IntegrateAndSignNowAsync"/>.
+    /// background; tests call <see cref="LogIntegrator.IntegrateAndSignNowAsync"/>.
     /// </summary>
-    public LogIntegrator Log { get; }
+    public LogIntegrator Log => app.Services.GetRequiredService<LedgerStartup>().Log;
+
+    /// <summary>The Merkle log's background loop, which /health watches.</summary>
+    public LogIntegrationService LogLoop => app.Services.GetRequiredService<LogIntegrationService>();
 
     /// <summary>The Merkle log's read side: checkpoints, key and proofs.</summary>
     public MerkleLog MerkleLog => app.Services.GetRequiredService<MerkleLog>();
@@ -54,77 +56,59 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The address the server listens on, with the port it was given.</summary>
     public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>Opens the database, the grain host and the registry, then starts serving.</summary>
+    /// <summary>The log key's file under the data folder's keys folder, beside the registrar's.</summary>
+    public const string LogKeyFileName = LedgerStartup.LogKeyFileName;
+
+    /// <summary>Starts a server on <paramref name="options"/>, with <paramref name="args"/> for every other setting.</summary>
+    public static Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default) =>
+        StartAsync(args ?? [], options.AsSettings(), cancellationToken);
+
+    /// <summary>
+    /// Checks the settings, opens the database, the grain host and the registry, then serves.
+    /// Settings come from appsettings.json, the environment, <paramref name="args"/>
+    /// (<c>--data DIR</c>, <c>--Log:Origin X</c>) and last <paramref name="settings"/>.
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is not valid; its message names it.</exception>
     /// <exception cref="LocalClusterException">The local cluster cannot be created or started.</exception>
-    public static async Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default)
+    public static async Task<LedgerServer> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null,
+        CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args ?? []);
-        builder.WebHost.UseUrls(options.Urls);
-        var database = await LedgerDatabase.OpenAsync(options.ConnectionString, options.DataFolder, cancellationToken);
-        var grains = new GrainHost(database.Entries, TimeProvider.System);
+        var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.AddLedger();
+        var app = builder.Build();
+        app.UseLedger();
         try
         {
-            var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, options.DataFolder, TimeProvider.System, cancellationToken);
-            var log = CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint);
-            var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
-            builder.Services.AddSingleton(new MerkleLog(database.DataSource));
-            builder.Services.AddSingleton(database);
-            builder.Services.AddSingleton(grains);
-            builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddLedgerOpenApi();
-            builder.Services.AddProblemDetails();
-            var app = builder.Build();
-            // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
-            app.UseStatusCodePages();
-            app.UsePageFiles();
-            app.MapOpenApi();
-            app.MapHealthEndpoints();
-            app.MapEntryEndpoints();
-            app.MapCommandEndpoints();
-            app.MapUnknownCommandEndpoint();
-            app.MapViewEndpoints();
-            app.MapExportEndpoints();
-            app.MapLogEndpoints();
-            app.MapKeyEndpoints();
-            app.MapNoticeEndpoints();
+            CheckSettings(app.Services);
             await app.StartAsync(cancellationToken);
-            app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
-                database.Location, database.SchemaVersion, rootFingerprint);
-            if (!logKeyIsOurs)
-            {
-                app.Logger.LogWarning("the log key of this database is {LogKey}, not this server's {OwnKey} ({KeyFile}): "
-                    + "this server integrates the Merkle log but leaves signing checkpoints to the server holding that key",
-                    logKey, log.VerifierKey!.Format(), Path.Combine(options.DataFolder, "keys", LogKeyFileName));
-            }
-            var logLoop = LogIntegrationLoop.Start(log, TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LogIntegrator>());
-            return new LedgerServer(app, database, grains, rootFingerprint, log, logLoop);
         }
         catch
         {
-            await grains.DisposeAsync();
-            await database.DisposeAsync();
+            await app.DisposeAsync();
             throw;
         }
+        return new LedgerServer(app);
     }
 
-    /// <summary>The log key's file under the data folder's keys folder, beside the registrar's.</summary>
-    public const string LogKeyFileName = "log.json";
-
     /// <summary>
-    /// The log's signer: the key in <c>keys/log.json</c> (made on first start), named by the
-    /// origin <c>Log:Origin</c> (default <c>community-ledger/ROOT_FINGERPRINT</c>), signing at
-    /// most every <c>Log:CheckpointIntervalSeconds</c> (default 1) — docs/FORMAT.md §10.3.
+    /// The host checks the settings again as it starts (ValidateOnStart); checked here first so
+    /// that every bad setting is reported in one exception whose failures each name a setting.
     /// </summary>
-    static LogIntegrator CreateLogIntegrator(IConfiguration configuration, LedgerDatabase database, string dataFolder, string rootFingerprint)
+    static void CheckSettings(IServiceProvider services)
     {
-        var key = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", LogKeyFileName), "log");
-        var origin = configuration["Log:Origin"] ?? $"community-ledger/{rootFingerprint}";
-        var options = new LogIntegratorOptions();
-        if (configuration["Log:CheckpointIntervalSeconds"] is { } seconds)
+        try
         {
-            options = options with { CheckpointInterval = TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) };
+            services.GetRequiredService<IStartupValidator>().Validate();
         }
-        return new LogIntegrator(database.DataSource, new NoteSigner(origin, key.Key), TimeProvider.System, options);
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            var failures = e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures).ToList();
+            throw new OptionsValidationException("settings", typeof(ServerOptions), failures);
+        }
     }
 
     /// <summary>Serves until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
@@ -132,19 +116,8 @@ public sealed class LedgerServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await logLoop.DisposeAsync();
+        // Kestrel stops first, then the log loop, which signs a last checkpoint (LogIntegrationService).
         await app.StopAsync();
-        try
-        {
-            // A server that stops leaves every entry it accepted under a signed checkpoint.
-            await Log.IntegrateAndSignNowAsync(CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            app.Logger.LogWarning(e, "the last checkpoint could not be signed: {Message}", e.Message);
-        }
         await app.DisposeAsync();
-        await Grains.DisposeAsync();
-        await Database.DisposeAsync();
     }
 }

@@ -1,100 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Verifier.Verification;
 using Spectre.Console;
 
-// Usage:
-//   dotnet run --project src/Verifier -- EXPORT_DIR [--root-key KEY] [--log-key VKEY] [--hash-only] [--json]
-//   dotnet run --project src/Verifier -- --database CONNECTION_STRING [--root-key KEY] [--log-key VKEY] [--hash-only] [--json]
-//   dotnet run --project src/Verifier -- verify-entry BUNDLE [--log-key VKEY]
+// The verifier's command line, on System.CommandLine (--help on each command).
 // Exit codes: 0 valid, 1 findings (or an invalid bundle), 2 usage or unreadable input.
 const int MaxBundleBytes = 1 << 20;
-const string Usage = "usage: verifier EXPORT_DIR | --database CONNECTION_STRING  [--root-key KEY_ID_OR_PUBLIC_KEY] [--log-key VKEY] [--hash-only] [--json]"
-    + "  |  verifier verify-entry BUNDLE [--log-key VKEY]";
 
-if (args.Length > 0 && args[0] == "verify-entry")
+var exportArgument = new Argument<string?>("EXPORT_DIR")
 {
-    return VerifyEntry(args[1..]);
-}
+    Description = "An export folder (docs/FORMAT.md §9) to audit; or give --database instead.",
+    Arity = ArgumentArity.ZeroOrOne,
+};
+var databaseOption = new Option<string?>("--database")
+{
+    Description = "An Npgsql connection string to audit the database itself, read-only, instead of an export.",
+    HelpName = "CONNECTION_STRING",
+};
+var rootKeyOption = new Option<string?>("--root-key")
+{
+    Description = "The registrar's root key to trust: its key id (32 hex digits) or its Ed25519 public key (64 hex digits).",
+    HelpName = "KEY",
+};
+var logKeyOption = new Option<string?>("--log-key")
+{
+    Description = "The Merkle log's key (C2SP vkey) that checkpoints must be signed with.",
+    HelpName = "VKEY",
+};
+var hashOnlyOption = new Option<bool>("--hash-only") { Description = "Check hashes, chains and checkpoints only: no signatures, no rules (fast)." };
+var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON." };
+var bundleArgument = new Argument<string>("BUNDLE") { Description = "An offline bundle (docs/FORMAT.md §10.5) to check on its own." };
 
-string? exportDirectory = null, connectionString = null, rootKey = null, logKey = null;
-var json = false;
-var depth = AuditDepth.Full;
-for (var i = 0; i < args.Length; i++)
+var verifyEntry = new System.CommandLine.Command("verify-entry", "Check one entry's offline bundle: its signature, its inclusion and its checkpoint.")
 {
-    switch (args[i])
+    bundleArgument,
+    logKeyOption,
+};
+verifyEntry.SetAction(parse => VerifyEntry(parse.GetValue(bundleArgument)!, parse.GetValue(logKeyOption)));
+
+var root = new RootCommand("Audits a Community Ledger export or database end to end, trusting only the registrar's root key.")
+{
+    exportArgument,
+    databaseOption,
+    rootKeyOption,
+    logKeyOption,
+    hashOnlyOption,
+    jsonOption,
+    verifyEntry,
+};
+root.SetAction(parse => AuditLedger(parse.GetValue(exportArgument), parse.GetValue(databaseOption), parse.GetValue(rootKeyOption),
+    parse.GetValue(logKeyOption), parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full, parse.GetValue(jsonOption)));
+
+var parsed = root.Parse(args);
+if (parsed.Action is not HelpAction)
+{
+    // Unknown tokens in the verifier's own words, on one line.
+    if (parsed.UnmatchedTokens.Count > 0)
     {
-        case "--database" when i + 1 < args.Length: connectionString = args[++i]; break;
-        case "--root-key" when i + 1 < args.Length: rootKey = args[++i]; break;
-        case "--log-key" when i + 1 < args.Length: logKey = args[++i]; break;
-        case "--json": json = true; break;
-        case "--hash-only": depth = AuditDepth.HashOnly; break;
-        case var value when !value.StartsWith("--", StringComparison.Ordinal) && exportDirectory is null: exportDirectory = value; break;
-        default: return Fail($"unexpected argument {args[i]}; {Usage}");
+        return Fail($"unexpected argument {parsed.UnmatchedTokens[0]} (--help shows the usage)");
+    }
+    if (parsed.Errors.Count > 0)
+    {
+        return Fail($"{parsed.Errors[0].Message} (--help shows the usage)");
     }
 }
-if ((exportDirectory is null) == (connectionString is null))
-{
-    return Fail(Usage);
-}
-string? pinned = null;
-if (rootKey is not null)
-{
-    // A key id (32 hex digits, FORMAT.md §4.4) or the 32-byte public key it names.
-    pinned = KeyIds.IsKeyId(rootKey) ? rootKey
-        : Hex.TryDecode(rootKey, 32, out var publicKey) ? KeyIds.Of(publicKey)
-        : null;
-    if (pinned is null)
-    {
-        return Fail("--root-key takes a key id (32 lowercase hex digits) or an Ed25519 public key (64 lowercase hex digits)");
-    }
-}
+return parsed.Invoke();
 
-try
+static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, AuditDepth depth, bool json)
 {
-    ILedgerSource source = exportDirectory is not null ? new ExportSource(exportDirectory) : new DatabaseSource(connectionString!);
-    AuditReport report;
-    if (!json && !Console.IsErrorRedirected && source.EntryCountHint > 10_000)
+    if ((exportDirectory is null) == (connectionString is null))
     {
-        AuditReport? result = null;
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
+        return Fail("name one export folder (EXPORT_DIR) or one database (--database CONNECTION_STRING) (--help shows the usage)");
+    }
+    string? pinned = null;
+    if (rootKey is not null)
+    {
+        // A key id (32 hex digits, FORMAT.md §4.4) or the 32-byte public key it names.
+        pinned = KeyIds.IsKeyId(rootKey) ? rootKey
+            : Hex.TryDecode(rootKey, 32, out var publicKey) ? KeyIds.Of(publicKey)
+            : null;
+        if (pinned is null)
         {
-            var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
-            result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth);
-            task.Value = task.MaxValue;
-        });
-        report = result!;
+            return Fail("--root-key takes a key id (32 lowercase hex digits) or an Ed25519 public key (64 lowercase hex digits)");
+        }
     }
-    else
+
+    try
     {
-        report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
+        ILedgerSource source = exportDirectory is not null ? new ExportSource(exportDirectory) : new DatabaseSource(connectionString!);
+        AuditReport report;
+        if (!json && !Console.IsErrorRedirected && source.EntryCountHint > 10_000)
+        {
+            AuditReport? result = null;
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
+            {
+                var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
+                result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth);
+                task.Value = task.MaxValue;
+            });
+            report = result!;
+        }
+        else
+        {
+            report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
+        }
+        Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
+        return report.Valid ? 0 : 1;
     }
-    Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
-    return report.Valid ? 0 : 1;
-}
-catch (UnreadableInputException e)
-{
-    return Fail(e.Message);
+    catch (UnreadableInputException e)
+    {
+        return Fail(e.Message);
+    }
 }
 
 // An offline bundle (FORMAT.md §10.5): valid or not, with the reason, on one line.
-static int VerifyEntry(string[] arguments)
+static int VerifyEntry(string bundlePath, string? logKey)
 {
-    string? bundlePath = null, logKey = null;
-    for (var i = 0; i < arguments.Length; i++)
-    {
-        switch (arguments[i])
-        {
-            case "--log-key" when i + 1 < arguments.Length: logKey = arguments[++i]; break;
-            case var value when !value.StartsWith("--", StringComparison.Ordinal) && bundlePath is null: bundlePath = value; break;
-            default: return Fail($"unexpected argument {arguments[i]}; usage: verifier verify-entry BUNDLE [--log-key VKEY]");
-        }
-    }
-    if (bundlePath is null)
-    {
-        return Fail("usage: verifier verify-entry BUNDLE [--log-key VKEY]");
-    }
     try
     {
         var bytes = File.ReadAllBytes(bundlePath);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ledger.Client;
 using Ledger.Grains.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ledger.Api.Demo;
@@ -18,10 +19,6 @@ public static class DemoCommand
 
     /// <summary>Where the demo people's key files go, under the data folder.</summary>
     public const string KeysFolderName = "demo-keys";
-
-    /// <param name="args">The arguments after "demo".</param>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        RunAsync(CommandLineOptions.Read(args, urls: "http://127.0.0.1:0"), output, error, cancellationToken);
 
     public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -57,7 +54,7 @@ public static class DemoCommand
             PrintNext(output, options, keysFolder, server.RootFingerprint, await ServesAsync(client, "/v1/projects", cancellationToken));
             return Seeded;
         }
-        catch (Exception e) when (e is DemoException or LocalClusterException or SchemaTooNewException
+        catch (Exception e) when (e is DemoException or OptionsValidationException or LocalClusterException or SchemaTooNewException
             or NpgsqlException or HttpRequestException or IOException or FormatException)
         {
             // One line that says what went wrong, not a stack trace.

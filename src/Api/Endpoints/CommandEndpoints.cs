@@ -1,4 +1,5 @@
 using Ledger.Api.Contracts;
+using Ledger.Api.Hosting;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
@@ -8,7 +9,7 @@ using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Endpoints;
 
@@ -57,8 +58,8 @@ public static class CommandEndpoints
         foreach (var rule in Commands.All)
         {
             var (tag, summary) = Descriptions[rule.Type];
-            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, GrainHost grains, CancellationToken cancellationToken) =>
-                    ExecuteAsync(rule.Type, request, grains, cancellationToken))
+            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, GrainHost grains, IOptions<DatabaseSettings> database, CancellationToken cancellationToken) =>
+                    ExecuteAsync(rule.Type, request, grains, TimeSpan.FromSeconds(database.Value.CommandTimeoutSeconds), cancellationToken))
                 .WithName(rule.Type)
                 .WithSummary(summary)
                 .WithDescription($"Allowed for: {string.Join(", ", rule.Roles.Order())}. See docs/ENTRIES.md for the body and its refusals.")
@@ -84,8 +85,15 @@ public static class CommandEndpoints
                 Problems.Of(ResultCode.UnknownCommandType, $"there is no command {type}: the command types are listed in docs/ENTRIES.md"))
             .ExcludeFromDescription();
 
+    /// <param name="deadline">
+    /// The server's deadline on the command's database work (<c>Database:CommandTimeoutSeconds</c>).
+    /// Npgsql's own timeouts carry the same value, but a timed-out command then also tries to
+    /// cancel on the server, which a hung server never answers: this bound holds whatever Npgsql
+    /// does. The write is then uncertain, as any lost answer is: the client sends the same
+    /// command again and it is written at most once.
+    /// </param>
     static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
-        string type, HttpRequest request, GrainHost grains, CancellationToken cancellationToken)
+        string type, HttpRequest request, GrainHost grains, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
         if (body is null)
@@ -105,16 +113,8 @@ public static class CommandEndpoints
         {
             return Problems.Of(ResultCode.MalformedCommand, $"this endpoint takes {type} commands, not {signed.Command.Type}");
         }
-        CommandOutcome outcome;
-        try
-        {
-            outcome = await grains.ExecuteAsync(signed, cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
-                $"the database did not confirm the write ({e.Message}); send the same command again: it is written at most once");
-        }
+        // A database that fails or misses the deadline throws: ExceptionProblems answers 503.
+        var outcome = await grains.ExecuteAsync(signed, cancellationToken).WaitAsync(deadline, cancellationToken);
         return outcome switch
         {
             CommandOutcome.Accepted accepted => TypedResults.Ok(Acknowledge(accepted)),

@@ -29,7 +29,6 @@ public static class EntryEndpoints
                 + "or a FinanceOfficer, VolunteerCoordinator, ResidentSupervisor or Auditor; the registry needs a signed read by a "
                 + "Registrar, ResidentSupervisor or Auditor. Follow \"next\" until it is null.")
             .WithTags("Entries")
-            .AddEndpointFilter(ViewEndpoints.StorageUnavailable)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -2,7 +2,6 @@ using Ledger.Api.Export;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace Ledger.Api.Endpoints;
 
@@ -49,12 +48,6 @@ public static class ExportEndpoints
             await LedgerExport.WriteZipAsync(database, file, clock.GetUtcNow(), cancellationToken);
             file.Position = 0;
             return TypedResults.Stream(file, ZipContentType, "ledger-export.zip");
-        }
-        catch (NpgsqlException e)
-        {
-            await file.DisposeAsync();
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
-                $"the database could not be read ({e.Message}); ask again");
         }
         catch
         {

@@ -23,7 +23,6 @@ public static class KeyEndpoints
             .WithDescription("Public: what a browser or a resident needs to check the signatures of public entries. "
                 + "No names, roles or households; the registry itself stays a signed read.")
             .WithTags("Registry")
-            .AddEndpointFilter(ViewEndpoints.StorageUnavailable)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -22,7 +22,7 @@ public static class LogEndpoints
 {
     public static void MapLogEndpoints(this IEndpointRouteBuilder routes)
     {
-        var log = routes.MapGroup("/v1/log").WithTags("Log").AddEndpointFilter(ViewEndpoints.StorageUnavailable);
+        var log = routes.MapGroup("/v1/log").WithTags("Log");
 
         log.MapGet("/checkpoint", GetLatestCheckpoint)
             .WithName("GetLatestCheckpoint")

@@ -31,7 +31,6 @@ public static class NoticeEndpoints
                 + "(its note's first three lines), the stream, the sequence and the entry hash. 404 unless a checkpoint was signed at "
                 + "exactly treeSize and the entry is in it.")
             .WithTags("Projects")
-            .AddEndpointFilter(ViewEndpoints.StorageUnavailable)
             .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

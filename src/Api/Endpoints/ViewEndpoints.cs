@@ -9,7 +9,6 @@ using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace Ledger.Api.Endpoints;
 
@@ -25,7 +24,7 @@ public static class ViewEndpoints
 
     public static void MapViewEndpoints(this IEndpointRouteBuilder routes)
     {
-        var views = routes.MapGroup("/v1").AddEndpointFilter(StorageUnavailable);
+        var views = routes.MapGroup("/v1");
 
         views.MapGet("/projects", GetProjects)
             .WithName("GetProjects")
@@ -71,23 +70,6 @@ public static class ViewEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-    }
-
-    /// <summary>
-    /// A read the database could not answer is a 503 that says to ask again, like a command's
-    /// uncertain write, not a 500: reads have no side effect to fear.
-    /// </summary>
-    public static async ValueTask<object?> StorageUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (NpgsqlException e)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
-                $"the database could not be read ({e.Message}); ask again");
-        }
     }
 
     /// <summary>Every project, in order of project id.</summary>

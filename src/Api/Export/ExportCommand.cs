@@ -15,20 +15,6 @@ public static class ExportCommand
     public const int Failed = 1;
     public const int BadOutputFolder = 2;
 
-    public const string Usage = "usage: dotnet run --project src/Api -- export OUT_DIR [--data DIR]";
-
-    /// <param name="args">The arguments after "export": OUT_DIR, then the options.</param>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
-    {
-        if (args.Length == 0 || args[0].StartsWith('-'))
-        {
-            error.WriteLine($"ledger export: name the folder to write the export to ({Usage})");
-            return Task.FromResult(BadOutputFolder);
-        }
-        var options = CommandLineOptions.Read(args[1..], urls: "");
-        return RunAsync(args[0], options.DataFolder, options.ConnectionString, output, error, cancellationToken);
-    }
-
     public static async Task<int> RunAsync(string outputFolder, string dataFolder, string? connectionString,
         TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {

@@ -23,7 +23,7 @@ public sealed record LogIntegratorOptions
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often the background loop (<see cref="LogIntegrationLoop"/>) looks for new entries:
+    /// How often the server's background loop (Api, LogIntegrationService) looks for new entries:
     /// a fraction of the checkpoint interval, so a due checkpoint waits at most this long.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -98,21 +98,21 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, cancellationToken);
         var latest = await LatestCheckpointAsync(connection, cancellationToken);
+        var size = await ScalarAsync(connection, "SELECT size FROM merkle_head", cancellationToken);
         if (signer is null || !IsOurs(await RecordKeyAsync(connection, cancellationToken)))
         {
-            return new(CheckpointDecision.NotTheLogKey, latest);
+            return new(CheckpointDecision.NotTheLogKey, latest, size);
         }
-        var size = await ScalarAsync(connection, "SELECT size FROM merkle_head", cancellationToken);
         var previousSize = latest?.TreeSize ?? 0;
         Invariant.Holds(previousSize <= size, "no checkpoint is beyond the integrated tree");
         if (size == previousSize)
         {
-            return new(CheckpointDecision.NotGrown, latest);
+            return new(CheckpointDecision.NotGrown, latest, size);
         }
         var now = LedgerTime.Truncate(clock.GetUtcNow());
         if (!ignoreInterval && latest is not null && now - latest.SignedAt < Options.CheckpointInterval)
         {
-            return new(CheckpointDecision.NotDue, latest);
+            return new(CheckpointDecision.NotDue, latest, size);
         }
 
         var (root, consistency) = await StoredMerkleNodes.ComputeAsync(connection,
@@ -140,7 +140,7 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return new(CheckpointDecision.Signed, checkpoint);
+        return new(CheckpointDecision.Signed, checkpoint, size);
     }
 
     /// <summary>What the background loop does on each tick: integrate, then sign if due.</summary>

@@ -7,7 +7,12 @@ namespace Ledger.Grains.Log;
 public sealed record StoredCheckpoint(long TreeSize, byte[] RootHash, string Note, DateTimeOffset SignedAt);
 
 /// <summary>What <see cref="LogIntegrator.SignCheckpointAsync"/> did, and the latest checkpoint after it (null if none yet).</summary>
-public sealed record CheckpointOutcome(CheckpointDecision Decision, StoredCheckpoint? Latest);
+/// <param name="IntegratedSize">The integrated tree's size when the decision was made.</param>
+public sealed record CheckpointOutcome(CheckpointDecision Decision, StoredCheckpoint? Latest, long IntegratedSize)
+{
+    /// <summary>Whether every integrated entry is under the latest checkpoint, whoever signed it.</summary>
+    public bool Covered => IntegratedSize == (Latest?.TreeSize ?? 0);
+}
 
 /// <summary>Why a checkpoint was or was not signed. Shown in logs and tests: never renumber.</summary>
 public enum CheckpointDecision

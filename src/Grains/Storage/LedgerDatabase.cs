@@ -33,15 +33,27 @@ public sealed class LedgerDatabase : IAsyncDisposable
         ? $"local PostgreSQL in {cluster.DataFolder} (127.0.0.1:{cluster.Port})"
         : $"PostgreSQL at {new NpgsqlConnectionStringBuilder(DataSource.ConnectionString).Host}";
 
-    public static async Task<LedgerDatabase> OpenAsync(string? connectionString, string dataFolder, CancellationToken cancellationToken)
+    /// <param name="commandDeadline">
+    /// The longest the served data source waits to connect or for a command's answer, before
+    /// it gives up with an <see cref="NpgsqlException"/>; null for Npgsql's defaults (the
+    /// export tool, whose reads may be long). Migrations run without it: a schema change on a
+    /// large ledger may rightly take longer.
+    /// </param>
+    public static async Task<LedgerDatabase> OpenAsync(string? connectionString, string dataFolder, CancellationToken cancellationToken,
+        TimeSpan? commandDeadline = null)
     {
         var cluster = string.IsNullOrWhiteSpace(connectionString)
             ? await LocalCluster.StartAsync(dataFolder, cancellationToken)
             : null;
-        var dataSource = NpgsqlDataSource.Create(cluster?.ConnectionString ?? connectionString!);
+        var configured = cluster?.ConnectionString ?? connectionString!;
+        var dataSource = NpgsqlDataSource.Create(commandDeadline is { } deadline ? WithDeadline(configured, deadline) : configured);
         try
         {
-            var schemaVersion = await Schema.MigrateAsync(dataSource, cancellationToken);
+            int schemaVersion;
+            await using (var migrating = NpgsqlDataSource.Create(configured))
+            {
+                schemaVersion = await Schema.MigrateAsync(migrating, cancellationToken);
+            }
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             return new LedgerDatabase(dataSource, cluster, schemaVersion, connection.PostgreSqlVersion.ToString());
         }
@@ -54,6 +66,22 @@ public sealed class LedgerDatabase : IAsyncDisposable
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The connection string with the deadline as its connect and command timeouts. A timed-out
+    /// command's connection is broken at once instead of waiting for PostgreSQL to confirm the
+    /// cancellation (Cancellation Timeout -1): a hung server would not confirm it either.
+    /// </summary>
+    static string WithDeadline(string connectionString, TimeSpan deadline)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(deadline.TotalSeconds));
+        return new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = seconds,
+            CommandTimeout = seconds,
+            CancellationTimeout = -1,
+        }.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

@@ -155,6 +155,18 @@ public sealed class LocalCluster : IAsyncDisposable
         stopped = true;
     }
 
+    /// <summary>
+    /// Stops the server as a crash would (<c>pg_ctl stop -m immediate</c>): every connection is
+    /// dropped at once, nothing is checkpointed, and the next start recovers from the WAL. For
+    /// fault tests; <see cref="StopAsync"/> is the orderly stop.
+    /// </summary>
+    public Task StopImmediatelyAsync(CancellationToken cancellationToken = default) =>
+        StopServerAsync(commands, clusterFolder, cancellationToken, mode: "immediate");
+
+    /// <summary>The postmaster's process id, from the first line of its postmaster.pid (for fault tests).</summary>
+    public int ServerProcessId =>
+        int.Parse(File.ReadLines(Path.Combine(clusterFolder, "postmaster.pid")).First(), NumberStyles.None, CultureInfo.InvariantCulture);
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>
@@ -173,14 +185,14 @@ public sealed class LocalCluster : IAsyncDisposable
         await StopServerAsync(commands, clusterFolder, cancellationToken);
     }
 
-    static async Task StopServerAsync(PostgresCommands commands, string clusterFolder, CancellationToken cancellationToken)
+    static async Task StopServerAsync(PostgresCommands commands, string clusterFolder, CancellationToken cancellationToken, string mode = "fast")
     {
         if (!await IsRunningAsync(commands, clusterFolder, cancellationToken))
         {
             return;
         }
         var result = await commands.RunAsync("pg_ctl",
-            ["stop", "--pgdata", clusterFolder, "--mode", "fast", "--wait"], cancellationToken);
+            ["stop", "--pgdata", clusterFolder, "--mode", mode, "--wait"], cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new LocalClusterException(

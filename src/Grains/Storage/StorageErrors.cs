@@ -24,10 +24,13 @@ public static class StorageErrors
     public static bool IsReceiptConflict(PostgresException e) =>
         e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "command_receipt_pk";
 
+    /// <summary>
+    /// What a sequence conflict means, in words a client may read: constraint names and
+    /// PostgreSQL's own message stay in the server's log, never in an answer.
+    /// </summary>
     public static string Describe(PostgresException e) => e.ConstraintName switch
     {
-        "entry_pk" or "entry_stream_sequence_hash_unique" => "the stream position is already taken",
         "entry_links_to_previous" => "the entry does not link to the stream's committed head",
-        _ => e.MessageText,
+        _ => "the stream position is already taken",
     };
 }

@@ -91,13 +91,17 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the server to completion (for start-up failures) and returns its exit code.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        RunToExitInAsync(AppContext.BaseDirectory, environment, arguments);
+
+    /// <summary>Runs the server to completion in <paramref name="workingFolder"/> and returns its exit code.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitInAsync(string workingFolder, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingFolder,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Api.dll"));
         foreach (var argument in arguments)

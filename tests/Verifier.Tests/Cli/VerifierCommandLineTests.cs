@@ -258,6 +258,19 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
         Assert.StartsWith("verifier: unexpected argument --bogus", Lines(error)[0]);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("verify-entry --help")]
+    public async Task HelpPrintsTheUsageAndExitsWithZero(string arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(arguments.Split(' '));
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("Usage:", output);
+        Assert.Contains("--log-key", output);
+    }
+
     static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => VerifierProcess.RunAsync(arguments);
 
     static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,0 +1,109 @@
+using Ledger.Api.Endpoints;
+using Ledger.Grains.Hosting;
+using Ledger.Grains.Log;
+using Ledger.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>The server's wiring: its settings, services, hosted work, health checks and pipeline (STYLE.md 17).</summary>
+public static class LedgerHosting
+{
+    /// <summary>
+    /// Request headers beyond this many bytes get a 431 problem from the server itself. Kestrel's
+    /// own limit is set at twice this: beyond it Kestrel answers 431 before any of our code runs,
+    /// and such answers cannot carry a body (docs/API.md "Errors").
+    /// </summary>
+    public const int MaxRequestHeadersBytes = 32 * 1024;
+
+    public static void AddLedger(this WebApplicationBuilder builder)
+    {
+        // Lowest precedence: what the server listens on when nothing else says.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new("urls", ServerSettings.DefaultUrls)],
+        });
+        // A failed start is thrown to whoever started the server (Program.cs prints one line);
+        // the host would also log it, stack trace and all.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes);
+
+        var services = builder.Services;
+        services.AddSetting<ServerSettings>((configuration, settings) => configuration.Bind(settings));
+        services.AddSetting<DatabaseSettings>((configuration, settings) =>
+        {
+            configuration.GetSection("Database").Bind(settings);
+            settings.ConnectionString = configuration.GetConnectionString("Ledger");
+        });
+        services.AddSetting<LogSettings>((configuration, settings) => configuration.GetSection("Log").Bind(settings));
+        services.AddSetting<HealthSettings>((configuration, settings) => configuration.GetSection("Health").Bind(settings));
+        services.AddSetting<GrainHostOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));
+        services.AddSingleton<IValidateOptions<GrainHostOptions>, GrainHostOptionsValidation>();
+
+        services.AddSingleton(TimeProvider.System);
+        // Hosted services start in this order, and Kestrel after them all.
+        services.AddSingleton<LedgerStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
+        services.AddSingleton<LogIntegrationService>();
+        services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
+        // What LedgerStartup opened, for the endpoints; the service provider disposes them in
+        // the reverse order they were first asked for (the grain host before the database).
+        services.AddSingleton(provider => provider.GetRequiredService<LedgerStartup>().Database);
+        services.AddSingleton(provider => new MerkleLog(provider.GetRequiredService<LedgerDatabase>().DataSource));
+        services.AddGrainHost();
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>(HealthCheckNames.Database)
+            .AddCheck<LogLoopHealthCheck>(HealthCheckNames.Log)
+            .AddCheck<CheckpointHealthCheck>(HealthCheckNames.Checkpoint);
+        services.AddLedgerOpenApi();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
+        services.AddExceptionHandler<ExceptionProblems>();
+    }
+
+    /// <summary>The one place the grain host is made: a singleton over the ledger's entry store.</summary>
+    static void AddGrainHost(this IServiceCollection services) =>
+        services.AddSingleton(provider => new GrainHost(
+            provider.GetRequiredService<LedgerDatabase>().Entries,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<GrainHostOptions>>().Value));
+
+    public static void UseLedger(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.Use(RefuseOversizedHeaders);
+        // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
+        app.UseStatusCodePages();
+        app.UsePageFiles();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapEntryEndpoints();
+        app.MapCommandEndpoints();
+        app.MapUnknownCommandEndpoint();
+        app.MapViewEndpoints();
+        app.MapExportEndpoints();
+        app.MapLogEndpoints();
+        app.MapKeyEndpoints();
+        app.MapNoticeEndpoints();
+    }
+
+    static async Task RefuseOversizedHeaders(HttpContext context, RequestDelegate next)
+    {
+        long size = 0;
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            foreach (var value in values)
+            {
+                // "name: value\r\n", as the bytes arrived (header values are ASCII or Latin-1).
+                size += name.Length + (value?.Length ?? 0) + 4;
+            }
+        }
+        if (size > MaxRequestHeadersBytes)
+        {
+            await Problems.Create(StatusCodes.Status431RequestHeaderFieldsTooLarge, Problems.RequestHeadersTooLarge,
+                $"the request's headers are {size} bytes; at most {MaxRequestHeadersBytes} are read").ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+}

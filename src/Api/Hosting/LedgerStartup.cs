@@ -1,0 +1,77 @@
+using Ledger.Checkpoints;
+using Ledger.Client;
+using Ledger.Grains.Hosting;
+using Ledger.Grains.Log;
+using Ledger.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// The first hosted service: opens the database (the local cluster when no connection string is
+/// set), opens the registry and records the log key, before the log loop runs and before Kestrel
+/// listens (hosted services start in order; the web server starts last). Settings are checked
+/// before this runs, so a bad one touches no folder and no database.
+/// </summary>
+public sealed class LedgerStartup(
+    IOptions<ServerSettings> server,
+    IOptions<DatabaseSettings> databaseSettings,
+    IOptions<LogSettings> logSettings,
+    IServiceProvider services,
+    TimeProvider clock,
+    ILogger<LedgerStartup> logger) : IHostedService
+{
+    /// <summary>The log key's file under the data folder's keys folder, beside the registrar's.</summary>
+    public const string LogKeyFileName = "log.json";
+
+    LedgerDatabase? database;
+    string? rootFingerprint;
+    LogIntegrator? log;
+
+    public LedgerDatabase Database => database ?? throw NotStarted();
+
+    /// <summary>The key id of the registrar's root key (docs/FORMAT.md §4.4).</summary>
+    public string RootFingerprint => rootFingerprint ?? throw NotStarted();
+
+    /// <summary>The global Merkle log's integrator and signer (docs/FORMAT.md §10).</summary>
+    public LogIntegrator Log => log ?? throw NotStarted();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var dataFolder = server.Value.DataFolder;
+        // Owned by the service provider from here on (its factory hands it out), which disposes
+        // it after everything resolved later, the grain host included.
+        database = await LedgerDatabase.OpenAsync(databaseSettings.Value.ConnectionString, dataFolder, cancellationToken,
+            TimeSpan.FromSeconds(databaseSettings.Value.CommandTimeoutSeconds));
+        var grains = services.GetRequiredService<GrainHost>();
+        rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, dataFolder, clock, cancellationToken);
+        log = CreateLogIntegrator(database, dataFolder, rootFingerprint);
+        var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
+        logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
+            database.Location, database.SchemaVersion, rootFingerprint);
+        if (!logKeyIsOurs)
+        {
+            logger.LogWarning("the log key of this database is {LogKey}, not this server's {OwnKey} ({KeyFile}): "
+                + "this server integrates the Merkle log but leaves signing checkpoints to the server holding that key",
+                logKey, log.VerifierKey!.Format(), Path.Combine(dataFolder, "keys", LogKeyFileName));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The log's signer: the key in <c>keys/log.json</c> (made on first start), named by the
+    /// origin <c>Log:Origin</c> (default <c>community-ledger/ROOT_FINGERPRINT</c>), signing at
+    /// most every <c>Log:CheckpointIntervalSeconds</c> — docs/FORMAT.md §10.3.
+    /// </summary>
+    LogIntegrator CreateLogIntegrator(LedgerDatabase opened, string dataFolder, string root)
+    {
+        var key = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", LogKeyFileName), "log");
+        var settings = logSettings.Value;
+        var origin = settings.Origin ?? $"community-ledger/{root}";
+        var options = new LogIntegratorOptions { CheckpointInterval = TimeSpan.FromSeconds(settings.CheckpointIntervalSeconds) };
+        return new LogIntegrator(opened.DataSource, new NoteSigner(origin, key.Key), clock, options);
+    }
+
+    static InvalidOperationException NotStarted() => new("the ledger has not started yet");
+}

@@ -1,0 +1,164 @@
+using System.ComponentModel.DataAnnotations;
+using Ledger.Grains.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ledger.Api.Hosting;
+
+// Every setting of the server (docs/API.md "Settings"), bound from configuration: appsettings.json,
+// environment variables (Log__Origin), then the command line (--Log:Origin X). Each is checked at
+// start (ValidateOnStart), before any folder or database is touched; a bad value stops the start
+// with one line naming the setting. The error messages below name the configuration key.
+
+/// <summary>Where the server keeps its data and where it listens (root keys <c>data</c>, <c>urls</c>).</summary>
+public sealed class ServerSettings
+{
+    [Required(AllowEmptyStrings = false, ErrorMessage = "data must name a folder")]
+    public string Data { get; set; } = "data";
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = "urls must name at least one address")]
+    [RegularExpression(@"^(https?://[^\s;]+)(;https?://[^\s;]+)*$", ErrorMessage = "urls must be http:// or https:// addresses separated by ';', e.g. http://127.0.0.1:5099")]
+    public string Urls { get; set; } = DefaultUrls;
+
+    public const string DefaultUrls = "http://127.0.0.1:5099";
+
+    /// <summary>The data folder as a full path (relative to the current folder).</summary>
+    public string DataFolder => Path.GetFullPath(Data);
+}
+
+/// <summary>The database: <c>ConnectionStrings:Ledger</c> and the section <c>Database</c>.</summary>
+public sealed class DatabaseSettings : IValidatableObject
+{
+    /// <summary>An Npgsql connection string; none for the local cluster under the data folder (DESIGN.md 10).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The server's own deadline on connecting to PostgreSQL and on each command.</summary>
+    [Range(1, 600, ErrorMessage = "Database:CommandTimeoutSeconds must be a whole number of seconds from 1 to 600")]
+    public int CommandTimeoutSeconds { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield break;
+        }
+        string? problem = null;
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the offending keyword, never the value (it may hold a password).
+            problem = e.Message;
+        }
+        if (problem is not null)
+        {
+            yield return new ValidationResult($"ConnectionStrings:Ledger is not an Npgsql connection string: {problem}");
+        }
+    }
+}
+
+/// <summary>The Merkle log's signer (section <c>Log</c>, docs/FORMAT.md §10.3).</summary>
+public sealed class LogSettings
+{
+    /// <summary>The checkpoint origin; none for <c>community-ledger/ROOT_FINGERPRINT</c>.</summary>
+    [RegularExpression(@"^[^\s+][^\n]*$", ErrorMessage = "Log:Origin must be one line that does not start with a space or '+' (C2SP signed-note key name)")]
+    public string? Origin { get; set; }
+
+    [Range(1, 86_400, ErrorMessage = "Log:CheckpointIntervalSeconds must be a whole number of seconds from 1 to 86400")]
+    public int CheckpointIntervalSeconds { get; set; } = 1;
+}
+
+/// <summary>The checks behind GET /health (section <c>Health</c>).</summary>
+public sealed class HealthSettings : IValidatableObject
+{
+    /// <summary>How long each check may take before it counts as failed; /health answers within it.</summary>
+    [Range(50, 60_000, ErrorMessage = "Health:TimeoutMilliseconds must be from 50 to 60000")]
+    public int TimeoutMilliseconds { get; set; } = 800;
+
+    /// <summary>Entries waiting this long for a signed checkpoint make the server degraded.</summary>
+    [Range(1, 86_400, ErrorMessage = "Health:CheckpointDegradedAfterSeconds must be a whole number of seconds from 1 to 86400")]
+    public int CheckpointDegradedAfterSeconds { get; set; } = 60;
+
+    /// <summary>Entries waiting this long for a signed checkpoint make the server unhealthy.</summary>
+    [Range(1, 604_800, ErrorMessage = "Health:CheckpointUnhealthyAfterSeconds must be a whole number of seconds from 1 to 604800")]
+    public int CheckpointUnhealthyAfterSeconds { get; set; } = 600;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (CheckpointUnhealthyAfterSeconds <= CheckpointDegradedAfterSeconds)
+        {
+            yield return new ValidationResult("Health:CheckpointUnhealthyAfterSeconds must be greater than Health:CheckpointDegradedAfterSeconds");
+        }
+    }
+}
+
+/// <summary>The grain host's bounds (section <c>Grains</c>); its record lives with the grain host.</summary>
+sealed class GrainHostOptionsValidation : IValidateOptions<GrainHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GrainHostOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxActiveGrains < 1)
+        {
+            failures.Add("Grains:MaxActiveGrains must be at least 1");
+        }
+        if (options.IdleAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Grains:IdleAfter must be a positive time span, e.g. 00:10:00");
+        }
+        if (options.SweepEvery <= TimeSpan.Zero)
+        {
+            failures.Add("Grains:SweepEvery must be a positive time span, e.g. 00:01:00");
+        }
+        if (options.MaxAttempts < 1)
+        {
+            failures.Add("Grains:MaxAttempts must be at least 1");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// Data annotations, reported by their messages alone (each names its key), where the stock
+/// validator wraps them in the class and member names.
+/// </summary>
+sealed class AnnotatedSettingsValidation<T> : IValidateOptions<T>
+    where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var results = new List<ValidationResult>();
+        return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? "a setting is not valid"));
+    }
+}
+
+public static class SettingsRegistration
+{
+    /// <summary>
+    /// Binds <typeparamref name="T"/> from configuration and checks it at start. A value that
+    /// does not convert (Log:CheckpointIntervalSeconds=abc) is reported like a failed check,
+    /// with the binder's message, which names the key.
+    /// </summary>
+    public static OptionsBuilder<T> AddSetting<T>(this IServiceCollection services, Action<IConfiguration, T> bind)
+        where T : class
+    {
+        services.AddSingleton<IValidateOptions<T>, AnnotatedSettingsValidation<T>>();
+        return services.AddOptions<T>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                try
+                {
+                    bind(configuration, options);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new OptionsValidationException(typeof(T).Name, typeof(T), [e.Message]);
+                }
+            })
+            .ValidateOnStart();
+    }
+}
