@@ -96,7 +96,7 @@ public static class HouseholdsTouched
             + $"at most {cap:N0} grains active, {concurrency} commands in flight; sampled after a full compacting collection");
         output.WriteLine();
 
-        await using var host = new GrainHost(database.Entries, TimeProvider.System, new GrainHostOptions { MaxActiveGrains = cap });
+        await using var host = new LedgerGrains(database.Entries, TimeProvider.System, new GrainHostOptions { MaxActiveGrains = cap });
         // The one client signs; its HttpClient never sends, since the commands go to the host in process.
         using var unusedHttp = new HttpClient();
         var client = new LedgerClient(unusedHttp, TimeProvider.System);
@@ -140,7 +140,7 @@ public static class HouseholdsTouched
     /// <paramref name="end"/>, one command at a time: one lane of the K in flight.
     /// </summary>
     /// <returns>The most grains the host held after any of the lane's commands.</returns>
-    static async Task<int> AwardEachAsync(GrainHost host, LedgerClient client, PersonKey coordinator,
+    static async Task<int> AwardEachAsync(LedgerGrains host, LedgerClient client, PersonKey coordinator,
         long first, long end, int stride, int cap, CancellationToken cancellationToken)
     {
         var peak = 0;
@@ -164,7 +164,7 @@ public static class HouseholdsTouched
     }
 
     /// <summary>Opens the registry and registers the volunteer coordinator who awards the points.</summary>
-    static async Task<PersonKey> RegisterCoordinatorAsync(GrainHost host, LedgerClient client, CancellationToken cancellationToken)
+    static async Task<PersonKey> RegisterCoordinatorAsync(LedgerGrains host, LedgerClient client, CancellationToken cancellationToken)
     {
         var registrar = Key("registrar");
         var coordinator = Key("coordinator");
@@ -182,13 +182,13 @@ public static class HouseholdsTouched
         return coordinator;
     }
 
-    static async Task AcceptAsync(GrainHost host, SignedCommand signed, CancellationToken cancellationToken)
+    static async Task AcceptAsync(LedgerGrains host, SignedCommand signed, CancellationToken cancellationToken)
     {
         var outcome = await host.ExecuteAsync(signed, cancellationToken);
         Invariant.Holds(outcome is CommandOutcome.Accepted, $"{signed.Command.Type} is accepted, not {outcome}");
     }
 
-    static Sample Take(GrainHost host, long households, double? rate, TextWriter output)
+    static Sample Take(LedgerGrains host, long households, double? rate, TextWriter output)
     {
         // Only what is still reachable: garbage not yet collected would hide a leak or fake one.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);

@@ -14,10 +14,11 @@ namespace Ledger.Api;
 /// <param name="DataFolder">The data folder: the local cluster (when no connection string is given) and the registrar's key.</param>
 /// <param name="ConnectionString">An Npgsql connection string; null for the zero-setup local cluster.</param>
 /// <param name="Urls">The addresses to listen on, e.g. "http://127.0.0.1:5099"; port 0 picks a free one.</param>
-public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls);
+/// <param name="SiloPort">The silo's port, overriding the "Silo:Port" setting; 0 picks a free one.</param>
+public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls, int? SiloPort = null);
 
 /// <summary>
-/// The ledger server: its database, its grain host and its HTTP API, started together and
+/// The ledger server: its database, its silo and its HTTP API, started together and
 /// stopped together. Program.cs runs one; the tests and the demo start their own.
 /// </summary>
 public sealed class LedgerServer : IAsyncDisposable
@@ -25,7 +26,7 @@ public sealed class LedgerServer : IAsyncDisposable
     readonly WebApplication app;
     readonly LogIntegrationLoop logLoop;
 
-    LedgerServer(WebApplication app, LedgerDatabase database, GrainHost grains, string rootFingerprint, LogIntegrator log, LogIntegrationLoop logLoop)
+    LedgerServer(WebApplication app, LedgerDatabase database, LedgerGrains grains, string rootFingerprint, LogIntegrator log, LogIntegrationLoop logLoop)
     {
         this.app = app;
         Database = database;
@@ -37,7 +38,7 @@ public sealed class LedgerServer : IAsyncDisposable
 
     public LedgerDatabase Database { get; }
 
-    public GrainHost Grains { get; }
+    public LedgerGrains Grains { get; }
 
     /// <summary>The key id of the registrar's root key (docs/FORMAT.md §4.4).</summary>
     public string RootFingerprint { get; }
@@ -54,7 +55,7 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The address the server listens on, with the port it was given.</summary>
     public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>Opens the database, the grain host and the registry, then starts serving.</summary>
+    /// <summary>Opens the database, starts the silo and the API, opens the registry, then serves.</summary>
     /// <exception cref="LocalClusterException">The local cluster cannot be created or started.</exception>
     /// <exception cref="LibsodiumUnavailableException">libsodium is not installed.</exception>
     public static async Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default)
@@ -63,19 +64,21 @@ public sealed class LedgerServer : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
         var database = await LedgerDatabase.OpenAsync(options.ConnectionString, options.DataFolder, cancellationToken);
-        var grains = new GrainHost(database.Entries, TimeProvider.System);
+        WebApplication? app = null;
         try
         {
-            var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, options.DataFolder, TimeProvider.System, cancellationToken);
-            var log = CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint);
-            var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
-            builder.Services.AddSingleton(new MerkleLog(database.DataSource));
+            var siloOptions = builder.Configuration.GetSection("Silo").Get<SiloOptions>() ?? new SiloOptions();
+            if (options.SiloPort is { } siloPort)
+            {
+                siloOptions = siloOptions with { Port = siloPort };
+            }
+            builder.UseOrleans(silo => silo.AddLedgerGrains(database.ConnectionString, siloOptions, TimeProvider.System));
             builder.Services.AddSingleton(database);
-            builder.Services.AddSingleton(grains);
-            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.Configure<GrainOptions>(builder.Configuration.GetSection("Grains"));
+            builder.Services.AddSingleton(new MerkleLog(database.DataSource));
             builder.Services.AddLedgerOpenApi();
             builder.Services.AddProblemDetails();
-            var app = builder.Build();
+            app = builder.Build();
             // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
             app.UseStatusCodePages();
             app.UsePageFiles();
@@ -89,7 +92,12 @@ public sealed class LedgerServer : IAsyncDisposable
             app.MapLogEndpoints();
             app.MapKeyEndpoints();
             app.MapNoticeEndpoints();
+            // The silo starts with the app: the registry is opened through its grain.
             await app.StartAsync(cancellationToken);
+            var grains = app.Services.GetRequiredService<LedgerGrains>();
+            var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, options.DataFolder, TimeProvider.System, cancellationToken);
+            var log = CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint);
+            var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
             app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
                 database.Location, database.SchemaVersion, rootFingerprint);
             if (!logKeyIsOurs)
@@ -103,7 +111,10 @@ public sealed class LedgerServer : IAsyncDisposable
         }
         catch
         {
-            await grains.DisposeAsync();
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
             await database.DisposeAsync();
             throw;
         }
@@ -146,7 +157,6 @@ public sealed class LedgerServer : IAsyncDisposable
             app.Logger.LogWarning(e, "the last checkpoint could not be signed: {Message}", e.Message);
         }
         await app.DisposeAsync();
-        await Grains.DisposeAsync();
         await Database.DisposeAsync();
     }
 }

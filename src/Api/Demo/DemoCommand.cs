@@ -22,7 +22,7 @@ public static class DemoCommand
 
     /// <param name="args">The arguments after "demo".</param>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        RunAsync(CommandLineOptions.Read(args, urls: "http://127.0.0.1:0"), output, error, cancellationToken);
+        RunAsync(CommandLineOptions.Read(args, urls: "http://127.0.0.1:0") with { SiloPort = 0 }, output, error, cancellationToken);
 
     public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using Ledger.Api.Contracts;
+using Ledger.Grains.Storage;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
@@ -57,7 +58,7 @@ public static class CommandEndpoints
         foreach (var rule in Commands.All)
         {
             var (tag, summary) = Descriptions[rule.Type];
-            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, GrainHost grains, CancellationToken cancellationToken) =>
+            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, LedgerGrains grains, CancellationToken cancellationToken) =>
                     ExecuteAsync(rule.Type, request, grains, cancellationToken))
                 .WithName(rule.Type)
                 .WithSummary(summary)
@@ -85,7 +86,7 @@ public static class CommandEndpoints
             .ExcludeFromDescription();
 
     static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
-        string type, HttpRequest request, GrainHost grains, CancellationToken cancellationToken)
+        string type, HttpRequest request, LedgerGrains grains, CancellationToken cancellationToken)
     {
         var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
         if (body is null)
@@ -110,10 +111,9 @@ public static class CommandEndpoints
         {
             outcome = await grains.ExecuteAsync(signed, cancellationToken);
         }
-        catch (NpgsqlException e)
+        catch (StorageUnavailableException e)
         {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
-                $"the database did not confirm the write ({e.Message}); send the same command again: it is written at most once");
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable, e.Message);
         }
         return outcome switch
         {

@@ -10,8 +10,9 @@ public sealed class LedgerDatabase : IAsyncDisposable
 {
     readonly LocalCluster? cluster;
 
-    LedgerDatabase(NpgsqlDataSource dataSource, LocalCluster? cluster, int schemaVersion, string serverVersion)
+    LedgerDatabase(string connectionString, NpgsqlDataSource dataSource, LocalCluster? cluster, int schemaVersion, string serverVersion)
     {
+        ConnectionString = connectionString;
         DataSource = dataSource;
         this.cluster = cluster;
         SchemaVersion = schemaVersion;
@@ -20,6 +21,9 @@ public sealed class LedgerDatabase : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The connection string, password included (never to be logged or shown): for the silo's membership provider.</summary>
+    public string ConnectionString { get; }
 
     public EntryStore Entries { get; }
 
@@ -38,12 +42,13 @@ public sealed class LedgerDatabase : IAsyncDisposable
         var cluster = string.IsNullOrWhiteSpace(connectionString)
             ? await LocalCluster.StartAsync(dataFolder, cancellationToken)
             : null;
-        var dataSource = NpgsqlDataSource.Create(cluster?.ConnectionString ?? connectionString!);
+        var resolved = cluster?.ConnectionString ?? connectionString!;
+        var dataSource = NpgsqlDataSource.Create(resolved);
         try
         {
             var schemaVersion = await Schema.MigrateAsync(dataSource, cancellationToken);
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            return new LedgerDatabase(dataSource, cluster, schemaVersion, connection.PostgreSqlVersion.ToString());
+            return new LedgerDatabase(resolved, dataSource, cluster, schemaVersion, connection.PostgreSqlVersion.ToString());
         }
         catch
         {

@@ -1,0 +1,11 @@
+namespace Ledger.Grains.Hosting;
+
+/// <summary>How the grains run (configuration section "Grains").</summary>
+public sealed record GrainOptions
+{
+    /// <summary>Decide-and-append attempts per command before a conflict is reported.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>A grain unused for this long is deactivated by Orleans' activation collector.</summary>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);
+}
