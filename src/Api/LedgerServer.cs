@@ -74,6 +74,9 @@ public sealed class LedgerServer : IAsyncDisposable
             }
             builder.UseOrleans(silo => silo.AddLedgerGrains(database.ConnectionString, siloOptions, TimeProvider.System));
             builder.Services.AddSingleton(database);
+            builder.Services.AddSingleton(services => new LedgerOpening(services.GetRequiredService<LedgerGrains>(),
+                rootFingerprint => CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint), options.DataFolder));
+            builder.Services.AddHostedService(services => services.GetRequiredService<LedgerOpening>());
             builder.Services.Configure<GrainOptions>(builder.Configuration.GetSection("Grains"));
             builder.Services.AddSingleton(new MerkleLog(database.DataSource));
             builder.Services.AddLedgerOpenApi();
@@ -92,12 +95,11 @@ public sealed class LedgerServer : IAsyncDisposable
             app.MapLogEndpoints();
             app.MapKeyEndpoints();
             app.MapNoticeEndpoints();
-            // The silo starts with the app: the registry is opened through its grain.
+            // The silo, then the registry and the log (LedgerOpening), then the web server.
             await app.StartAsync(cancellationToken);
             var grains = app.Services.GetRequiredService<LedgerGrains>();
-            var rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, options.DataFolder, TimeProvider.System, cancellationToken);
-            var log = CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint);
-            var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
+            var opening = app.Services.GetRequiredService<LedgerOpening>();
+            var (rootFingerprint, log, (logKey, logKeyIsOurs)) = (opening.RootFingerprint, opening.Log, opening.LogKey);
             app.Logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
                 database.Location, database.SchemaVersion, rootFingerprint);
             if (!logKeyIsOurs)

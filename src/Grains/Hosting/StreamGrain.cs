@@ -16,7 +16,7 @@ namespace Ledger.Grains.Hosting;
 /// The single writer of one stream (DESIGN.md 8): Orleans keeps one activation of it in the
 /// cluster and gives it one call at a time, so the commands it coordinates are decided one
 /// after another on its state. It also writes the other streams of those commands (a project
-/// writes its households' streams for PayShare and refunds, a household the catalog's for a
+/// writes its households' streams for PayShare and refunds, the catalog a household's for a
 /// redemption), through replicas of theirs that it keeps. Every replica may be behind the
 /// store, and PostgreSQL arbitrates: an append decided on a stale replica takes a position
 /// already taken, nothing is written, and the grain catches up and decides again. No grain
@@ -81,7 +81,8 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     /// <returns>The outcome, or null when a conflict calls for another attempt.</returns>
     async Task<CommandOutcome?> TryOnceAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams, CommandReceipt receipt)
     {
-        var written = streams.Select(Replica).ToList();
+        // Own stream first, so that dropping other replicas never drops one this command holds.
+        var written = streams.OrderBy(s => s == Stream ? 0 : 1).Select(Replica).ToList();
         var now = LedgerTime.Truncate(clock.GetUtcNow());
         var (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
         if (decision is Decision.Refuse)
@@ -172,6 +173,15 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     {
         if (!replicas.TryGetValue(stream, out var replica))
         {
+            if (replicas.Count >= options.Value.MaxReplicas)
+            {
+                // The other streams' replicas are a cache of the store: dropped, they are read
+                // again when next written. This grain's own stays.
+                foreach (var other in replicas.Keys.Where(s => s != Stream).ToList())
+                {
+                    replicas.Remove(other);
+                }
+            }
             replica = new StreamReplica(stream);
             replicas.Add(stream, replica);
         }

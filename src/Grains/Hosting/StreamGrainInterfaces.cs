@@ -69,13 +69,15 @@ public static class Coordinator
     const string HouseholdPrefix = "household/";
 
     /// <summary>
-    /// The project when a project is written (PayShare, CancelProject's refunds: a project is
-    /// shared by its households, so its commands queue at its grain instead of racing for its
-    /// stream), else the household (a redemption with the catalog), else the only stream.
+    /// The shared stream: the project when a project is written (PayShare, CancelProject's
+    /// refunds), the catalog when the catalog is (redemptions), else the only stream. A project
+    /// is shared by its households and the catalog by all of them, so their commands queue at
+    /// one grain instead of racing each other for the shared stream; a household's stream is
+    /// written by few.
     /// </summary>
     public static string Of(IReadOnlyList<string> streams) =>
         streams.FirstOrDefault(s => s.StartsWith(ProjectPrefix, StringComparison.Ordinal))
-        ?? streams.FirstOrDefault(s => s.StartsWith(HouseholdPrefix, StringComparison.Ordinal))
+        ?? streams.FirstOrDefault(s => s == CatalogRules.Stream)
         ?? streams.Single();
 
     public static IStreamGrain GrainOf(IGrainFactory grains, string stream) => stream switch
