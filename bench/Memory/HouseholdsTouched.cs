@@ -164,7 +164,7 @@ public static class HouseholdsTouched
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddLedgerGrains(connectionString, new SiloOptions { Port = 0 }, TimeProvider.System));
+        builder.UseOrleans(silo => silo.AddLedgerGrains(connectionString, new LedgerSiloOptions { Port = 0 }, TimeProvider.System));
         builder.Services.Configure<GrainOptions>(options => options.IdleAfter = idleAfter);
         builder.Services.Configure<Orleans.Configuration.GrainCollectionOptions>(options => options.CollectionQuantum = TimeSpan.FromSeconds(5));
         var silo = builder.Build();

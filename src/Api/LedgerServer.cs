@@ -7,6 +7,7 @@ using Ledger.Grains.Storage;
 using Ledger.Signing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orleans.Configuration;
 
 namespace Ledger.Api;
 
@@ -67,7 +68,7 @@ public sealed class LedgerServer : IAsyncDisposable
         WebApplication? app = null;
         try
         {
-            var siloOptions = builder.Configuration.GetSection("Silo").Get<SiloOptions>() ?? new SiloOptions();
+            var siloOptions = builder.Configuration.GetSection("Silo").Get<LedgerSiloOptions>() ?? new LedgerSiloOptions();
             if (options.SiloPort is { } siloPort)
             {
                 siloOptions = siloOptions with { Port = siloPort };
@@ -78,6 +79,10 @@ public sealed class LedgerServer : IAsyncDisposable
                 rootFingerprint => CreateLogIntegrator(builder.Configuration, database, options.DataFolder, rootFingerprint), options.DataFolder));
             builder.Services.AddHostedService(services => services.GetRequiredService<LedgerOpening>());
             builder.Services.Configure<GrainOptions>(builder.Configuration.GetSection("Grains"));
+            // Orleans' own timing, e.g. how soon a silo that stopped answering is declared dead
+            // (Silo:Membership:ProbeTimeout, NumMissedProbesLimit …) and how long a grain call may take.
+            builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Silo:Membership"));
+            builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Silo:Messaging"));
             builder.Services.AddSingleton(new MerkleLog(database.DataSource));
             builder.Services.AddLedgerOpenApi();
             builder.Services.AddProblemDetails();

@@ -27,7 +27,7 @@ public sealed class TestSilo : IAsyncDisposable
         // A small pool, as a server's would be: concurrent commands queue for connections.
         var pooled = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ConnectionString;
         var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo => silo.AddLedgerGrains(pooled, new SiloOptions { Port = 0 }, clock));
+        builder.UseOrleans(silo => silo.AddLedgerGrains(pooled, new LedgerSiloOptions { Port = 0 }, clock));
         if (configure is not null)
         {
             builder.Services.Configure(configure);

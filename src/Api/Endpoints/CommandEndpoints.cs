@@ -115,6 +115,10 @@ public static class CommandEndpoints
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable, e.Message);
         }
+        catch (ClusterUnavailableException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.ClusterUnavailable, e.Message);
+        }
         return outcome switch
         {
             CommandOutcome.Accepted accepted => TypedResults.Ok(Acknowledge(accepted)),

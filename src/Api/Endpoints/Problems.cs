@@ -16,6 +16,7 @@ public static class Problems
     public const string NotFound = "NotFound";
     public const string Unauthenticated = "Unauthenticated";
     public const string StorageUnavailable = "StorageUnavailable";
+    public const string ClusterUnavailable = "ClusterUnavailable";
 
     public static int StatusOf(ResultCode code) => code switch
     {
@@ -54,7 +55,7 @@ public static class Problems
         StatusCodes.Status409Conflict => "Conflict",
         StatusCodes.Status413PayloadTooLarge => "The request is too large",
         StatusCodes.Status422UnprocessableEntity => "A rule of the ledger refuses this",
-        StatusCodes.Status503ServiceUnavailable => "The database is unavailable; retry with the same idempotency key",
+        StatusCodes.Status503ServiceUnavailable => "The server cannot confirm this now; retry with the same idempotency key",
         _ => "Error",
     };
 }

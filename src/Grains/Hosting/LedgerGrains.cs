@@ -16,6 +16,7 @@ namespace Ledger.Grains.Hosting;
 public sealed class LedgerGrains(IGrainFactory grains, RegistryCache registry, EntryStore store, ILogger<LedgerGrains> logger)
 {
     /// <exception cref="StorageUnavailableException">The database failed: the command may or may not be written.</exception>
+    /// <exception cref="ClusterUnavailableException">The grain's silo did not answer: the command may or may not be written.</exception>
     public async Task<CommandOutcome> ExecuteAsync(SignedCommand signed, CancellationToken cancellationToken)
     {
         try
@@ -26,6 +27,11 @@ public sealed class LedgerGrains(IGrainFactory grains, RegistryCache registry, E
         {
             logger.LogWarning(e, "the database failed during a command: {Message}", e.Message);
             throw new StorageUnavailableException();
+        }
+        catch (Exception e) when (e is OrleansMessageRejectionException or TimeoutException)
+        {
+            logger.LogWarning(e, "the grain of a command did not answer: {Message}", e.Message);
+            throw new ClusterUnavailableException(e);
         }
     }
 

@@ -8,7 +8,7 @@ using Orleans.Configuration;
 namespace Ledger.Grains.Hosting;
 
 /// <summary>Where this process's silo listens and how it finds the others (configuration section "Silo").</summary>
-public sealed record SiloOptions
+public sealed record LedgerSiloOptions
 {
     /// <summary>The cluster's name in the membership table: every process of one ledger shares it.</summary>
     public string ClusterId { get; set; } = "community-ledger";
@@ -28,7 +28,7 @@ public sealed record SiloOptions
 public static class LedgerSilo
 {
     /// <param name="connectionString">The ledger database's, password included: the membership provider opens connections of its own.</param>
-    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string connectionString, SiloOptions siloOptions, TimeProvider clock)
+    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string connectionString, LedgerSiloOptions siloOptions, TimeProvider clock)
     {
         silo.UseAdoNetClustering(options =>
         {
