@@ -80,7 +80,7 @@ public sealed class InProcessTarget : ILoadTarget
             string[] settings = checkpointIntervalSeconds is { } seconds
                 ? ["--Logging:LogLevel:Default=Warning", $"--Log:CheckpointIntervalSeconds={seconds}"]
                 : ["--Logging:LogLevel:Default=Warning"];
-            server = await LedgerServer.StartAsync(new ServerOptions(folder, scratch.Cluster.ConnectionString, "http://127.0.0.1:0"), settings, cancellationToken);
+            server = await LedgerServer.StartAsync(new ServerOptions(folder, scratch.Cluster.ConnectionString, "http://127.0.0.1:0", SiloPort: 0), settings, cancellationToken);
             var target = new InProcessTarget(scratch, server);
             var registrar = PersonKey.Load(Path.Combine(folder, "keys", RegistryGenesis.RegistrarId + ".json"));
             using var http = new HttpClient { BaseAddress = server.Address };

@@ -13,16 +13,20 @@ using Ledger.Rules;
 using Ledger.Rules.Households;
 using Ledger.Rules.Registry;
 using Ledger.Signing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ledger.Bench.Memory;
 
 /// <summary>What one run of <see cref="HouseholdsTouched.MeasureAsync"/> measured.</summary>
-/// <param name="HeapBytesAtCapFilled">The managed heap at the first sample taken once the cap had filled.</param>
+/// <param name="IdleAfter">How long a grain stays active unused before Orleans' activation collection deactivates it.</param>
+/// <param name="HeapBytesAtCapFilled">The managed heap at the first sample taken once grains started to be collected (at the end if none was).</param>
 /// <param name="PeakWorkingSetBytes">The process's peak resident set (VmHWM), start-up included.</param>
 /// <param name="CommandsPerSecond">Commands over the time spent sending them, the samples' collections excluded.</param>
 public sealed record MemoryFigures(
     long Households,
-    int Cap,
+    TimeSpan IdleAfter,
     int PeakActiveGrains,
     long HeapBytesAtCapFilled,
     long HeapBytesAtEnd,
@@ -46,7 +50,10 @@ public sealed record MemoryFigures(
 /// </summary>
 public static class HouseholdsTouched
 {
-    public const string Usage = "usage: bench memory [--households N] [--cap C] [--concurrency K]";
+    public const string Usage = "usage: bench memory [--households N] [--idle-after S] [--concurrency K]";
+
+    /// <summary>The bench's grain idle time: short, so that collection shows within a run of minutes.</summary>
+    public static readonly TimeSpan DefaultIdleAfter = TimeSpan.FromSeconds(30);
 
     const int Samples = 10;
     const double Mebibyte = 1024 * 1024;
@@ -56,7 +63,7 @@ public static class HouseholdsTouched
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         long households = 1_000_000;
-        var cap = new GrainHostOptions().MaxActiveGrains;
+        var idleAfter = DefaultIdleAfter;
         var concurrency = 64;
         for (var i = 0; i < args.Length; i++)
         {
@@ -64,38 +71,32 @@ public static class HouseholdsTouched
             {
                 // At least one household per sample.
                 case "--households" when i + 1 < args.Length && long.TryParse(args[++i], NumberStyles.None, Figures, out var n) && n >= Samples: households = n; break;
-                case "--cap" when i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, Figures, out var c) && c > 0: cap = c; break;
+                case "--idle-after" when i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, Figures, out var c) && c > 0: idleAfter = TimeSpan.FromSeconds(c); break;
                 case "--concurrency" when i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, Figures, out var k) && k is > 0 and <= 1_024: concurrency = k; break;
                 default:
                     error.WriteLine(Usage);
                     return 2;
             }
         }
-        if (concurrency > cap)
-        {
-            // A grain in use is never evicted: with more commands in flight than the cap, the
-            // host may rightly hold more grains than the cap, and the check below would fail.
-            error.WriteLine($"bench memory: --concurrency {concurrency} exceeds --cap {cap}; every command in flight pins a grain");
-            return 2;
-        }
-        await MeasureAsync(households, cap, concurrency, output, CancellationToken.None);
+        await MeasureAsync(households, idleAfter, concurrency, output, CancellationToken.None);
         return 0;
     }
 
-    public static async Task<MemoryFigures> MeasureAsync(long households, int cap, int concurrency, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<MemoryFigures> MeasureAsync(long households, TimeSpan idleAfter, int concurrency, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(households, Samples);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, cap);
         await using var scratch = await Machine.StartClusterAsync("memory", cancellationToken);
         await using var database = await LedgerDatabase.OpenAsync(scratch.Cluster.ConnectionString, scratch.Folder, cancellationToken);
         var (version, _) = await scratch.SettingsAsync(database.DataSource, cancellationToken);
         output.WriteLine(Machine.Describe(version));
-        output.WriteLine($"{households:N0} distinct households awarded points once each through a grain host in process, "
-            + $"at most {cap:N0} grains active, {concurrency} commands in flight; sampled after a full compacting collection");
+        output.WriteLine($"{households:N0} distinct households awarded points once each through an Orleans silo in process, "
+            + $"grains idle for {idleAfter.TotalSeconds:N0} s collected, {concurrency} commands in flight; sampled after a full compacting collection");
         output.WriteLine();
 
-        await using var host = new GrainHost(database.Entries, TimeProvider.System, new GrainHostOptions { MaxActiveGrains = cap });
+        using var silo = await StartSiloAsync(database, idleAfter, cancellationToken);
+        var host = silo.Services.GetRequiredService<LedgerGrains>();
+        var management = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         // The one client signs; its HttpClient never sends, since the commands go to the host in process.
         using var unusedHttp = new HttpClient();
         var client = new LedgerClient(unusedHttp, TimeProvider.System);
@@ -103,28 +104,29 @@ public static class HouseholdsTouched
 
         output.WriteLine("| households touched | active grains | managed heap (MiB) | working set (MiB) | commands/s since previous |");
         output.WriteLine("|---:|---:|---:|---:|---:|");
-        var samples = new List<Sample> { Take(host, 0, rate: null, output) };
+        var samples = new List<Sample> { await TakeAsync(management, 0, rate: null, output) };
         var peakActive = 0;
         var sending = TimeSpan.Zero;
         for (var tenth = 1; tenth <= Samples; tenth++)
         {
             var (from, to) = (samples[^1].Households, households * tenth / Samples);
             var started = Stopwatch.GetTimestamp();
-            var peaks = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(lane =>
-                AwardEachAsync(host, client, coordinator, from + lane, to, concurrency, cap, cancellationToken)));
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(lane =>
+                AwardEachAsync(host, client, coordinator, from + lane, to, concurrency, cancellationToken)));
             var elapsed = Stopwatch.GetElapsedTime(started);
             sending += elapsed;
-            peakActive = Math.Max(peakActive, peaks.Max());
-            samples.Add(Take(host, to, (to - from) / elapsed.TotalSeconds, output));
+            var sample = await TakeAsync(management, to, (to - from) / elapsed.TotalSeconds, output);
+            peakActive = Math.Max(peakActive, sample.ActiveGrains);
+            samples.Add(sample);
         }
 
         var logSize = await database.Entries.LogSizeAsync(cancellationToken);
         // The registry's opening and the coordinator's registration, then one entry per household.
         Invariant.Holds(logSize == households + 2, $"the log holds {logSize:N0} entries, not {households + 2:N0}");
-        // The first sample with every grain slot taken, from which on each new household evicts one.
-        var capFilled = samples.First(s => s.Households >= Math.Min(cap, households));
+        // The first sample with fewer grains active than households touched: collection had begun.
+        var capFilled = samples.Skip(1).FirstOrDefault(s => s.ActiveGrains < s.Households) ?? samples[^1];
         using var self = Process.GetCurrentProcess();
-        var figures = new MemoryFigures(households, cap, peakActive,
+        var figures = new MemoryFigures(households, idleAfter, peakActive,
             HeapBytesAtCapFilled: capFilled.HeapBytes,
             HeapBytesAtEnd: samples[^1].HeapBytes,
             PeakWorkingSetBytes: self.PeakWorkingSet64,
@@ -138,11 +140,9 @@ public static class HouseholdsTouched
     /// Awards points to households <paramref name="first"/>, first + stride, … below
     /// <paramref name="end"/>, one command at a time: one lane of the K in flight.
     /// </summary>
-    /// <returns>The most grains the host held after any of the lane's commands.</returns>
-    static async Task<int> AwardEachAsync(GrainHost host, LedgerClient client, PersonKey coordinator,
-        long first, long end, int stride, int cap, CancellationToken cancellationToken)
+    static async Task AwardEachAsync(LedgerGrains host, LedgerClient client, PersonKey coordinator,
+        long first, long end, int stride, CancellationToken cancellationToken)
     {
-        var peak = 0;
         for (var index = first; index < end; index += stride)
         {
             var household = HouseholdId(index);
@@ -155,15 +155,26 @@ public static class HouseholdsTouched
             Invariant.Holds(outcome is CommandOutcome.Accepted { Replayed: false, Entries: [{ Sequence: 0 } acknowledgement] }
                 && acknowledgement.Stream == HouseholdRules.StreamOf(household),
                 $"the award to household {household} is accepted as its first entry, not {outcome}");
-            var active = host.ActiveGrainCount;
-            Invariant.Holds(active <= cap, $"{active:N0} grains are active, above the cap of {cap:N0}");
-            peak = Math.Max(peak, active);
         }
-        return peak;
+    }
+
+    /// <summary>A silo of the ledger's grains in this process, as the server hosts one.</summary>
+    static async Task<IHost> StartSiloAsync(LedgerDatabase database, TimeSpan idleAfter, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(database);
+        builder.Services.Configure<LedgerSiloOptions>(options => options.Port = 0);
+        builder.UseOrleans(silo => silo.AddLedgerGrains());
+        builder.Services.Configure<GrainOptions>(options => options.IdleAfter = idleAfter);
+        builder.Services.Configure<Orleans.Configuration.GrainCollectionOptions>(options => options.CollectionQuantum = TimeSpan.FromSeconds(5));
+        var silo = builder.Build();
+        await silo.StartAsync(cancellationToken);
+        return silo;
     }
 
     /// <summary>Opens the registry and registers the volunteer coordinator who awards the points.</summary>
-    static async Task<PersonKey> RegisterCoordinatorAsync(GrainHost host, LedgerClient client, CancellationToken cancellationToken)
+    static async Task<PersonKey> RegisterCoordinatorAsync(LedgerGrains host, LedgerClient client, CancellationToken cancellationToken)
     {
         var registrar = Key("registrar");
         var coordinator = Key("coordinator");
@@ -181,19 +192,20 @@ public static class HouseholdsTouched
         return coordinator;
     }
 
-    static async Task AcceptAsync(GrainHost host, SignedCommand signed, CancellationToken cancellationToken)
+    static async Task AcceptAsync(LedgerGrains host, SignedCommand signed, CancellationToken cancellationToken)
     {
         var outcome = await host.ExecuteAsync(signed, cancellationToken);
         Invariant.Holds(outcome is CommandOutcome.Accepted, $"{signed.Command.Type} is accepted, not {outcome}");
     }
 
-    static Sample Take(GrainHost host, long households, double? rate, TextWriter output)
+    static async Task<Sample> TakeAsync(IManagementGrain management, long households, double? rate, TextWriter output)
     {
+        var active = await management.GetTotalActivationCount();
         // Only what is still reachable: garbage not yet collected would hide a leak or fake one.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        var sample = new Sample(households, host.ActiveGrainCount, GC.GetTotalMemory(forceFullCollection: false), Environment.WorkingSet);
+        var sample = new Sample(households, active, GC.GetTotalMemory(forceFullCollection: false), Environment.WorkingSet);
         output.WriteLine(string.Create(Figures,
             $"| {households:N0} | {sample.ActiveGrains:N0} | {sample.HeapBytes / Mebibyte:N1} | {sample.WorkingSetBytes / Mebibyte:N1} | {(rate is { } r ? r.ToString("N0", Figures) : "–")} |"));
         return sample;
@@ -204,11 +216,11 @@ public static class HouseholdsTouched
         var first = samples[1];
         var last = samples[^1];
         var growth = capFilled == last
-            ? "the cap had not filled before the last sample, so there is no growth after it to report (more households or a smaller --cap)"
+            ? "no grain had been collected before the last sample, so there is no growth after it to report (more households or a shorter --idle-after)"
             : string.Create(Figures, $"{(last.HeapBytes - capFilled.HeapBytes) / Mebibyte * 100_000 / (last.Households - capFilled.Households):+0.00;-0.00} MiB "
-                + $"per 100,000 households from {capFilled.Households:N0} (the first sample after the cap filled) to {last.Households:N0}");
+                + $"per 100,000 households from {capFilled.Households:N0} (the first sample after collection began) to {last.Households:N0}");
         return string.Create(Figures,
-            $"peak active grains {figures.PeakActiveGrains:N0} against a cap of {figures.Cap:N0}; managed heap {first.HeapBytes / Mebibyte:N1} MiB "
+            $"peak active grains {figures.PeakActiveGrains:N0} (silo activations, system grains included) with grains idle {figures.IdleAfter.TotalSeconds:N0} s collected; managed heap {first.HeapBytes / Mebibyte:N1} MiB "
             + $"at 10 % of households ({first.Households:N0}), {last.HeapBytes / Mebibyte:N1} MiB at 100 % ({last.Households:N0}); {growth}; "
             + $"peak working set {figures.PeakWorkingSetBytes / Mebibyte:N1} MiB; {figures.CommandsPerSecond:N0} commands/s");
     }

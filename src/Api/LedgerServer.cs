@@ -12,7 +12,8 @@ namespace Ledger.Api;
 /// <param name="DataFolder">The data folder: the local cluster (when no connection string is given) and the registrar's key.</param>
 /// <param name="ConnectionString">An Npgsql connection string; null for the zero-setup local cluster.</param>
 /// <param name="Urls">The addresses to listen on, e.g. "http://127.0.0.1:5099"; port 0 picks a free one.</param>
-public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls)
+/// <param name="SiloPort">The silo's port; 0 (the default for a server started from code: tests, the demo, the bench) picks a free one.</param>
+public sealed record ServerOptions(string DataFolder, string? ConnectionString, string Urls, int SiloPort = 0)
 {
     /// <summary>The settings these stand for (docs/API.md "Settings"), above every other source.</summary>
     public IReadOnlyDictionary<string, string?> AsSettings() => new Dictionary<string, string?>
@@ -20,6 +21,7 @@ public sealed record ServerOptions(string DataFolder, string? ConnectionString, 
         ["data"] = DataFolder,
         ["urls"] = Urls,
         ["ConnectionStrings:Ledger"] = ConnectionString,
+        ["Silo:Port"] = SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
 
@@ -36,7 +38,7 @@ public sealed class LedgerServer : IAsyncDisposable
 
     public LedgerDatabase Database => app.Services.GetRequiredService<LedgerDatabase>();
 
-    public GrainHost Grains => app.Services.GetRequiredService<GrainHost>();
+    public LedgerGrains Grains => app.Services.GetRequiredService<LedgerGrains>();
 
     /// <summary>The key id of the registrar's root key (docs/FORMAT.md §4.4).</summary>
     public string RootFingerprint => app.Services.GetRequiredService<LedgerStartup>().RootFingerprint;
@@ -84,6 +86,8 @@ public sealed class LedgerServer : IAsyncDisposable
         try
         {
             CheckSettings(app.Services);
+            // Before the host starts: the silo's membership and grains are on this database.
+            await app.Services.GetRequiredService<LedgerStartup>().OpenDatabaseAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
         }
         catch

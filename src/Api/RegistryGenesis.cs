@@ -17,7 +17,7 @@ public static class RegistryGenesis
     public const string RegistrarId = "registrar";
 
     /// <returns>The root key's fingerprint (its key id).</returns>
-    public static async Task<string> EnsureOpenAsync(GrainHost host, string dataFolder, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<string> EnsureOpenAsync(LedgerGrains host, string dataFolder, TimeProvider clock, CancellationToken cancellationToken)
     {
         var registry = (RegistryState)await host.ReadStateAsync(RegistryRules.Stream, cancellationToken);
         if (registry.IsOpen)

@@ -54,7 +54,7 @@ public sealed class ApiServer : IAsyncLifetime
     {
         await database.InitializeAsync();
         var data = Path.Combine(folder.Path, "data");
-        Server = await LedgerServer.StartAsync(new ServerOptions(data, database.ConnectionString, "http://127.0.0.1:0"));
+        Server = await LedgerServer.StartAsync(new ServerOptions(data, database.ConnectionString, "http://127.0.0.1:0", SiloPort: 0));
         http.BaseAddress = Server.Address;
         Client = new LedgerClient(http, TimeProvider.System);
         Registrar = PersonKey.Load(Path.Combine(data, "keys", "registrar.json"));

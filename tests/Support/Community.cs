@@ -39,7 +39,7 @@ public sealed class Community
 
     public IReadOnlyDictionary<string, TestSigner> Residents { get; }
 
-    public static async Task<Community> CreateAsync(GrainHost host, ManualClock clock, IReadOnlyList<string> households)
+    public static async Task<Community> CreateAsync(LedgerGrains host, ManualClock clock, IReadOnlyList<string> households)
     {
         var community = new Community(clock, households);
         await RegistryOnHost.OpenAsync(host, clock.GetUtcNow());
@@ -74,13 +74,13 @@ public sealed class Community
     public SignedCommand Sign(TestSigner by, string type, JsonObject body, string? idempotencyKey = null) =>
         by.Sign(type, body, Clock.GetUtcNow(), idempotencyKey);
 
-    public async Task<CommandOutcome.Accepted> AcceptAsync(GrainHost host, SignedCommand command)
+    public async Task<CommandOutcome.Accepted> AcceptAsync(LedgerGrains host, SignedCommand command)
     {
         var outcome = await host.ExecuteAsync(command, default);
         return outcome as CommandOutcome.Accepted
             ?? throw new Xunit.Sdk.XunitException($"{command.Command.Type} was refused: {outcome}");
     }
 
-    public Task<CommandOutcome.Accepted> AcceptAsync(GrainHost host, TestSigner by, string type, JsonObject body) =>
+    public Task<CommandOutcome.Accepted> AcceptAsync(LedgerGrains host, TestSigner by, string type, JsonObject body) =>
         AcceptAsync(host, Sign(by, type, body));
 }

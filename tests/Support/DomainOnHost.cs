@@ -8,33 +8,37 @@ using Npgsql;
 namespace Ledger.Tests.Domain;
 
 /// <summary>
-/// Two grain hosts, standing for two server processes, on one freshly migrated database,
+/// Two silos of one cluster, standing for two server processes, on one freshly migrated database,
 /// with a community registered: the setting of every domain test on real PostgreSQL.
 /// </summary>
 public sealed class DomainOnHost : IAsyncDisposable
 {
     readonly MigratedDatabase migrated;
-    readonly NpgsqlDataSource thisProcess;
-    readonly NpgsqlDataSource otherProcess;
+    readonly NpgsqlDataSource reader;
 
-    DomainOnHost(MigratedDatabase migrated, NpgsqlDataSource thisProcess, NpgsqlDataSource otherProcess, ManualClock clock, GrainHostOptions options)
+    DomainOnHost(MigratedDatabase migrated, NpgsqlDataSource reader, ManualClock clock, TestSilo silo, TestSilo otherSilo)
     {
         this.migrated = migrated;
-        this.thisProcess = thisProcess;
-        this.otherProcess = otherProcess;
+        this.reader = reader;
         Clock = clock;
-        Store = new EntryStore(thisProcess);
-        Host = new GrainHost(Store, clock, options);
-        OtherHost = new GrainHost(new EntryStore(otherProcess), clock, options);
+        Store = new EntryStore(reader);
+        Silo = silo;
+        OtherSilo = otherSilo;
     }
+
+    public TestSilo Silo { get; }
+
+    public TestSilo OtherSilo { get; }
 
     public ManualClock Clock { get; }
 
     public EntryStore Store { get; }
 
-    public GrainHost Host { get; }
+    /// <summary>The grains as one server process's API reaches them.</summary>
+    public LedgerGrains Host => Silo.Grains;
 
-    public GrainHost OtherHost { get; }
+    /// <summary>The same cluster's grains as another process's API reaches them.</summary>
+    public LedgerGrains OtherHost => OtherSilo.Grains;
 
     public Community Community { get; private set; } = null!;
 
@@ -43,14 +47,14 @@ public sealed class DomainOnHost : IAsyncDisposable
     /// <summary>The superuser connection string of the database, password included.</summary>
     public string ConnectionString => migrated.Database.ConnectionString;
 
-    public static async Task<DomainOnHost> CreateAsync(IReadOnlyList<string> households, GrainHostOptions? options = null)
+    public static async Task<DomainOnHost> CreateAsync(IReadOnlyList<string> households)
     {
         var migrated = new MigratedDatabase();
         await migrated.InitializeAsync();
-        // Small pools, as a server's would be: concurrent commands queue for connections.
-        var connectionString = new NpgsqlConnectionStringBuilder(migrated.Database.ConnectionString) { MaxPoolSize = 20 }.ConnectionString;
-        var domain = new DomainOnHost(migrated, NpgsqlDataSource.Create(connectionString), NpgsqlDataSource.Create(connectionString),
-            new ManualClock(RegistryOnHost.Start), options ?? new GrainHostOptions());
+        var clock = new ManualClock(RegistryOnHost.Start);
+        var silo = await TestSilo.StartAsync(migrated.Database.ConnectionString, clock);
+        var otherSilo = await TestSilo.StartAsync(migrated.Database.ConnectionString, clock);
+        var domain = new DomainOnHost(migrated, NpgsqlDataSource.Create(migrated.Database.ConnectionString), clock, silo, otherSilo);
         domain.Community = await Community.CreateAsync(domain.Host, domain.Clock, households);
         return domain;
     }
@@ -67,10 +71,9 @@ public sealed class DomainOnHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Host.DisposeAsync();
-        await OtherHost.DisposeAsync();
-        await thisProcess.DisposeAsync();
-        await otherProcess.DisposeAsync();
+        await OtherSilo.DisposeAsync();
+        await Silo.DisposeAsync();
+        await reader.DisposeAsync();
         await migrated.DisposeAsync();
     }
 }

@@ -12,7 +12,7 @@ public static class RegistryOnHost
 
     public static TestSigner Registrar { get; } = new("registrar");
 
-    public static async Task OpenAsync(GrainHost host, DateTimeOffset now)
+    public static async Task OpenAsync(LedgerGrains host, DateTimeOffset now)
     {
         var outcome = await host.ExecuteAsync(Registrar.Sign(RegistryCommandTypes.OpenRegistry, new JsonObject
         {

@@ -58,7 +58,7 @@ public static class CommandEndpoints
         foreach (var rule in Commands.All)
         {
             var (tag, summary) = Descriptions[rule.Type];
-            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, GrainHost grains, IOptions<DatabaseSettings> database, CancellationToken cancellationToken) =>
+            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, LedgerGrains grains, IOptions<DatabaseSettings> database, CancellationToken cancellationToken) =>
                     ExecuteAsync(rule.Type, request, grains, TimeSpan.FromSeconds(database.Value.CommandTimeoutSeconds), cancellationToken))
                 .WithName(rule.Type)
                 .WithSummary(summary)
@@ -93,7 +93,7 @@ public static class CommandEndpoints
     /// command again and it is written at most once.
     /// </param>
     static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
-        string type, HttpRequest request, GrainHost grains, TimeSpan deadline, CancellationToken cancellationToken)
+        string type, HttpRequest request, LedgerGrains grains, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
         if (body is null)

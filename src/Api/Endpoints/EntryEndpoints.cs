@@ -45,7 +45,7 @@ public static class EntryEndpoints
     /// <param name="limit">How many entries at most, from 1 to 1000; 100 when absent.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<StreamEntriesPage>, ProblemHttpResult>> GetStreamEntries(
-        HttpRequest request, LedgerDatabase database, GrainHost grains, TimeProvider clock,
+        HttpRequest request, LedgerDatabase database, LedgerGrains grains, TimeProvider clock,
         string? stream, string? from, string? limit, CancellationToken cancellationToken)
     {
         if (stream is null || !Names.IsStreamId(stream))

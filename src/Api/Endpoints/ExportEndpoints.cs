@@ -29,7 +29,7 @@ public static class ExportEndpoints
     /// deleted when the response is done with it.
     /// </summary>
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetExport(
-        HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Exporters, cancellationToken);
         if (problem is not null)

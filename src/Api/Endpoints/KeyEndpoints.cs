@@ -30,7 +30,7 @@ public static class KeyEndpoints
     /// <param name="grains">The grain host, for the registry as it stands.</param>
     /// <param name="database">The ledger's database: the registry's entries, for their log positions.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
-    public static async Task<Ok<PublicKeys>> GetPublicKeys(GrainHost grains, LedgerDatabase database, CancellationToken cancellationToken)
+    public static async Task<Ok<PublicKeys>> GetPublicKeys(LedgerGrains grains, LedgerDatabase database, CancellationToken cancellationToken)
     {
         var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
         var added = new Dictionary<string, long>(StringComparer.Ordinal);

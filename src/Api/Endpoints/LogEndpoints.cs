@@ -200,7 +200,7 @@ public static class LogEndpoints
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<EntryBundle>, ProblemHttpResult>> GetEntryBundle(
         HttpRequest request, string? stream, string? sequence,
-        LedgerDatabase database, MerkleLog log, GrainHost grains, TimeProvider clock, CancellationToken cancellationToken)
+        LedgerDatabase database, MerkleLog log, LedgerGrains grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (stream is null || sequence is null)
         {

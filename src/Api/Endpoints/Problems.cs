@@ -2,6 +2,8 @@ using Ledger.Rules;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Ledger.Grains.Hosting;
+using Ledger.Grains.Storage;
 using Npgsql;
 
 namespace Ledger.Api.Endpoints;
@@ -64,6 +66,7 @@ public static class Problems
         problem.Extensions.Remove("traceId");
         problem.Extensions.Remove("exception");
     }
+    public const string ClusterUnavailable = "ClusterUnavailable";
 
     public static int StatusOf(ResultCode code) => code switch
     {
@@ -112,7 +115,7 @@ public static class Problems
 }
 
 /// <summary>
-/// The one place where an exception becomes an answer. A database that fails or misses the
+/// The one place where an exception becomes an answer. A database or a silo that fails or misses the
 /// server's deadline is a 503 that says to ask again (a command is written at most once, reads
 /// have no side effect); its detail (address, port, constraint, SQLSTATE) goes to the log only.
 /// Anything else is a 500 whose body says nothing of the server's inside.
@@ -124,8 +127,11 @@ sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHa
         var problem = exception switch
         {
             // A timed-out wait is the server's own deadline on database work (CommandEndpoints).
-            NpgsqlException or TimeoutException => Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
+            NpgsqlException or TimeoutException or StorageUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
                 "the database did not answer in time; send the same request again: a command is written at most once"),
+            // The silo holding the command's grain stopped answering (docs/GRAINS.md).
+            ClusterUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, Problems.ClusterUnavailable,
+                "the grain deciding this command did not answer; send the same command again: it is written at most once"),
             // Kestrel's own limits met while the body is read (its maximum body size, a bad chunk).
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, Problems.CodeOf(bad.StatusCode), "the request cannot be read: " + bad.Message),
             _ => Problems.Create(StatusCodes.Status500InternalServerError, Problems.InternalError,

@@ -21,7 +21,7 @@ public static class SignedReads
 
     /// <summary>The reader, if the request carries a valid signed read by one of <paramref name="roles"/>; else the problem to answer.</summary>
     public static async Task<(Person? Reader, ProblemHttpResult? Problem)> AuthorizeAsync(
-        HttpRequest request, GrainHost grains, TimeProvider clock, IReadOnlySet<Role> roles, CancellationToken cancellationToken)
+        HttpRequest request, LedgerGrains grains, TimeProvider clock, IReadOnlySet<Role> roles, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
         var prefix = LedgerClient.AuthorizationScheme + " ";
@@ -65,7 +65,7 @@ public static class SignedReads
     /// resident reads only their own household's. Null when it may; else the problem to answer.
     /// </summary>
     public static async Task<ProblemHttpResult?> AuthorizeStreamAsync(
-        HttpRequest request, GrainHost grains, TimeProvider clock, string stream, CancellationToken cancellationToken)
+        HttpRequest request, LedgerGrains grains, TimeProvider clock, string stream, CancellationToken cancellationToken)
     {
         if (Access.IsPublic(stream))
         {

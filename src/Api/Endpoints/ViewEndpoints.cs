@@ -77,7 +77,7 @@ public static class ViewEndpoints
     /// <param name="database">The ledger's database, which lists the project streams.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<IReadOnlyList<ProjectSummary>>, ProblemHttpResult>> GetProjects(
-        GrainHost grains, LedgerDatabase database, CancellationToken cancellationToken)
+        LedgerGrains grains, LedgerDatabase database, CancellationToken cancellationToken)
     {
         var projects = new List<ProjectSummary>();
         foreach (var project in await ProjectsAsync(grains, database, cancellationToken))
@@ -93,7 +93,7 @@ public static class ViewEndpoints
     /// <param name="grains">The grain host.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<ProjectView>, ProblemHttpResult>> GetProject(
-        string projectId, GrainHost grains, CancellationToken cancellationToken)
+        string projectId, LedgerGrains grains, CancellationToken cancellationToken)
     {
         if (!Names.IsIdentifier(projectId))
         {
@@ -115,7 +115,7 @@ public static class ViewEndpoints
     /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<HouseholdView>, ProblemHttpResult>> GetHousehold(
-        string householdId, HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        string householdId, HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Names.IsIdentifier(householdId))
         {
@@ -162,7 +162,7 @@ public static class ViewEndpoints
     /// <summary>The catalog, in order of item id.</summary>
     /// <param name="grains">The grain host.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
-    public static async Task<Results<Ok<IReadOnlyList<CatalogItemView>>, ProblemHttpResult>> GetCatalog(GrainHost grains, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IReadOnlyList<CatalogItemView>>, ProblemHttpResult>> GetCatalog(LedgerGrains grains, CancellationToken cancellationToken)
     {
         var catalog = (CatalogState)await grains.ReadStateAsync(CatalogRules.Stream, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<CatalogItemView>>(catalog.Items.Values
@@ -177,7 +177,7 @@ public static class ViewEndpoints
     /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<IReadOnlyList<PersonView>>, ProblemHttpResult>> GetPeople(
-        HttpRequest request, GrainHost grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.RegistryReaders, cancellationToken);
         if (problem is not null)
@@ -241,7 +241,7 @@ public static class ViewEndpoints
         order.Where(signed.ContainsKey).ToDictionary(r => r.ToString(), r => signed[r]);
 
     /// <summary>Every opened project's state, in ordinal order of project id.</summary>
-    static async Task<IReadOnlyList<ProjectState>> ProjectsAsync(GrainHost grains, LedgerDatabase database, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<ProjectState>> ProjectsAsync(LedgerGrains grains, LedgerDatabase database, CancellationToken cancellationToken)
     {
         var projects = new List<ProjectState>();
         foreach (var stream in await database.Entries.ListStreamsAsync(ProjectPrefix, cancellationToken))

@@ -3,6 +3,7 @@ using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Ledger.Api.Hosting;
 
@@ -37,20 +38,28 @@ public static class LedgerHosting
         });
         services.AddSetting<LogSettings>((configuration, settings) => configuration.GetSection("Log").Bind(settings));
         services.AddSetting<HealthSettings>((configuration, settings) => configuration.GetSection("Health").Bind(settings));
-        services.AddSetting<GrainHostOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));
-        services.AddSingleton<IValidateOptions<GrainHostOptions>, GrainHostOptionsValidation>();
+        services.AddSetting<GrainOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));
+        services.AddSingleton<IValidateOptions<GrainOptions>, GrainOptionsValidation>();
+        services.AddSetting<LedgerSiloOptions>((configuration, settings) => configuration.GetSection("Silo").Bind(settings));
+        services.AddSingleton<IValidateOptions<LedgerSiloOptions>, LedgerSiloOptionsValidation>();
+        // Orleans' own timing, e.g. how soon a silo that stopped answering is declared dead
+        // (Silo:Membership:ProbeTimeout, NumMissedProbesLimit …) and how long a grain call may take.
+        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Silo:Membership"));
+        services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Silo:Messaging"));
 
         services.AddSingleton(TimeProvider.System);
-        // Hosted services start in this order, and Kestrel after them all.
         services.AddSingleton<LedgerStartup>();
+        // Hosted services start in this order, and Kestrel after them all: the silo (on the
+        // database LedgerServer opened), then the registry and the log, then the log's loop.
+        builder.UseOrleans(silo => silo.AddLedgerGrains());
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
-        // What LedgerStartup opened, for the endpoints; the service provider disposes them in
-        // the reverse order they were first asked for (the grain host before the database).
+        // What LedgerStartup opened, for the endpoints and the grains; the service provider
+        // disposes them in the reverse order they were first asked for (the grains' services
+        // before the database).
         services.AddSingleton(provider => provider.GetRequiredService<LedgerStartup>().Database);
         services.AddSingleton(provider => new MerkleLog(provider.GetRequiredService<LedgerDatabase>().DataSource));
-        services.AddGrainHost();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>(HealthCheckNames.Database)
@@ -60,13 +69,6 @@ public static class LedgerHosting
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
         services.AddExceptionHandler<ExceptionProblems>();
     }
-
-    /// <summary>The one place the grain host is made: a singleton over the ledger's entry store.</summary>
-    static void AddGrainHost(this IServiceCollection services) =>
-        services.AddSingleton(provider => new GrainHost(
-            provider.GetRequiredService<LedgerDatabase>().Entries,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<GrainHostOptions>>().Value));
 
     public static void UseLedger(this WebApplication app)
     {

@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// The first hosted service: opens the database (the local cluster when no connection string is
-/// set), opens the registry and records the log key, before the log loop runs and before Kestrel
-/// listens (hosted services start in order; the web server starts last). Settings are checked
-/// before this runs, so a bad one touches no folder and no database.
+/// Opens the database before the host starts (the silo needs it), then, as the hosted service
+/// after the silo's, opens the registry and records the log key, before the log loop runs and
+/// before Kestrel listens (hosted services start in order; the web server starts last). Settings
+/// are checked before any of this runs, so a bad one touches no folder and no database.
 /// </summary>
 public sealed class LedgerStartup(
     IOptions<ServerSettings> server,
@@ -36,19 +36,29 @@ public sealed class LedgerStartup(
     /// <summary>The global Merkle log's integrator and signer (docs/FORMAT.md §10).</summary>
     public LogIntegrator Log => log ?? throw NotStarted();
 
+    /// <summary>
+    /// Opens the database (the local cluster when no connection string is set), before the host
+    /// starts: the silo's membership table and every grain's entries are there.
+    /// </summary>
+    public async Task OpenDatabaseAsync(CancellationToken cancellationToken)
+    {
+        Invariant.Holds(database is null, "the database is opened once");
+        // Owned by the service provider from here on (its factory hands it out), which disposes
+        // it after everything resolved later, the grains included.
+        database = await LedgerDatabase.OpenAsync(databaseSettings.Value.ConnectionString, server.Value.DataFolder, cancellationToken,
+            TimeSpan.FromSeconds(databaseSettings.Value.CommandTimeoutSeconds));
+    }
+
+    /// <summary>Once the silo has started: opens the registry through its grain and records the log key.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var dataFolder = server.Value.DataFolder;
-        // Owned by the service provider from here on (its factory hands it out), which disposes
-        // it after everything resolved later, the grain host included.
-        database = await LedgerDatabase.OpenAsync(databaseSettings.Value.ConnectionString, dataFolder, cancellationToken,
-            TimeSpan.FromSeconds(databaseSettings.Value.CommandTimeoutSeconds));
-        var grains = services.GetRequiredService<GrainHost>();
+        var grains = services.GetRequiredService<LedgerGrains>();
         rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, dataFolder, clock, cancellationToken);
-        log = CreateLogIntegrator(database, dataFolder, rootFingerprint);
+        log = CreateLogIntegrator(Database, dataFolder, rootFingerprint);
         var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
         logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
-            database.Location, database.SchemaVersion, rootFingerprint);
+            Database.Location, Database.SchemaVersion, rootFingerprint);
         if (!logKeyIsOurs)
         {
             logger.LogWarning("the log key of this database is {LogKey}, not this server's {OwnKey} ({KeyFile}): "

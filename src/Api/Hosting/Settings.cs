@@ -94,27 +94,46 @@ public sealed class HealthSettings : IValidatableObject
     }
 }
 
-/// <summary>The grain host's bounds (section <c>Grains</c>); its record lives with the grain host.</summary>
-sealed class GrainHostOptionsValidation : IValidateOptions<GrainHostOptions>
+/// <summary>The grains' bounds (section <c>Grains</c>); the record lives with the grains.</summary>
+sealed class GrainOptionsValidation : IValidateOptions<GrainOptions>
 {
-    public ValidateOptionsResult Validate(string? name, GrainHostOptions options)
+    public ValidateOptionsResult Validate(string? name, GrainOptions options)
     {
         var failures = new List<string>();
-        if (options.MaxActiveGrains < 1)
-        {
-            failures.Add("Grains:MaxActiveGrains must be at least 1");
-        }
-        if (options.IdleAfter <= TimeSpan.Zero)
-        {
-            failures.Add("Grains:IdleAfter must be a positive time span, e.g. 00:10:00");
-        }
-        if (options.SweepEvery <= TimeSpan.Zero)
-        {
-            failures.Add("Grains:SweepEvery must be a positive time span, e.g. 00:01:00");
-        }
         if (options.MaxAttempts < 1)
         {
             failures.Add("Grains:MaxAttempts must be at least 1");
+        }
+        if (options.MaxReplicas < 1)
+        {
+            failures.Add("Grains:MaxReplicas must be at least 1");
+        }
+        if (options.IdleAfter <= TimeSpan.FromMinutes(1))
+        {
+            // Orleans' activation collector takes only an age longer than its collection quantum (a minute).
+            failures.Add("Grains:IdleAfter must be a time span longer than a minute, e.g. 00:10:00");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>The silo's place in the cluster (section <c>Silo</c>, docs/GRAINS.md).</summary>
+sealed class LedgerSiloOptionsValidation : IValidateOptions<LedgerSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LedgerSiloOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Port is < 0 or > 65_535)
+        {
+            failures.Add("Silo:Port must be a port number from 0 (a free one) to 65535");
+        }
+        if (!System.Net.IPAddress.TryParse(options.Address, out _))
+        {
+            failures.Add("Silo:Address must be an IP address, e.g. 127.0.0.1");
+        }
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            failures.Add("Silo:ClusterId must name the cluster");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -11,8 +11,8 @@ namespace Ledger.Grains.Hosting;
 /// one loop writes whatever has queued up in one transaction, while the next batch queues.
 /// Each command keeps its own consecutive log positions and its own receipt, so the log reads
 /// exactly as if the commands had been appended one by one, in queue order.
-/// A batch holds only commands authorized by the same registry state, and a command that
-/// writes the registry goes alone: the registry guard of an append then holds for every
+/// A batch holds only commands authorized by the same registry state, writing streams no
+/// other command of the batch writes, and a command that writes the registry goes alone: the registry guard of an append then holds for every
 /// command in it. If a batch meets a conflict, nothing of it was written, and its commands
 /// are appended one by one so that each gets its own answer.
 /// </summary>
@@ -61,16 +61,22 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
             batch.Add(carried);
             entryCount += carried.Request.Entries.Count;
+            var streams = carried.Request.Entries.Select(e => e.Stream).ToHashSet(StringComparer.Ordinal);
             carried = null;
             while (!WritesRegistry(batch[0]) && entryCount < MaxBatchEntries && queue.Reader.TryRead(out var next))
             {
-                if (WritesRegistry(next) || next.RegistrySequence != batch[0].RegistrySequence)
+                // Two grains may have decided on the same head of a stream they both write (a
+                // catalog shared by households' redemptions): such commands go in different
+                // batches, so that the database refuses the later one alone.
+                if (WritesRegistry(next) || next.RegistrySequence != batch[0].RegistrySequence
+                    || next.Request.Entries.Any(e => streams.Contains(e.Stream)))
                 {
                     carried = next;
                     break;
                 }
                 batch.Add(next);
                 entryCount += next.Request.Entries.Count;
+                streams.UnionWith(next.Request.Entries.Select(e => e.Stream));
             }
             await CommitAsync(batch);
         }

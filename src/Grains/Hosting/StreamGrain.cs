@@ -1,56 +1,218 @@
+using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Grains.Storage;
 using Ledger.Rules;
+using Ledger.Rules.Catalog;
+using Ledger.Rules.Households;
+using Ledger.Rules.Projects;
+using Ledger.Rules.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Ledger.Grains.Hosting;
 
 /// <summary>
-/// The single writer of one stream (DESIGN.md 8): its state folded from its entries, and a
-/// turn that one call holds at a time. Activated by the host on first use, loaded from the
-/// store, and caught up whenever another process may have written.
+/// The single writer of one stream (DESIGN.md 8): Orleans keeps one activation of it in the
+/// cluster and gives it one call at a time, so the commands it coordinates are decided one
+/// after another on its state. It also writes the other streams of those commands (a project
+/// writes its households' streams for PayShare and refunds, the catalog a household's for a
+/// redemption), through replicas of theirs that it keeps. Every replica may be behind the
+/// store, and PostgreSQL arbitrates: an append decided on a stale replica takes a position
+/// already taken, nothing is written, and the grain catches up and decides again. No grain
+/// calls another while deciding, so no two grains ever wait on each other (docs/GRAINS.md).
 /// </summary>
-internal sealed class StreamGrain(string stream)
+internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, RegistryCache registry,
+    TimeProvider clock, IOptions<GrainOptions> options, ILogger<StreamGrain> logger) : Grain, IStreamGrain
 {
-    readonly SemaphoreSlim turn = new(1, 1);
+    readonly Dictionary<string, StreamReplica> replicas = new(StringComparer.Ordinal);
 
-    public string Stream { get; } = stream;
+    /// <summary>This grain's stream id, from its key.</summary>
+    protected abstract string Stream { get; }
 
-    public StreamState State { get; private set; } = StreamState.Initial(stream);
-
-    /// <summary>The last entry applied; null for an empty stream.</summary>
-    public Entry? Head { get; private set; }
-
-    /// <summary>Set when the stream may have entries this grain has not applied.</summary>
-    public bool Stale { get; set; } = true;
-
-    /// <summary>Ticks of the host's clock at the last call, for idle deactivation.</summary>
-    public long LastUsedTicks { get; set; }
-
-    public bool InTurn => turn.CurrentCount == 0;
-
-    public Task TakeTurnAsync(CancellationToken cancellationToken) => turn.WaitAsync(cancellationToken);
-
-    public void EndTurn() => turn.Release();
-
-    /// <summary>Applies what the store has beyond this grain's head. Called within a turn.</summary>
-    public async Task CatchUpAsync(EntryStore store, CancellationToken cancellationToken)
+    public async Task<CommandOutcome> Execute(CommandRequest request)
     {
-        if (!Stale)
+        try
         {
-            return;
+            return await ExecuteAsync(request.Parse());
         }
-        foreach (var stored in await store.ReadStreamAsync(Stream, State.Sequence + 1, cancellationToken))
+        catch (NpgsqlException e)
         {
-            Apply(stored.Entry);
+            logger.LogWarning(e, "{Stream}: the database failed during a command: {Message}", Stream, e.Message);
+            throw new StorageUnavailableException();
         }
-        Stale = false;
     }
 
-    /// <summary>Applies a committed entry: decide, persist, then apply (STYLE.md 10).</summary>
-    public void Apply(Entry entry)
+    async Task<CommandOutcome> ExecuteAsync(SignedCommand signed)
     {
-        Invariant.Holds(Head is null ? entry.Sequence == 0 : entry.Follows(Head), $"{Stream}#{entry.Sequence} links to the grain's head");
-        State = State.Apply(entry);
-        Head = entry;
+        var command = signed.Command;
+        var rule = Commands.Find(command.Type) ?? throw new ArgumentException($"no command {command.Type}", nameof(signed));
+        var streams = Commands.StreamsOf(rule, command);
+        Invariant.Holds(Coordinator.Of(streams) == Stream, $"{command.Type} is decided by the grain of {Coordinator.Of(streams)}, not {Stream}");
+        var receipt = new CommandReceipt(command.PersonId, command.IdempotencyKey, CommandReceipt.RequestHashOf(command));
+        for (var attempt = 0; attempt < options.Value.MaxAttempts; attempt++)
+        {
+            switch (await TryOnceAsync(rule, signed, streams, receipt))
+            {
+                case CommandOutcome.Accepted accepted:
+                    return accepted;
+                // A retried command is usually refused by the state its first acceptance made
+                // (an award's reference is used, a share is paid): its receipt turns the
+                // refusal into the first result. The receipt is only read on this path, so an
+                // accepted command costs no extra read.
+                case CommandOutcome.Refused refused:
+                    return await EarlierResultAsync(command, receipt) ?? refused;
+                case null when await EarlierResultAsync(command, receipt) is { } earlier:
+                    return earlier;
+            }
+        }
+        return new CommandOutcome.Refused(ResultCode.Conflict,
+            $"the streams {string.Join(", ", streams)} kept changing under {options.Value.MaxAttempts} attempts: try again");
     }
+
+    public async Task<StreamHead> Head()
+    {
+        var replica = Replica(Stream);
+        replica.Stale = true;
+        await replica.CatchUpAsync(store, CancellationToken.None);
+        return new StreamHead(replica.State.Sequence, replica.Head?.Hash ?? Hashing.Hash.Zero);
+    }
+
+    /// <returns>The outcome, or null when a conflict calls for another attempt.</returns>
+    async Task<CommandOutcome?> TryOnceAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams, CommandReceipt receipt)
+    {
+        // Own stream first, so that dropping other replicas never drops one this command holds.
+        var written = streams.OrderBy(s => s == Stream ? 0 : 1).Select(Replica).ToList();
+        var now = LedgerTime.Truncate(clock.GetUtcNow());
+        var (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
+        if (decision is Decision.Refuse)
+        {
+            // Another grain or process may have written since these replicas were read: an
+            // acceptance is checked by the database (sequence and registry guards), but a
+            // refusal is final only when decided on the streams as they stand.
+            registry.MarkStale();
+            written.ForEach(r => r.Stale = true);
+            (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
+            if (decision is Decision.Refuse refusal)
+            {
+                return CommandOutcome.From(refusal);
+            }
+        }
+        var entries = EntryChain.Link(((Decision.Accept)decision).Entries, written.ToDictionary(r => r.Stream, r => r.Head), signed, now);
+        AppendResult result;
+        try
+        {
+            result = await committer.AppendAsync(entries, new AppendCondition(receipt, registryState.Sequence));
+        }
+        catch
+        {
+            // An uncertain write: the entries may or may not have committed. Drop the
+            // replicas' state so that nothing is decided on a view that may be wrong.
+            written.ForEach(r => r.Stale = true);
+            throw;
+        }
+        switch (result)
+        {
+            case AppendResult.Appended appended:
+                foreach (var entry in entries)
+                {
+                    written.Single(r => r.Stream == entry.Stream).Apply(entry);
+                }
+                if (Stream == RegistryRules.Stream)
+                {
+                    await registry.AppliedAsync(entries, CancellationToken.None);
+                }
+                return new CommandOutcome.Accepted(
+                    entries.Select((e, i) => new Acknowledgement(e.Stream, e.Sequence, e.Hash, appended.LogPositions[i])).ToList(),
+                    Replayed: false);
+            case AppendResult.SequenceConflict:
+                written.ForEach(r => r.Stale = true);
+                return null;
+            case AppendResult.RegistryChanged:
+                registry.MarkStale();
+                return null;
+            case AppendResult.ReceiptExists:
+                return null;
+            default:
+                throw new InvalidOperationException($"unexpected append result {result}");
+        }
+    }
+
+    /// <summary>Decides on the written streams' replicas caught up with the store.</summary>
+    async Task<(Decision Decision, RegistryState Registry)> DecideAsync(CommandRule rule, Command command,
+        List<StreamReplica> written, DateTimeOffset now)
+    {
+        foreach (var replica in written)
+        {
+            await replica.CatchUpAsync(store, CancellationToken.None);
+        }
+        // The registry's own commands are decided on the registry grain's replica, which is
+        // the registry as it stands; every other command on this process's registry cache,
+        // which the registry guard of the append checks.
+        var registryState = written.Find(r => r.Stream == RegistryRules.Stream) is { } own
+            ? (RegistryState)own.State
+            : await registry.CurrentAsync(CancellationToken.None);
+        var context = new DecisionContext(registryState, written.ToDictionary(r => r.Stream, r => r.State), command, now);
+        return (Commands.Decide(rule, context), registryState);
+    }
+
+    /// <summary>
+    /// The first result of an earlier command with this person's idempotency key: replayed if
+    /// it was the same request, refused if the key was used for another; null if none was accepted.
+    /// </summary>
+    async Task<CommandOutcome?> EarlierResultAsync(Command command, CommandReceipt receipt) =>
+        await store.FindReceiptAsync(command.PersonId, command.IdempotencyKey, CancellationToken.None) switch
+        {
+            null => null,
+            var earlier when earlier.RequestHash.Equals(receipt.RequestHash) =>
+                new CommandOutcome.Accepted(earlier.Entries.Select(s => new Acknowledgement(s.Entry.Stream, s.Entry.Sequence, s.Entry.Hash, s.LogPosition)).ToList(), Replayed: true),
+            _ => new CommandOutcome.Refused(ResultCode.IdempotencyKeyReused, $"idempotency key \"{command.IdempotencyKey}\" was used for another request"),
+        };
+
+    StreamReplica Replica(string stream)
+    {
+        if (!replicas.TryGetValue(stream, out var replica))
+        {
+            if (replicas.Count >= options.Value.MaxReplicas)
+            {
+                // The other streams' replicas are a cache of the store: dropped, they are read
+                // again when next written. This grain's own stays.
+                foreach (var other in replicas.Keys.Where(s => s != Stream).ToList())
+                {
+                    replicas.Remove(other);
+                }
+            }
+            replica = new StreamReplica(stream);
+            replicas.Add(stream, replica);
+        }
+        return replica;
+    }
+}
+
+internal sealed class ProjectGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
+    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, logger), IProjectGrain
+{
+    protected override string Stream => ProjectRules.StreamOf(this.GetPrimaryKeyString());
+}
+
+internal sealed class HouseholdGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
+    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, logger), IHouseholdGrain
+{
+    protected override string Stream => HouseholdRules.StreamOf(this.GetPrimaryKeyString());
+}
+
+internal sealed class CatalogGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
+    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, logger), ICatalogGrain
+{
+    protected override string Stream => CatalogRules.Stream;
+}
+
+internal sealed class RegistryGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
+    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, logger), IRegistryGrain
+{
+    protected override string Stream => RegistryRules.Stream;
 }

@@ -10,8 +10,9 @@ public sealed class LedgerDatabase : IAsyncDisposable
 {
     readonly LocalCluster? cluster;
 
-    LedgerDatabase(NpgsqlDataSource dataSource, LocalCluster? cluster, int schemaVersion, string serverVersion)
+    LedgerDatabase(string connectionString, NpgsqlDataSource dataSource, LocalCluster? cluster, int schemaVersion, string serverVersion)
     {
+        ConnectionString = connectionString;
         DataSource = dataSource;
         this.cluster = cluster;
         SchemaVersion = schemaVersion;
@@ -20,6 +21,9 @@ public sealed class LedgerDatabase : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The connection string, password included (never to be logged or shown): for the silo's membership provider.</summary>
+    public string ConnectionString { get; }
 
     public EntryStore Entries { get; }
 
@@ -46,7 +50,8 @@ public sealed class LedgerDatabase : IAsyncDisposable
             ? await LocalCluster.StartAsync(dataFolder, cancellationToken)
             : null;
         var configured = cluster?.ConnectionString ?? connectionString!;
-        var dataSource = NpgsqlDataSource.Create(commandDeadline is { } deadline ? WithDeadline(configured, deadline) : configured);
+        var served = commandDeadline is { } deadline ? WithDeadline(configured, deadline) : configured;
+        var dataSource = NpgsqlDataSource.Create(served);
         try
         {
             int schemaVersion;
@@ -55,7 +60,7 @@ public sealed class LedgerDatabase : IAsyncDisposable
                 schemaVersion = await Schema.MigrateAsync(migrating, cancellationToken);
             }
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            return new LedgerDatabase(dataSource, cluster, schemaVersion, connection.PostgreSqlVersion.ToString());
+            return new LedgerDatabase(served, dataSource, cluster, schemaVersion, connection.PostgreSqlVersion.ToString());
         }
         catch
         {

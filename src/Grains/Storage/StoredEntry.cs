@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
+using Ledger.Canonical;
 using Ledger.Entries;
+using Ledger.Hashing;
 
 namespace Ledger.Grains.Storage;
 
@@ -37,10 +40,21 @@ public sealed record AppendCondition(CommandReceipt? Receipt, long? RegistrySequ
 }
 
 /// <summary>An accepted command's idempotency record: who, which key, which request.</summary>
-public sealed record CommandReceipt(string PersonId, string IdempotencyKey, Ledger.Hashing.Hash RequestHash);
+public sealed record CommandReceipt(string PersonId, string IdempotencyKey, Hash RequestHash)
+{
+    static ReadOnlySpan<byte> RequestHashPrefix => "CommunityLedger/v1/request\n"u8;
+
+    /// <summary>SHA-256 of the command's type and body: what "the same request" means for a retry.</summary>
+    public static Hash RequestHashOf(Command command) =>
+        Hash.Of(RequestHashPrefix, CanonicalJson.Encode(new JsonObject
+        {
+            ["body"] = JsonNode.Parse(command.Body.GetRawText()),
+            ["type"] = command.Type,
+        }));
+}
 
 /// <summary>A receipt found for a retried command, with the entries its first acceptance wrote.</summary>
-public sealed record StoredReceipt(Ledger.Hashing.Hash RequestHash, IReadOnlyList<StoredEntry> Entries);
+public sealed record StoredReceipt(Hash RequestHash, IReadOnlyList<StoredEntry> Entries);
 
 /// <summary>One command's part of a group commit: its entries and its receipt.</summary>
 public sealed record AppendRequest(IReadOnlyList<Entry> Entries, CommandReceipt? Receipt);

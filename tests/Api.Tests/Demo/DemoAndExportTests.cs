@@ -12,6 +12,7 @@ using Ledger.Api.Export;
 using Ledger.Canonical;
 using Ledger.Client;
 using Ledger.Tests.Server;
+using Ledger.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Ledger.Tests.Demo;

@@ -18,33 +18,31 @@ public sealed class GrainHostTests : IAsyncLifetime
 {
     readonly MigratedDatabase migrated = new();
     readonly ManualClock clock = new(RegistryOnHost.Start);
-    NpgsqlDataSource thisProcess = null!;
-    NpgsqlDataSource otherProcess = null!;
+    NpgsqlDataSource reader = null!;
     EntryStore store = null!;
-    GrainHost host = null!;
-    GrainHost otherHost = null!;
+    TestSilo silo = null!;
+    TestSilo otherSilo = null!;
+    LedgerGrains host = null!;
+    LedgerGrains otherHost = null!;
 
     public async Task InitializeAsync()
     {
         await migrated.InitializeAsync();
-        // Two data sources stand for two server processes: no shared pool or state. Their
-        // pools are kept small, as a server's would be, so that 1,000 concurrent commands
-        // queue for connections instead of exceeding the server's max_connections.
-        var connectionString = new NpgsqlConnectionStringBuilder(migrated.Database.ConnectionString) { MaxPoolSize = 20 }.ConnectionString;
-        thisProcess = NpgsqlDataSource.Create(connectionString);
-        otherProcess = NpgsqlDataSource.Create(connectionString);
-        store = new EntryStore(thisProcess);
-        host = new GrainHost(store, clock);
-        otherHost = new GrainHost(new EntryStore(otherProcess), clock);
+        // Two silos of one cluster stand for two server processes: no shared pool or state.
+        silo = await TestSilo.StartAsync(migrated.Database.ConnectionString, clock);
+        otherSilo = await TestSilo.StartAsync(migrated.Database.ConnectionString, clock);
+        host = silo.Grains;
+        otherHost = otherSilo.Grains;
+        reader = NpgsqlDataSource.Create(migrated.Database.ConnectionString);
+        store = new EntryStore(reader);
         await RegistryOnHost.OpenAsync(host, clock.GetUtcNow());
     }
 
     public async Task DisposeAsync()
     {
-        await host.DisposeAsync();
-        await otherHost.DisposeAsync();
-        await thisProcess.DisposeAsync();
-        await otherProcess.DisposeAsync();
+        await otherSilo.DisposeAsync();
+        await silo.DisposeAsync();
+        await reader.DisposeAsync();
         await migrated.DisposeAsync();
     }
 

@@ -329,7 +329,7 @@ public sealed class EnvelopeTests
     }
 
     // The server authenticates against the registry as it stands, then catches the registry
-    // up and decides (src/Grains/Hosting/GrainHost.cs): an opening that races another one is
+    // up and decides (src/Grains/Hosting/StreamGrain.cs): an opening that races another one is
     // decided against a registry that its key is not part of, and must be refused, not throw.
 
     [Fact]

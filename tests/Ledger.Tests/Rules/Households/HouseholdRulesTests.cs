@@ -41,7 +41,7 @@ public sealed class HouseholdRulesTests
     [InlineData(HouseholdCommandTypes.CancelRedemption)]
     public void HouseholdIdThatIsNotAnIdentifierIsMalformedBeforeAnyRuleIsAsked(string type)
     {
-        // The server turns this FormatException into MalformedCommand (GrainHost.ExecuteAsync),
+        // The server turns this FormatException into MalformedCommand (LedgerGrains.ExecuteAsync),
         // before authentication: the streams a command writes are known before its turn is taken.
         var rule = Commands.Find(type)!;
         var scenario = new RegistryScenario();

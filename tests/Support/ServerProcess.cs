@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ledger.Tests.Server;
+namespace Ledger.Tests.Support;
 
 /// <summary>
 /// The real server, started as `dotnet Api.dll` in its own process on a free port, the way a
@@ -45,6 +45,9 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Api.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString());
+        // Its own silo port, so that servers of several tests on this machine never meet.
+        start.ArgumentList.Add("--Silo:Port");
+        start.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -117,6 +120,13 @@ public sealed class ServerProcess : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    /// <summary>Ends the process at once, as a crash or `kill -9` would: nothing is flushed or shut down.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
     }
 
     /// <summary>Stops the server as Ctrl+C or a service manager would (SIGTERM) and waits for it to exit.</summary>

@@ -1,0 +1,17 @@
+namespace Ledger.Grains.Hosting;
+
+/// <summary>How the grains run (configuration section "Grains").</summary>
+public sealed record GrainOptions
+{
+    /// <summary>Decide-and-append attempts per command before a conflict is reported.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Replicas of other streams a grain keeps (a project's of its households, the catalog's of
+    /// the households that redeem) before it drops them to read them again when needed.
+    /// </summary>
+    public int MaxReplicas { get; set; } = 10_000;
+
+    /// <summary>A grain unused for this long is deactivated by Orleans' activation collector.</summary>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);
+}
