@@ -4,6 +4,7 @@ using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Ledger.Api.Hosting;
 
@@ -41,6 +42,7 @@ public static class LedgerHosting
         services.AddSetting<GrainOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));
         services.AddSingleton<IValidateOptions<GrainOptions>, GrainOptionsValidation>();
         services.AddSetting<LedgerSiloOptions>((configuration, settings) => configuration.GetSection("Silo").Bind(settings));
+        services.AddSetting<AdminSettings>((configuration, settings) => configuration.GetSection("Admin").Bind(settings));
         services.AddSingleton<IValidateOptions<LedgerSiloOptions>, LedgerSiloOptionsValidation>();
         // Orleans' own timing, e.g. how soon a silo that stopped answering is declared dead
         // (Silo:Membership:ProbeTimeout, NumMissedProbesLimit …) and how long a grain call may take.
@@ -51,7 +53,7 @@ public static class LedgerHosting
         services.AddSingleton<LedgerStartup>();
         // Hosted services start in this order, and Kestrel after them all: the silo (on the
         // database LedgerServer opened), then the registry and the log, then the log's loop.
-        builder.UseOrleans(silo => silo.AddLedgerGrains());
+        builder.UseOrleans(silo => silo.AddLedgerGrains().AddDashboard());
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
@@ -87,6 +89,24 @@ public static class LedgerHosting
         app.MapLogEndpoints();
         app.MapKeyEndpoints();
         app.MapNoticeEndpoints();
+        // Not part of the ledger's API: left out of the OpenAPI document.
+        app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription().AddEndpointFilter(DashboardFromLoopbackOnly);
+    }
+
+    /// <summary>The operators' view of the cluster (Microsoft.Orleans.Dashboard): silos, grains, calls.</summary>
+    public const string DashboardPath = "/admin/orleans";
+
+    /// <summary>The dashboard answers this machine only, unless <see cref="AdminSettings.AllowRemoteDashboard"/>.</summary>
+    public static async ValueTask<object?> DashboardFromLoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Connection.RemoteIpAddress is { } remote && !System.Net.IPAddress.IsLoopback(remote)
+            && !http.RequestServices.GetRequiredService<IOptions<AdminSettings>>().Value.AllowRemoteDashboard)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, Problems.NotFound,
+                "nothing is at this path: the API's paths are in docs/API.md and /openapi/v1.json");
+        }
+        return await next(context);
     }
 
     static async Task RefuseOversizedHeaders(HttpContext context, RequestDelegate next)

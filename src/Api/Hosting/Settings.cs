@@ -94,6 +94,17 @@ public sealed class HealthSettings : IValidatableObject
     }
 }
 
+/// <summary>The operators' pages (section <c>Admin</c>).</summary>
+public sealed class AdminSettings
+{
+    /// <summary>
+    /// Whether the Orleans dashboard answers requests from other machines. Off by default: it
+    /// shows the cluster's inside and has no sign-in of its own, so only the machine's own
+    /// operators reach it unless a proxy with its own access control is put in front.
+    /// </summary>
+    public bool AllowRemoteDashboard { get; set; }
+}
+
 /// <summary>The grains' bounds (section <c>Grains</c>); the record lives with the grains.</summary>
 sealed class GrainOptionsValidation : IValidateOptions<GrainOptions>
 {

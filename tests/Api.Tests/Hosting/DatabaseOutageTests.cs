@@ -93,7 +93,9 @@ public sealed partial class DatabaseOutageTests
     {
         ["displayName"] = personId,
         ["personId"] = personId,
-        ["publicKey"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(personId))),
+        // A key of full order, as the registry requires (PublicKeyNotFullOrder): one derived from the id.
+        ["publicKey"] = Convert.ToHexStringLower(Ledger.Signing.SigningKey.FromSeed(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(personId))).PublicKey.Bytes),
         ["roles"] = new JsonArray("Auditor"),
     };
 
