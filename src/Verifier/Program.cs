@@ -71,9 +71,13 @@ try
         report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
     }
     Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
-    return report.Valid ? 0 : 1;
+    return Audit.ExitCodeOf(report);
 }
 catch (UnreadableInputException e)
+{
+    return Fail(e.Message);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
     return Fail(e.Message);
 }
@@ -106,7 +110,7 @@ static int VerifyEntry(string[] arguments)
         Console.Out.WriteLine((verdict.IsValid ? "VALID: " : "INVALID: ") + verdict.Reason);
         return verdict.IsValid ? 0 : 1;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or CanonicalFormException)
     {
         return Fail(e.Message);
     }
@@ -115,5 +119,5 @@ static int VerifyEntry(string[] arguments)
 static int Fail(string message)
 {
     Console.Error.WriteLine($"verifier: {message}");
-    return 2;
+    return Audit.UnusableExitCode;
 }
