@@ -292,6 +292,13 @@ public sealed class ExportTampering
 
     public byte[] LineAt(int index) => lines[index];
 
+    /// <summary>Appends any bytes as a line at the end of the log, e.g. junk.</summary>
+    public ExportTampering AppendLine(byte[] bytes)
+    {
+        lines.Add(bytes);
+        return this;
+    }
+
     public ExportTampering RemoveAt(int index)
     {
         lines.RemoveAt(index);
