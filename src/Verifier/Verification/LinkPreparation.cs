@@ -119,9 +119,12 @@ static class LinkPreparation
             }
             else if (reader.ValueTextEquals("sequence"u8))
             {
-                if (sequence || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out link.Sequence))
+                // Within the integers every implementation reads exactly (FORMAT.md §2), as the
+                // full parse requires: a sequence of 2^63 − 1 overflowed the next one expected.
+                if (sequence || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out link.Sequence)
+                    || link.Sequence is < 0 or > Canonical.CanonicalJson.MaxSafeInteger)
                 {
-                    return "sequence is not one integer";
+                    return "sequence is not one integer from 0 to 2^53 − 1";
                 }
                 sequence = true;
             }

@@ -299,6 +299,13 @@ public sealed class ExportTampering
         return this;
     }
 
+    /// <summary>Keeps the first <paramref name="count"/> lines: a prefix of a valid log is a valid log.</summary>
+    public ExportTampering KeepFirst(int count)
+    {
+        lines.RemoveRange(count, lines.Count - count);
+        return this;
+    }
+
     public ExportTampering RemoveAt(int index)
     {
         lines.RemoveAt(index);
