@@ -81,6 +81,12 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
     return Fail(e.Message);
 }
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    // Every failure the input can cause is a finding (docs/VERIFIER.md "Any input"): this is
+    // the verifier's own fault, still told in one line and one of its three exit codes.
+    return Fail($"the audit could not be completed: {e}");
+}
 
 // An offline bundle (FORMAT.md §10.5): valid or not, with the reason, on one line.
 static int VerifyEntry(string[] arguments)
