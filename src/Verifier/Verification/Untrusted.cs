@@ -9,5 +9,5 @@ namespace Ledger.Verifier.Verification;
 static class Untrusted
 {
     /// <summary>Whether <paramref name="exception"/> says something about the input; running out of memory says something about the machine.</summary>
-    public static bool IsAboutTheInput(Exception exception) => exception is not (OutOfMemoryException or InsufficientExecutionStackException);
+    public static bool IsAboutTheInput(Exception exception) => exception is not OutOfMemoryException;
 }
