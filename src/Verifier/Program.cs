@@ -108,11 +108,21 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
             report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
         }
         Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
-        return report.Valid ? 0 : 1;
+        return Audit.ExitCodeOf(report);
     }
     catch (UnreadableInputException e)
     {
         return Fail(e.Message);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        return Fail(e.Message);
+    }
+    catch (Exception e) when (e is not OutOfMemoryException)
+    {
+        // Every failure the input can cause is a finding (docs/VERIFIER.md "Any input"): this is
+        // the verifier's own fault, still told in one line and one of its three exit codes.
+        return Fail($"the audit could not be completed: {e}");
     }
 }
 
@@ -130,7 +140,7 @@ static int VerifyEntry(string bundlePath, string? logKey)
         Console.Out.WriteLine((verdict.IsValid ? "VALID: " : "INVALID: ") + verdict.Reason);
         return verdict.IsValid ? 0 : 1;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or CanonicalFormException)
     {
         return Fail(e.Message);
     }
@@ -139,5 +149,5 @@ static int VerifyEntry(string bundlePath, string? logKey)
 static int Fail(string message)
 {
     Console.Error.WriteLine($"verifier: {message}");
-    return 2;
+    return Audit.UnusableExitCode;
 }

@@ -36,13 +36,8 @@ public static class ExportEndpoints
         {
             return problem;
         }
-        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"), new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-            BufferSize = 1 << 16,
-        });
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"),
+            LedgerExport.PrivateFileOptions(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         try
         {
             await LedgerExport.WriteZipAsync(database, file, clock.GetUtcNow(), cancellationToken);

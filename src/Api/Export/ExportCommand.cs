@@ -54,6 +54,11 @@ public static class ExportCommand
         try
         {
             Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The export's folder is its owner's alone (0700), as its files are (0600).
+                File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             using (File.Create(Path.Combine(folder, ".write-test"), 1, FileOptions.DeleteOnClose))
             {
             }

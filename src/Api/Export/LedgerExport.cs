@@ -166,7 +166,10 @@ public static class LedgerExport
                 LogVerifierKey = await WriteCheckpointsAsync(new MerkleLog(database.DataSource), manifest.LogSize, checkpoints, cancellationToken),
             };
         }
-        await File.WriteAllBytesAsync(Path.Combine(directory, ManifestFileName), manifest.ToBytes(), cancellationToken);
+        await using (var manifestFile = NewFile(Path.Combine(directory, ManifestFileName)))
+        {
+            await manifestFile.WriteAsync(manifest.ToBytes(), cancellationToken);
+        }
         return manifest;
     }
 
@@ -199,8 +202,21 @@ public static class LedgerExport
         return manifest;
     }
 
-    static FileStream NewFile(string path) => new(path,
-        new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous });
+    static FileStream NewFile(string path) => new(path, PrivateFileOptions(FileAccess.Write, FileOptions.Asynchronous));
+
+    /// <summary>
+    /// A new file readable by its owner only (0600) from the moment it exists: an export holds
+    /// every household's stream, which the API shows to their residents and to auditors only.
+    /// </summary>
+    public static FileStreamOptions PrivateFileOptions(FileAccess access, FileOptions options)
+    {
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = access, BufferSize = 1 << 16, Options = options };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        return fileOptions;
+    }
 
     static readonly byte[] NewLine = "\n"u8.ToArray();
 }

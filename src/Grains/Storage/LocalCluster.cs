@@ -430,7 +430,9 @@ public sealed class LocalCluster : IAsyncDisposable
             Access = FileAccess.Write,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         };
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        // No byte-order mark: initdb takes the file's first line as the password, mark and all,
+        // and a tool that passes the file's text to Npgsql (the verifier's --database) failed to log in.
+        using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             writer.Write(contents);
         }

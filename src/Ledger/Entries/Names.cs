@@ -5,7 +5,9 @@ namespace Ledger.Entries;
 /// <summary>
 /// The spelling of the names that appear in entries (FORMAT.md §5): identifiers of people,
 /// projects and households; stream ids; command and entry types. Restricted to ASCII so that
-/// a name is one byte sequence everywhere it is compared, stored or printed.
+/// a name is one byte sequence everywhere it is compared, stored or printed. Each pattern
+/// matches the whole string: it ends in \z, since .NET's $ also matches before a final line
+/// feed, which let "nl-person\n" through (issue 15).
 /// </summary>
 public static partial class Names
 {
@@ -20,12 +22,12 @@ public static partial class Names
     /// <summary>Command and entry types are PascalCase words: "RegisterPerson", "PersonRegistered".</summary>
     public static bool IsTypeName(string? text) => text is not null && TypeNamePattern().IsMatch(text);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z")]
     private static partial Regex IdentifierPattern();
 
-    [GeneratedRegex("^(registry|catalog|(project|household)/[A-Za-z0-9][A-Za-z0-9._-]{0,63})$")]
+    [GeneratedRegex("^(registry|catalog|(project|household)/[A-Za-z0-9][A-Za-z0-9._-]{0,63})\\z")]
     private static partial Regex StreamIdPattern();
 
-    [GeneratedRegex("^[A-Z][A-Za-z0-9]{0,63}$")]
+    [GeneratedRegex("^[A-Z][A-Za-z0-9]{0,63}\\z")]
     private static partial Regex TypeNamePattern();
 }

@@ -3,6 +3,18 @@ namespace Ledger.Verifier.Verification;
 /// <summary>Runs a whole audit of a source: the one entry point of the command line and the tests.</summary>
 public static class Audit
 {
+    /// <summary>Every hash, chain, signature and rule checks out.</summary>
+    public const int ValidExitCode = 0;
+
+    /// <summary>The audit ran and found something: its report says what.</summary>
+    public const int FindingsExitCode = 1;
+
+    /// <summary>The command line is wrong, or the source cannot be read at all.</summary>
+    public const int UnusableExitCode = 2;
+
+    /// <summary>The verifier's exit code for a report: the one mapping the command line and the tests use.</summary>
+    public static int ExitCodeOf(AuditReport report) => report.Valid ? ValidExitCode : FindingsExitCode;
+
     /// <param name="pinnedRootKeyId">The root key's fingerprint to trust, or null to report the one found.</param>
     /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
     /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
@@ -46,18 +58,25 @@ public static class Audit
             throw new UnreadableInputException($"{source.Description} could not be read: {e.Message}", e);
         }
         progress?.Report(audit.EntryCount);
-        audit.Finish(source.Manifest, source.ReadChecksum);
-        var checkpoints = source.Checkpoints();
+        audit.Finish(source.Manifest, source.ReadChecksum, source.ManifestProblem);
         // Read once: a database answers it with a query of its own, and the key reported must be the key checked.
         var sourceLogKey = source.LogVerifierKey;
-        audit.CheckCheckpoints(checkpoints, sourceLogKey, pinnedLogKey);
+        (int Count, long? LatestTreeSize) checkpoints;
+        try
+        {
+            checkpoints = audit.CheckCheckpoints(source.Checkpoints(), sourceLogKey, pinnedLogKey);
+        }
+        catch (IOException e)
+        {
+            throw new UnreadableInputException($"{source.Description} could not be read: {e.Message}", e);
+        }
         return AuditReport.From(source, audit, pinnedRootKeyId) with
         {
             Depth = depth,
             LogVerifierKey = pinnedLogKey ?? sourceLogKey,
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,
-            LatestCheckpointSize = checkpoints.Count == 0 ? null : checkpoints.Max(c => c.TreeSize),
+            LatestCheckpointSize = checkpoints.LatestTreeSize,
         };
     }
 }

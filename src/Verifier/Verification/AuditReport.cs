@@ -35,6 +35,12 @@ public sealed record AuditReport(
     IReadOnlyList<HouseholdFigures> Households,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>Every finding, listed or not (<see cref="LedgerAudit.MaxFindingsPerKind"/> of a kind are listed).</summary>
+    public long FindingCount { get; init; } = Findings.Count;
+
+    /// <summary>Per kind, how many findings are not listed.</summary>
+    public IReadOnlyDictionary<FindingKind, long> FindingsNotListed { get; init; } = new Dictionary<FindingKind, long>();
+
     /// <summary>Whether signatures and rules were checked, or only hashes (--hash-only), in which case there are no figures: nothing was replayed.</summary>
     public AuditDepth Depth { get; init; } = AuditDepth.Full;
 
@@ -61,8 +67,12 @@ public sealed record AuditReport(
             .OrderBy(p => p.ProjectId, StringComparer.Ordinal).Select(Figures).ToList();
         var households = audit.States.Values.OfType<HouseholdState>().OrderBy(h => h.HouseholdId, StringComparer.Ordinal)
             .Select(h => Figures(h, audit.States.Values.OfType<ProjectState>())).ToList();
-        return new AuditReport(source.Description, audit.Findings.Count == 0, audit.EntryCount, audit.StreamCount,
-            audit.Registry.RootKeyId, pinnedRootKeyId is not null, projects, households, audit.Findings);
+        return new AuditReport(source.Description, audit.FindingCount == 0, audit.EntryCount, audit.StreamCount,
+            audit.Registry.RootKeyId, pinnedRootKeyId is not null, projects, households, audit.Findings)
+        {
+            FindingCount = audit.FindingCount,
+            FindingsNotListed = audit.FindingsNotListed,
+        };
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -113,7 +123,7 @@ public sealed record AuditReport(
             }
         }
         text.AppendLine();
-        if (Findings.Count == 0)
+        if (FindingCount == 0)
         {
             text.AppendLine(Depth == AuditDepth.HashOnly
                 ? "VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only)."
@@ -121,10 +131,14 @@ public sealed record AuditReport(
         }
         else
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"INVALID: {Findings.Count} finding(s).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"INVALID: {FindingCount} finding(s).");
             foreach (var finding in Findings)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {finding}");
+            }
+            foreach (var (kind, count) in FindingsNotListed.OrderBy(k => k.Key))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  … and {count} more {kind} finding(s), not listed: the first {LedgerAudit.MaxFindingsPerKind} of a kind are.");
             }
         }
         return text.ToString();

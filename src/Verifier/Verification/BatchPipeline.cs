@@ -19,6 +19,26 @@ interface IPreparedBatch
 /// </summary>
 static class BatchPipeline
 {
+    /// <summary>
+    /// How many bytes of lines a batch takes at most, however many lines that is: with two
+    /// batches in flight, what an audit holds of the input stays bounded even when every line is
+    /// as long as a line may be (<see cref="SourceLimits.MaxLineBytes"/>).
+    /// </summary>
+    public const long MaxBatchBytes = 16 << 20;
+
+    /// <summary>Takes entries into <paramref name="sources"/> until it holds its capacity or <see cref="MaxBatchBytes"/>; returns how many.</summary>
+    public static int Fill(SourcedEntry[] sources, IEnumerator<SourcedEntry> source)
+    {
+        var count = 0;
+        long bytes = 0;
+        while (count < sources.Length && bytes < MaxBatchBytes && source.MoveNext())
+        {
+            sources[count++] = source.Current;
+            bytes += source.Current.Bytes.Length;
+        }
+        return count;
+    }
+
     public static IEnumerable<TBatch> InTurns<TBatch>(IEnumerable<SourcedEntry> entries, TBatch first, TBatch second)
         where TBatch : IPreparedBatch
     {

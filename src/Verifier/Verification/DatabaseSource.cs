@@ -42,7 +42,9 @@ public sealed class DatabaseSource : ILedgerSource
 
     public string? LogVerifierKey => Log.LogVerifierKey;
 
-    public IReadOnlyList<SourcedCheckpoint> Checkpoints() => Log.Checkpoints;
+    public string? ManifestProblem => null;
+
+    public IEnumerable<SourcedCheckpoint> Checkpoints() => Log.Checkpoints;
 
     (string? LogVerifierKey, IReadOnlyList<SourcedCheckpoint> Checkpoints) Log =>
         log ?? throw new InvalidOperationException("the log key and checkpoints of a database are read with its entries: enumerate Entries() first");

@@ -50,20 +50,21 @@ public static class EntryPreparation
         /// <summary>Parses every entry, learns the keys the batch's registry entries announce, then verifies every signature.</summary>
         public void ReadAndPrepare(IEnumerator<SourcedEntry> source)
         {
-            Count = 0;
-            while (Count < Capacity && source.MoveNext())
-            {
-                sources[Count++] = source.Current;
-            }
+            Count = BatchPipeline.Fill(sources, source);
             Parallel.For(0, Count, i =>
             {
                 var bytes = sources[i].Bytes;
+                if (sources[i].Overlong is { } overlong)
+                {
+                    parsed[i] = (null, overlong.Problem, Hash.FromBytes(overlong.EntryHash), null);
+                    return;
+                }
                 try
                 {
                     var entry = Entry.Parse(bytes);
                     parsed[i] = (entry, null, entry.Hash, entry.SignedCommand.Command.SignedBytes());
                 }
-                catch (Exception e) when (e is FormatException or CanonicalFormException)
+                catch (Exception e) when (Untrusted.IsAboutTheInput(e))
                 {
                     parsed[i] = (null, e.Message, Hash.Of(FormatVersion.EntryHashPrefix, bytes), null);
                 }
@@ -95,6 +96,14 @@ public static class EntryPreparation
         {
             return null;
         }
-        return (keyId.GetString()!, VerificationKey.FromBytes(bytes));
+        try
+        {
+            return (keyId.GetString()!, VerificationKey.FromBytes(bytes));
+        }
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
+        {
+            // Not a key that can verify anything: the audit finds the commands it was to sign unverified.
+            return null;
+        }
     }
 }

@@ -59,6 +59,9 @@ public enum FindingKind
 
     /// <summary>A signed checkpoint's root is not the root of the entries: history changed, cut or hidden after it was signed.</summary>
     CheckpointMismatch = 18,
+
+    /// <summary>manifest.json is not the canonical JSON of a format-1 manifest followed by one line feed: pretty-printed, a byte-order mark, CRLF, not a manifest at all.</summary>
+    ManifestMalformed = 19,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

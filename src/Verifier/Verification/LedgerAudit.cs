@@ -20,7 +20,16 @@ namespace Ledger.Verifier.Verification;
 /// </summary>
 public sealed class LedgerAudit(string? pinnedRootKeyId)
 {
+    /// <summary>
+    /// How many findings of one kind are listed; the rest are counted. A million junk lines
+    /// made a report of a million findings (300 MB, 2.46 GB of memory): the first hundred say
+    /// as much as all of them (issue 15).
+    /// </summary>
+    public const int MaxFindingsPerKind = 100;
+
     readonly List<Finding> findings = [];
+    readonly Dictionary<FindingKind, long> findingsByKind = [];
+    long findingCount;
     readonly Dictionary<string, StreamHead> heads = new(StringComparer.Ordinal);
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly HashSet<(string PersonId, string IdempotencyKey)> idempotencyKeys = [];
@@ -33,7 +42,15 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // A hash-only audit's stream ids, decoded here to find their heads without a string per entry.
     char[] streamName = new char[64];
 
+    /// <summary>The findings listed: at most <see cref="MaxFindingsPerKind"/> of each kind, in the order they were found.</summary>
     public IReadOnlyList<Finding> Findings => findings;
+
+    /// <summary>Every finding, listed or not: an audit is valid only if this is 0.</summary>
+    public long FindingCount => findingCount;
+
+    /// <summary>Per kind, how many findings were found beyond those listed.</summary>
+    public IReadOnlyDictionary<FindingKind, long> FindingsNotListed =>
+        findingsByKind.Where(k => k.Value > MaxFindingsPerKind).ToDictionary(k => k.Key, k => k.Value - MaxFindingsPerKind);
 
     public IReadOnlyDictionary<string, StreamState> States => states;
 
@@ -81,9 +98,15 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     }
 
     /// <summary>Replays the last command and checks the manifest and the root key; returns the findings.</summary>
-    public IReadOnlyList<Finding> Finish(Manifest? manifest, string? readChecksum)
+    /// <param name="manifestProblem">Why the source's manifest is not exactly a manifest, if it is not.</param>
+    public IReadOnlyList<Finding> Finish(Manifest? manifest, string? readChecksum, string? manifestProblem = null)
     {
         FlushGroup();
+        if (manifestProblem is not null)
+        {
+            Report(FindingKind.ManifestMalformed, null, null, null, "manifest.json is the canonical JSON of a format-1 manifest, then one line feed (FORMAT.md §9)",
+                "such a manifest", manifestProblem);
+        }
         var registry = Registry;
         if (!registry.IsOpen)
         {
@@ -108,75 +131,97 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// origin the key's name, at growing sizes, within the entries read, and with the root of
     /// exactly those first entries; successive checkpoints consistent. Call after the last entry.
     /// </summary>
-    public void CheckCheckpoints(IReadOnlyList<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey)
+    /// <returns>How many checkpoints the source holds, and the largest tree size among them.</returns>
+    public (int Count, long? LatestTreeSize) CheckCheckpoints(IEnumerable<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey)
     {
         if (pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is the one pinned with --log-key", pinnedLogKey, sourceLogKey);
         }
         var keyText = pinnedLogKey ?? sourceLogKey;
-        if (keyText is null)
+        NoteVerifierKeyParse? parsedKey = keyText is null ? null : NoteVerifierKey.Parse(keyText);
+        if (parsedKey is { IsValid: false } invalid)
         {
-            if (checkpoints.Count > 0)
-            {
-                Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come with the log key that signed them", "a log verifier key", "none");
-            }
-            return;
+            Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is a vkey (FORMAT.md §10.3)", "a valid vkey", $"{invalid.Result}: {keyText}");
         }
-        var parsedKey = NoteVerifierKey.Parse(keyText);
-        if (!parsedKey.IsValid)
-        {
-            Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is a vkey (FORMAT.md §10.3)", "a valid vkey", $"{parsedKey.Result}: {keyText}");
-            return;
-        }
-        var key = parsedKey.Key!;
-        if (pinnedLogKey is not null && checkpoints.Count == 0 && entryCount > 0)
-        {
-            Report(FindingKind.CheckpointInvalid, null, null, null, "a ledger under a pinned log key carries its signed checkpoints", "at least one checkpoint", "none");
-        }
+        var count = 0;
+        long? latest = null;
         (long Size, byte[] Root)? previous = null;
         foreach (var sourced in checkpoints)
         {
-            var where = $"checkpoint {sourced.TreeSize}";
-            var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(sourced.Note), [key]);
-            if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
+            count++;
+            if (sourced.Problem is { } problem)
             {
-                Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key.Name}", "a valid signature", verification.Result.ToString());
+                Report(FindingKind.CheckpointInvalid, null, null, null, "every line of checkpoints.jsonl is the canonical JSON of a checkpoint, then a line feed (FORMAT.md §9.2)",
+                    "a checkpoint line", problem);
                 continue;
             }
-            var parsed = Checkpoint.Parse(verification.Note!.Text);
-            if (!parsed.IsValid || parsed.Checkpoint!.Origin != key.Name || parsed.Checkpoint.TreeSize != sourced.TreeSize)
+            latest = Math.Max(latest ?? sourced.TreeSize, sourced.TreeSize);
+            if (parsedKey is { IsValid: true, Key: { } key })
             {
-                Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is a checkpoint of the log key's origin at the size it is listed under",
-                    $"{key.Name}, size {sourced.TreeSize}", parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
-                continue;
+                try
+                {
+                    previous = CheckCheckpoint(sourced, key, previous);
+                }
+                catch (Exception e) when (Untrusted.IsAboutTheInput(e))
+                {
+                    Report(FindingKind.CheckpointInvalid, null, null, null, $"checkpoint {sourced.TreeSize} can be checked", "a checkpoint", $"{e.GetType().Name}: {e.Message}");
+                }
             }
-            var checkpoint = parsed.Checkpoint;
-            if (previous is { } before && checkpoint.TreeSize <= before.Size)
-            {
-                Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come in growing tree sizes", $"a size above {before.Size}", $"{checkpoint.TreeSize}");
-                continue;
-            }
-            if (checkpoint.TreeSize > entryCount)
-            {
-                Report(FindingKind.CheckpointMismatch, null, null, checkpoint.TreeSize - 1, $"{where} covers entries that are present",
-                    $"at least {checkpoint.TreeSize} entries", $"{entryCount}");
-                continue;
-            }
-            var root = log.Root(checkpoint.TreeSize);
-            if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
-            {
-                Report(FindingKind.CheckpointMismatch, null, null, null, $"{where}'s root is the root of the first {checkpoint.TreeSize} entries (FORMAT.md §10.2)",
-                    Convert.ToHexStringLower(checkpoint.RootHash), Convert.ToHexStringLower(root));
-                continue;
-            }
-            if (previous is { } earlier && MerkleProof.VerifyConsistency(earlier.Size, checkpoint.TreeSize,
-                    log.ConsistencyProof(earlier.Size, checkpoint.TreeSize), earlier.Root, checkpoint.RootHash) != MerkleProofResult.Valid)
-            {
-                Report(FindingKind.CheckpointMismatch, null, null, null, $"{where} is consistent with checkpoint {earlier.Size}", "consistent", "inconsistent");
-            }
-            previous = (checkpoint.TreeSize, checkpoint.RootHash.ToArray());
         }
+        if (keyText is null && count > 0)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come with the log key that signed them", "a log verifier key", "none");
+        }
+        if (pinnedLogKey is not null && parsedKey is { IsValid: true } && count == 0 && entryCount > 0)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "a ledger under a pinned log key carries its signed checkpoints", "at least one checkpoint", "none");
+        }
+        return (count, latest);
+    }
+
+    /// <summary>Checks one checkpoint against the log and the one before it that checked out; returns the newest that checked out.</summary>
+    (long Size, byte[] Root)? CheckCheckpoint(SourcedCheckpoint sourced, NoteVerifierKey key, (long Size, byte[] Root)? previous)
+    {
+        var where = $"checkpoint {sourced.TreeSize}";
+        var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(sourced.Note), [key]);
+        if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key.Name}", "a valid signature", verification.Result.ToString());
+            return previous;
+        }
+        var parsed = Checkpoint.Parse(verification.Note!.Text);
+        if (!parsed.IsValid || parsed.Checkpoint!.Origin != key.Name || parsed.Checkpoint.TreeSize != sourced.TreeSize)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is a checkpoint of the log key's origin at the size it is listed under",
+                $"{key.Name}, size {sourced.TreeSize}", parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
+            return previous;
+        }
+        var checkpoint = parsed.Checkpoint;
+        if (previous is { } before && checkpoint.TreeSize <= before.Size)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come in growing tree sizes", $"a size above {before.Size}", $"{checkpoint.TreeSize}");
+            return previous;
+        }
+        if (checkpoint.TreeSize > entryCount)
+        {
+            Report(FindingKind.CheckpointMismatch, null, null, checkpoint.TreeSize - 1, $"{where} covers entries that are present",
+                $"at least {checkpoint.TreeSize} entries", $"{entryCount}");
+            return previous;
+        }
+        var root = log.Root(checkpoint.TreeSize);
+        if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
+        {
+            Report(FindingKind.CheckpointMismatch, null, null, null, $"{where}'s root is the root of the first {checkpoint.TreeSize} entries (FORMAT.md §10.2)",
+                Convert.ToHexStringLower(checkpoint.RootHash), Convert.ToHexStringLower(root));
+            return previous;
+        }
+        if (previous is { } earlier && MerkleProof.VerifyConsistency(earlier.Size, checkpoint.TreeSize,
+                log.ConsistencyProof(earlier.Size, checkpoint.TreeSize), earlier.Root, checkpoint.RootHash) != MerkleProofResult.Valid)
+        {
+            Report(FindingKind.CheckpointMismatch, null, null, null, $"{where} is consistent with checkpoint {earlier.Size}", "consistent", "inconsistent");
+        }
+        return (checkpoint.TreeSize, checkpoint.RootHash.ToArray());
     }
 
     public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;
@@ -249,7 +294,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             genesis = Entry.Parse(sourced.Bytes);
         }
-        catch (Exception e) when (e is FormatException or CanonicalFormException)
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
         {
             Report(FindingKind.EntryMalformed, RegistryRules.Stream, 0, sourced.LogPosition, "the registry's entry 0, which names the root key, is canonical JSON of a format-1 entry (FORMAT.md §2, §4)",
                 "a valid entry", e.Message);
@@ -259,7 +304,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             states[RegistryRules.Stream] = RegistryState.Empty.Apply(genesis);
         }
-        catch (Exception e) when (CannotApply(e))
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
         {
             // Left unopened: Finish reports that no registry names the root key.
         }
@@ -275,7 +320,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         var (firstSource, first) = group[0];
         var signed = first.SignedCommand;
         var command = signed.Command;
-        var findingsBefore = findings.Count;
+        var findingsBefore = findingCount;
         foreach (var (source, entry) in group.Where(g => g.Entry.RecordedAt != first.RecordedAt))
         {
             Report(FindingKind.RecordedTimeInconsistent, entry, source, "the entries of one command share one recorded time",
@@ -287,20 +332,30 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 "a new idempotency key", $"\"{command.IdempotencyKey}\" of {command.PersonId} again");
         }
         var registry = Registry;
-        if (Commands.Find(command.Type) is not { } rule)
+        try
         {
-            Report(FindingKind.RuleViolation, first, firstSource, "the command type exists (docs/ENTRIES.md)", "a known command type", command.Type);
+            if (Commands.Find(command.Type) is not { } rule)
+            {
+                Report(FindingKind.RuleViolation, first, firstSource, "the command type exists (docs/ENTRIES.md)", "a known command type", command.Type);
+            }
+            else if (Authorization.Authenticate(registry, signed, VerifiedInAdvance(groupFirst!)) is { } unauthenticated)
+            {
+                Report(KindOf(unauthenticated.Code), first, firstSource, "the command is signed by a key registered to its person (FORMAT.md §8)",
+                    "a valid signature by a registered key", $"{unauthenticated.Code}: {unauthenticated.Message}");
+            }
+            else
+            {
+                Replay(rule, signed, registry);
+            }
         }
-        else if (Authorization.Authenticate(registry, signed, VerifiedInAdvance(groupFirst!)) is { } unauthenticated)
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
         {
-            Report(KindOf(unauthenticated.Code), first, firstSource, "the command is signed by a key registered to its person (FORMAT.md §8)",
-                "a valid signature by a registered key", $"{unauthenticated.Code}: {unauthenticated.Message}");
+            // The rules throw only on a state they say cannot be, or on numbers no command
+            // carries: entries the server could not have written.
+            Report(FindingKind.RuleViolation, first, firstSource, $"the rules decide {command.Type} as the ledger stood (docs/ENTRIES.md)",
+                "a decision", $"{e.GetType().Name}: {e.Message}");
         }
-        else
-        {
-            Replay(rule, signed, registry);
-        }
-        Apply(findings.Count > findingsBefore);
+        Apply(findingCount > findingsBefore);
         group.Clear();
         groupFirst = null;
     }
@@ -367,7 +422,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             {
                 states[entry.Stream] = StateOf(entry.Stream).Apply(entry);
             }
-            catch (Exception e) when (CannotApply(e))
+            catch (Exception e) when (Untrusted.IsAboutTheInput(e))
             {
                 if (!commandFoundWrong)
                 {
@@ -414,10 +469,6 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
 
     StreamState StateOf(string stream) => states.GetValueOrDefault(stream) ?? StreamState.Initial(stream);
 
-    /// <summary>What applying an entry the state cannot take throws.</summary>
-    static bool CannotApply(Exception e) =>
-        e is FormatException or InvariantViolationException or KeyNotFoundException or InvalidOperationException or ArgumentException;
-
     static bool SameCommand(PreparedEntry a, PreparedEntry b) =>
         a.Entry!.SignedCommand.Signature.AsSpan().SequenceEqual(b.Entry!.SignedCommand.Signature)
         && a.CommandBytes.AsSpan().SequenceEqual(b.CommandBytes);
@@ -441,8 +492,15 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     void Report(FindingKind kind, Entry entry, SourcedEntry source, string check, string expected, string found) =>
         Report(kind, entry.Stream, entry.Sequence, source.LogPosition, check, expected, found);
 
-    void Report(FindingKind kind, string? stream, long? sequence, long? logPosition, string check, string expected, string found) =>
-        findings.Add(new Finding(kind, stream, sequence, logPosition, check, expected, found));
+    void Report(FindingKind kind, string? stream, long? sequence, long? logPosition, string check, string expected, string found)
+    {
+        findingCount++;
+        var ofKind = findingsByKind[kind] = findingsByKind.GetValueOrDefault(kind) + 1;
+        if (ofKind <= MaxFindingsPerKind)
+        {
+            findings.Add(new Finding(kind, stream, sequence, logPosition, check, expected, found));
+        }
+    }
 
     /// <summary>A stream as read so far: how many entries it has, and the sequence and hash of the last, which the next must follow.</summary>
     sealed class StreamHead

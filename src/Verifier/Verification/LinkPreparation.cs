@@ -52,12 +52,8 @@ sealed class LinkBatch : IPreparedBatch
     /// <summary>Hashes the lines and reads their links.</summary>
     public void ReadAndPrepare(IEnumerator<SourcedEntry> source)
     {
-        Count = 0;
-        while (Count < Capacity && source.MoveNext())
-        {
-            sources[Count++] = source.Current;
-        }
-        Parallel.For(0, Count, i => LinkPreparation.Read(sources[i].Bytes, ref links[i]));
+        Count = BatchPipeline.Fill(sources, source);
+        Parallel.For(0, Count, i => LinkPreparation.Read(sources[i], ref links[i]));
     }
 }
 
@@ -73,16 +69,24 @@ static class LinkPreparation
 
     public static IEnumerable<LinkBatch> Prepare(IEnumerable<SourcedEntry> entries) => BatchPipeline.InTurns(entries, new LinkBatch(), new LinkBatch());
 
-    /// <summary>Hashes one line and reads its link.</summary>
-    public static void Read(ReadOnlySpan<byte> line, ref EntryLink link)
+    /// <summary>Hashes one line and reads its link; an overlong line was hashed as it was read, and is not read.</summary>
+    public static void Read(SourcedEntry sourced, ref EntryLink link)
     {
+        if (sourced.Overlong is { } overlong)
+        {
+            overlong.EntryHash.CopyTo(link.Hash);
+            MerkleHash.Leaf(link.Hash, link.LeafHash);
+            link.Error = overlong.Problem;
+            return;
+        }
+        var line = sourced.Bytes;
         Hashing.Hash.Of(FormatVersion.EntryHashPrefix, line, [], link.Hash);
         MerkleHash.Leaf(link.Hash, link.LeafHash);
         try
         {
             link.Error = ReadMembers(line, ref link);
         }
-        catch (JsonException e)
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
         {
             link.Error = e.Message;
         }
@@ -115,9 +119,12 @@ static class LinkPreparation
             }
             else if (reader.ValueTextEquals("sequence"u8))
             {
-                if (sequence || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out link.Sequence))
+                // Within the integers every implementation reads exactly (FORMAT.md §2), as the
+                // full parse requires: a sequence of 2^63 − 1 overflowed the next one expected.
+                if (sequence || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out link.Sequence)
+                    || link.Sequence is < 0 or > Canonical.CanonicalJson.MaxSafeInteger)
                 {
-                    return "sequence is not one integer";
+                    return "sequence is not one integer from 0 to 2^53 − 1";
                 }
                 sequence = true;
             }

@@ -188,6 +188,51 @@ public sealed class CommandRefusalTests(ApiServer api) : IClassFixture<ApiServer
             () => api.Client.SendAsync(api.Officer, ProjectCommandTypes.OpenProject, body));
     }
 
+    [Fact]
+    public async Task APersonIdEndingInALineFeedIs400AndWritesNothing()
+    {
+        var person = new Ledger.Client.PersonKey("nl-person", Ledger.Signing.SigningKey.FromSeed(Enumerable.Repeat((byte)21, 32).ToArray()));
+
+        await AssertRefusedAsync(HttpStatusCode.BadRequest, "MalformedCommand", () => api.Client.SendAsync(api.Registrar, RegistryCommandTypes.RegisterPerson, new JsonObject
+        {
+            ["displayName"] = "换行",
+            ["personId"] = "nl-person\n",
+            ["publicKey"] = Hex.Encode(person.Key.PublicKey.Bytes),
+            ["roles"] = new JsonArray("Auditor"),
+        }));
+    }
+
+    [Fact]
+    public async Task AnAwardToAHouseholdIdEndingInALineFeedIs400AndWritesNothing()
+    {
+        await AssertRefusedAsync(HttpStatusCode.BadRequest, "MalformedCommand",
+            () => api.Client.SendAsync(api.Coordinator, Ledger.Rules.Households.HouseholdCommandTypes.AwardPoints, Award(ApiServer.HouseholdA + "\n", "line-feed")));
+    }
+
+    [Fact]
+    public async Task AnIdEndingInALineFeedFailsNoOtherCommandSentWithIt()
+    {
+        // Sent together, so that the valid awards would share a group commit with the refused
+        // one had it reached the database, whose CHECK once failed them all with 503.
+        var valid = Enumerable.Range(0, 8).Select(i =>
+            api.Client.SendAsync(api.Coordinator, Ledger.Rules.Households.HouseholdCommandTypes.AwardPoints, Award(ApiServer.HouseholdB, $"alongside-{i}"))).ToList();
+        var refused = api.Client.SendAsync(api.Coordinator, Ledger.Rules.Households.HouseholdCommandTypes.AwardPoints, Award(ApiServer.HouseholdB + "\n", "alongside-refused"));
+
+        await Task.WhenAll([.. valid, refused]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "MalformedCommand"), ((await refused).Status, (await refused).Code));
+        Assert.All(valid, response => Assert.Equal(HttpStatusCode.OK, response.Result.Status));
+    }
+
+    static JsonObject Award(string householdId, string reference) => new()
+    {
+        ["activity"] = "WasteSorting",
+        ["householdId"] = householdId,
+        ["points"] = 20,
+        ["quantity"] = 1,
+        ["reference"] = $"垃圾分类/{reference}",
+    };
+
     async Task AssertRefusedAsync(HttpStatusCode status, string code, Func<Task<Ledger.Client.LedgerResponse>> send)
     {
         var before = await api.LogSizeAsync();

@@ -96,6 +96,35 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task AnExportAndEveryKeyFileAreReadableByTheirOwnerOnlyAndBeginWithoutAByteOrderMark()
+    {
+        const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var folder = demo.NewFolderPath("export-private");
+
+        var exitCode = await ExportCommand.RunAsync(folder, demo.DataFolder, demo.Database.ConnectionString, TextWriter.Null, TextWriter.Null);
+
+        Assert.Equal(ExportCommand.Written, exitCode);
+        Assert.Equal(OwnerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        string[] exported = [LedgerExport.EntriesFileName, LedgerExport.CheckpointsFileName, LedgerExport.ManifestFileName];
+        Assert.Equal(exported.Order(StringComparer.Ordinal), Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var keyFiles = Directory.GetFiles(Path.Combine(demo.DataFolder, DemoCommand.KeysFolderName))
+            .Append(Path.Combine(demo.DataFolder, "keys", "registrar.json")).ToList();
+        Assert.True(keyFiles.Count > DemoPeople.Everyone.Count);
+        foreach (var file in exported.Select(name => Path.Combine(folder, name)).Concat(keyFiles))
+        {
+            Assert.True(File.GetUnixFileMode(file) == OwnerReadWrite, $"{file}: {File.GetUnixFileMode(file)}");
+            // Every file we write is JSON or JSON lines: its first byte is a brace, never a byte-order mark.
+            var first = new byte[1];
+            await using (var stream = File.OpenRead(file))
+            {
+                Assert.Equal(1, await stream.ReadAsync(first));
+            }
+            Assert.True(first[0] == '{', $"{file} begins with byte 0x{first[0]:x2}");
+        }
+    }
+
+    [Fact]
     public async Task RunningTheDemoAgainWritesNothing()
     {
         var logSize = await ScalarAsync("SELECT size FROM log_head");

@@ -45,6 +45,8 @@ public sealed class LocalClusterTests
             Directory.GetFileSystemEntries(dataFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite,
             File.GetUnixFileMode(Path.Combine(dataFolder, "postgres.password")));
+        // 40 hex digits and a line feed, without a byte-order mark (issue 15: File.ReadAllText hides one; the bytes do not).
+        Assert.Matches("^[0-9a-f]{40}\n\\z", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(dataFolder, "postgres.password"))));
     }
 
     [Fact]

@@ -493,6 +493,19 @@ public sealed class RegistryRulesTests
         AssertRefusedAndUnchanged(ResultCode.UnknownPerson, scenario, () => scenario.AddKey("carol", "carol"));
     }
 
+    [Fact]
+    public void AKeyAddedEntryForAPersonWhoIsNotRegisteredCannotBeApplied()
+    {
+        var scenario = Populated();
+        var registry = scenario.Registry;
+        var head = scenario.Entries.Last(e => e.Stream == RegistryRules.Stream);
+        var forged = Ledger.Entries.Entry.Create(RegistryRules.Stream, head.Sequence + 1, head.Hash, RegistryEntryTypes.KeyAdded,
+            new JsonObject { ["keyId"] = KeyId("carol"), ["personId"] = "carol", ["publicKey"] = PublicKeyHex("carol") },
+            scenario.Sign(TheRegistrar, RegistryCommandTypes.AddKey, AddKeyBody("carol", "carol")), scenario.Now);
+
+        Assert.Throws<InvariantViolationException>(() => registry.Apply(forged));
+    }
+
     [Theory]
     [InlineData("alice", "alice")]
     [InlineData("alice", Registrar)]

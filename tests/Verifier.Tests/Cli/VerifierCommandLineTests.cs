@@ -5,6 +5,7 @@ using Ledger.Api;
 using Ledger.Client;
 using Ledger.Canonical;
 using Ledger.Tests.Tampering;
+using Ledger.Verifier.Verification;
 using Xunit.Abstractions;
 
 namespace Ledger.Tests.Cli;
@@ -214,17 +215,19 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task AManifestThatCannotBeReadExitsWithTwoAndOneLine()
+    public async Task AManifestThatIsNotJsonIsAFindingAndTheEntriesAreStillAudited()
     {
+        // Read and found wrong, not unreadable (issue 15): a report, exit 1, not exit 2.
         var folder = Directory.CreateDirectory(demo.Demo.NewFolderPath("unreadable-manifest")).FullName;
         File.Copy(Path.Combine(demo.Folder, "entries.jsonl"), Path.Combine(folder, "entries.jsonl"));
         await File.WriteAllTextAsync(Path.Combine(folder, "manifest.json"), "{\"format\":1,");
 
-        var (exitCode, output, error) = await RunAsync(folder);
+        var (exitCode, output, error) = await RunAsync(folder, "--root-key", demo.RootKeyId);
 
-        Assert.Equal(2, exitCode);
-        Assert.Equal("", output);
-        Assert.StartsWith("verifier: ", Assert.Single(Lines(error)));
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains($"{demo.Lines.Count} entries", output);
+        Assert.Contains(nameof(FindingKind.ManifestMalformed), output);
     }
 
     [Theory]

@@ -157,7 +157,9 @@ public sealed class DatabaseAuditTests
 
         public string? LogVerifierKey => database.LogVerifierKey;
 
-        public IReadOnlyList<SourcedCheckpoint> Checkpoints() => database.Checkpoints();
+        public string? ManifestProblem => database.ManifestProblem;
+
+        public IEnumerable<SourcedCheckpoint> Checkpoints() => database.Checkpoints();
 
         public IEnumerable<SourcedEntry> Entries()
         {

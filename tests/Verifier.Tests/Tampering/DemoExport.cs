@@ -292,6 +292,20 @@ public sealed class ExportTampering
 
     public byte[] LineAt(int index) => lines[index];
 
+    /// <summary>Appends any bytes as a line at the end of the log, e.g. junk.</summary>
+    public ExportTampering AppendLine(byte[] bytes)
+    {
+        lines.Add(bytes);
+        return this;
+    }
+
+    /// <summary>Keeps the first <paramref name="count"/> lines: a prefix of a valid log is a valid log.</summary>
+    public ExportTampering KeepFirst(int count)
+    {
+        lines.RemoveRange(count, lines.Count - count);
+        return this;
+    }
+
     public ExportTampering RemoveAt(int index)
     {
         lines.RemoveAt(index);

@@ -346,6 +346,90 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         new("a stream's head replaced in the manifest",
             d => d.Tamper().EditManifest(m => m["streams"]![FacadeStream]!["headHash"] = new string('e', 64)),
             [new(FindingKind.ManifestMismatch, Mentions: FacadeStream)], Only: true),
+
+        // Inputs that crashed the verifier (issue 15): each is now a finding at its place.
+        new("a contribution deleted from a household that pays again later, the project re-chained",
+            d =>
+            {
+                var t = d.Tamper();
+                var (stream, household) = HouseholdPayingTwice(t);
+                return t.RemoveAt(t.IndexOf(e => e.Stream == stream && e.Type == ProjectEntryTypes.ContributionReceived
+                    && e.Body.GetProperty("householdId").GetString() == household)).Rechain(stream);
+            },
+            [new(FindingKind.EntriesDisagreeWithRules, Mentions: ProjectEntryTypes.ContributionReceived),
+                new(FindingKind.RuleViolation, Mentions: nameof(InvariantViolationException))], FixesEverything: true),
+        new("a catalog price of 2^53 − 1 points, then a reservation of 2,000 of the item",
+            d =>
+            {
+                var t = d.Tamper().Edit(Catalog, CatalogEntryTypes.CatalogItemAdded, e => e["body"]!["pricePoints"] = CanonicalJson.MaxSafeInteger);
+                var household = HouseholdRules.StreamOf("b5-0101");
+                var redemptionId = t.NextSequence(household);
+                t.Append(d.KeyOf("resident-b5-0101"), HouseholdCommandTypes.ReserveRedemption,
+                    new JsonObject { ["householdId"] = "b5-0101", ["itemId"] = "fee-relief-50", ["quantity"] = 2_000 },
+                    (household, HouseholdEntryTypes.RedemptionReserved, new JsonObject { ["itemId"] = "fee-relief-50", ["points"] = 1, ["quantity"] = 2_000, ["redemptionId"] = redemptionId }),
+                    (Catalog, CatalogEntryTypes.ItemReserved, new JsonObject { ["householdId"] = "b5-0101", ["itemId"] = "fee-relief-50", ["quantity"] = 2_000, ["redemptionId"] = redemptionId }));
+                return t;
+            },
+            [new(FindingKind.EntriesDisagreeWithRules, Catalog, CanonicalJson.MaxSafeInteger.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new(FindingKind.RuleViolation, HouseholdRules.StreamOf("b5-0101"), nameof(OverflowException))], FixesEverything: true, Only: true),
+        new("a project's warrantyMonths made 2^31, the stream re-chained",
+            d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.ProjectOpened, e => e["body"]!["warrantyMonths"] = 1L << 31),
+            [new(FindingKind.EntriesDisagreeWithRules, FacadeStream, "2147483648")], FixesEverything: true),
+        new("a key added for a person never registered, then a command signed with it",
+            d =>
+            {
+                var t = d.Tamper();
+                var ghost = UnregisteredKey("ghost-officer");
+                t.Append(d.Registrar, RegistryCommandTypes.AddKey,
+                    new JsonObject { ["personId"] = ghost.PersonId, ["publicKey"] = Hex.Encode(ghost.Key.PublicKey.Bytes) },
+                    (Registry, RegistryEntryTypes.KeyAdded, new JsonObject { ["keyId"] = ghost.KeyId, ["personId"] = ghost.PersonId, ["publicKey"] = Hex.Encode(ghost.Key.PublicKey.Bytes) }));
+                var document = Document("幽灵收款");
+                t.Append(ghost, ProjectCommandTypes.RecordReceipt,
+                    new JsonObject { ["amountFen"] = 100, ["documentHash"] = document, ["projectId"] = DemoCommunity.FacadeProjectId, ["source"] = nameof(FundingSource.GovernmentSubsidy) },
+                    (FacadeStream, ProjectEntryTypes.ReceiptRecorded, new JsonObject { ["amountFen"] = 100, ["documentHash"] = document, ["source"] = nameof(FundingSource.GovernmentSubsidy) }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, Registry, nameof(ResultCode.UnknownPerson)), new(FindingKind.KeyUnknown, FacadeStream, "ghost-officer")],
+            FixesEverything: true, Only: true),
+        new("the manifest's format made 2^40",
+            d => d.Tamper().EditManifest(m => m["format"] = 1L << 40),
+            [new(FindingKind.ManifestMismatch, Mentions: "format")], Only: true),
+        new("the registry's first line swapped with the first line of a project",
+            d => { var t = d.Tamper(); return t.Swap(0, t.IndexOf(e => e.Stream == FacadeStream)); },
+            [new(FindingKind.KeyUnknown, FacadeStream)]),
+
+        // Ids that end in a line feed (FORMAT.md §5 matches them as a whole string).
+        new("a person registered with an id ending in a line feed, signed by the registrar",
+            d =>
+            {
+                var t = d.Tamper();
+                var person = UnregisteredKey("nl-person");
+                var body = new JsonObject
+                {
+                    ["displayName"] = "换行",
+                    ["keyId"] = person.KeyId,
+                    ["personId"] = "nl-person\n",
+                    ["publicKey"] = Hex.Encode(person.Key.PublicKey.Bytes),
+                    ["roles"] = new JsonArray(nameof(Role.Auditor)),
+                };
+                t.Append(d.Registrar, RegistryCommandTypes.RegisterPerson,
+                    new JsonObject { ["displayName"] = "换行", ["personId"] = "nl-person\n", ["publicKey"] = Hex.Encode(person.Key.PublicKey.Bytes), ["roles"] = new JsonArray(nameof(Role.Auditor)) },
+                    (Registry, RegistryEntryTypes.PersonRegistered, body));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, Registry, nameof(ResultCode.MalformedCommand))], FixesEverything: true, Only: true),
+        new("points awarded to a household whose id ends in a line feed",
+            d =>
+            {
+                var t = d.Tamper();
+                t.Append(d.KeyOf(DemoPeople.Coordinator), HouseholdCommandTypes.AwardPoints,
+                    new JsonObject { ["activity"] = "WasteSorting", ["householdId"] = "b1-0101\n", ["points"] = 20, ["quantity"] = 1, ["reference"] = "垃圾分类/2026-04" },
+                    (B1_0101, HouseholdEntryTypes.PointsAwarded,
+                        new JsonObject { ["activity"] = "WasteSorting", ["points"] = 20, ["quantity"] = 1, ["reference"] = "垃圾分类/2026-04" }));
+                // Entry.Create refuses such a stream id: the attacker writes the line by hand.
+                return t.EditEntry(t.Count - 1, e => e["stream"] = B1_0101 + "\n", rechain: false);
+            },
+            [new(FindingKind.EntryMalformed)]),
     ];
 
     public static TheoryData<string> Names => new(All.Select(t => t.Name));
@@ -359,12 +443,13 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
 
         var report = export.Audit(tampering);
 
-        log.WriteLine($"{tampering}: {report.Findings.Count} finding(s)");
+        log.WriteLine($"{tampering}: {report.FindingCount} finding(s)");
         foreach (var finding in report.Findings)
         {
             log.WriteLine($"  {finding}");
         }
         Assert.False(report.Valid);
+        Assert.Equal(Audit.FindingsExitCode, Audit.ExitCodeOf(report));
         foreach (var expected in @case.Expect)
         {
             Assert.True(report.Findings.Any(f => f.Kind == expected.Kind
@@ -503,6 +588,14 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
                 new JsonObject { ["amountFen"] = 300_000, ["projectId"] = DemoCommunity.FacadeProjectId, ["reference"] = "外墙修缮分摊" }),
             (FacadeStream, ProjectEntryTypes.ContributionReceived, new JsonObject { ["amountFen"] = 300_000, ["householdId"] = householdId }));
         return t;
+    }
+
+    /// <summary>A project stream and a household that paid its share into it in two payments.</summary>
+    static (string Stream, string HouseholdId) HouseholdPayingTwice(ExportTampering t)
+    {
+        var payments = Enumerable.Range(0, t.Count).Select(t.EntryAt).Where(e => e.Type == ProjectEntryTypes.ContributionReceived)
+            .GroupBy(e => (e.Stream, HouseholdId: e.Body.GetProperty("householdId").GetString()!));
+        return payments.First(p => p.Count() > 1).Key;
     }
 
     static string Document(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

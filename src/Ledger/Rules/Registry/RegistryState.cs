@@ -81,7 +81,12 @@ public sealed record RegistryState : StreamState
     RegistryState ApplyKeyAdded(JsonFields body)
     {
         var key = RegistryRules.ReadKey(body);
-        return this with { Keys = Keys.Add(key.KeyId, new RegisteredKey(key.KeyId, body.String("personId"), key.PublicKey, Revoked: false)) };
+        var personId = body.String("personId");
+        // AddKey refuses an unknown person; an entry that names one anyway (a forged export)
+        // must not leave a key whose person the registry lacks, which authorization then
+        // looked up and failed on (issue 15).
+        Invariant.Holds(People.ContainsKey(personId), $"a key is added to a registered person ({personId})");
+        return this with { Keys = Keys.Add(key.KeyId, new RegisteredKey(key.KeyId, personId, key.PublicKey, Revoked: false)) };
     }
 
     RegistryState ApplyKeyRevoked(JsonFields body)
