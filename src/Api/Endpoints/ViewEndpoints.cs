@@ -71,6 +71,16 @@ public static class ViewEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/registry/me", GetSignedInPerson)
+            .WithName("GetSignedInPerson")
+            .WithSummary("The signer of this read as the registry holds them now: name, roles, household and the key that signed.")
+            .WithDescription("A signed read by any registered person, about themselves only: the page's \"who is signed in\". "
+                + "An unknown or revoked key is refused (UnknownKey, KeyRevoked), which the page says plainly.")
+            .WithTags("Registry")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>
@@ -224,6 +234,22 @@ public static class ViewEndpoints
                 history[p.Id].ToList()))
             .ToList();
         return TypedResults.Ok<IReadOnlyList<PersonView>>(people);
+    }
+
+    /// <summary>The signer of this read, as the registry holds them now.</summary>
+    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="clock">The server's clock, for the signed read's window.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<SignedInView>, ProblemHttpResult>> GetSignedInPerson(
+        HttpRequest request, GrainHost grains, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Everyone, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(new SignedInView(reader!.Id, reader.DisplayName, reader.Roles.Select(r => r.ToString()).ToList(), reader.HouseholdId));
     }
 
     static ProjectView ProjectViewOf(ProjectState project) => new(
