@@ -8,7 +8,10 @@ import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 import { renderNotice } from './notice.js';
 import { renderPortal } from './portal.js';
+import { signedInKey } from './session.js';
+import { renderSignIn } from './signin.js';
 import { verifyProject } from './verify.js';
+import { renderWork } from './work.js';
 
 const main = document.getElementById('main');
 
@@ -21,6 +24,8 @@ function route() {
   const render = parts[0] === 'project' && parts[1] && parts[2] === 'notice' ? () => renderNotice(main, parts[1], parts[3])
     : parts[0] === 'project' && parts[1] ? () => renderProject(parts[1])
       : parts[0] === 'portal' ? () => renderPortal(main)
+        : parts[0] === 'signin' ? () => renderSignIn(main)
+        : parts[0] === 'work' ? () => renderWork(main)
         : () => renderHome();
   render().catch(error => {
     main.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('error.load', error.message)));
@@ -32,8 +37,14 @@ function renderChrome() {
   document.querySelectorAll('[data-i18n]').forEach(element => {
     element.textContent = t(element.dataset.i18n);
   });
-  const current = location.hash.startsWith('#/portal') ? 'portal' : 'projects';
+  const current = ['portal', 'work', 'signin'].find(name => location.hash.startsWith(`#/${name}`)) ?? 'projects';
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('current', a.dataset.nav === current));
+  // The header says whose key this browser holds (the person id it names; #/signin shows the registry's word).
+  signedInKey().then(key => {
+    const who = document.getElementById('who');
+    who.textContent = key ? key.personId : t('nav.signin');
+    who.dataset.signedIn = String(Boolean(key));
+  }, () => {});
 }
 
 document.getElementById('lang').addEventListener('click', () => {

@@ -49,6 +49,19 @@ export function yuan(fen) {
   return (negative ? '-' : '') + whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + cents;
 }
 
+/**
+ * Yuan as typed ("1234", "1,234.5", "0.05") to fen, exactly: the digits are read as text and
+ * put together as integers, never through a floating-point number. Null for anything else,
+ * or for more than 10^10 yuan (the ledger's limit is 10^12 fen).
+ */
+export function parseYuan(text) {
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(String(text).trim().replace(/[,，]/g, ''));
+  if (!match) {
+    return null;
+  }
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
 /** A money cell: the yuan shown, the exact fen kept for anyone who reads the page's data. */
 export function money(fen, tag = 'span') {
   return h(tag, { class: 'money', dataset: { fen: String(fen) } }, '¥' + yuan(fen));

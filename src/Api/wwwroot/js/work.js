@@ -1,0 +1,286 @@
+// 我的工作 (#/work): a workspace for each role the signed-in person holds now, and only those.
+// Every action is a command built and signed here with the key kept in this browser (api.js
+// signCommand: the canonical JSON and Ed25519 signature of FORMAT.md §6, as the redemption),
+// after the form is checked (yuan to fen exactly, the document chosen, amounts in range). A
+// refusal is said from its result code (i18n.js refusal); a refused command writes nothing.
+// Documents are hashed here with SHA-256: only the hash is sent, the file stays on this machine.
+
+import { ApiError, getJson, postCommand, signCommand } from './api.js';
+import { fileSha256 } from './crypto.js';
+import { h, hash, money, parseYuan, yuan } from './dom.js';
+import { refusal, t, term } from './i18n.js';
+import { session } from './session.js';
+import { identity } from './signin.js';
+
+const SignerRoles = ['ProjectManager', 'ConstructionSupervisor', 'OwnerRepresentative'];
+const MilestoneAttesters = ['ProjectManager', 'ConstructionSupervisor'];
+const Milestones = ['ProgressVerified', 'AcceptancePassed', 'WarrantyExpired'];
+
+export async function renderWork(main) {
+  const current = await session();
+  if (!current?.person) {
+    main.replaceChildren(identity(current),
+      h('p', {}, h('a', { class: 'button primary', href: '#/signin' }, t('signin.in'))));
+    return;
+  }
+  const projects = await Promise.all((await getJson('/v1/projects'))
+    .map(p => getJson(`/v1/projects/${encodeURIComponent(p.projectId)}`)));
+  const context = { key: current.key, person: current.person, projects, rerender: () => renderWork(main) };
+  const roles = current.person.roles;
+  main.replaceChildren(
+    identity(current),
+    h('div', { id: 'work-message', 'aria-live': 'polite' }),
+    ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
+    roles.includes('FinanceOfficer') ? finance(context) : '',
+    roles.includes('Resident') ? h('section', { class: 'panel', id: 'resident-work' },
+      h('h2', {}, term('Resident')), h('a', { class: 'button primary', href: '#/portal', id: 'to-portal' }, t('work.household'))) : '');
+}
+
+/** Signs and sends a command; says what happened in #work-message and, when accepted, renders the workspace anew. */
+async function act(context, type, body, done) {
+  const message = document.getElementById('work-message');
+  try {
+    await postCommand(await signCommand(context.key, type, body));
+  } catch (error) {
+    message.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'refusal', dataset: { code: error instanceof ApiError ? error.problem?.code ?? '' : '' } },
+      t('work.refused'), refusal(error)));
+    return false;
+  }
+  await context.rerender();
+  document.getElementById('work-message').replaceChildren(h('p', { class: 'ok', role: 'status', id: 'accepted' }, done));
+  return true;
+}
+
+/** A form's problem, said before anything is signed. */
+function formError(form, text) {
+  form.querySelector('.form-error')?.remove();
+  form.append(h('p', { class: 'error form-error', role: 'alert' }, text));
+}
+
+/** A button's action on its form: what the form said last is cleared first, as the button is pressed. */
+function onPress(button, form, action) {
+  button.addEventListener('click', () => {
+    form.querySelector('.form-error')?.remove();
+    document.getElementById('work-message')?.replaceChildren();
+    action();
+  });
+}
+
+function field(id, label, input) {
+  input.id = id;
+  return h('div', { class: 'form-row' }, h('label', { for: id }, label), input);
+}
+
+/** A file input that checks a document against a hash, here in the browser. */
+function hashCheck(expected, id) {
+  const input = h('input', { type: 'file', id, 'aria-label': t('inbox.checkFile') });
+  const result = h('span', { class: 'hash-check', 'aria-live': 'polite' });
+  input.addEventListener('change', async () => {
+    const actual = await fileSha256(input.files[0]);
+    result.className = actual === expected ? 'hash-check ok' : 'hash-check error';
+    result.dataset.match = String(actual === expected);
+    result.textContent = actual === expected ? t('inbox.hashMatches') : t('inbox.hashDiffers', actual);
+  });
+  return h('div', { class: 'form-row' }, h('label', { for: id }, t('inbox.checkFile')), input, result);
+}
+
+// ── 待我签字: disbursements and milestones waiting for this role ─────────────────────────────
+
+function waitingFor(projects, role) {
+  const items = [];
+  for (const project of projects.filter(p => p.status === 'Open')) {
+    for (const d of project.disbursements.filter(d => d.status === 'Pending' && d.approvalsMissing.includes(role))) {
+      items.push({ kind: 'disbursement', project, disbursement: d });
+    }
+    const next = MilestoneAttesters.includes(role) ? project.milestones.find(m => !m.reachedAt) : null;
+    if (next && !next.attestedBy[role]) {
+      items.push({ kind: 'milestone', project, milestone: next });
+    }
+  }
+  return items;
+}
+
+function inbox(context, role) {
+  const items = waitingFor(context.projects, role);
+  return h('section', { class: 'panel inbox', id: `inbox-${role}`, dataset: { role } },
+    h('h2', {}, t('inbox.title'), ' · ', term(role), ' ',
+      h('span', { class: 'count', id: 'inbox-count', dataset: { count: String(items.length) }, 'aria-label': t('inbox.count', items.length) }, String(items.length))),
+    items.length === 0 ? h('p', { class: 'muted', id: 'inbox-empty' }, t('inbox.empty')) :
+      items.map(item => item.kind === 'disbursement' ? disbursementItem(context, role, item) : milestoneItem(context, role, item)));
+}
+
+function disbursementItem(context, role, { project, disbursement: d }) {
+  const tranche = project.tranches.find(x => x.tranche === d.tranche);
+  const reason = h('input', { type: 'text', maxlength: 200 });
+  const approve = h('button', { type: 'button', class: 'button primary approve' }, t('inbox.approve'));
+  const reject = h('button', { type: 'button', class: 'button reject' }, t('inbox.reject'));
+  const card = h('article', { class: 'card waiting', dataset: { project: project.projectId, disbursement: String(d.disbursementId) } },
+    h('h3', {}, `${project.name} · #${d.disbursementId} ${term(d.tranche)} `, money(d.amountFen)),
+    h('dl', { class: 'kv' },
+      h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
+      h('dt', {}, t('project.requestedBy')), h('dd', {}, d.requestedBy),
+      h('dt', {}, t('project.cap')), h('dd', {}, money(tranche.cumulativeCapFen), ' · ', t('project.paid'), ' ', money(tranche.paidFen),
+        ' · ', t('project.pending'), ' ', money(tranche.pendingFen), ' · ', tranche.unlocked ? t('project.yes') : t('project.no')),
+      h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
+        Object.entries(d.approvals).map(([r, person]) => h('div', {}, '✓ ', term(r), t('colon'), person)),
+        d.approvalsMissing.map(r => h('div', { class: 'muted' }, '○ ', term(r), t('colon'), t('inbox.notYet')))),
+      h('dt', {}, t('project.invoiceHash')), h('dd', {}, hash(d.invoiceHash))),
+    hashCheck(d.invoiceHash, `check-${project.projectId}-${d.disbursementId}`),
+    field(`reason-${project.projectId}-${d.disbursementId}`, t('inbox.reason'), reason),
+    h('div', { class: 'actions' }, approve, reject));
+  onPress(approve, card, () => act(context, 'ApproveDisbursement',
+    { projectId: project.projectId, disbursementId: d.disbursementId, role }, t('inbox.approved', d.disbursementId)));
+  onPress(reject, card, () => {
+    if (!reason.value.trim()) {
+      formError(card, t('inbox.reasonNeeded'));
+      return;
+    }
+    act(context, 'RejectDisbursement',
+      { projectId: project.projectId, disbursementId: d.disbursementId, role, reason: reason.value.trim() }, t('inbox.rejected', d.disbursementId));
+  });
+  return card;
+}
+
+function milestoneItem(context, role, { project, milestone }) {
+  const evidence = h('input', { type: 'file' });
+  const attest = h('button', { type: 'button', class: 'button primary attest' }, t('inbox.attest'));
+  const card = h('article', { class: 'card waiting', dataset: { project: project.projectId, milestone: milestone.milestone } },
+    h('h3', {}, `${project.name} · ${t('inbox.milestone')} ${term(milestone.milestone)}`),
+    h('dl', { class: 'kv' },
+      h('dt', {}, t('project.attestedBy')), h('dd', {},
+        MilestoneAttesters.map(r => h('div', { class: milestone.attestedBy[r] ? '' : 'muted' },
+          milestone.attestedBy[r] ? '✓ ' : '○ ', term(r), t('colon'), milestone.attestedBy[r] ?? t('inbox.notYet'))))),
+    field(`evidence-${project.projectId}-${milestone.milestone}`, t('inbox.evidence'), evidence),
+    h('div', { class: 'actions' }, attest));
+  onPress(attest, card, async () => {
+    if (!evidence.files[0]) {
+      formError(card, t('work.documentNeeded'));
+      return;
+    }
+    await act(context, 'AttestMilestone', {
+      projectId: project.projectId, milestone: milestone.milestone, role, evidenceHash: await fileSha256(evidence.files[0]),
+    }, t('inbox.attested', term(milestone.milestone)));
+  });
+  return card;
+}
+
+// ── 财务: receipts, disbursement requests, payments ─────────────────────────────────────────
+
+function projectSelect(projects, id) {
+  return h('select', { id }, projects.filter(p => p.status === 'Open').map(p => h('option', { value: p.projectId }, p.name)));
+}
+
+function finance(context) {
+  const open = context.projects.filter(p => p.status === 'Open');
+  const byId = id => open.find(p => p.projectId === id);
+  return h('section', { class: 'panel', id: 'finance' },
+    h('h2', {}, term('FinanceOfficer')),
+    open.length === 0 ? h('p', { class: 'muted' }, t('project.none')) : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open)]);
+}
+
+function receiptForm(context, open, byId) {
+  const project = projectSelect(open, 'receipt-project');
+  const source = h('select', {});
+  const fillSources = () => source.replaceChildren(...byId(project.value).fundingSources
+    .filter(s => s.source !== 'ResidentCrowdfunding')
+    .map(s => h('option', { value: s.source }, `${term(s.source)}（${t('finance.room')} ¥${yuan(s.plannedFen - s.receivedFen)}）`)));
+  project.addEventListener('change', fillSources);
+  fillSources();
+  const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+  const reference = h('input', { type: 'text', maxlength: 200 });
+  const documentFile = h('input', { type: 'file' });
+  const submit = h('button', { type: 'button', class: 'button primary', id: 'record-receipt' }, t('finance.record'));
+  const form = h('form', { class: 'work-form', id: 'receipt-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('finance.receipt')),
+    field('receipt-project', t('portal.project'), project), field('receipt-source', t('project.source'), source),
+    field('receipt-amount', t('finance.amountYuan'), amount), field('receipt-reference', t('project.reference'), reference),
+    field('receipt-document', t('finance.document'), documentFile), submit);
+  onPress(submit, form, async () => {
+    const amountFen = parseYuan(amount.value);
+    if (!amountFen) {
+      return formError(form, t('work.badAmount'));
+    }
+    if (!documentFile.files[0]) {
+      return formError(form, t('work.documentNeeded'));
+    }
+    const body = {
+      projectId: project.value, source: source.value, amountFen, documentHash: await fileSha256(documentFile.files[0]),
+      ...(reference.value.trim() ? { reference: reference.value.trim() } : {}),
+    };
+    await act(context, 'RecordReceipt', body, t('finance.recorded', yuan(amountFen)));
+  });
+  return form;
+}
+
+function requestForm(context, open, byId) {
+  const project = projectSelect(open, 'request-project');
+  const tranche = h('select', {});
+  const limits = h('p', { class: 'small', id: 'tranche-limits' });
+  // The caps are cumulative (docs/ENTRIES.md RequestDisbursement): what the whole project has
+  // paid and has pending counts against the cap of the tranche requested.
+  const showLimits = () => {
+    const p = byId(project.value);
+    const tr = p.tranches.find(x => x.tranche === tranche.value);
+    const committed = p.totals.paidFen + p.totals.pendingFen;
+    limits.replaceChildren(t('finance.cumulativeCap'), ' ', money(tr.cumulativeCapFen), ' · ', t('finance.committed'), ' ', money(committed),
+      ' · ', t('finance.available'), ' ', h('span', { id: 'tranche-available' }, money(Math.max(0, Math.min(tr.cumulativeCapFen - committed, p.totals.availableFen)))),
+      tr.unlocked ? '' : h('strong', { class: 'error' }, ' ', t('finance.locked', term(tr.milestone))));
+  };
+  const fillTranches = () => {
+    tranche.replaceChildren(...byId(project.value).tranches.map(tr => h('option', { value: tr.tranche }, term(tr.tranche))));
+    showLimits();
+  };
+  project.addEventListener('change', fillTranches);
+  tranche.addEventListener('change', showLimits);
+  fillTranches();
+  const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+  const payee = h('input', { type: 'text', maxlength: 200 });
+  const invoice = h('input', { type: 'file' });
+  const submit = h('button', { type: 'button', class: 'button primary', id: 'request-disbursement' }, t('finance.request'));
+  const form = h('form', { class: 'work-form', id: 'request-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('finance.requestTitle')),
+    field('request-project', t('portal.project'), project), field('request-tranche', t('project.tranche'), tranche), limits,
+    field('request-amount', t('finance.amountYuan'), amount), field('request-payee', t('project.payee'), payee),
+    field('request-invoice', t('finance.invoice'), invoice), submit);
+  onPress(submit, form, async () => {
+    const amountFen = parseYuan(amount.value);
+    if (!amountFen) {
+      return formError(form, t('work.badAmount'));
+    }
+    if (!payee.value.trim()) {
+      return formError(form, t('finance.payeeNeeded'));
+    }
+    if (!invoice.files[0]) {
+      return formError(form, t('work.documentNeeded'));
+    }
+    // The cap, the lock and the balance are the rules' to check (a refusal says which): the page
+    // shows them beside the form, and does not second-guess the ledger.
+    await act(context, 'RequestDisbursement', {
+      projectId: project.value, tranche: tranche.value, amountFen, payee: payee.value.trim(), invoiceHash: await fileSha256(invoice.files[0]),
+    }, t('finance.requested', yuan(amountFen)));
+  });
+  return form;
+}
+
+function payList(context, open) {
+  const approved = open.flatMap(p => p.disbursements.filter(d => d.status === 'Pending' && d.approvalsMissing.length === 0).map(d => ({ project: p, d })));
+  return h('div', { id: 'pay-list' },
+    h('h3', {}, t('finance.payTitle')),
+    approved.length === 0 ? h('p', { class: 'muted' }, t('project.none')) : approved.map(({ project, d }) => {
+      const reference = h('input', { type: 'text', maxlength: 100 });
+      const ownRequest = d.requestedBy === context.person.personId;
+      const pay = h('button', { type: 'button', class: 'button primary pay', disabled: ownRequest }, t('finance.pay'));
+      const card = h('article', { class: 'card', dataset: { project: project.projectId, disbursement: String(d.disbursementId) } },
+        h('h4', {}, `${project.name} · #${d.disbursementId} ${term(d.tranche)} `, money(d.amountFen), ' → ', d.payee),
+        field(`bank-${project.projectId}-${d.disbursementId}`, t('project.bankReference'), reference),
+        pay, ownRequest ? h('p', { class: 'muted small why' }, t('finance.notOwn')) : '');
+      onPress(pay, card, () => {
+        if (!reference.value.trim()) {
+          return formError(card, t('finance.referenceNeeded'));
+        }
+        return act(context, 'PayDisbursement', { projectId: project.projectId, disbursementId: d.disbursementId, bankReference: reference.value.trim() },
+          t('finance.paid', d.disbursementId));
+      });
+      return card;
+    }));
+}

@@ -1,0 +1,309 @@
+// The workspaces of issue 13 in a real browser: each person signs in, in a browser context of
+// their own (their own IndexedDB), with their demo key file, and works in #/work. Every request
+// any page sends is kept, and after each test none may carry a private key's bytes.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { repository, startDemoLedger } from './ledger.js';
+import { loadKey, post, protectKeyFile, signCommand } from './signing.js';
+
+const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let ledger;
+let browser;
+const contexts = [];
+const sent = [];
+const pageErrors = [];
+const seeds = new Set();
+
+async function api(path) {
+  const response = await fetch(ledger.address + path);
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
+}
+
+/** A person's own browser: a fresh context (its own IndexedDB), every request recorded. */
+async function browserOf(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
+  page.on('pageerror', error => pageErrors.push(error));
+  return page;
+}
+
+/** Signs in with a demo person's key file, as they would at #/signin. */
+async function signedIn(personId, viewport) {
+  const page = await browserOf(viewport);
+  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
+  await page.goto(`${ledger.address}/#/signin`);
+  await page.setInputFiles('#key-file', ledger.keyFile(personId));
+  await page.click('#sign-in');
+  await page.waitForSelector('#identity[data-state="signed-in"]');
+  return page;
+}
+
+/** Opens a fragment of the page, afresh even when the page shows it already (a hash alone does not reload). */
+async function visit(page, fragment) {
+  const target = `${ledger.address}/${fragment}`;
+  await (page.url() === target ? page.reload() : page.goto(target));
+}
+
+/** Waits for the page to say the command was accepted; a refusal fails the test with the page's words. */
+async function accepted(page) {
+  await page.waitForSelector('#accepted, #refusal, .form-error');
+  assert.equal(await page.locator('#refusal, .form-error').count(), 0, await page.textContent('#work-message'));
+}
+
+function upload(name, text) {
+  return { name, mimeType: 'application/pdf', buffer: Buffer.from(text) };
+}
+
+async function inboxCount(page) {
+  await visit(page, '#/work');
+  await page.waitForSelector('#inbox-count, main .error', { state: 'attached' })
+    .catch(async error => assert.fail(`${error.message}\n${page.url()}\n${await page.textContent('main')}`));
+  assert.equal(await page.locator('main .error').count(), 0, await page.textContent('main'));
+  return Number(await page.getAttribute('#inbox-count', 'data-count'));
+}
+
+function entryCount() {
+  return Number(ledger.psql('SELECT count(*) FROM entry'));
+}
+
+async function noHorizontalScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+describe('the workspaces at #/work', { timeout: 300_000 }, () => {
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    ledger = await startDemoLedger();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterEach(async () => {
+    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
+    // No request sent by any page carries a private key: not its seed in hex, base64 or base64url.
+    const secrets = [...seeds].flatMap(hex => {
+      const bytes = Buffer.from(hex, 'hex');
+      return [hex, hex.toUpperCase(), bytes.toString('base64'), bytes.toString('base64url')];
+    });
+    for (const request of sent) {
+      const text = [request.url, JSON.stringify(request.headers), request.body].join('\n');
+      const decoded = text + Buffer.from(text.match(/Ledger ([A-Za-z0-9_-]+)/)?.[1] ?? '', 'base64url').toString();
+      for (const secret of secrets) {
+        assert.ok(!decoded.includes(secret), `a request to ${request.url} carries a private key`);
+      }
+    }
+    assert.ok(sent.length > 0);
+    sent.length = 0;
+    await Promise.all(contexts.splice(0).map(c => c.close()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ledger?.stop();
+  });
+
+  it('signs in with a passphrase-protected key file, keeps the key non-extractable, and signing out deletes it', async () => {
+    const page = await browserOf();
+    seeds.add(JSON.parse(readFileSync(ledger.keyFile('officer-wang'), 'utf8')).seed);
+    const file = { name: 'officer-wang.protected-key.json', mimeType: 'application/json', buffer: Buffer.from(protectKeyFile(ledger.keyFile('officer-wang'), '街道财务 2026 spring')) };
+    await page.goto(`${ledger.address}/#/signin`);
+    await page.setInputFiles('#key-file', file);
+    await page.click('#sign-in');
+    await page.waitForSelector('#key-status.error');
+    assert.equal(await page.textContent('#key-status'), '这个密钥文件受密码保护，请输入密码。');
+    await page.fill('#passphrase', 'wrong passphrase');
+    await page.click('#sign-in');
+    await page.waitForSelector('#key-status.error >> text=密码不对');
+    await page.fill('#passphrase', '街道财务 2026 spring');
+    await page.click('#sign-in');
+    await page.waitForSelector('#identity[data-state="signed-in"]');
+    assert.equal(await page.textContent('#signed-in-name'), '王丽萍（街道财务）');
+    assert.equal(await page.textContent('#signed-in-roles'), '财务人员');
+    const stored = () => page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('community-ledger', 1);
+      open.onsuccess = () => {
+        const get = open.result.transaction('keys').objectStore('keys').get('signed-in');
+        get.onsuccess = () => resolve(get.result ? { extractable: get.result.privateKey.extractable, type: get.result.privateKey.type } : null);
+        get.onerror = () => reject(get.error);
+      };
+    }));
+    assert.deepEqual(await stored(), { extractable: false, type: 'private' });
+    await page.screenshot({ path: join(screenshots, 'work-finance.png'), fullPage: true });
+    await visit(page, '#/signin');
+    await page.click('#sign-out');
+    await page.waitForSelector('#identity[data-state="none"]');
+    assert.equal(await stored(), null);
+  });
+
+  it('a progress payment: requested with an invoice, found and approved by the three signers, paid by another officer, shown in public', async () => {
+    const officer = await signedIn('officer-wang');
+    await visit(officer, '#/work');
+    await officer.waitForSelector('#finance');
+
+    // A receipt with its document: the first open project with a source that has room.
+    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    const withRoom = projects.filter(p => p.status === 'Open')
+      .flatMap(p => p.fundingSources.filter(s => s.source !== 'ResidentCrowdfunding' && s.plannedFen - s.receivedFen >= 100_00).map(s => ({ p, s })));
+    assert.ok(withRoom.length > 0, 'the demo leaves a source with room for a receipt');
+    const { p: receiptProject, s: source } = withRoom[0];
+    await officer.selectOption('#receipt-project', receiptProject.projectId);
+    await officer.selectOption('#receipt-source', source.source);
+    await officer.fill('#receipt-amount', '100.05');
+    await officer.fill('#receipt-reference', '财政拨款到账通知 2026-07');
+    await officer.click('#record-receipt');
+    assert.equal(await officer.textContent('#receipt-form .form-error'), '请选择凭证文件（只在本机计算哈希，文件不会上传）。');
+    const receiptDocument = upload('receipt.pdf', 'bank slip 2026-07');
+    await officer.setInputFiles('#receipt-document', receiptDocument);
+    await officer.click('#record-receipt');
+    await accepted(officer);
+    const recorded = (await api(`/v1/projects/${receiptProject.projectId}`)).receipts.at(-1);
+    assert.equal(recorded.amountFen, 100_05);
+    assert.equal(recorded.documentHash, (await import('node:crypto')).createHash('sha256').update(receiptDocument.buffer).digest('hex'));
+
+    // The request: an unlocked tranche with room, of a project with money available.
+    const target = projects.filter(p => p.status === 'Open' && p.totals.availableFen >= 1000_00)
+      .flatMap(p => p.tranches.filter(tr => tr.unlocked && tr.cumulativeCapFen - p.totals.paidFen - p.totals.pendingFen >= 1000_00).map(tr => ({ p, tr })))[0];
+    assert.ok(target, 'the demo leaves an unlocked tranche with room');
+    const signers = { ProjectManager: 'manager-zhao', ConstructionSupervisor: 'supervisor-qian', OwnerRepresentative: 'owner-rep-sun' };
+    const pages = {};
+    const before = {};
+    for (const [role, personId] of Object.entries(signers)) {
+      pages[role] = await signedIn(personId);
+      before[role] = await inboxCount(pages[role]);
+    }
+    await visit(officer, '#/work');
+    await officer.selectOption('#request-project', target.p.projectId);
+    await officer.selectOption('#request-tranche', target.tr.tranche);
+    await officer.fill('#request-amount', '1,000.50');
+    await officer.fill('#request-payee', '城建第三工程有限公司');
+    const invoice = upload('invoice.pdf', 'invoice No.44020999');
+    await officer.setInputFiles('#request-invoice', invoice);
+    await officer.click('#request-disbursement');
+    await accepted(officer);
+    const requested = (await api(`/v1/projects/${target.p.projectId}`)).disbursements.at(-1);
+    assert.equal(requested.amountFen, 1000_50);
+    assert.equal(requested.status, 'Pending');
+    assert.equal(requested.requestedBy, 'officer-wang');
+
+    for (const [role, page] of Object.entries(pages)) {
+      assert.equal(await inboxCount(page), before[role] + 1, role);
+      const card = `#inbox-${role} [data-disbursement="${requested.disbursementId}"][data-project="${target.p.projectId}"]`;
+      await page.setInputFiles(`${card} input[type=file]`, invoice);
+      await page.waitForSelector(`${card} .hash-check[data-match="true"]`);
+      if (role === 'OwnerRepresentative') {
+        await page.screenshot({ path: join(screenshots, 'work-inbox.png'), fullPage: true });
+      }
+      await page.click(`${card} button.approve`);
+      await accepted(page);
+      assert.equal(Number(await page.getAttribute('#inbox-count', 'data-count')), before[role]);
+    }
+    for (const role of Object.keys(before).filter(r => before[r] === 0)) {
+      assert.equal(await inboxCount(pages[role]), 0);
+    }
+
+    // The requester may not pay; another officer does.
+    await visit(officer, '#/work');
+    const toPay = `#pay-list [data-disbursement="${requested.disbursementId}"][data-project="${target.p.projectId}"]`;
+    assert.equal(await officer.isDisabled(`${toPay} button.pay`), true);
+    const cashier = await signedIn('officer-li');
+    await visit(cashier, '#/work');
+    await cashier.fill(`${toPay} input`, 'CCB-2026-0720-0555');
+    await cashier.click(`${toPay} button.pay`);
+    await accepted(cashier);
+
+    const visitor = await browserOf();
+    await visitor.goto(`${ledger.address}/#/project/${target.p.projectId}`);
+    const card = `#disbursements [data-disbursement="${requested.disbursementId}"]`;
+    await visitor.waitForSelector(card);
+    assert.match(await visitor.textContent(card), /CCB-2026-0720-0555/);
+    assert.match(await visitor.textContent(`${card} .status`), /已拨付/);
+    for (const personId of Object.values(signers)) {
+      assert.match(await visitor.textContent(`${card} .approvals`), new RegExp(personId));
+    }
+  });
+
+  it('a refused request shows its Chinese message and writes nothing', async () => {
+    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    const locked = projects.filter(p => p.status === 'Open').flatMap(p => p.tranches.filter(tr => !tr.unlocked).map(tr => ({ p, tr })))[0];
+    assert.ok(locked, 'the demo leaves a locked tranche');
+    const officer = await signedIn('officer-wang');
+    await visit(officer, '#/work');
+    await officer.selectOption('#request-project', locked.p.projectId);
+    await officer.selectOption('#request-tranche', locked.tr.tranche);
+    await officer.fill('#request-amount', '0');
+    await officer.fill('#request-payee', '城建第三工程有限公司');
+    await officer.setInputFiles('#request-invoice', upload('invoice.pdf', 'an invoice too early'));
+    await officer.click('#request-disbursement');
+    assert.match(await officer.textContent('#request-form .form-error'), /请填写金额/);
+    await officer.fill('#request-amount', '10');
+    const entries = entryCount();
+    await officer.click('#request-disbursement');
+    await officer.waitForSelector('#refusal');
+    assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'TrancheLocked');
+    assert.equal(await officer.textContent('#refusal'),
+      '未能完成：这笔款项尚未解锁：对应节点还没有经项目经理和监理确认。请等节点达成后再申请。');
+    assert.equal(entryCount(), entries);
+  });
+
+  it("registers a resident whose key was made in the resident's own browser, who then signs in on a 390 px phone", async () => {
+    const phone = { width: 390, height: 844 };
+    const resident = await browserOf(phone);
+    await resident.goto(`${ledger.address}/#/signin`);
+    await resident.click('details.create-key summary');
+    await resident.fill('#new-person-id', 'resident-b1-0201-phone');
+    await resident.fill('#new-passphrase', '一楼二零一 passphrase');
+    await resident.click('#generate-key');
+    await resident.waitForSelector('#new-public-key');
+    const publicKey = await resident.textContent('#new-public-key');
+    assert.match(await resident.getAttribute('#download-key', 'download'), /resident-b1-0201-phone\.protected-key\.json/);
+    await visit(resident, '#/signin');
+    await resident.waitForSelector('#identity[data-state="UnknownKey"]');
+    assert.match(await resident.textContent('#identity'), /账本里还没有登记这把密钥/);
+
+    // The registrar registers the public key the resident's page showed (docs/ENTRIES.md RegisterPerson).
+    const registrar = loadKey(ledger.registrarKeyFile);
+    seeds.add(registrar.seed);
+    await post(ledger.address, signCommand(registrar, 'RegisterPerson', {
+      displayName: '韩凤英（1号楼201室，手机）', householdId: 'b1-0201', personId: 'resident-b1-0201-phone', publicKey, roles: ['Resident'],
+    }));
+
+    await resident.reload();
+    await resident.waitForSelector('#identity[data-state="signed-in"]');
+    assert.equal(await resident.textContent('#signed-in-name'), '韩凤英（1号楼201室，手机）');
+    assert.equal(await resident.textContent('#signed-in-roles'), '居民');
+    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/signin');
+    await resident.screenshot({ path: join(screenshots, 'signin-phone.png'), fullPage: true });
+    await resident.goto(`${ledger.address}/#/portal`);
+    await resident.waitForSelector('#balance');
+    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/portal');
+
+    // A button that cannot be used says why; the quantity box refuses 0 and 999.
+    const balance = Number(await resident.getAttribute('#balance', 'data-points'));
+    const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints > 0);
+    const row = `#catalog tr[data-item="${item.itemId}"]`;
+    for (const quantity of ['0', '999']) {
+      await resident.fill(`${row} input.quantity`, quantity);
+      assert.equal(await resident.isDisabled(`${row} button`), true, quantity);
+      assert.equal(await resident.textContent(`${row} .why`), '数量须为 1 至 20 之间的整数。');
+    }
+    const short = Math.floor(balance / item.pricePoints) + 1;
+    if (short <= 20) {
+      await resident.fill(`${row} input.quantity`, String(short));
+      assert.equal(await resident.textContent(`${row} .why`), `还差 ${item.pricePoints * short - balance} 积分`);
+    }
+    await resident.screenshot({ path: join(screenshots, 'portal-phone.png'), fullPage: true });
+  });
+});
