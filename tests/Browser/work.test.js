@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { repository, startDemoLedger } from './ledger.js';
-import { loadKey, post, protectKeyFile, signCommand } from './signing.js';
+import { loadKey, protectKeyFile, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,13 +38,14 @@ async function browserOf(viewport = { width: 1280, height: 900 }) {
 }
 
 /** Signs in with a demo person's key file, as they would at #/signin. */
-async function signedIn(personId, viewport) {
+async function signedIn(personId, viewport, keyFile = ledger.keyFile(personId)) {
   const page = await browserOf(viewport);
-  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
+  seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
   await page.goto(`${ledger.address}/#/signin`);
-  await page.setInputFiles('#key-file', ledger.keyFile(personId));
+  await page.setInputFiles('#key-file', keyFile);
   await page.click('#sign-in');
-  await page.waitForSelector('#identity[data-state="signed-in"]');
+  await page.waitForSelector('#identity[data-state="signed-in"]')
+    .catch(async error => assert.fail(`${error.message}\n${page.url()}\n${await page.textContent('main')}`));
   return page;
 }
 
@@ -258,52 +259,136 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal(entryCount(), entries);
   });
 
-  it("registers a resident whose key was made in the resident's own browser, who then signs in on a 390 px phone", async () => {
+  it("the registrar registers a resident whose key was made in the resident's own browser; the resident signs in on a 390 px phone and pays their share", async () => {
+    // A household of the elevator campaign that still owes, as a finance officer reads it.
+    const officerKey = loadKey(ledger.keyFile('officer-wang'));
+    let householdId;
+    let due;
+    for (const floor of [1, 2, 3, 4, 5, 6]) {
+      for (const unit of ['01', '02']) {
+        const id = `b3-0${floor}${unit}`;
+        const share = (await signedGet(ledger.address, officerKey, `/v1/households/${id}`)).shares.find(x => x.projectId === 'b3-elevator');
+        if (!householdId && share?.dueFen > 0) {
+          [householdId, due] = [id, share];
+        }
+      }
+    }
+    assert.ok(householdId, 'the demo leaves a household of b3 owing its share');
+
     const phone = { width: 390, height: 844 };
     const resident = await browserOf(phone);
     await resident.goto(`${ledger.address}/#/signin`);
+    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/signin');
     await resident.click('details.create-key summary');
-    await resident.fill('#new-person-id', 'resident-b1-0201-phone');
+    await resident.fill('#new-person-id', `resident-${householdId}-phone`);
     await resident.fill('#new-passphrase', '一楼二零一 passphrase');
     await resident.click('#generate-key');
     await resident.waitForSelector('#new-public-key');
     const publicKey = await resident.textContent('#new-public-key');
-    assert.match(await resident.getAttribute('#download-key', 'download'), /resident-b1-0201-phone\.protected-key\.json/);
+    assert.match(await resident.getAttribute('#download-key', 'download'), /\.protected-key\.json$/);
     await visit(resident, '#/signin');
     await resident.waitForSelector('#identity[data-state="UnknownKey"]');
     assert.match(await resident.textContent('#identity'), /账本里还没有登记这把密钥/);
 
-    // The registrar registers the public key the resident's page showed (docs/ENTRIES.md RegisterPerson).
-    const registrar = loadKey(ledger.registrarKeyFile);
-    seeds.add(registrar.seed);
-    await post(ledger.address, signCommand(registrar, 'RegisterPerson', {
-      displayName: '韩凤英（1号楼201室，手机）', householdId: 'b1-0201', personId: 'resident-b1-0201-phone', publicKey, roles: ['Resident'],
-    }));
+    // The registrar, in a browser of their own, pastes the public key the resident's page showed.
+    const registrar = await signedIn('registrar', undefined, ledger.registrarKeyFile);
+    await visit(registrar, '#/work');
+    await registrar.waitForSelector('#register-form');
+    await registrar.fill('#register-person-id', `resident-${householdId}-phone`);
+    await registrar.fill('#register-name', '韩凤英（手机）');
+    await registrar.check('#register-role-Resident');
+    await registrar.fill('#register-public-key', publicKey.match(/.{1,16}/g).join('\n'));
+    await registrar.click('#register-person');
+    assert.equal(await registrar.textContent('#register-form .form-error'), '居民必须填写户号。');
+    await registrar.fill('#register-household', householdId);
+    await registrar.click('#register-person');
+    await accepted(registrar);
+    await registrar.fill('#people-search', '韩凤英');
+    assert.deepEqual(await registrar.$$eval('#people [data-person]', cards => cards.map(c => c.dataset.person)), [`resident-${householdId}-phone`]);
+    await registrar.screenshot({ path: join(screenshots, 'work-registrar.png'), fullPage: true });
 
     await resident.reload();
     await resident.waitForSelector('#identity[data-state="signed-in"]');
-    assert.equal(await resident.textContent('#signed-in-name'), '韩凤英（1号楼201室，手机）');
+    assert.equal(await resident.textContent('#signed-in-name'), '韩凤英（手机）');
     assert.equal(await resident.textContent('#signed-in-roles'), '居民');
-    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/signin');
+    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/signin, signed in');
     await resident.screenshot({ path: join(screenshots, 'signin-phone.png'), fullPage: true });
     await resident.goto(`${ledger.address}/#/portal`);
     await resident.waitForSelector('#balance');
     assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/portal');
 
+    // Paying the share: more than is due is refused before signing; 1.50 yuan is recorded.
+    const row = `#shares tr[data-project="b3-elevator"]`;
+    await resident.fill(`${row} .pay-amount`, String(due.dueFen / 100 + 1));
+    await resident.click(`${row} .pay-share`);
+    await resident.waitForSelector('#redeem-message.error');
+    await resident.fill(`${row} .pay-amount`, '1.5');
+    await resident.click(`${row} .pay-share`);
+    await resident.waitForSelector('#redeem-message.ok');
+    assert.equal(Number(await resident.getAttribute(`${row} .paid .money`, 'data-fen')), due.paidFen + 150);
+    const household = await signedGet(ledger.address, officerKey, `/v1/households/${householdId}`);
+    assert.equal(household.payments.at(-1).amountFen, 150);
+    assert.equal(household.history.at(-1).personId, `resident-${householdId}-phone`);
+
     // A button that cannot be used says why; the quantity box refuses 0 and 999.
     const balance = Number(await resident.getAttribute('#balance', 'data-points'));
     const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints > 0);
-    const row = `#catalog tr[data-item="${item.itemId}"]`;
+    const itemRow = `#catalog tr[data-item="${item.itemId}"]`;
     for (const quantity of ['0', '999']) {
-      await resident.fill(`${row} input.quantity`, quantity);
-      assert.equal(await resident.isDisabled(`${row} button`), true, quantity);
-      assert.equal(await resident.textContent(`${row} .why`), '数量须为 1 至 20 之间的整数。');
+      await resident.fill(`${itemRow} input.quantity`, quantity);
+      assert.equal(await resident.isDisabled(`${itemRow} button`), true, quantity);
+      assert.equal(await resident.textContent(`${itemRow} .why`), '数量须为 1 至 20 之间的整数。');
     }
     const short = Math.floor(balance / item.pricePoints) + 1;
     if (short <= 20) {
-      await resident.fill(`${row} input.quantity`, String(short));
-      assert.equal(await resident.textContent(`${row} .why`), `还差 ${item.pricePoints * short - balance} 积分`);
+      await resident.fill(`${itemRow} input.quantity`, String(short));
+      assert.equal(await resident.textContent(`${itemRow} .why`), `还差 ${item.pricePoints * short - balance} 积分`);
     }
+    assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/portal after paying');
     await resident.screenshot({ path: join(screenshots, 'portal-phone.png'), fullPage: true });
+  });
+
+  it('the coordinator awards points to 20 households in one go, a retry writes nothing twice, and a redemption is fulfilled', async () => {
+    const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => `b1-0${floor}${unit}`))
+      .concat([1, 2, 3, 4].flatMap(floor => ['01', '02'].map(unit => `b2-0${floor}${unit}`)));
+    assert.equal(households.length, 20);
+    const coordinator = await signedIn('coordinator-wu');
+    await visit(coordinator, '#/work');
+    await coordinator.waitForSelector('#award-form');
+    await coordinator.fill('#award-households', households.join(' '));
+    await coordinator.selectOption('#award-activity', 'WasteSorting');
+    await coordinator.fill('#award-points-each', '30');
+    await coordinator.fill('#award-reference', 'browser-test-waste-day');
+    const entries = entryCount();
+    await coordinator.click('#award-points');
+    await coordinator.waitForSelector('#award-summary[data-done="20"]', { timeout: 60_000 });
+    assert.equal(await coordinator.getAttribute('#award-progress', 'value'), '20');
+    assert.equal(await coordinator.locator('#award-results [data-status="awarded"]').count(), 20);
+    assert.equal(entryCount(), entries + 20);
+    // Pressed again (as after a lost answer): every household's command is replayed, none written.
+    await coordinator.click('#award-points');
+    await coordinator.waitForSelector('#award-results [data-status="replayed"] >> nth=19', { timeout: 60_000 });
+    assert.equal(entryCount(), entries + 20);
+
+    const resident = await signedIn('resident-b1-0101', { width: 390, height: 844 });
+    await resident.goto(`${ledger.address}/#/portal`);
+    await resident.waitForSelector('#balance');
+    const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
+    assert.ok(item, 'the catalog has an item for 30 points');
+    await resident.click(`#catalog button[data-item="${item.itemId}"]`);
+    await resident.waitForSelector('#redeem-message.ok');
+    const reserved = await resident.getAttribute('#redemptions tr[data-redemption]:last-child', 'data-redemption');
+
+    await visit(coordinator, '#/work');
+    const card = `#redemption-queue [data-household="b1-0101"][data-redemption="${reserved}"]`;
+    await coordinator.waitForSelector(card);
+    await coordinator.screenshot({ path: join(screenshots, 'work-coordinator.png'), fullPage: true });
+    await coordinator.click(`${card} button.fulfil`);
+    await accepted(coordinator);
+    assert.equal(await coordinator.locator(card).count(), 0);
+
+    await visit(resident, '#/portal');
+    await resident.waitForSelector(`#redemptions tr[data-redemption="${reserved}"]`);
+    assert.match(await resident.textContent(`#redemptions tr[data-redemption="${reserved}"]`), /已发放/);
   });
 });

@@ -3,7 +3,7 @@
 // points signed here. Staff who may read any household (docs/API.md "Access") choose one.
 
 import { getJson, postCommand, signCommand, signedGet } from './api.js';
-import { h, hash, money, table, time } from './dom.js';
+import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -95,10 +95,11 @@ async function showHousehold(message) {
     h('section', { id: 'shares' },
       h('h2', {}, t('portal.shares')),
       household.shares.length === 0 ? h('p', { class: 'muted' }, t('project.none')) :
-        table([t('portal.project'), t('project.status'), '#' + t('portal.share'), '#' + t('portal.paid'), '#' + t('portal.due')],
+        table([t('portal.project'), t('project.status'), '#' + t('portal.share'), '#' + t('portal.paid'), '#' + t('portal.due'), ''],
           household.shares.map(s => h('tr', { dataset: { project: s.projectId } },
             h('td', {}, projectName(s.projectId)), h('td', {}, term(s.projectStatus)), h('td', { class: 'num' }, money(s.shareFen)),
-            h('td', { class: 'num' }, money(s.paidFen)), h('td', { class: 'num' }, money(s.dueFen)))))),
+            h('td', { class: 'num paid' }, money(s.paidFen)), h('td', { class: 'num due' }, money(s.dueFen)),
+            h('td', { class: 'actions' }, s.dueFen > 0 && s.projectStatus === 'Open' ? payShare(s) : h('span', { class: 'why small' }, t('portal.notDue'))))))),
     h('section', { id: 'payments' },
       h('h2', {}, t('portal.payments')),
       household.payments.length === 0 ? h('p', { class: 'muted' }, t('project.none')) :
@@ -112,7 +113,11 @@ async function showHousehold(message) {
         table([t('project.seq'), t('portal.item'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('portal.status')],
           household.redemptions.map(r => h('tr', { dataset: { redemption: String(r.redemptionId) } },
             h('td', {}, `#${r.redemptionId}`), h('td', {}, catalog.find(i => i.itemId === r.itemId)?.name ?? r.itemId),
-            h('td', { class: 'num' }, String(r.quantity)), h('td', { class: 'num' }, String(r.points)), h('td', {}, term(r.status)))))),
+            h('td', { class: 'num' }, String(r.quantity)), h('td', { class: 'num' }, String(r.points)), h('td', {}, term(r.status),
+              r.status === 'Reserved' ? h('button', {
+                type: 'button', class: 'button cancel-redemption',
+                onclick: () => send('CancelRedemption', { householdId, redemptionId: r.redemptionId, reason: t('portal.cancelReason') }, t('portal.cancelled')),
+              }, t('portal.cancel')) : ''))))),
     h('section', { id: 'household-history' },
       h('h2', {}, t('portal.history')),
       table([t('project.seq'), t('project.time'), t('project.type'), t('project.signer'), t('project.hash')],
@@ -120,6 +125,35 @@ async function showHousehold(message) {
           h('td', {}, `#${e.sequence}`), h('td', {}, time(e.recordedAt)), h('td', {}, term(e.type)), h('td', {}, e.personId),
           h('td', {}, hash(e.hash, true)))))),
   );
+}
+
+/** Paying the household's share of a project: yuan to fen exactly, at most what is due, checked before signing. */
+function payShare(share) {
+  const amount = h('input', { type: 'text', inputmode: 'decimal', class: 'pay-amount', value: yuan(share.dueFen).replace(/,/g, ''), 'aria-label': t('portal.payAmount'), size: 10 });
+  const reference = h('input', { type: 'text', class: 'pay-reference', 'aria-label': t('portal.payReference'), placeholder: t('portal.payReference'), size: 14 });
+  const pay = h('button', { type: 'button', class: 'button primary pay-share' }, t('portal.pay'));
+  pay.addEventListener('click', () => {
+    const amountFen = parseYuan(amount.value);
+    if (!amountFen || amountFen > share.dueFen) {
+      showHousehold(h('p', { class: 'error', id: 'redeem-message', role: 'alert' }, t('portal.payDue', yuan(share.dueFen))));
+      return;
+    }
+    send('PayShare', { projectId: share.projectId, householdId, amountFen, ...(reference.value.trim() ? { reference: reference.value.trim() } : {}) },
+      t('portal.paidShare', yuan(amountFen)));
+  });
+  return [amount, reference, pay];
+}
+
+/** Signs and sends a command for this household; shows the household anew with what happened. */
+async function send(type, body, done) {
+  let message;
+  try {
+    await postCommand(await signCommand(key, type, body));
+    message = h('p', { class: 'ok', id: 'redeem-message', role: 'status' }, done);
+  } catch (error) {
+    message = h('p', { class: 'error', id: 'redeem-message', role: 'alert', dataset: { code: error.problem?.code ?? '' } }, t('work.refused'), refusal(error));
+  }
+  await showHousehold(message);
 }
 
 async function reserve(item, quantity, button) {

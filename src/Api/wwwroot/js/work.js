@@ -5,7 +5,7 @@
 // refusal is said from its result code (i18n.js refusal); a refused command writes nothing.
 // Documents are hashed here with SHA-256: only the hash is sent, the file stays on this machine.
 
-import { ApiError, getJson, postCommand, signCommand } from './api.js';
+import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
 import { h, hash, money, parseYuan, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
@@ -32,8 +32,21 @@ export async function renderWork(main) {
     h('div', { id: 'work-message', 'aria-live': 'polite' }),
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
+    roles.includes('Registrar') ? await registrar(context) : '',
+    roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
     roles.includes('Resident') ? h('section', { class: 'panel', id: 'resident-work' },
       h('h2', {}, term('Resident')), h('a', { class: 'button primary', href: '#/portal', id: 'to-portal' }, t('work.household'))) : '');
+}
+
+const AllRoles = ['FinanceOfficer', 'ProjectManager', 'ConstructionSupervisor', 'OwnerRepresentative', 'ResidentSupervisor',
+  'VolunteerCoordinator', 'Resident', 'Registrar', 'Auditor'];
+const Activities = ['VolunteerService', 'WasteSorting', 'CouncilParticipation', 'ResourceDonation'];
+const Identifier = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A public key as pasted: spaces and line breaks dropped, 32 bytes of lowercase hex, or null. */
+function pastedPublicKey(text) {
+  const key = text.replace(/\s+/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(key) ? key : null;
 }
 
 /** Signs and sends a command; says what happened in #work-message and, when accepted, renders the workspace anew. */
@@ -281,6 +294,207 @@ function payList(context, open) {
         return act(context, 'PayDisbursement', { projectId: project.projectId, disbursementId: d.disbursementId, bankReference: reference.value.trim() },
           t('finance.paid', d.disbursementId));
       });
+      return card;
+    }));
+}
+
+// ── 街道管理员: people, keys and roles ─────────────────────────────────────────────────────
+
+async function registrar(context) {
+  const people = await signedGet(context.key, '/v1/registry/people');
+  return h('section', { class: 'panel', id: 'registrar' },
+    h('h2', {}, term('Registrar')),
+    registerForm(context),
+    peopleList(context, people));
+}
+
+function roleBoxes(prefix) {
+  return h('fieldset', { class: 'roles' }, h('legend', {}, t('signin.roles')),
+    AllRoles.map(role => h('label', { class: 'role' }, h('input', { type: 'checkbox', value: role, id: `${prefix}-${role}` }), ' ', term(role))));
+}
+
+function registerForm(context) {
+  const personId = h('input', { type: 'text', autocomplete: 'off' });
+  const displayName = h('input', { type: 'text', autocomplete: 'off' });
+  const household = h('input', { type: 'text', autocomplete: 'off', placeholder: 'b3-0602' });
+  const publicKey = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false' });
+  const roles = roleBoxes('register-role');
+  const submit = h('button', { type: 'button', class: 'button primary', id: 'register-person' }, t('registrar.register'));
+  const form = h('form', { class: 'work-form', id: 'register-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('registrar.registerTitle')), h('p', { class: 'small muted' }, t('registrar.registerLead')),
+    field('register-person-id', t('portal.personId'), personId), field('register-name', t('registrar.name'), displayName),
+    roles, field('register-household', t('portal.household'), household),
+    field('register-public-key', t('portal.publicKey'), publicKey), submit);
+  onPress(submit, form, () => {
+    const chosen = [...roles.querySelectorAll('input:checked')].map(box => box.value);
+    const key = pastedPublicKey(publicKey.value);
+    const id = personId.value.trim();
+    const householdId = household.value.trim();
+    const problem = !Identifier.test(id) ? t('signin.badPersonId')
+      : !displayName.value.trim() ? t('registrar.nameNeeded')
+        : chosen.length === 0 ? t('registrar.roleNeeded')
+          : chosen.includes('Resident') !== (householdId !== '') ? t(chosen.includes('Resident') ? 'code.HouseholdRequired' : 'code.HouseholdNotAllowed')
+            : householdId && !Identifier.test(householdId) ? t('registrar.badHousehold')
+              : !key ? t('code.InvalidPublicKey') : '';
+    if (problem) {
+      return formError(form, problem);
+    }
+    return act(context, 'RegisterPerson', {
+      personId: id, displayName: displayName.value.trim(), publicKey: key, roles: chosen, ...(householdId ? { householdId } : {}),
+    }, t('registrar.registered', displayName.value.trim()));
+  });
+  return form;
+}
+
+function peopleList(context, people) {
+  const search = h('input', { type: 'search', id: 'people-search', autocomplete: 'off' });
+  const list = h('div', { id: 'people' });
+  const show = () => {
+    const words = search.value.trim().toLowerCase();
+    list.replaceChildren(...people
+      .filter(p => !words || [p.personId, p.displayName, p.householdId ?? '', ...p.roles.map(term)].some(x => x.toLowerCase().includes(words)))
+      .map(p => personCard(context, p)));
+  };
+  search.addEventListener('input', show);
+  show();
+  return h('div', { class: 'work-form' },
+    h('h3', {}, t('registrar.people', people.length)),
+    h('div', { class: 'form-row' }, h('label', { for: 'people-search' }, t('registrar.search')), search),
+    list);
+}
+
+function personCard(context, person) {
+  const id = person.personId;
+  const grant = h('select', {}, AllRoles.filter(r => !person.roles.includes(r)).map(r => h('option', { value: r }, term(r))));
+  const grantHousehold = h('input', { type: 'text', placeholder: 'b3-0602', size: 10, 'aria-label': t('portal.household') });
+  const grantButton = h('button', { type: 'button', class: 'button grant' }, t('registrar.grant'));
+  const newKey = h('textarea', { rows: 2, spellcheck: 'false', 'aria-label': t('registrar.newKey') });
+  const addKey = h('button', { type: 'button', class: 'button add-key' }, t('registrar.addKey'));
+  const reason = h('input', { type: 'text', 'aria-label': t('registrar.reason'), placeholder: t('registrar.reason') });
+  const card = h('details', { class: 'card person', dataset: { person: id } },
+    h('summary', {}, h('strong', {}, person.displayName), ' ', h('code', {}, id), ' · ', person.roles.map(term).join('、'),
+      person.householdId ? ` · ${person.householdId}` : ''));
+  card.append(
+    h('ul', { class: 'held-roles' }, person.roles.map(role => {
+      const revoke = h('button', { type: 'button', class: 'button revoke-role', dataset: { role } }, t('registrar.revokeRole'));
+      onPress(revoke, card, () => act(context, 'RevokeRole', { personId: id, role }, t('registrar.roleRevoked', term(role))));
+      return h('li', {}, term(role), ' ', revoke);
+    })),
+    h('div', { class: 'actions' }, grant, grantHousehold, grantButton),
+    h('ul', { class: 'keys' }, person.keys.map(k => {
+      const revoke = h('button', { type: 'button', class: 'button revoke-key', dataset: { key: k.keyId }, disabled: k.revoked }, t('registrar.revokeKey'));
+      onPress(revoke, card, () => reason.value.trim()
+        ? act(context, 'RevokeKey', { personId: id, keyId: k.keyId, reason: reason.value.trim() }, t('registrar.keyRevoked', k.keyId))
+        : formError(card, t('registrar.reasonNeeded')));
+      return h('li', { class: k.revoked ? 'muted' : '' }, hash(k.keyId), k.revoked ? ` ${t('registrar.revoked')}` : '', ' ', revoke);
+    })),
+    h('div', { class: 'form-row' }, reason),
+    h('div', { class: 'form-row' }, newKey, addKey));
+  onPress(grantButton, card, () => {
+    const role = grant.value;
+    const householdId = grantHousehold.value.trim();
+    if (role === 'Resident' && !Identifier.test(householdId)) {
+      return formError(card, t('code.HouseholdRequired'));
+    }
+    return act(context, 'GrantRole', { personId: id, role, ...(role === 'Resident' ? { householdId } : {}) }, t('registrar.roleGranted', term(role)));
+  });
+  onPress(addKey, card, () => {
+    const key = pastedPublicKey(newKey.value);
+    return key ? act(context, 'AddKey', { personId: id, publicKey: key }, t('registrar.keyAdded')) : formError(card, t('code.InvalidPublicKey'));
+  });
+  return card;
+}
+
+// ── 志愿服务组织者: points for many households at once, the redemption queue ────────────────
+
+async function coordinator(context) {
+  return h('section', { class: 'panel', id: 'coordinator' },
+    h('h2', {}, term('VolunteerCoordinator')),
+    awardForm(context),
+    await redemptionQueue(context));
+}
+
+function awardForm(context) {
+  const households = h('textarea', { rows: 3, autocomplete: 'off', spellcheck: 'false', placeholder: 'b1-0101 b1-0102 …' });
+  const activity = h('select', {}, Activities.map(a => h('option', { value: a }, term(a))));
+  const quantity = h('input', { type: 'number', min: 1, max: 10000, step: 1, value: 1 });
+  const points = h('input', { type: 'number', min: 1, max: 100000, step: 1, value: 10 });
+  const reference = h('input', { type: 'text', autocomplete: 'off', placeholder: '2026-07-垃圾分类日' });
+  const progress = h('progress', { id: 'award-progress', max: 1, value: 0, hidden: true });
+  const results = h('ul', { id: 'award-results', class: 'small' });
+  const submit = h('button', { type: 'button', class: 'button primary', id: 'award-points' }, t('coordinator.award'));
+  const form = h('form', { class: 'work-form', id: 'award-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('coordinator.awardTitle')), h('p', { class: 'small muted' }, t('coordinator.awardLead')),
+    field('award-households', t('coordinator.households'), households), field('award-activity', t('coordinator.activity'), activity),
+    field('award-quantity', t('portal.quantity'), quantity), field('award-points-each', t('coordinator.points'), points),
+    field('award-reference', t('coordinator.reference'), reference), submit, progress, results);
+  onPress(submit, form, async () => {
+    const ids = [...new Set(households.value.split(/[\s,，、]+/).filter(Boolean))];
+    const count = Number(quantity.value);
+    const each = Number(points.value);
+    const problem = ids.length === 0 ? t('coordinator.householdsNeeded')
+      : ids.find(id => !Identifier.test(id)) ? t('registrar.badHousehold')
+        : !Number.isInteger(count) || count < 1 || count > 10000 ? t('coordinator.quantityRange')
+          : !Number.isInteger(each) || each < 1 || each > 100000 ? t('code.PointsOutOfRange')
+            : !reference.value.trim() ? t('coordinator.referenceNeeded') : '';
+    if (problem) {
+      return formError(form, problem);
+    }
+    submit.disabled = true;
+    progress.hidden = false;
+    progress.max = ids.length;
+    progress.value = 0;
+    results.replaceChildren();
+    let done = 0;
+    for (const householdId of ids) {
+      const body = { householdId, activity: activity.value, quantity: count, points: each, reference: reference.value.trim() };
+      // One idempotency key per household and event: pressing again after a network failure
+      // re-sends each command under its key, and the ledger writes none of them twice.
+      const key = `award/${body.reference}/${householdId}`.slice(0, 128);
+      const line = h('li', { dataset: { household: householdId } }, `${householdId}：`);
+      results.append(line);
+      try {
+        const answer = await postCommand(await signCommand(context.key, 'AwardPoints', body, key));
+        line.classList.add('ok');
+        line.dataset.status = answer.replayed ? 'replayed' : 'awarded';
+        line.append(t(answer.replayed ? 'coordinator.already' : 'coordinator.awarded', each));
+        done++;
+      } catch (error) {
+        line.classList.add('error');
+        line.dataset.status = 'refused';
+        line.append(refusal(error));
+      }
+      progress.value++;
+    }
+    submit.disabled = false;
+    results.prepend(h('li', { id: 'award-summary', dataset: { done: String(done), total: String(ids.length) } }, t('coordinator.summary', done, ids.length)));
+  });
+  return form;
+}
+
+/** Reserved redemptions: the households named by the public catalog stream's ItemReserved entries, read one by one. */
+async function redemptionQueue(context) {
+  const { entries } = await streamEntries('catalog');
+  const households = [...new Set(entries.filter(e => e.type === 'ItemReserved').map(e => e.entry.body.householdId))];
+  const catalog = await getJson('/v1/catalog');
+  const waiting = [];
+  for (const householdId of households) {
+    const household = await signedGet(context.key, `/v1/households/${encodeURIComponent(householdId)}`);
+    waiting.push(...household.redemptions.filter(r => r.status === 'Reserved').map(r => ({ householdId, r })));
+  }
+  return h('div', { class: 'work-form', id: 'redemption-queue' },
+    h('h3', {}, t('coordinator.queue'), ' ', h('span', { class: 'count', id: 'queue-count', dataset: { count: String(waiting.length) } }, String(waiting.length))),
+    waiting.length === 0 ? h('p', { class: 'muted' }, t('project.none')) : waiting.map(({ householdId, r }) => {
+      const fulfil = h('button', { type: 'button', class: 'button primary fulfil' }, t('coordinator.fulfil'));
+      const cancel = h('button', { type: 'button', class: 'button cancel' }, t('coordinator.cancel'));
+      const reason = h('input', { type: 'text', placeholder: t('registrar.reason'), 'aria-label': t('registrar.reason') });
+      const card = h('article', { class: 'card', dataset: { household: householdId, redemption: String(r.redemptionId) } },
+        h('h4', {}, `${householdId} · #${r.redemptionId} `, catalog.find(i => i.itemId === r.itemId)?.name ?? r.itemId, ` × ${r.quantity}（${r.points} ${t('portal.points')}）`),
+        h('div', { class: 'actions' }, fulfil, reason, cancel));
+      onPress(fulfil, card, () => act(context, 'FulfilRedemption', { householdId, redemptionId: r.redemptionId }, t('coordinator.fulfilled', r.redemptionId)));
+      onPress(cancel, card, () => reason.value.trim()
+        ? act(context, 'CancelRedemption', { householdId, redemptionId: r.redemptionId, reason: reason.value.trim() }, t('coordinator.cancelled', r.redemptionId))
+        : formError(card, t('registrar.reasonNeeded')));
       return card;
     }));
 }
