@@ -182,7 +182,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     const pages = {};
     const before = {};
     for (const [role, personId] of Object.entries(signers)) {
-      pages[role] = await signedIn(personId);
+      // The owner representative signs on a phone.
+      pages[role] = await signedIn(personId, role === 'OwnerRepresentative' ? { width: 390, height: 844 } : undefined);
       before[role] = await inboxCount(pages[role]);
     }
     await visit(officer, '#/work');
@@ -205,7 +206,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
       await page.setInputFiles(`${card} input[type=file]`, invoice);
       await page.waitForSelector(`${card} .hash-check[data-match="true"]`);
       if (role === 'OwnerRepresentative') {
-        await page.screenshot({ path: join(screenshots, 'work-inbox.png'), fullPage: true });
+        assert.ok(await noHorizontalScroll(page), 'no horizontal scrolling at 390 px in the inbox');
+        await page.screenshot({ path: join(screenshots, 'work-inbox-phone.png'), fullPage: true });
       }
       await page.click(`${card} button.approve`);
       await accepted(page);

@@ -95,8 +95,17 @@ export function hash(hex, short = false) {
   return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : hex);
 }
 
-/** A table; a header written "#name" heads a column of numbers, right-aligned like its cells. */
+/**
+ * A table; a header written "#name" heads a column of numbers, right-aligned like its cells.
+ * Each cell carries its column's name (data-label): on a phone the rows become cards that
+ * name every value (app.css), instead of a table cut off at the screen's edge.
+ */
 export function table(headers, rows, attributes = {}) {
+  for (const row of rows.flat()) {
+    [...row.children].forEach((cell, i) => {
+      cell.dataset.label = (headers[i] ?? '').replace(/^#/, '');
+    });
+  }
   return h('div', { class: 'table-wrap' },
     h('table', attributes,
       h('thead', {}, h('tr', {}, headers.map(x => x.startsWith('#') ? h('th', { class: 'num' }, x.slice(1)) : h('th', {}, x)))),
