@@ -350,6 +350,45 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await resident.screenshot({ path: join(screenshots, 'portal-phone.png'), fullPage: true });
   });
 
+  it('a receipt recorded by mistake is proposed for reversal by a finance officer and approved by a resident supervisor', async () => {
+    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    // The 100.05 yuan receipt recorded in the test above.
+    const project = projects.find(p => p.receipts.some(r => r.amountFen === 100_05 && !r.reversed));
+    assert.ok(project, 'a receipt of 100.05 yuan is there to reverse');
+    const receipt = project.receipts.find(r => r.amountFen === 100_05);
+    const officer = await signedIn('officer-wang');
+    await visit(officer, '#/work');
+    await officer.selectOption('#reversal-project', project.projectId);
+    await officer.selectOption('#reversal-entry', String(receipt.sequence));
+    await officer.click('#propose-reversal');
+    assert.equal(await officer.textContent('#reversal-form .form-error'), '请填写理由。');
+    await officer.fill('#reversal-reason', '重复登记：同一笔财政拨款登记了两次');
+    await officer.click('#propose-reversal');
+    await accepted(officer);
+    const reversal = (await api(`/v1/projects/${project.projectId}`)).reversals.at(-1);
+    assert.equal(reversal.entrySequence, receipt.sequence);
+    assert.equal(reversal.approved, false);
+
+    const supervisor = await signedIn('resident-supervisor-zhou');
+    await visit(supervisor, '#/work');
+    const card = `#supervisor [data-project="${project.projectId}"][data-reversal="${reversal.reversalId}"]`;
+    await supervisor.waitForSelector(card);
+    assert.equal(await supervisor.textContent(`${card} .reason`), '重复登记：同一笔财政拨款登记了两次');
+    await supervisor.click(`${card} button.approve-reversal`);
+    await accepted(supervisor);
+    assert.equal(await supervisor.locator(card).count(), 0);
+    assert.equal((await api(`/v1/projects/${project.projectId}`)).receipts.find(r => r.sequence === receipt.sequence).reversed, true);
+
+    // In English, the workspace speaks English, refusals and entry types included.
+    await supervisor.click('#lang');
+    await supervisor.waitForSelector('#supervisor h2 >> text=Resident supervisor');
+    const text = await supervisor.textContent('main');
+    assert.match(text, /Signed in as /);
+    // Names and project names are the registry's and the ledger's; none of the page's own Chinese words remain.
+    assert.doesNotMatch(text, /已登录|职责|待批准|退出登录|进入我的工作/);
+    await supervisor.click('#lang');
+  });
+
   it('the coordinator awards points to 20 households in one go, a retry writes nothing twice, and a redemption is fulfilled', async () => {
     const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => `b1-0${floor}${unit}`))
       .concat([1, 2, 3, 4].flatMap(floor => ['01', '02'].map(unit => `b2-0${floor}${unit}`)));

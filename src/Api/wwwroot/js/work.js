@@ -32,6 +32,7 @@ export async function renderWork(main) {
     h('div', { id: 'work-message', 'aria-live': 'polite' }),
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
+    roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
     roles.includes('Resident') ? h('section', { class: 'panel', id: 'resident-work' },
@@ -188,7 +189,8 @@ function finance(context) {
   const byId = id => open.find(p => p.projectId === id);
   return h('section', { class: 'panel', id: 'finance' },
     h('h2', {}, term('FinanceOfficer')),
-    open.length === 0 ? h('p', { class: 'muted' }, t('project.none')) : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open)]);
+    open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
+      : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -294,6 +296,68 @@ function payList(context, open) {
         return act(context, 'PayDisbursement', { projectId: project.projectId, disbursementId: d.disbursementId, bankReference: reference.value.trim() },
           t('finance.paid', d.disbursementId));
       });
+      return card;
+    }));
+}
+
+/** Proposing a reversal of a receipt or a payment not yet reversed nor proposed for reversal. */
+function reversalForm(context, open, byId) {
+  const project = projectSelect(open, 'reversal-project');
+  const entry = h('select', {});
+  const fillEntries = () => {
+    const p = byId(project.value);
+    const proposed = new Set(p.reversals.map(r => r.entrySequence));
+    entry.replaceChildren(
+      ...p.receipts.filter(r => !r.reversed && !proposed.has(r.sequence))
+        .map(r => h('option', { value: String(r.sequence) }, `#${r.sequence} ${term('Receipt')} ${term(r.source)} ¥${yuan(r.amountFen)}`)),
+      ...p.disbursements.filter(d => d.status === 'Paid' && !proposed.has(d.paidSequence))
+        .map(d => h('option', { value: String(d.paidSequence) }, `#${d.paidSequence} ${term('Payment')} ${term(d.tranche)} ¥${yuan(d.amountFen)}`)));
+  };
+  project.addEventListener('change', fillEntries);
+  fillEntries();
+  const reason = h('input', { type: 'text', maxlength: 200 });
+  const submit = h('button', { type: 'button', class: 'button', id: 'propose-reversal' }, t('finance.propose'));
+  const form = h('form', { class: 'work-form', id: 'reversal-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('finance.reversalTitle')), h('p', { class: 'small muted' }, t('finance.reversalLead')),
+    field('reversal-project', t('portal.project'), project), field('reversal-entry', t('project.reversalOf'), entry),
+    field('reversal-reason', t('project.reason'), reason), submit);
+  onPress(submit, form, () => {
+    if (!entry.value) {
+      return formError(form, t('finance.nothingToReverse'));
+    }
+    if (!reason.value.trim()) {
+      return formError(form, t('registrar.reasonNeeded'));
+    }
+    return act(context, 'ProposeReversal', { projectId: project.value, entrySequence: Number(entry.value), reason: reason.value.trim() },
+      t('finance.proposed', entry.value));
+  });
+  return form;
+}
+
+// ── 居民监督员: reversals waiting for approval ─────────────────────────────────────────────
+
+async function reversalsToApprove(context) {
+  const waiting = context.projects.flatMap(p => p.reversals.filter(r => !r.approved).map(r => ({ project: p, r })));
+  // The reason is in the proposal's entry: read from the project's public stream.
+  const reasons = new Map();
+  for (const projectId of new Set(waiting.map(w => w.project.projectId))) {
+    const { entries } = await streamEntries(`project/${projectId}`);
+    entries.filter(e => e.type === 'ReversalProposed').forEach(e => reasons.set(`${projectId}/${e.sequence}`, e.entry.body.reason));
+  }
+  return h('section', { class: 'panel', id: 'supervisor' },
+    h('h2', {}, term('ResidentSupervisor'), ' · ', t('supervisor.reversals'), ' ',
+      h('span', { class: 'count', id: 'reversal-count', dataset: { count: String(waiting.length) } }, String(waiting.length))),
+    waiting.length === 0 ? h('p', { class: 'muted' }, t('project.none')) : waiting.map(({ project, r }) => {
+      const approve = h('button', { type: 'button', class: 'button primary approve-reversal' }, t('supervisor.approve'));
+      const card = h('article', { class: 'card waiting', dataset: { project: project.projectId, reversal: String(r.reversalId) } },
+        h('h3', {}, `${project.name} · #${r.reversalId} ${term(r.kind)} `, money(r.amountFen)),
+        h('dl', { class: 'kv' },
+          h('dt', {}, t('project.reversalOf')), h('dd', {}, `#${r.entrySequence}`),
+          h('dt', {}, t('project.proposedBy')), h('dd', {}, r.proposedBy),
+          h('dt', {}, t('project.reason')), h('dd', { class: 'reason' }, reasons.get(`${project.projectId}/${r.reversalId}`) ?? '')),
+        h('div', { class: 'actions' }, approve));
+      onPress(approve, card, () => act(context, 'ApproveReversal', { projectId: project.projectId, reversalId: r.reversalId },
+        t('supervisor.approved', r.reversalId)));
       return card;
     }));
 }
