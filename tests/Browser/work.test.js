@@ -389,6 +389,37 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await supervisor.click('#lang');
   });
 
+  it('a finance officer opens a project whose plan adds up to its price; closing one not fully paid is refused in Chinese and writes nothing', async () => {
+    const officer = await signedIn('officer-wang');
+    await visit(officer, '#/work');
+    await officer.click('#open-project-form summary');
+    await officer.fill('#open-project-id', 'b4-elevator');
+    await officer.fill('#open-name', '4号楼加装电梯');
+    await officer.fill('#open-contract', '600000');
+    await officer.fill('#open-plan-GovernmentSubsidy', '240000');
+    await officer.fill('#open-plan-SocialCapital', '180000');
+    await officer.fill('#open-plan-ResidentCrowdfunding', '120000');
+    await officer.fill('#open-plan-SelfRaised', '50000');
+    assert.equal(await officer.getAttribute('#plan-sum', 'data-balanced'), 'false');
+    await officer.click('#open-project');
+    assert.equal(await officer.textContent('#open-project-form .form-error'), '各资金来源的计划合计必须等于合同价。请调整计划。');
+    await officer.fill('#open-plan-SelfRaised', '60000');
+    assert.equal(await officer.getAttribute('#plan-sum', 'data-balanced'), 'true');
+    await officer.click('#open-project');
+    await accepted(officer);
+    const opened = await api('/v1/projects/b4-elevator');
+    assert.equal(opened.contractPriceFen, 600_000_00);
+    assert.deepEqual(opened.fundingSources.map(s => [s.source, s.plannedFen]),
+      [['GovernmentSubsidy', 240_000_00], ['SocialCapital', 180_000_00], ['ResidentCrowdfunding', 120_000_00], ['SelfRaised', 60_000_00]]);
+
+    const entries = entryCount();
+    await officer.click('#close-list button[data-project="b4-elevator"]');
+    await officer.waitForSelector('#refusal');
+    assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'ContractNotFullyPaid');
+    assert.equal(await officer.textContent('#refusal'), '未能完成：合同款尚未全部付清，不能结项。');
+    assert.equal(entryCount(), entries);
+  });
+
   it('the coordinator awards points to 20 households in one go, a retry writes nothing twice, and a redemption is fulfilled', async () => {
     const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => `b1-0${floor}${unit}`))
       .concat([1, 2, 3, 4].flatMap(floor => ['01', '02'].map(unit => `b2-0${floor}${unit}`)));
@@ -431,5 +462,22 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await visit(resident, '#/portal');
     await resident.waitForSelector(`#redemptions tr[data-redemption="${reserved}"]`);
     assert.match(await resident.textContent(`#redemptions tr[data-redemption="${reserved}"]`), /已发放/);
+
+    // The catalog: an item added with stock, restocked, then withdrawn.
+    await visit(coordinator, '#/work');
+    await coordinator.fill('#item-id', 'soap-2026');
+    await coordinator.fill('#item-name', '洗衣皂两块');
+    await coordinator.selectOption('#item-kind', 'Goods');
+    await coordinator.fill('#item-price', '20');
+    await coordinator.fill('#item-stock', '50');
+    await coordinator.click('#add-item');
+    await accepted(coordinator);
+    await coordinator.fill('#catalog-keeping [data-item="soap-2026"] input.quantity', '25');
+    await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.restock');
+    await accepted(coordinator);
+    assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').stock, 75);
+    await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.withdraw');
+    await accepted(coordinator);
+    assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
   });
 });

@@ -189,8 +189,9 @@ function finance(context) {
   const byId = id => open.find(p => p.projectId === id);
   return h('section', { class: 'panel', id: 'finance' },
     h('h2', {}, term('FinanceOfficer')),
+    openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId)]);
+      : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -297,6 +298,75 @@ function payList(context, open) {
           t('finance.paid', d.disbursementId));
       });
       return card;
+    }));
+}
+
+const Sources = ['GovernmentSubsidy', 'SocialCapital', 'ResidentCrowdfunding', 'SelfRaised'];
+const Tranches = [['Progress', 60], ['Acceptance', 30], ['Warranty', 10]];
+
+/** Opening a project: the plan by source must add up to the contract price, the tranches to 100%, all checked before signing. */
+function openProjectForm(context) {
+  const projectId = h('input', { type: 'text', autocomplete: 'off', placeholder: 'b4-elevator' });
+  const name = h('input', { type: 'text', autocomplete: 'off' });
+  const community = h('input', { type: 'text', autocomplete: 'off', value: context.projects[0]?.community ?? '' });
+  const contract = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+  const plan = Object.fromEntries(Sources.map(source => [source, h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', value: '0' })]));
+  const cap = h('input', { type: 'number', min: 0, max: 100, step: 1, value: 30 });
+  const warranty = h('input', { type: 'number', min: 0, max: 120, step: 1, value: 24 });
+  const tranches = Object.fromEntries(Tranches.map(([tranche, percent]) => [tranche, h('input', { type: 'number', min: 0, max: 100, step: 1, value: percent })]));
+  const sum = h('p', { class: 'small', id: 'plan-sum', 'aria-live': 'polite' });
+  const showSum = () => {
+    const fen = Sources.map(source => parseYuan(plan[source].value));
+    const contractFen = parseYuan(contract.value);
+    const total = fen.every(x => x !== null) ? fen.reduce((a, b) => a + b, 0) : null;
+    sum.dataset.balanced = String(total !== null && total === contractFen);
+    sum.textContent = total === null ? t('work.badAmount') : t('finance.planSum', yuan(total), contractFen === null ? '—' : yuan(contractFen));
+  };
+  [contract, ...Object.values(plan)].forEach(input => input.addEventListener('input', showSum));
+  showSum();
+  const submit = h('button', { type: 'button', class: 'button', id: 'open-project' }, t('finance.openProject'));
+  const form = h('details', { class: 'work-form', id: 'open-project-form' },
+    h('summary', {}, t('finance.openTitle')),
+    field('open-project-id', t('finance.projectId'), projectId), field('open-name', t('finance.projectName'), name),
+    field('open-community', t('project.community'), community), field('open-contract', t('finance.contractYuan'), contract),
+    h('fieldset', {}, h('legend', {}, t('project.funding')), Sources.map(source => field(`open-plan-${source}`, term(source), plan[source])), sum),
+    field('open-cap', t('finance.capPercent'), cap), field('open-warranty', t('finance.warrantyMonths'), warranty),
+    h('fieldset', {}, h('legend', {}, t('project.tranches')), Tranches.map(([tranche]) => field(`open-tranche-${tranche}`, `${term(tranche)} %`, tranches[tranche]))),
+    submit);
+  onPress(submit, form, () => {
+    const contractFen = parseYuan(contract.value);
+    const fundingPlan = Object.fromEntries(Sources.map(source => [source, parseYuan(plan[source].value)]));
+    const percents = Tranches.map(([tranche]) => Number(tranches[tranche].value));
+    const capPercent = Number(cap.value);
+    const months = Number(warranty.value);
+    const problem = !Identifier.test(projectId.value.trim()) ? t('finance.badProjectId')
+      : !name.value.trim() || !community.value.trim() ? t('finance.nameNeeded')
+        : !contractFen || Object.values(fundingPlan).some(x => x === null) ? t('work.badAmount')
+          : Object.values(fundingPlan).reduce((a, b) => a + b, 0) !== contractFen ? t('code.InvalidFundingPlan')
+            : !Number.isInteger(capPercent) || capPercent < 0 || capPercent > 100 || fundingPlan.ResidentCrowdfunding * 100 > contractFen * capPercent ? t('code.ResidentShareAboveCap')
+              : !Number.isInteger(months) || months < 0 || months > 120 ? t('finance.warrantyRange')
+                : percents.some(x => !Number.isInteger(x) || x < 0) || percents.reduce((a, b) => a + b, 0) !== 100 ? t('code.InvalidTranches') : '';
+    if (problem) {
+      return formError(form, problem);
+    }
+    return act(context, 'OpenProject', {
+      projectId: projectId.value.trim(), name: name.value.trim(), community: community.value.trim(), contractPriceFen: contractFen,
+      fundingPlan, warrantyMonths: months, residentShareCapPercent: capPercent,
+      tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })),
+    }, t('finance.opened', name.value.trim()));
+  });
+  return form;
+}
+
+/** Closing a project; the rules say when it cannot be closed yet (a refusal from its code). */
+function closeList(context, open) {
+  return h('div', { class: 'work-form', id: 'close-list' },
+    h('h3', {}, t('finance.closeTitle')),
+    open.map(project => {
+      const close = h('button', { type: 'button', class: 'button close-project', dataset: { project: project.projectId } }, t('finance.close', project.name));
+      const row = h('div', { class: 'actions' }, close);
+      onPress(close, row, () => act(context, 'CloseProject', { projectId: project.projectId }, t('finance.closed', project.name)));
+      return row;
     }));
 }
 
@@ -475,7 +545,8 @@ async function coordinator(context) {
   return h('section', { class: 'panel', id: 'coordinator' },
     h('h2', {}, term('VolunteerCoordinator')),
     awardForm(context),
-    await redemptionQueue(context));
+    await redemptionQueue(context),
+    await catalogKeeping(context));
 }
 
 function awardForm(context) {
@@ -561,4 +632,54 @@ async function redemptionQueue(context) {
         : formError(card, t('registrar.reasonNeeded')));
       return card;
     }));
+}
+
+const ItemKinds = ['PropertyFeeReduction', 'HouseholdService', 'Goods', 'Tickets'];
+
+/** The catalog: add an item, restock or withdraw one. */
+async function catalogKeeping(context) {
+  const catalog = await getJson('/v1/catalog');
+  const itemId = h('input', { type: 'text', autocomplete: 'off', placeholder: 'soap-2026' });
+  const name = h('input', { type: 'text', autocomplete: 'off' });
+  const kind = h('select', {}, ItemKinds.map(k => h('option', { value: k }, term(k))));
+  const price = h('input', { type: 'number', min: 1, step: 1, value: 10 });
+  const stock = h('input', { type: 'number', min: 0, step: 1, placeholder: t('portal.unlimited') });
+  const add = h('button', { type: 'button', class: 'button', id: 'add-item' }, t('catalog.add'));
+  const form = h('div', { class: 'work-form', id: 'catalog-keeping' },
+    h('h3', {}, t('portal.catalog')),
+    catalog.map(item => {
+      const quantity = h('input', { type: 'number', min: 1, step: 1, value: 10, 'aria-label': t('portal.quantity'), class: 'quantity' });
+      const restock = h('button', { type: 'button', class: 'button restock', disabled: item.withdrawn || item.stock === null }, t('catalog.restock'));
+      const withdraw = h('button', { type: 'button', class: 'button withdraw', disabled: item.withdrawn }, t('catalog.withdraw'));
+      const row = h('article', { class: 'card', dataset: { item: item.itemId } },
+        h('h4', {}, item.name, ' · ', `${item.pricePoints} ${t('portal.points')}`, ' · ', t('portal.stock'), ' ',
+          item.stock === null ? t('portal.unlimited') : String(item.stock), item.withdrawn ? ` · ${t('portal.withdrawn')}` : ''),
+        h('div', { class: 'actions' }, quantity, restock, withdraw));
+      onPress(restock, row, () => {
+        const count = Number(quantity.value);
+        return Number.isInteger(count) && count >= 1
+          ? act(context, 'RestockCatalogItem', { itemId: item.itemId, quantity: count }, t('catalog.restocked', item.name, count))
+          : formError(row, t('catalog.quantityNeeded'));
+      });
+      onPress(withdraw, row, () => act(context, 'WithdrawCatalogItem', { itemId: item.itemId }, t('catalog.withdrawn', item.name)));
+      return row;
+    }),
+    h('h4', {}, t('catalog.addTitle')),
+    field('item-id', t('catalog.itemId'), itemId), field('item-name', t('portal.item'), name), field('item-kind', t('portal.kind'), kind),
+    field('item-price', t('portal.price'), price), field('item-stock', t('portal.stock'), stock), add);
+  onPress(add, form, () => {
+    const points = Number(price.value);
+    const count = stock.value === '' ? null : Number(stock.value);
+    const problem = !Identifier.test(itemId.value.trim()) ? t('catalog.badItemId')
+      : !name.value.trim() ? t('catalog.nameNeeded')
+        : !Number.isInteger(points) || points < 1 ? t('catalog.priceNeeded')
+          : count !== null && (!Number.isInteger(count) || count < 0) ? t('catalog.quantityNeeded') : '';
+    if (problem) {
+      return formError(form, problem);
+    }
+    return act(context, 'AddCatalogItem', {
+      itemId: itemId.value.trim(), name: name.value.trim(), kind: kind.value, pricePoints: points, ...(count === null ? {} : { stock: count }),
+    }, t('catalog.added', name.value.trim()));
+  });
+  return form;
 }
