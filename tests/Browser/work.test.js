@@ -389,7 +389,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await supervisor.click('#lang');
   });
 
-  it('a finance officer opens a project whose plan adds up to its price; closing one not fully paid is refused in Chinese and writes nothing', async () => {
+  it('a finance officer opens a project whose plan adds up to its price and starts its campaign with each share previewed; closing one not fully paid is refused in Chinese and writes nothing', async () => {
     const officer = await signedIn('officer-wang');
     await visit(officer, '#/work');
     await officer.click('#open-project-form summary');
@@ -411,6 +411,22 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal(opened.contractPriceFen, 600_000_00);
     assert.deepEqual(opened.fundingSources.map(s => [s.source, s.plannedFen]),
       [['GovernmentSubsidy', 240_000_00], ['SocialCapital', 180_000_00], ['ResidentCrowdfunding', 120_000_00], ['SelfRaised', 60_000_00]]);
+
+    // The campaign: each household's share previewed, then the ledger splits it the same way.
+    await officer.selectOption('#campaign-project', 'b4-elevator');
+    await officer.fill('#campaign-target', '100.01');
+    await officer.selectOption('#campaign-rule', 'ByFloor');
+    await officer.fill('#campaign-households', 'b4-0101 1\nb4-0201 2\nb4-0301 3\nb4-0401 4');
+    await officer.waitForSelector('#campaign-preview tr[data-household="b4-0401"]');
+    const preview = await officer.$$eval('#campaign-preview tr[data-household] .share .money', cells => cells.map(c => Number(c.dataset.fen)));
+    assert.deepEqual(preview, [1000, 2000, 3000, 4001]);
+    await officer.click('#start-campaign');
+    await accepted(officer);
+    const officerKey = loadKey(ledger.keyFile('officer-wang'));
+    for (const [i, householdId] of ['b4-0101', 'b4-0201', 'b4-0301', 'b4-0401'].entries()) {
+      const household = await signedGet(ledger.address, officerKey, `/v1/households/${householdId}`);
+      assert.equal(household.shares.find(x => x.projectId === 'b4-elevator').shareFen, preview[i]);
+    }
 
     const entries = entryCount();
     await officer.click('#close-list button[data-project="b4-elevator"]');

@@ -7,7 +7,7 @@
 
 import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
-import { h, hash, money, parseYuan, yuan } from './dom.js';
+import { h, hash, money, parseYuan, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -191,7 +191,7 @@ function finance(context) {
     h('h2', {}, term('FinanceOfficer')),
     openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open)]);
+      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -354,6 +354,67 @@ function openProjectForm(context) {
       fundingPlan, warrantyMonths: months, residentShareCapPercent: capPercent,
       tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })),
     }, t('finance.opened', name.value.trim()));
+  });
+  return form;
+}
+
+/** The households of a campaign as typed: one "household floor" a line. Null when a line is not that. */
+function parseHouseholds(text) {
+  const lines = text.split(/\n+/).map(line => line.trim()).filter(Boolean);
+  const households = lines.map(line => /^([A-Za-z0-9._-]{1,64})[\s,，]+(\d{1,3})$/.exec(line)).map(m => m && { householdId: m[1], floor: Number(m[2]) });
+  return households.length > 0 && households.every(x => x && x.floor >= 1) && new Set(households.map(x => x.householdId)).size === households.length
+    ? households : null;
+}
+
+/** Starting a campaign: each household's share is previewed, split here exactly as the ledger splits it, before signing. */
+function campaignForm(context, open, byId) {
+  const withoutCampaign = open.filter(p => !p.campaign);
+  const project = projectSelect(withoutCampaign, 'campaign-project');
+  const target = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+  const rule = h('select', {}, ['ByFloor', 'Flat'].map(r => h('option', { value: r }, term(r))));
+  const households = h('textarea', { rows: 4, spellcheck: 'false', placeholder: 'b4-0101 1\nb4-0201 2' });
+  const preview = h('div', { id: 'campaign-preview', 'aria-live': 'polite' });
+  const plan = () => {
+    const targetFen = parseYuan(target.value);
+    const list = parseHouseholds(households.value);
+    if (!targetFen || !list) {
+      return null;
+    }
+    return { targetFen, list, shares: splitShares(targetFen, list.map(x => ({ householdId: x.householdId, weight: rule.value === 'ByFloor' ? x.floor : 1 }))) };
+  };
+  const showPreview = () => {
+    const planned = plan();
+    preview.replaceChildren(planned ? table([t('portal.household'), '#' + t('campaign.floor'), '#' + t('portal.share')],
+      planned.shares.map(s => h('tr', { dataset: { household: s.householdId } },
+        h('td', {}, s.householdId), h('td', { class: 'num' }, String(planned.list.find(x => x.householdId === s.householdId).floor)),
+        h('td', { class: 'num share' }, money(s.shareFen))))) : '');
+  };
+  [target, rule, households].forEach(input => input.addEventListener('input', showPreview));
+  const submit = h('button', { type: 'button', class: 'button', id: 'start-campaign' }, t('campaign.start'));
+  const form = h('form', { class: 'work-form', id: 'campaign-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('campaign.title')), h('p', { class: 'small muted' }, t('campaign.lead')),
+    field('campaign-project', t('portal.project'), project), field('campaign-target', t('campaign.targetYuan'), target),
+    field('campaign-rule', t('project.campaignRule'), rule), field('campaign-households', t('campaign.households'), households),
+    preview, submit);
+  onPress(submit, form, () => {
+    if (!project.value) {
+      return formError(form, t('code.CampaignAlreadyStarted'));
+    }
+    if (!parseYuan(target.value)) {
+      return formError(form, t('work.badAmount'));
+    }
+    const planned = plan();
+    if (!planned) {
+      return formError(form, t('campaign.badHouseholds'));
+    }
+    const crowdfunding = byId(project.value).fundingSources.find(s => s.source === 'ResidentCrowdfunding');
+    if (planned.targetFen > (crowdfunding?.plannedFen ?? 0)) {
+      return formError(form, t('code.CampaignTargetBeyondPlan'));
+    }
+    return act(context, 'StartCampaign', {
+      projectId: project.value, targetFen: planned.targetFen, rule: rule.value,
+      households: planned.list.map(x => ({ householdId: x.householdId, floor: x.floor })),
+    }, t('campaign.started', planned.list.length));
   });
   return form;
 }
