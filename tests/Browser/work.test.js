@@ -436,6 +436,30 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal(entryCount(), entries);
   });
 
+  it('the project manager and the construction supervisor attest a milestone from their inboxes, with its evidence hashed in the browser', async () => {
+    const evidence = upload('progress-report.pdf', '监理进度验收报告 4号楼');
+    for (const personId of ['manager-zhao', 'supervisor-qian']) {
+      const page = await signedIn(personId);
+      const count = await inboxCount(page);
+      const card = '[data-project="b4-elevator"][data-milestone="ProgressVerified"]';
+      await page.click(`${card} button.attest`);
+      assert.equal(await page.textContent(`${card} .form-error`), '请选择凭证文件（只在本机计算哈希，文件不会上传）。');
+      await page.setInputFiles(`${card} input[type=file]`, evidence);
+      await page.click(`${card} button.attest`);
+      await accepted(page);
+      assert.equal(await page.locator(card).count(), 0);
+      // The second attestation reaches the milestone, and the next one (AcceptancePassed) comes to the inbox in its place.
+      assert.equal(Number(await page.getAttribute('#inbox-count', 'data-count')), personId === 'manager-zhao' ? count - 1 : count);
+    }
+    const project = await api('/v1/projects/b4-elevator');
+    const progress = project.milestones.find(m => m.milestone === 'ProgressVerified');
+    assert.deepEqual(progress.attestedBy, { ProjectManager: 'manager-zhao', ConstructionSupervisor: 'supervisor-qian' });
+    assert.ok(progress.reachedAt);
+    const entries = (await api('/v1/entries?stream=project/b4-elevator&limit=1000')).entries.filter(e => e.type === 'MilestoneAttested');
+    const hash = (await import('node:crypto')).createHash('sha256').update(evidence.buffer).digest('hex');
+    assert.deepEqual(entries.map(e => e.entry.body.evidenceHash), [hash, hash]);
+  });
+
   it('the coordinator awards points to 20 households in one go, a retry writes nothing twice, and a redemption is fulfilled', async () => {
     const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => `b1-0${floor}${unit}`))
       .concat([1, 2, 3, 4].flatMap(floor => ['01', '02'].map(unit => `b2-0${floor}${unit}`)));
