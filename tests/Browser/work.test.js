@@ -485,6 +485,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     const resident = await signedIn('resident-b1-0101', { width: 390, height: 844 });
     await resident.goto(`${ledger.address}/#/portal`);
     await resident.waitForSelector('#balance');
+    assert.match(await resident.textContent('#awards'), /垃圾分类.*30.*browser-test-waste-day/s);
     const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
     assert.ok(item, 'the catalog has an item for 30 points');
     await resident.click(`#catalog button[data-item="${item.itemId}"]`);
