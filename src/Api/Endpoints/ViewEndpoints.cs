@@ -132,7 +132,8 @@ public static class ViewEndpoints
         {
             return Problems.Create(StatusCodes.Status404NotFound, Problems.NotFound, $"project {projectId} was never opened");
         }
-        return TypedResults.Ok(ProjectViewOf(project));
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        return TypedResults.Ok(ProjectViewOf(project, registry));
     }
 
     /// <summary>One household's records.</summary>
@@ -252,7 +253,7 @@ public static class ViewEndpoints
         return TypedResults.Ok(new SignedInView(reader!.Id, reader.DisplayName, reader.Roles.Select(r => r.ToString()).ToList(), reader.HouseholdId));
     }
 
-    static ProjectView ProjectViewOf(ProjectState project) => new(
+    static ProjectView ProjectViewOf(ProjectState project, RegistryState registry) => new(
         project.ProjectId,
         project.Name,
         project.Community,
@@ -278,7 +279,26 @@ public static class ViewEndpoints
             d.Status.ToString(), d.RequestedBy, ByRole(ProjectState.DisbursementApprovers, d.Approvals),
             ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
             d.PaidBy, d.BankReference, d.PaidSequence)).ToList(),
-        project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList());
+        project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
+        StaffNamesOf(project, registry));
+
+    /// <summary>Names of the staff a project view names; residents stay ids (their names are never public).</summary>
+    static SortedDictionary<string, string> StaffNamesOf(ProjectState project, RegistryState registry)
+    {
+        var named = project.Milestones.Values.SelectMany(m => m.AttestedBy.Values)
+            .Concat(project.Disbursements.Values.SelectMany(d => d.Approvals.Values.Append(d.RequestedBy).Append(d.PaidBy)))
+            .Concat(project.Reversals.Values.Select(r => r.ProposedBy))
+            .OfType<string>();
+        var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var personId in named)
+        {
+            if (registry.People.TryGetValue(personId, out var person) && !person.Roles.Contains(Role.Resident))
+            {
+                names[personId] = person.DisplayName;
+            }
+        }
+        return names;
+    }
 
     /// <summary>Signatures by role, in the order the rules name the roles.</summary>
     static Dictionary<string, string> ByRole(IReadOnlyList<Role> order, IReadOnlyDictionary<Role, string> signed) =>

@@ -121,6 +121,17 @@ public sealed class ViewTests(ViewScenario scenario) : IClassFixture<ViewScenari
     }
 
     [Fact]
+    public async Task TheProjectViewNamesTheStaffItNamesByIdAndNoOneElse()
+    {
+        var project = await ProjectAsync();
+
+        // ApiServer registers everyone with their person id as their name.
+        var staff = new[] { Api.Officer, Api.OwnerRepresentative, Api.Supervisor, Api.Manager, Api.Cashier }.Select(p => p.PersonId).Order(StringComparer.Ordinal);
+        Assert.Equal(staff.ToDictionary(id => id, id => id), project.GetProperty("staffNames").Deserialize<Dictionary<string, string>>());
+        Assert.DoesNotContain(Api.ResidentA.PersonId, project.GetProperty("staffNames").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task TheProjectViewShowsReceiptsWithTheirDocumentsAndTheReversals()
     {
         var project = await ProjectAsync();

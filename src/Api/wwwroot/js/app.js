@@ -3,7 +3,7 @@
 
 import { getJson, getText, streamEntries } from './api.js';
 import { fundingChart, trancheChart } from './chart.js';
-import { h, hash, money, table, time } from './dom.js';
+import { h, hash, money, person, table, time } from './dom.js';
 import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 import { renderNotice } from './notice.js';
@@ -98,8 +98,8 @@ export function indexEntries(entries) {
   return { bySequence, ofType };
 }
 
-function who(entry) {
-  return entry ? h('span', { class: 'who' }, h('span', { class: 'person' }, entry.personId), ' ', time(entry.recordedAt)) : '—';
+function who(entry, names) {
+  return entry ? h('span', { class: 'who' }, person(entry.personId, names), ' ', time(entry.recordedAt)) : '—';
 }
 
 async function renderProject(projectId) {
@@ -152,8 +152,8 @@ async function renderProject(projectId) {
         const attested = attestationsOf(m.milestone);
         return h('tr', {},
           h('td', {}, term(m.milestone)),
-          h('td', {}, Object.entries(m.attestedBy).map(([role, person]) =>
-            h('div', {}, term(role) + t('colon'), attested.get(role) ? who(attested.get(role)) : person))),
+          h('td', {}, Object.entries(m.attestedBy).map(([role, id]) =>
+            h('div', {}, term(role) + t('colon'), attested.get(role) ? who(attested.get(role), project.staffNames) : person(id, project.staffNames)))),
           h('td', {}, m.reachedAt ? time(m.reachedAt) : h('span', { class: 'muted' }, t('project.notReached'))));
       })),
     project.campaign ? [h('h3', {}, t('project.campaign')), h('dl', { class: 'facts', id: 'campaign' },
@@ -183,12 +183,12 @@ async function renderProject(projectId) {
           h('span', { class: `status status-${d.status}` }, term(d.status))),
         h('dl', { class: 'kv' },
           h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
-          h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId))),
+          h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId), project.staffNames)),
           h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
-            Object.entries(d.approvals).map(([role, person]) => h('div', { dataset: { role } }, term(role) + t('colon'),
-              approvals.get(role) ? who(approvals.get(role)) : person)),
+            Object.entries(d.approvals).map(([role, id]) => h('div', { dataset: { role } }, term(role) + t('colon'),
+              approvals.get(role) ? who(approvals.get(role), project.staffNames) : person(id, project.staffNames))),
             d.approvalsMissing.length ? h('div', { class: 'muted' }, t('project.missing', d.approvalsMissing.map(term).join('、'))) : ''),
-          h('dt', {}, t('project.paidBy')), h('dd', { class: 'paid' }, d.paidSequence !== null ? who(index.bySequence.get(d.paidSequence)) : '—'),
+          h('dt', {}, t('project.paidBy')), h('dd', { class: 'paid' }, d.paidSequence !== null ? who(index.bySequence.get(d.paidSequence), project.staffNames) : '—'),
           h('dt', {}, t('project.bankReference')), h('dd', {}, d.bankReference ?? '—'),
           h('dt', {}, t('project.invoiceHash')), h('dd', {}, hash(d.invoiceHash))));
     }));
@@ -204,8 +204,8 @@ async function renderProject(projectId) {
             h('td', {}, `#${r.reversalId}`), h('td', {}, term(r.kind)), h('td', {}, `#${r.entrySequence}`),
             h('td', { class: 'num' }, money(r.amountFen)),
             h('td', { class: 'reason' }, proposed?.entry.body.reason ?? ''),
-            h('td', {}, who(proposed)),
-            h('td', {}, r.approved ? who(approved) : h('span', { class: 'muted' }, t('project.notApproved'))));
+            h('td', {}, who(proposed, project.staffNames)),
+            h('td', {}, r.approved ? who(approved, project.staffNames) : h('span', { class: 'muted' }, t('project.notApproved'))));
         })));
 
   const verifySection = h('section', { id: 'verify', class: 'panel' },

@@ -113,6 +113,14 @@ export function nowText() {
   return beijing.format(new Date());
 }
 
+/**
+ * A person as the public views may show them: staff by the name the registry holds
+ * (a project view's staffNames), anyone else, residents included, by person id. The id is the title.
+ */
+export function person(personId, names = {}) {
+  return h('span', { class: 'person', title: personId, dataset: { person: personId } }, names[personId] ?? personId);
+}
+
 /** A hash in monospace, breakable anywhere. */
 export function hash(hex, short = false) {
   return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : hex);

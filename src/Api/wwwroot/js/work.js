@@ -7,7 +7,7 @@
 
 import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
-import { h, hash, money, parseYuan, splitShares, table, yuan } from './dom.js';
+import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -132,11 +132,11 @@ function disbursementItem(context, role, { project, disbursement: d }) {
     h('h3', {}, `${project.name} · #${d.disbursementId} ${term(d.tranche)} `, money(d.amountFen)),
     h('dl', { class: 'kv' },
       h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
-      h('dt', {}, t('project.requestedBy')), h('dd', {}, d.requestedBy),
+      h('dt', {}, t('project.requestedBy')), h('dd', {}, person(d.requestedBy, project.staffNames)),
       h('dt', {}, t('project.cap')), h('dd', {}, money(tranche.cumulativeCapFen), ' · ', t('project.paid'), ' ', money(tranche.paidFen),
         ' · ', t('project.pending'), ' ', money(tranche.pendingFen), ' · ', tranche.unlocked ? t('project.yes') : t('project.no')),
       h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
-        Object.entries(d.approvals).map(([r, person]) => h('div', {}, '✓ ', term(r), t('colon'), person)),
+        Object.entries(d.approvals).map(([r, id]) => h('div', {}, '✓ ', term(r), t('colon'), person(id, project.staffNames))),
         d.approvalsMissing.map(r => h('div', { class: 'muted' }, '○ ', term(r), t('colon'), t('inbox.notYet')))),
       h('dt', {}, t('project.invoiceHash')), h('dd', {}, hash(d.invoiceHash))),
     hashCheck(d.invoiceHash, `check-${project.projectId}-${d.disbursementId}`),
@@ -163,7 +163,7 @@ function milestoneItem(context, role, { project, milestone }) {
     h('dl', { class: 'kv' },
       h('dt', {}, t('project.attestedBy')), h('dd', {},
         MilestoneAttesters.map(r => h('div', { class: milestone.attestedBy[r] ? '' : 'muted' },
-          milestone.attestedBy[r] ? '✓ ' : '○ ', term(r), t('colon'), milestone.attestedBy[r] ?? t('inbox.notYet'))))),
+          milestone.attestedBy[r] ? '✓ ' : '○ ', term(r), t('colon'), milestone.attestedBy[r] ? person(milestone.attestedBy[r], project.staffNames) : t('inbox.notYet'))))),
     field(`evidence-${project.projectId}-${milestone.milestone}`, t('inbox.evidence'), evidence),
     h('div', { class: 'actions' }, attest));
   onPress(attest, card, async () => {
@@ -484,7 +484,7 @@ async function reversalsToApprove(context) {
         h('h3', {}, `${project.name} · #${r.reversalId} ${term(r.kind)} `, money(r.amountFen)),
         h('dl', { class: 'kv' },
           h('dt', {}, t('project.reversalOf')), h('dd', {}, `#${r.entrySequence}`),
-          h('dt', {}, t('project.proposedBy')), h('dd', {}, r.proposedBy),
+          h('dt', {}, t('project.proposedBy')), h('dd', {}, person(r.proposedBy, project.staffNames)),
           h('dt', {}, t('project.reason')), h('dd', { class: 'reason' }, reasons.get(`${project.projectId}/${r.reversalId}`) ?? '')),
         h('div', { class: 'actions' }, approve));
       onPress(approve, card, () => act(context, 'ApproveReversal', { projectId: project.projectId, reversalId: r.reversalId },
