@@ -106,7 +106,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
         assert.ok(!decoded.includes(secret), `a request to ${request.url} carries a private key`);
       }
     }
-    assert.ok(sent.length > 0);
+    // Requests were seen, wherever a browser was opened: the check above ran over something.
+    assert.ok(contexts.length === 0 || sent.length > 0);
     sent.length = 0;
     await Promise.all(contexts.splice(0).map(c => c.close()));
   });
@@ -522,5 +523,12 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.withdraw');
     await accepted(coordinator);
     assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
+  });
+
+  it('leaves a ledger that the verifier audits as VALID against the root key', async () => {
+    const { rootKeyId } = await api('/v1/keys');
+    const audit = await ledger.audit(rootKeyId);
+    assert.equal(audit.status, 0, audit.output);
+    assert.match(audit.output, /VALID/);
   });
 });
