@@ -12,7 +12,7 @@ import { repository } from './ledger.js';
 // i18n.js reads the language from the URL and localStorage, as in the browser.
 globalThis.location = new URL('http://localhost/');
 globalThis.localStorage = { getItem: () => null, setItem: () => {} };
-const { hasTerm, hasText, refusal } = await import('../../src/Api/wwwroot/js/i18n.js');
+const { hasTerm, hasText, refusal, textKeys } = await import('../../src/Api/wwwroot/js/i18n.js');
 
 const read = path => readFileSync(join(repository, path), 'utf8');
 
@@ -51,6 +51,18 @@ describe('the page in Chinese and in English', () => {
       assert.deepEqual(entryTypes().filter(type => !hasTerm(type, lang)), []);
     });
   }
+
+  it('has every text of the page in both languages', () => {
+    assert.deepEqual(textKeys('zh').filter(key => !hasText(key, 'en')), []);
+    assert.deepEqual(textKeys('en').filter(key => !hasText(key, 'zh')), []);
+  });
+
+  it('has a text for every key a script of the page names', () => {
+    const folder = join(repository, 'src/Api/wwwroot/js');
+    const named = readdirSync(folder).flatMap(f => [...readFileSync(join(folder, f), 'utf8').matchAll(/\bt\('([\w.]+)'/g)].map(m => m[1]));
+    assert.ok(named.length > 100, `found ${named.length}`);
+    assert.deepEqual([...new Set(named)].filter(key => !hasText(key, 'zh')), []);
+  });
 
   it("shows a refusal from its code, never the server's detail", () => {
     const text = refusal({ problem: { code: 'InsufficientPoints', detail: '60 points needed, 50 available' } });

@@ -1018,14 +1018,19 @@ export function refusal(error) {
   return dictionaries[language()][key] ? t(key) : t('code.unknown', code);
 }
 
-/** Whether both languages name this word (tests/Browser/i18n.test.js checks every code and entry type). */
+/** Whether this language names this word (tests/Browser/i18n.test.js checks every code and entry type). */
 export function hasTerm(word, lang) {
   return word in terms[lang];
 }
 
-/** Whether both languages have this key. */
+/** Whether this language has this key. */
 export function hasText(key, lang) {
   return key in dictionaries[lang];
+}
+
+/** Every key of this language's table. */
+export function textKeys(lang) {
+  return Object.keys(dictionaries[lang]);
 }
 
 /** A domain word (a source, a tranche, an entry type …) as residents say it; the API's spelling if none. */
