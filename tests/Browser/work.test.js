@@ -525,6 +525,29 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
   });
 
+  it('fits every workspace, the project page and the notice on a 390 px phone without horizontal scrolling', async () => {
+    const phone = { width: 390, height: 844 };
+    for (const personId of ['officer-wang', 'coordinator-wu', 'resident-supervisor-zhou', 'manager-zhao']) {
+      const page = await signedIn(personId, phone);
+      await visit(page, '#/work');
+      await page.waitForSelector('#work-message', { state: 'attached' });
+      await page.waitForLoadState('networkidle');
+      assert.ok(await noHorizontalScroll(page), `#/work of ${personId}`);
+      await page.screenshot({ path: join(screenshots, `work-${personId}-phone.png`), fullPage: true });
+    }
+    const registrar = await signedIn('registrar', phone, ledger.registrarKeyFile);
+    await visit(registrar, '#/work');
+    await registrar.waitForSelector('#people');
+    assert.ok(await noHorizontalScroll(registrar), '#/work of the registrar');
+    const visitor = await browserOf(phone);
+    for (const [fragment, selector] of [['#/', '.project-card'], ['#/project/b3-elevator', '#history tr[data-sequence]'], ['#/project/b3-elevator/notice', '#notice-qr']]) {
+      await visitor.goto(`${ledger.address}/${fragment}`);
+      await visitor.waitForSelector(selector);
+      assert.ok(await noHorizontalScroll(visitor), fragment);
+    }
+    await visitor.screenshot({ path: join(screenshots, 'notice-phone.png'), fullPage: true });
+  });
+
   it('leaves a ledger that the verifier audits as VALID against the root key', async () => {
     const { rootKeyId } = await api('/v1/keys');
     const audit = await ledger.audit(rootKeyId);

@@ -42,7 +42,7 @@ export function identity(current) {
       person.householdId ? [h('dt', {}, t('portal.household')), h('dd', {}, person.householdId)] : '',
       h('dt', {}, t('portal.personId')), h('dd', {}, h('code', {}, person.personId)),
       h('dt', {}, t('portal.keyId')), h('dd', {}, h('code', { class: 'hash' }, key.keyId))),
-    h('p', {}, h('a', { class: 'button primary', href: '#/work', id: 'to-work' }, t('work.open')), ' ', out));
+    h('p', {}, location.hash.startsWith('#/work') ? '' : [h('a', { class: 'button primary', href: '#/work', id: 'to-work' }, t('work.open')), ' '], out));
 }
 
 function publicKeyBox(key) {
