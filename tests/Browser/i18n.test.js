@@ -59,7 +59,7 @@ describe('the page in Chinese and in English', () => {
 
   it('has a text for every key a script of the page names', () => {
     const folder = join(repository, 'src/Api/wwwroot/js');
-    const named = readdirSync(folder).flatMap(f => [...readFileSync(join(folder, f), 'utf8').matchAll(/\bt\('([\w.]+)'/g)].map(m => m[1]));
+    const named = readdirSync(folder).filter(f => f.endsWith('.js')).flatMap(f => [...readFileSync(join(folder, f), 'utf8').matchAll(/\bt\('([\w.]+)'/g)].map(m => m[1]));
     assert.ok(named.length > 100, `found ${named.length}`);
     assert.deepEqual([...new Set(named)].filter(key => !hasText(key, 'zh')), []);
   });
@@ -73,7 +73,7 @@ describe('the page in Chinese and in English', () => {
 
   it("has no script that reads a problem's detail", () => {
     const folder = join(repository, 'src/Api/wwwroot/js');
-    const readers = readdirSync(folder).filter(f => /problem\??\.detail/.test(readFileSync(join(folder, f), 'utf8')));
+    const readers = readdirSync(folder).filter(f => f.endsWith('.js')).filter(f => /problem\??\.detail/.test(readFileSync(join(folder, f), 'utf8')));
     assert.deepEqual(readers, []);
   });
 });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import jsQR from 'jsqr';
 import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { repository, startDemoLedger } from './ledger.js';
 import { loadKey, protectKeyFile, signedGet } from './signing.js';
 
@@ -290,6 +292,11 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await resident.click('#generate-key');
     await resident.waitForSelector('#new-public-key');
     const publicKey = await resident.textContent('#new-public-key');
+    // The registrar scans the QR code the resident's page shows: read off the rendered page, as a camera would.
+    const png = PNG.sync.read(await resident.locator('#public-key-qr svg').screenshot());
+    const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    assert.ok(scanned, 'the public key QR code decodes');
+    assert.equal(scanned.data, publicKey);
     assert.match(await resident.getAttribute('#download-key', 'download'), /\.protected-key\.json$/);
     await visit(resident, '#/signin');
     await resident.waitForSelector('#identity[data-state="UnknownKey"]');
@@ -302,7 +309,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await registrar.fill('#register-person-id', `resident-${householdId}-phone`);
     await registrar.fill('#register-name', '韩凤英（手机）');
     await registrar.check('#register-role-Resident');
-    await registrar.fill('#register-public-key', publicKey.match(/.{1,16}/g).join('\n'));
+    await registrar.fill('#register-public-key', scanned.data.match(/.{1,16}/g).join('\n'));
     await registrar.click('#register-person');
     assert.equal(await registrar.textContent('#register-form .form-error'), '居民必须填写户号。');
     await registrar.fill('#register-household', householdId);

@@ -1,5 +1,7 @@
 // Small DOM and formatting helpers. Text always goes in as text (textContent), never as HTML.
 
+import qrcode from './vendor/qrcode-generator-2.0.4.js';
+
 /** An element: h('td', {class: 'fen', dataset: {fen: 100}}, 'text', child …). */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -119,6 +121,30 @@ export function nowText() {
  */
 export function person(personId, names = {}) {
   return h('span', { class: 'person', title: personId, dataset: { person: personId } }, names[personId] ?? personId);
+}
+
+/**
+ * Text as a QR code, drawn as SVG squares (error correction M, byte mode). The modules are
+ * computed by the vendored qrcode-generator; nothing goes through innerHTML.
+ */
+export function qrCode(text, label) {
+  const code = qrcode(0, 'M');
+  code.addData(text, 'Byte');
+  code.make();
+  const count = code.getModuleCount();
+  const quiet = 4;
+  const squares = [];
+  for (let row = 0; row < count; row++) {
+    for (let column = 0; column < count; column++) {
+      if (code.isDark(row, column)) {
+        squares.push(`M${column + quiet} ${row + quiet}h1v1h-1z`);
+      }
+    }
+  }
+  const size = count + 2 * quiet;
+  return svg('svg', { class: 'qr', viewBox: `0 0 ${size} ${size}`, width: 8 * size, height: 8 * size, role: 'img', 'aria-label': label, 'shape-rendering': 'crispEdges' },
+    svg('rect', { width: size, height: size, fill: '#fff' }),
+    svg('path', { d: squares.join(''), fill: '#000' }));
 }
 
 /** A hash in monospace, breakable anywhere. */

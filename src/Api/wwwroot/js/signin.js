@@ -4,7 +4,7 @@
 // belongs to, or plainly that the key is unknown or revoked.
 
 import { KeyFileError, MinPassphraseLength, createKey, isProtected, readKeyFile } from './keyfile.js';
-import { h } from './dom.js';
+import { h, qrCode } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session, signIn, signOut } from './session.js';
 
@@ -46,10 +46,11 @@ export function identity(current) {
 }
 
 function publicKeyBox(key) {
-  return h('dl', { class: 'kv' },
+  return [h('dl', { class: 'kv' },
     h('dt', {}, t('portal.personId')), h('dd', {}, h('code', {}, key.personId)),
     h('dt', {}, t('portal.publicKey')), h('dd', {}, h('code', { class: 'hash', id: 'new-public-key' }, key.publicKeyHex)),
-    h('dt', {}, t('portal.keyId')), h('dd', {}, h('code', { class: 'hash', id: 'new-key-id' }, key.keyId)));
+    h('dt', {}, t('portal.keyId')), h('dd', {}, h('code', { class: 'hash', id: 'new-key-id' }, key.keyId))),
+    h('figure', { id: 'public-key-qr' }, qrCode(key.publicKeyHex, t('signin.qr')), h('figcaption', { class: 'small muted' }, t('signin.qr')))];
 }
 
 function keyFileProblem(error) {
@@ -120,7 +121,7 @@ function createSection() {
         class: 'button', id: 'download-key', download: `${id}.protected-key.json`,
         href: URL.createObjectURL(new Blob([JSON.stringify(made.file, null, 2)], { type: 'application/json' })),
       }, t('portal.download')) : h('p', { class: 'muted small' }, t('signin.noCopy'));
-      output.replaceChildren(h('p', { class: 'ok' }, t('signin.made')), publicKeyBox(made.key), download,
+      output.replaceChildren(h('p', { class: 'ok' }, t('signin.made')), ...publicKeyBox(made.key), download,
         h('p', {}, h('a', { href: '#/signin', class: 'button primary', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) }, t('signin.check'))));
     } finally {
       generate.disabled = false;
