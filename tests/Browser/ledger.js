@@ -21,6 +21,12 @@ export async function apiDll() {
   return join(repository, 'src/Api/bin/Debug/net10.0/Api.dll');
 }
 
+/** The verifier (docs/VERIFIER.md), built like the server: the oracle the browser tests end with. */
+export async function verifierDll() {
+  await run('dotnet', ['build', join(repository, 'src/Verifier'), '--nologo', '-v', 'q', '-c', 'Debug'], { cwd: repository, maxBuffer: 1 << 24 });
+  return join(repository, 'src/Verifier/bin/Debug/net10.0/Verifier.dll');
+}
+
 function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -70,6 +76,14 @@ export async function startDemoLedger() {
     keyFile: personId => join(dataFolder, 'demo-keys', `${personId}.json`),
     registrarKeyFile: join(dataFolder, 'keys', 'registrar.json'),
     psql: sql => psql(dataFolder, sql),
+    /** Audits the database with the verifier, pinning the root key: its exit code and report. */
+    async audit(rootKeyId) {
+      const { port, password } = cluster(dataFolder);
+      const connection = `Host=127.0.0.1;Port=${port};Username=ledger;Password=${password};Database=ledger`;
+      const verifier = await verifierDll();
+      const result = spawnSync('dotnet', [verifier, '--database', connection, '--root-key', rootKeyId], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      return { status: result.status, output: result.stdout + result.stderr };
+    },
     async stop() {
       if (server.exitCode === null) {
         const exited = new Promise(done => server.once('exit', done));
@@ -83,11 +97,18 @@ export async function startDemoLedger() {
   };
 }
 
+/** The local cluster's port and its superuser's password (docs/STORAGE.md: the data folder's postgres/ and postgres.password). */
+function cluster(dataFolder) {
+  const conf = readFileSync(join(dataFolder, 'postgres', 'postgresql.conf'), 'utf8');
+  return {
+    port: /^\s*port\s*=\s*(\d+)/m.exec(conf)?.[1],
+    password: readFileSync(join(dataFolder, 'postgres.password'), 'utf8').trim(),
+  };
+}
+
 /** Runs SQL as the local cluster's superuser (docs/STORAGE.md: the data folder's postgres/ and postgres.password). */
 function psql(dataFolder, sql) {
-  const conf = readFileSync(join(dataFolder, 'postgres', 'postgresql.conf'), 'utf8');
-  const port = /^\s*port\s*=\s*(\d+)/m.exec(conf)?.[1];
-  const password = readFileSync(join(dataFolder, 'postgres.password'), 'utf8').trim();
+  const { port, password } = cluster(dataFolder);
   const binary = ['/usr/bin/psql', ...['17', '16', '15'].map(v => `/usr/lib/postgresql/${v}/bin/psql`)].find(existsSync) ?? 'psql';
   const result = spawnSync(binary, ['-h', '127.0.0.1', '-p', port, '-U', 'ledger', '-d', 'ledger', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql],
     { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8' });

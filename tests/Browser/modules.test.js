@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
+import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
 import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
 import { parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
 import { repository } from './ledger.js';
 
 const vectors = name => JSON.parse(readFileSync(join(repository, 'tests/vectors', name), 'utf8'));
@@ -114,4 +116,57 @@ describe('C2SP signed notes and checkpoints (FORMAT.md §10.3)', () => {
       assert.equal(parsed.rootLine, checkpoint.root_hash_base64);
     });
   }
+});
+
+describe('passphrase-protected key files (FORMAT.md §11.2)', () => {
+  const protectedKeys = vectors('protected_key_file.json');
+  it('opens the vector to a non-extractable key whose signatures verify under its public key', async () => {
+    const key = await readKeyFile(JSON.stringify(protectedKeys.valid), protectedKeys.passphrase);
+    assert.equal(key.personId, protectedKeys.valid.personId);
+    assert.equal(key.keyId, protectedKeys.valid.keyId);
+    assert.equal(key.privateKey.extractable, false);
+    const message = utf8('a command');
+    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key.privateKey, message));
+    assert.ok(await verifyEd25519(fromHex(protectedKeys.valid.publicKey), signature, message));
+    await assert.rejects(crypto.subtle.exportKey('pkcs8', key.privateKey));
+  });
+
+  it('writes the vector byte for byte from its seed, passphrase, salt and nonce', async () => {
+    const { valid } = protectedKeys;
+    const written = await protectSeed({
+      personId: valid.personId, seed: fromHex(protectedKeys.seed), publicKeyHex: valid.publicKey, keyId: valid.keyId,
+      passphrase: protectedKeys.passphrase, salt: fromHex(valid.salt), nonce: fromHex(valid.nonce),
+    });
+    assert.deepEqual(written, valid);
+  });
+
+  for (const vector of protectedKeys.corrupted) {
+    it(`refuses: ${vector.name}`, async () => {
+      await assert.rejects(readKeyFile(JSON.stringify(vector.file), vector.passphrase), error => error.code === vector.wantErr);
+    });
+  }
+
+  it('reads the plain key file of today (docs/API.md "Key files") as a non-extractable key', async () => {
+    const { valid, seed } = protectedKeys;
+    const key = await readKeyFile(JSON.stringify({ personId: valid.personId, seed, publicKey: valid.publicKey, keyId: valid.keyId }));
+    assert.equal(key.privateKey.extractable, false);
+    await assert.rejects(readKeyFile(JSON.stringify({ personId: 'x', seed: '00'.repeat(32), publicKey: valid.publicKey, keyId: valid.keyId })),
+      error => error.code === 'notItsKey');
+  });
+});
+
+describe('the share split the campaign preview shows (docs/ENTRIES.md "Share split")', () => {
+  it("gives the document's example: 12 households on floors 1–6, 120,000 yuan", () => {
+    const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => ({ householdId: `b3-0${floor}${unit}`, weight: floor })));
+    const shares = splitShares(12_000_000, households);
+    assert.deepEqual(shares.filter((_, i) => i % 2 === 0).map(s => s.shareFen), [285_714, 571_429, 857_143, 1_142_857, 1_428_571, 1_714_286]);
+    assert.equal(shares.reduce((sum, s) => sum + s.shareFen, 0), 12_000_000);
+  });
+
+  it('gives the fen left over to the largest remainders, ties to the smaller household id', () => {
+    assert.deepEqual(splitShares(10_001, [1, 2, 3, 4].map(floor => ({ householdId: `b4-0${floor}01`, weight: floor }))).map(s => s.shareFen),
+      [1000, 2000, 3000, 4001]);
+    assert.deepEqual(splitShares(5, ['c', 'a', 'b'].map(householdId => ({ householdId, weight: 1 }))),
+      [{ householdId: 'a', shareFen: 2 }, { householdId: 'b', shareFen: 2 }, { householdId: 'c', shareFen: 1 }]);
+  });
 });

@@ -1,7 +1,7 @@
 // The test's own signer, written apart from the page's code so that it checks the page rather
 // than agreeing with it: canonical JSON (docs/FORMAT.md §2) and Ed25519 with node:crypto.
 
-import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { createCipheriv, createHash, createPrivateKey, pbkdf2Sync, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export function canonical(value) {
@@ -54,4 +54,21 @@ export async function post(base, signed) {
 
 export function sha256Hex(text) {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * A passphrase-protected key file (docs/FORMAT.md §11.2) of a plain one, made with node:crypto
+ * as tests/vectors/generate/protected_key_file.mjs makes the vectors.
+ */
+export function protectKeyFile(path, passphrase) {
+  const { personId, seed, publicKey, keyId } = JSON.parse(readFileSync(path, 'utf8'));
+  const members = {
+    cipher: 'AES-256-GCM', format: 'CommunityLedger/v1/protected-key', iterations: 600000, kdf: 'PBKDF2-SHA-256', keyId,
+    nonce: randomBytes(12).toString('hex'), personId, publicKey, salt: randomBytes(16).toString('hex'),
+  };
+  const key = pbkdf2Sync(Buffer.from(passphrase.normalize('NFC')), Buffer.from(members.salt, 'hex'), members.iterations, 32, 'sha256');
+  const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(members.nonce, 'hex'));
+  cipher.setAAD(Buffer.from('CommunityLedger/v1/protected-key\n' + canonical(members)));
+  const ciphertext = Buffer.concat([cipher.update(Buffer.from(seed, 'hex')), cipher.final(), cipher.getAuthTag()]);
+  return JSON.stringify({ ...members, ciphertext: ciphertext.toString('hex') });
 }

@@ -31,6 +31,9 @@ public sealed record ProjectSummary(string ProjectId, string Name, string Commun
 /// <param name="Receipts">Every receipt recorded, reversed ones included and marked.</param>
 /// <param name="Disbursements">Every disbursement requested, whatever became of it.</param>
 /// <param name="Reversals">Every reversal proposed, approved or not.</param>
+/// <param name="StaffNames">The registered name of each person this view names by id (requester, signers, attesters, payer,
+/// proposer) who is staff: a resident's name is never public (issue 13 "Names, not ids"), so a person holding the Resident
+/// role is left out and shown by id.</param>
 public sealed record ProjectView(
     string ProjectId,
     string Name,
@@ -47,7 +50,8 @@ public sealed record ProjectView(
     CampaignView? Campaign,
     IReadOnlyList<ReceiptView> Receipts,
     IReadOnlyList<DisbursementView> Disbursements,
-    IReadOnlyList<ReversalView> Reversals);
+    IReadOnlyList<ReversalView> Reversals,
+    IReadOnlyDictionary<string, string> StaffNames);
 
 /// <summary>Money from one funding source: planned against received.</summary>
 /// <param name="Source">GovernmentSubsidy 政府补贴, SocialCapital 社会资本, ResidentCrowdfunding 居民众筹 or SelfRaised 自筹.</param>

@@ -18,6 +18,9 @@ public static class Access
     /// <summary>People, roles and keys with their history.</summary>
     public static readonly IReadOnlySet<Role> RegistryReaders = new HashSet<Role> { Role.Registrar, Role.ResidentSupervisor, Role.Auditor };
 
+    /// <summary>One's own registration (who is signed in): every registered person, whatever their roles.</summary>
+    public static readonly IReadOnlySet<Role> Everyone = new HashSet<Role>(Enum.GetValues<Role>());
+
     /// <summary>The whole ledger as an export.</summary>
     public static readonly IReadOnlySet<Role> Exporters = new HashSet<Role> { Role.ResidentSupervisor, Role.Auditor };
 

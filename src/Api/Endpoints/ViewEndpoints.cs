@@ -70,6 +70,16 @@ public static class ViewEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        views.MapGet("/registry/me", GetSignedInPerson)
+            .WithName("GetSignedInPerson")
+            .WithSummary("The signer of this read as the registry holds them now: name, roles, household and the key that signed.")
+            .WithDescription("A signed read by any registered person, about themselves only: the page's \"who is signed in\". "
+                + "An unknown or revoked key is refused (UnknownKey, KeyRevoked), which the page says plainly.")
+            .WithTags("Registry")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>Every project, in order of project id.</summary>
@@ -104,7 +114,8 @@ public static class ViewEndpoints
         {
             return Problems.Create(StatusCodes.Status404NotFound, Problems.NotFound, $"project {projectId} was never opened");
         }
-        return TypedResults.Ok(ProjectViewOf(project));
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        return TypedResults.Ok(ProjectViewOf(project, registry));
     }
 
     /// <summary>One household's records.</summary>
@@ -208,7 +219,23 @@ public static class ViewEndpoints
         return TypedResults.Ok<IReadOnlyList<PersonView>>(people);
     }
 
-    static ProjectView ProjectViewOf(ProjectState project) => new(
+    /// <summary>The signer of this read, as the registry holds them now.</summary>
+    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="clock">The server's clock, for the signed read's window.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<SignedInView>, ProblemHttpResult>> GetSignedInPerson(
+        HttpRequest request, GrainHost grains, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Everyone, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(new SignedInView(reader!.Id, reader.DisplayName, reader.Roles.Select(r => r.ToString()).ToList(), reader.HouseholdId));
+    }
+
+    static ProjectView ProjectViewOf(ProjectState project, RegistryState registry) => new(
         project.ProjectId,
         project.Name,
         project.Community,
@@ -234,7 +261,26 @@ public static class ViewEndpoints
             d.Status.ToString(), d.RequestedBy, ByRole(ProjectState.DisbursementApprovers, d.Approvals),
             ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
             d.PaidBy, d.BankReference, d.PaidSequence)).ToList(),
-        project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList());
+        project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
+        StaffNamesOf(project, registry));
+
+    /// <summary>Names of the staff a project view names; residents stay ids (their names are never public).</summary>
+    static SortedDictionary<string, string> StaffNamesOf(ProjectState project, RegistryState registry)
+    {
+        var named = project.Milestones.Values.SelectMany(m => m.AttestedBy.Values)
+            .Concat(project.Disbursements.Values.SelectMany(d => d.Approvals.Values.Append(d.RequestedBy).Append(d.PaidBy)))
+            .Concat(project.Reversals.Values.Select(r => r.ProposedBy))
+            .OfType<string>();
+        var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var personId in named)
+        {
+            if (registry.People.TryGetValue(personId, out var person) && !person.Roles.Contains(Role.Resident))
+            {
+                names[personId] = person.DisplayName;
+            }
+        }
+        return names;
+    }
 
     /// <summary>Signatures by role, in the order the rules name the roles.</summary>
     static Dictionary<string, string> ByRole(IReadOnlyList<Role> order, IReadOnlyDictionary<Role, string> signed) =>

@@ -22,6 +22,7 @@ public sealed class ViewAccessTests(ViewScenario scenario) : IClassFixture<ViewS
     [
         $"/v1/households/{ApiServer.HouseholdA}",
         "/v1/registry/people",
+        "/v1/registry/me",
         "/v1/entries?stream=registry",
         $"/v1/entries?stream=household/{ApiServer.HouseholdA}",
     ];
@@ -166,6 +167,29 @@ public sealed class ViewAccessTests(ViewScenario scenario) : IClassFixture<ViewS
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal(code, response.Code);
+    }
+
+    [Fact]
+    public async Task ASignedInPersonReadsTheirOwnNameRolesAndHousehold()
+    {
+        var response = await scenario.Client.GetAsync("/v1/registry/me", Api.ResidentA);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(Api.ResidentA.PersonId, response.Body.GetProperty("personId").GetString());
+        Assert.Equal(Api.ResidentA.PersonId, response.Body.GetProperty("displayName").GetString());
+        Assert.Equal(["Resident"], response.Body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(ApiServer.HouseholdA, response.Body.GetProperty("householdId").GetString());
+    }
+
+    [Fact]
+    public async Task WhoIsSignedInIsRefusedForAnUnknownKey()
+    {
+        var stranger = new PersonKey(Api.ResidentA.PersonId, SigningKey.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray()));
+
+        var response = await scenario.Client.GetAsync("/v1/registry/me", stranger);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal("UnknownKey", response.Code);
     }
 
     [Fact]

@@ -121,6 +121,17 @@ public sealed class ViewTests(ViewScenario scenario) : IClassFixture<ViewScenari
     }
 
     [Fact]
+    public async Task TheProjectViewNamesTheStaffItNamesByIdAndNoOneElse()
+    {
+        var project = await ProjectAsync();
+
+        // ApiServer registers everyone with their person id as their name.
+        var staff = new[] { Api.Officer, Api.OwnerRepresentative, Api.Supervisor, Api.Manager, Api.Cashier }.Select(p => p.PersonId).Order(StringComparer.Ordinal);
+        Assert.Equal(staff.ToDictionary(id => id, id => id), project.GetProperty("staffNames").Deserialize<Dictionary<string, string>>());
+        Assert.DoesNotContain(Api.ResidentA.PersonId, project.GetProperty("staffNames").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task TheProjectViewShowsReceiptsWithTheirDocumentsAndTheReversals()
     {
         var project = await ProjectAsync();
@@ -300,7 +311,8 @@ public sealed class ViewTests(ViewScenario scenario) : IClassFixture<ViewScenari
         foreach (var (path, operation) in new[]
         {
             ("/v1/projects", "GetProjects"), ("/v1/projects/{projectId}", "GetProject"), ("/v1/households/{householdId}", "GetHousehold"),
-            ("/v1/catalog", "GetCatalog"), ("/v1/registry/people", "GetPeople"), ("/v1/entries", "GetStreamEntries"),
+            ("/v1/catalog", "GetCatalog"), ("/v1/registry/people", "GetPeople"), ("/v1/registry/me", "GetSignedInPerson"),
+            ("/v1/entries", "GetStreamEntries"),
         })
         {
             var get = paths.GetProperty(path).GetProperty("get");

@@ -4,10 +4,13 @@
 import { canonicalize } from './canonical.js';
 import { commandMessage, randomKey, signEd25519, toBase64Url, toHex, utf8 } from './crypto.js';
 
-/** An answer that is not 2xx: its status and, for a problem (RFC 9457), its code and detail. */
+/**
+ * An answer that is not 2xx: its status and, for a problem (RFC 9457), the problem. The page
+ * says what went wrong from the problem's code (i18n.js refusal), never from its English detail.
+ */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail ? `${problem.detail} (${problem.code ?? status})` : `HTTP ${status}`);
+    super(problem?.code ? `${problem.code} (HTTP ${status})` : `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }

@@ -3,12 +3,15 @@
 
 import { getJson, getText, streamEntries } from './api.js';
 import { fundingChart, trancheChart } from './chart.js';
-import { h, hash, money, table, time } from './dom.js';
+import { h, hash, money, person, table, time } from './dom.js';
 import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 import { renderNotice } from './notice.js';
 import { renderPortal } from './portal.js';
+import { signedInKey } from './session.js';
+import { renderSignIn } from './signin.js';
 import { verifyProject } from './verify.js';
+import { renderWork } from './work.js';
 
 const main = document.getElementById('main');
 
@@ -21,6 +24,8 @@ function route() {
   const render = parts[0] === 'project' && parts[1] && parts[2] === 'notice' ? () => renderNotice(main, parts[1], parts[3])
     : parts[0] === 'project' && parts[1] ? () => renderProject(parts[1])
       : parts[0] === 'portal' ? () => renderPortal(main)
+        : parts[0] === 'signin' ? () => renderSignIn(main)
+        : parts[0] === 'work' ? () => renderWork(main)
         : () => renderHome();
   render().catch(error => {
     main.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('error.load', error.message)));
@@ -32,8 +37,14 @@ function renderChrome() {
   document.querySelectorAll('[data-i18n]').forEach(element => {
     element.textContent = t(element.dataset.i18n);
   });
-  const current = location.hash.startsWith('#/portal') ? 'portal' : 'projects';
+  const current = ['portal', 'work', 'signin'].find(name => location.hash.startsWith(`#/${name}`)) ?? 'projects';
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('current', a.dataset.nav === current));
+  // The header says whose key this browser holds (the person id it names; #/signin shows the registry's word).
+  signedInKey().then(key => {
+    const who = document.getElementById('who');
+    who.textContent = key ? key.personId : t('nav.signin');
+    who.dataset.signedIn = String(Boolean(key));
+  }, () => {});
 }
 
 document.getElementById('lang').addEventListener('click', () => {
@@ -87,8 +98,8 @@ export function indexEntries(entries) {
   return { bySequence, ofType };
 }
 
-function who(entry) {
-  return entry ? h('span', { class: 'who' }, h('span', { class: 'person' }, entry.personId), ' ', time(entry.recordedAt)) : '—';
+function who(entry, names) {
+  return entry ? h('span', { class: 'who' }, person(entry.personId, names), ' ', time(entry.recordedAt)) : '—';
 }
 
 async function renderProject(projectId) {
@@ -141,8 +152,8 @@ async function renderProject(projectId) {
         const attested = attestationsOf(m.milestone);
         return h('tr', {},
           h('td', {}, term(m.milestone)),
-          h('td', {}, Object.entries(m.attestedBy).map(([role, person]) =>
-            h('div', {}, term(role) + t('colon'), attested.get(role) ? who(attested.get(role)) : person))),
+          h('td', {}, Object.entries(m.attestedBy).map(([role, id]) =>
+            h('div', {}, term(role) + t('colon'), attested.get(role) ? who(attested.get(role), project.staffNames) : person(id, project.staffNames)))),
           h('td', {}, m.reachedAt ? time(m.reachedAt) : h('span', { class: 'muted' }, t('project.notReached'))));
       })),
     project.campaign ? [h('h3', {}, t('project.campaign')), h('dl', { class: 'facts', id: 'campaign' },
@@ -172,12 +183,12 @@ async function renderProject(projectId) {
           h('span', { class: `status status-${d.status}` }, term(d.status))),
         h('dl', { class: 'kv' },
           h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
-          h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId))),
+          h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId), project.staffNames)),
           h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
-            Object.entries(d.approvals).map(([role, person]) => h('div', { dataset: { role } }, term(role) + t('colon'),
-              approvals.get(role) ? who(approvals.get(role)) : person)),
+            Object.entries(d.approvals).map(([role, id]) => h('div', { dataset: { role } }, term(role) + t('colon'),
+              approvals.get(role) ? who(approvals.get(role), project.staffNames) : person(id, project.staffNames))),
             d.approvalsMissing.length ? h('div', { class: 'muted' }, t('project.missing', d.approvalsMissing.map(term).join('、'))) : ''),
-          h('dt', {}, t('project.paidBy')), h('dd', { class: 'paid' }, d.paidSequence !== null ? who(index.bySequence.get(d.paidSequence)) : '—'),
+          h('dt', {}, t('project.paidBy')), h('dd', { class: 'paid' }, d.paidSequence !== null ? who(index.bySequence.get(d.paidSequence), project.staffNames) : '—'),
           h('dt', {}, t('project.bankReference')), h('dd', {}, d.bankReference ?? '—'),
           h('dt', {}, t('project.invoiceHash')), h('dd', {}, hash(d.invoiceHash))));
     }));
@@ -193,8 +204,8 @@ async function renderProject(projectId) {
             h('td', {}, `#${r.reversalId}`), h('td', {}, term(r.kind)), h('td', {}, `#${r.entrySequence}`),
             h('td', { class: 'num' }, money(r.amountFen)),
             h('td', { class: 'reason' }, proposed?.entry.body.reason ?? ''),
-            h('td', {}, who(proposed)),
-            h('td', {}, r.approved ? who(approved) : h('span', { class: 'muted' }, t('project.notApproved'))));
+            h('td', {}, who(proposed, project.staffNames)),
+            h('td', {}, r.approved ? who(approved, project.staffNames) : h('span', { class: 'muted' }, t('project.notApproved'))));
         })));
 
   const verifySection = h('section', { id: 'verify', class: 'panel' },

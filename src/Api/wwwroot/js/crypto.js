@@ -69,6 +69,11 @@ export async function sha256(bytes) {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
+/** The SHA-256 of a file chosen in the page, hex: the file is read here and never sent anywhere. */
+export async function fileSha256(file) {
+  return toHex(await sha256(new Uint8Array(await file.arrayBuffer())));
+}
+
 export function equalBytes(a, b) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -99,29 +104,6 @@ export async function verifyEd25519(publicKey, signature, message) {
   } catch {
     return false;
   }
-}
-
-// PKCS #8 PrivateKeyInfo of an Ed25519 key (RFC 8410 §7): this DER prefix, then the 32-byte seed.
-const Pkcs8Prefix = fromHex('302e020100300506032b657004220420');
-
-/** A signing key from its 32-byte seed (the key file's "seed"), with its public key. */
-export async function signingKeyFromSeed(seed) {
-  if (seed.length !== 32) {
-    throw new Error('an Ed25519 seed is 32 bytes');
-  }
-  const privateKey = await crypto.subtle.importKey('pkcs8', concat(Pkcs8Prefix, seed), { name: 'Ed25519' }, true, ['sign']);
-  const jwk = await crypto.subtle.exportKey('jwk', privateKey);
-  const publicKey = Uint8Array.from(atob(jwk.x.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
-  return { privateKey, publicKey };
-}
-
-/** A new key made in the browser: its seed (for the key file) and public key (for the registrar). */
-export async function generateSigningKey() {
-  const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-  const seed = pkcs8.slice(pkcs8.length - 32);
-  const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-  return { seed, publicKey, privateKey: pair.privateKey };
 }
 
 export async function signEd25519(privateKey, message) {

@@ -1,5 +1,7 @@
 // Small DOM and formatting helpers. Text always goes in as text (textContent), never as HTML.
 
+import qrcode from './vendor/qrcode-generator-2.0.4.js';
+
 /** An element: h('td', {class: 'fen', dataset: {fen: 100}}, 'text', child …). */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -49,6 +51,42 @@ export function yuan(fen) {
   return (negative ? '-' : '') + whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + cents;
 }
 
+/**
+ * Yuan as typed ("1234", "1,234.5", "0.05") to fen, exactly: the digits are read as text and
+ * put together as integers, never through a floating-point number. Null for anything else,
+ * or for more than 10^10 yuan (the ledger's limit is 10^12 fen).
+ */
+export function parseYuan(text) {
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(String(text).trim().replace(/[,，]/g, ''));
+  if (!match) {
+    return null;
+  }
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/**
+ * A crowdfunding target split by integer weights, exactly as src/Ledger/Rules/Projects/ShareSplit.cs
+ * (docs/ENTRIES.md "Share split"): ⌊target × weight ÷ Σweights⌋ each, the fen left over one each
+ * to the largest remainders, ties to the smaller household id. BigInt: no rounding anywhere.
+ */
+export function splitShares(targetFen, weights) {
+  const total = weights.reduce((sum, w) => sum + BigInt(w.weight), 0n);
+  const parts = weights.map(w => {
+    const product = BigInt(targetFen) * BigInt(w.weight);
+    return { householdId: w.householdId, base: product / total, remainder: product % total };
+  });
+  let leftover = BigInt(targetFen) - parts.reduce((sum, p) => sum + p.base, 0n);
+  const ordinal = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const part of [...parts].sort((a, b) => (a.remainder === b.remainder ? ordinal(a.householdId, b.householdId) : a.remainder > b.remainder ? -1 : 1))) {
+    if (leftover === 0n) {
+      break;
+    }
+    part.base += 1n;
+    leftover -= 1n;
+  }
+  return parts.map(p => ({ householdId: p.householdId, shareFen: Number(p.base) })).sort((a, b) => ordinal(a.householdId, b.householdId));
+}
+
 /** A money cell: the yuan shown, the exact fen kept for anyone who reads the page's data. */
 export function money(fen, tag = 'span') {
   return h(tag, { class: 'money', dataset: { fen: String(fen) } }, '¥' + yuan(fen));
@@ -77,13 +115,54 @@ export function nowText() {
   return beijing.format(new Date());
 }
 
+/**
+ * A person as the public views may show them: staff by the name the registry holds
+ * (a project view's staffNames), anyone else, residents included, by person id. The id is the title.
+ */
+export function person(personId, names = {}) {
+  return h('span', { class: 'person', title: personId, dataset: { person: personId } }, names[personId] ?? personId);
+}
+
+/**
+ * Text as a QR code, drawn as SVG squares (error correction M, byte mode). The modules are
+ * computed by the vendored qrcode-generator; nothing goes through innerHTML.
+ */
+export function qrCode(text, label) {
+  const code = qrcode(0, 'M');
+  code.addData(text, 'Byte');
+  code.make();
+  const count = code.getModuleCount();
+  const quiet = 4;
+  const squares = [];
+  for (let row = 0; row < count; row++) {
+    for (let column = 0; column < count; column++) {
+      if (code.isDark(row, column)) {
+        squares.push(`M${column + quiet} ${row + quiet}h1v1h-1z`);
+      }
+    }
+  }
+  const size = count + 2 * quiet;
+  return svg('svg', { class: 'qr', viewBox: `0 0 ${size} ${size}`, width: 8 * size, height: 8 * size, role: 'img', 'aria-label': label, 'shape-rendering': 'crispEdges' },
+    svg('rect', { width: size, height: size, fill: '#fff' }),
+    svg('path', { d: squares.join(''), fill: '#000' }));
+}
+
 /** A hash in monospace, breakable anywhere. */
 export function hash(hex, short = false) {
   return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : hex);
 }
 
-/** A table; a header written "#name" heads a column of numbers, right-aligned like its cells. */
+/**
+ * A table; a header written "#name" heads a column of numbers, right-aligned like its cells.
+ * Each cell carries its column's name (data-label): on a phone the rows become cards that
+ * name every value (app.css), instead of a table cut off at the screen's edge.
+ */
 export function table(headers, rows, attributes = {}) {
+  for (const row of rows.flat()) {
+    [...row.children].forEach((cell, i) => {
+      cell.dataset.label = (headers[i] ?? '').replace(/^#/, '');
+    });
+  }
   return h('div', { class: 'table-wrap' },
     h('table', attributes,
       h('thead', {}, h('tr', {}, headers.map(x => x.startsWith('#') ? h('th', { class: 'num' }, x.slice(1)) : h('th', {}, x)))),

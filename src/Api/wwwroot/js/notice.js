@@ -4,7 +4,7 @@
 // online ledger at any later time (GET /v1/log/checkpoints/{size}, GET /v1/entries).
 
 import { getJson, getText, streamEntries } from './api.js';
-import { beijingParts, h, hash, money, nowText, table, time } from './dom.js';
+import { beijingParts, h, hash, money, nowText, person, table, time } from './dom.js';
 import { language, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 
@@ -73,17 +73,17 @@ function movements(inQuarter, entries, project) {
       rows.push(h('tr', { class: receipt?.reversed ? 'reversed' : '' }, h('td', {}, time(e.recordedAt)),
         h('td', {}, t('notice.receipt', term(body.source)), body.reference ? h('div', { class: 'muted small' }, body.reference) : '',
           receipt?.reversed ? h('span', { class: 'tag' }, t('project.reversed')) : ''),
-        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, e.personId)));
+        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, person(e.personId, project.staffNames))));
     } else if (e.type === 'DisbursementPaid') {
       const disbursement = project.disbursements.find(d => d.disbursementId === body.disbursementId);
-      const signers = disbursement ? Object.entries(disbursement.approvals).map(([role, person]) => `${term(role)} ${person}`).join('，') : '';
+      const signers = disbursement ? Object.entries(disbursement.approvals).map(([role, id]) => `${term(role)} ${project.staffNames[id] ?? id}`).join('，') : '';
       rows.push(h('tr', {}, h('td', {}, time(e.recordedAt)),
         h('td', {}, t('notice.payment', term(disbursement?.tranche ?? ''), disbursement?.payee ?? ''), h('div', { class: 'muted small' }, signers)),
-        h('td', { class: 'num' }, '−', money(body.amountFen)), h('td', {}, e.personId)));
+        h('td', { class: 'num' }, '−', money(body.amountFen)), h('td', {}, person(e.personId, project.staffNames))));
     } else if (e.type === 'ReversalProposed') {
       rows.push(h('tr', {}, h('td', {}, time(e.recordedAt)),
         h('td', {}, t('notice.reversal', body.entrySequence, term(body.kind)), h('div', { class: 'muted small' }, body.reason)),
-        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, e.personId)));
+        h('td', { class: 'num' }, money(body.amountFen)), h('td', {}, person(e.personId, project.staffNames))));
     }
   }
   const contributions = inQuarter.filter(e => e.type === 'ContributionReceived');

@@ -1,100 +1,39 @@
-// The resident portal 居民服务: a resident's key (a key file, docs/API.md "Key files", or a key
-// made here for the registrar to register), their household's view read with a signed read,
-// and redemptions of points signed here. The key lives in this module's memory only.
+// The resident portal 居民服务: the household of the person signed in (session.js) — shares,
+// payments, points, redemptions and history, read with a signed read — and redemptions of
+// points signed here. Staff who may read any household (docs/API.md "Access") choose one.
 
-import { ApiError, getJson, postCommand, signCommand, signedGet } from './api.js';
-import { fromHex, generateSigningKey, keyIdOf, signingKeyFromSeed, toHex } from './crypto.js';
-import { h, hash, money, table, time } from './dom.js';
-import { t, term } from './i18n.js';
+import { getJson, postCommand, signCommand, signedGet } from './api.js';
+import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
+import { refusal, t, term } from './i18n.js';
+import { session } from './session.js';
+import { identity } from './signin.js';
+
+// The most of one item a household reserves at once: a typo of 999 is refused before signing.
+const MaxQuantity = 20;
 
 let key = null;
 let householdId = '';
 
 export async function renderPortal(main) {
-  main.replaceChildren(
-    h('section', { class: 'hero' }, h('h1', {}, t('portal.title')), h('p', {}, t('portal.lead'))),
-    keySection(),
-    h('div', { id: 'household-view' }),
-  );
-  if (key && householdId) {
-    await showHousehold();
-  }
-}
-
-function keySection() {
-  const status = h('p', { id: 'key-status', class: 'muted' }, key ? t('portal.keyLoaded', key.personId, key.keyId) : t('portal.noKey'));
+  const current = await session();
+  key = current?.person ? current.key : null;
+  householdId = current?.person?.householdId ?? householdId;
   const household = h('input', { id: 'household', type: 'text', value: householdId, placeholder: 'b3-0602', autocomplete: 'off', size: 12 });
-  const file = h('input', { id: 'key-file', type: 'file', accept: '.json,application/json' });
-  file.addEventListener('change', async () => {
-    try {
-      key = await readKeyFile(await file.files[0].text());
-      status.textContent = t('portal.keyLoaded', key.personId, key.keyId);
-      status.className = 'ok';
-      // The demo names residents "resident-<household>": a good guess, which the resident can correct.
-      const guess = /^resident-(.+)$/.exec(key.personId);
-      if (guess && !household.value) {
-        household.value = guess[1];
-      }
-    } catch (error) {
-      key = null;
-      status.textContent = t('portal.badKeyFile', error.message);
-      status.className = 'error';
-    }
-  });
   const open = h('button', { type: 'button', id: 'open-household', class: 'button primary' }, t('portal.open'));
   open.addEventListener('click', async () => {
     householdId = household.value.trim();
     await showHousehold();
   });
-  return h('section', { class: 'panel', id: 'key-section' },
-    h('h2', {}, t('portal.key')),
-    h('div', { class: 'form-row' }, h('label', { for: 'key-file' }, t('portal.loadFile')), file),
-    status,
-    h('div', { class: 'form-row' }, h('label', { for: 'household' }, t('portal.household')), household, open),
-    createKey(status));
-}
-
-/** A key file: {personId, seed, publicKey, keyId}; the seed must give that public key, and the key that key id. */
-async function readKeyFile(text) {
-  const file = JSON.parse(text);
-  for (const member of ['personId', 'seed', 'publicKey', 'keyId']) {
-    if (typeof file[member] !== 'string') {
-      throw new Error(`${member} is missing`);
-    }
+  main.replaceChildren(
+    h('section', { class: 'hero' }, h('h1', {}, t('portal.title')), h('p', {}, t('portal.lead'))),
+    identity(current),
+    key ? '' : h('p', {}, h('a', { class: 'button primary', href: '#/signin' }, t('signin.in'))),
+    key && !current.person.householdId ? h('div', { class: 'form-row' }, h('label', { for: 'household' }, t('portal.household')), household, open) : '',
+    h('div', { id: 'household-view' }),
+  );
+  if (key && householdId) {
+    await showHousehold();
   }
-  const { privateKey, publicKey } = await signingKeyFromSeed(fromHex(file.seed, 32));
-  if (toHex(publicKey) !== file.publicKey || await keyIdOf(publicKey) !== file.keyId) {
-    throw new Error('publicKey and keyId do not belong to the seed');
-  }
-  return { personId: file.personId, keyId: file.keyId, privateKey, publicKeyHex: file.publicKey };
-}
-
-function createKey(status) {
-  const personId = h('input', { id: 'new-person-id', type: 'text', placeholder: 'resident-b3-0602', autocomplete: 'off', size: 24 });
-  const output = h('div', { id: 'new-key' });
-  const generate = h('button', { type: 'button', id: 'generate-key', class: 'button' }, t('portal.generate'));
-  generate.addEventListener('click', async () => {
-    const made = await generateSigningKey();
-    const publicKey = toHex(made.publicKey);
-    const keyId = await keyIdOf(made.publicKey);
-    const id = personId.value.trim();
-    key = { personId: id, keyId, privateKey: made.privateKey, publicKeyHex: publicKey };
-    const file = JSON.stringify({ personId: id, seed: toHex(made.seed), publicKey, keyId }, null, 2);
-    const download = h('a', {
-      class: 'button', download: `${id || 'key'}.json`,
-      href: URL.createObjectURL(new Blob([file], { type: 'application/json' })),
-    }, t('portal.download'));
-    output.replaceChildren(h('dl', { class: 'kv' },
-      h('dt', {}, t('portal.publicKey')), h('dd', {}, h('code', { class: 'hash', id: 'new-public-key' }, publicKey)),
-      h('dt', {}, t('portal.keyId')), h('dd', {}, h('code', { class: 'hash', id: 'new-key-id' }, keyId))), download);
-    status.textContent = t('portal.keyLoaded', id, keyId);
-    status.className = 'ok';
-  });
-  return h('details', { class: 'create-key' },
-    h('summary', {}, t('portal.create')),
-    h('p', { class: 'small' }, t('portal.createLead')),
-    h('div', { class: 'form-row' }, h('label', { for: 'new-person-id' }, t('portal.personId')), personId, generate),
-    output);
 }
 
 async function showHousehold(message) {
@@ -132,24 +71,35 @@ async function showHousehold(message) {
       h('h2', {}, t('portal.catalog')),
       table([t('portal.item'), t('portal.kind'), '#' + t('portal.price'), '#' + t('portal.stock'), ''],
         catalog.map(item => {
-          const quantity = h('input', { type: 'number', min: 1, value: 1, class: 'quantity', 'aria-label': t('portal.quantity') });
-          const redeem = h('button', {
-            type: 'button', class: 'button', dataset: { item: item.itemId },
-            disabled: item.withdrawn || item.stock === 0 || item.pricePoints > points.balance,
-          }, t('portal.redeem'));
+          const quantity = h('input', { type: 'number', min: 1, max: MaxQuantity, step: 1, value: 1, class: 'quantity', 'aria-label': t('portal.quantity') });
+          const redeem = h('button', { type: 'button', class: 'button', dataset: { item: item.itemId } }, t('portal.redeem'));
+          const why = h('span', { class: 'why small', dataset: { item: item.itemId } });
+          // A button that cannot be used says why beside it, for the quantity typed.
+          const explain = () => {
+            const count = Number(quantity.value);
+            const reason = item.withdrawn ? t('portal.withdrawn')
+              : !Number.isInteger(count) || count < 1 || count > MaxQuantity ? t('portal.quantityRange', MaxQuantity)
+                : item.stock !== null && item.stock < count ? t('portal.outOfStock')
+                  : item.pricePoints * count > points.balance ? t('portal.shortBy', item.pricePoints * count - points.balance) : '';
+            redeem.disabled = reason !== '';
+            why.textContent = reason;
+          };
+          quantity.addEventListener('input', explain);
+          explain();
           redeem.addEventListener('click', () => reserve(item, Number(quantity.value), redeem));
           return h('tr', { dataset: { item: item.itemId } },
             h('td', {}, item.name), h('td', {}, term(item.kind)), h('td', { class: 'num' }, String(item.pricePoints)),
             h('td', { class: 'num' }, item.stock === null ? t('portal.unlimited') : String(item.stock)),
-            h('td', { class: 'actions' }, quantity, redeem));
+            h('td', { class: 'actions' }, quantity, redeem, why));
         }))),
     h('section', { id: 'shares' },
       h('h2', {}, t('portal.shares')),
       household.shares.length === 0 ? h('p', { class: 'muted' }, t('project.none')) :
-        table([t('portal.project'), t('project.status'), '#' + t('portal.share'), '#' + t('portal.paid'), '#' + t('portal.due')],
+        table([t('portal.project'), t('project.status'), '#' + t('portal.share'), '#' + t('portal.paid'), '#' + t('portal.due'), ''],
           household.shares.map(s => h('tr', { dataset: { project: s.projectId } },
             h('td', {}, projectName(s.projectId)), h('td', {}, term(s.projectStatus)), h('td', { class: 'num' }, money(s.shareFen)),
-            h('td', { class: 'num' }, money(s.paidFen)), h('td', { class: 'num' }, money(s.dueFen)))))),
+            h('td', { class: 'num paid' }, money(s.paidFen)), h('td', { class: 'num due' }, money(s.dueFen)),
+            h('td', { class: 'actions' }, s.dueFen > 0 && s.projectStatus === 'Open' ? payShare(s) : h('span', { class: 'why small' }, t('portal.notDue'))))))),
     h('section', { id: 'payments' },
       h('h2', {}, t('portal.payments')),
       household.payments.length === 0 ? h('p', { class: 'muted' }, t('project.none')) :
@@ -163,7 +113,17 @@ async function showHousehold(message) {
         table([t('project.seq'), t('portal.item'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('portal.status')],
           household.redemptions.map(r => h('tr', { dataset: { redemption: String(r.redemptionId) } },
             h('td', {}, `#${r.redemptionId}`), h('td', {}, catalog.find(i => i.itemId === r.itemId)?.name ?? r.itemId),
-            h('td', { class: 'num' }, String(r.quantity)), h('td', { class: 'num' }, String(r.points)), h('td', {}, term(r.status)))))),
+            h('td', { class: 'num' }, String(r.quantity)), h('td', { class: 'num' }, String(r.points)), h('td', {}, term(r.status),
+              r.status === 'Reserved' ? h('button', {
+                type: 'button', class: 'button cancel-redemption',
+                onclick: () => send('CancelRedemption', { householdId, redemptionId: r.redemptionId, reason: t('portal.cancelReason') }, t('portal.cancelled')),
+              }, t('portal.cancel')) : ''))))),
+    h('section', { id: 'awards' },
+      h('h2', {}, t('portal.awards')),
+      table([t('project.time'), t('coordinator.activity'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('coordinator.reference')],
+        household.history.filter(e => e.type === 'PointsAwarded').map(e => h('tr', { dataset: { sequence: String(e.sequence) } },
+          h('td', {}, time(e.recordedAt)), h('td', {}, term(e.entry.body.activity)), h('td', { class: 'num' }, String(e.entry.body.quantity)),
+          h('td', { class: 'num' }, String(e.entry.body.points)), h('td', {}, e.entry.body.reference))))),
     h('section', { id: 'household-history' },
       h('h2', {}, t('portal.history')),
       table([t('project.seq'), t('project.time'), t('project.type'), t('project.signer'), t('project.hash')],
@@ -171,6 +131,35 @@ async function showHousehold(message) {
           h('td', {}, `#${e.sequence}`), h('td', {}, time(e.recordedAt)), h('td', {}, term(e.type)), h('td', {}, e.personId),
           h('td', {}, hash(e.hash, true)))))),
   );
+}
+
+/** Paying the household's share of a project: yuan to fen exactly, at most what is due, checked before signing. */
+function payShare(share) {
+  const amount = h('input', { type: 'text', inputmode: 'decimal', class: 'pay-amount', value: yuan(share.dueFen).replace(/,/g, ''), 'aria-label': t('portal.payAmount'), size: 10 });
+  const reference = h('input', { type: 'text', class: 'pay-reference', 'aria-label': t('portal.payReference'), placeholder: t('portal.payReference'), size: 14 });
+  const pay = h('button', { type: 'button', class: 'button primary pay-share' }, t('portal.pay'));
+  pay.addEventListener('click', () => {
+    const amountFen = parseYuan(amount.value);
+    if (!amountFen || amountFen > share.dueFen) {
+      showHousehold(h('p', { class: 'error', id: 'redeem-message', role: 'alert' }, t('portal.payDue', yuan(share.dueFen))));
+      return;
+    }
+    send('PayShare', { projectId: share.projectId, householdId, amountFen, ...(reference.value.trim() ? { reference: reference.value.trim() } : {}) },
+      t('portal.paidShare', yuan(amountFen)));
+  });
+  return [amount, reference, pay];
+}
+
+/** Signs and sends a command for this household; shows the household anew with what happened. */
+async function send(type, body, done) {
+  let message;
+  try {
+    await postCommand(await signCommand(key, type, body));
+    message = h('p', { class: 'ok', id: 'redeem-message', role: 'status' }, done);
+  } catch (error) {
+    message = h('p', { class: 'error', id: 'redeem-message', role: 'alert', dataset: { code: error.problem?.code ?? '' } }, t('work.refused'), refusal(error));
+  }
+  await showHousehold(message);
 }
 
 async function reserve(item, quantity, button) {
@@ -184,7 +173,7 @@ async function reserve(item, quantity, button) {
       t('portal.redeemed', item.name, quantity, item.pricePoints * quantity, household.points.balance));
   } catch (error) {
     message = h('p', { class: 'error', id: 'redeem-message', role: 'alert' },
-      t('portal.refused', error instanceof ApiError && error.problem?.detail ? `${error.problem.detail} (${error.problem.code})` : error.message));
+      t('portal.refused', refusal(error)));
   }
   await showHousehold(message);
 }
