@@ -225,7 +225,7 @@ public static class ViewEndpoints
     /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<SignedInView>, ProblemHttpResult>> GetSignedInPerson(
-        HttpRequest request, GrainHost grains, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, LedgerGrains grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Everyone, cancellationToken);
         if (problem is not null)
