@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Bench.Limits;
@@ -33,14 +34,15 @@ public static class ChaosRunner
             error.WriteLine(problem);
             return 2;
         }
-        // Ctrl+C unwinds the run, so that every process it started is ended.
+        // Ctrl+C or a SIGTERM unwinds the run, so that every process it started is ended.
         using var interrupted = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        void Interrupt(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             interrupted.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
         var logs = Path.Combine(Path.GetTempPath(), $"ledger-chaos-{Environment.ProcessId}");
         Directory.CreateDirectory(logs);
         var passed = false;
@@ -51,12 +53,11 @@ public static class ChaosRunner
         }
         catch (Exception e) when (e is ChaosSetupException or LoadSetupException or DemoException or LocalClusterException or OperationCanceledException)
         {
-            error.WriteLine($"chaos: the run could not be completed: {e.Message}");
+            error.WriteLine($"chaos: the run could not be completed: {(interrupted.IsCancellationRequested ? "interrupted" : e.Message)}");
             return 1;
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             if (passed)
             {
                 Directory.Delete(logs, recursive: true);
