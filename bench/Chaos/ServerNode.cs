@@ -115,7 +115,16 @@ public sealed class ServerNode(string name, string dataFolder, string connection
         process = started;
         started.BeginOutputReadLine();
         started.BeginErrorReadLine();
-        if (!await listening.Task.WaitAsync(StartTimeout, cancellationToken))
+        bool listens;
+        try
+        {
+            listens = await listening.Task.WaitAsync(StartTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new ChaosSetupException($"server {name} was not listening {StartTimeout.TotalSeconds:F0} s after it started (its output: {logFile})");
+        }
+        if (!listens)
         {
             throw new ChaosSetupException($"server {name} exited with code {started.ExitCode} while starting (its output: {logFile})");
         }
