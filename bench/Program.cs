@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Ledger.Bench.Chaos;
 using Ledger.Bench.Limits;
 using Ledger.Bench.Load;
 using Ledger.Bench.Log;
@@ -15,6 +16,7 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S] [--nodes-only]
 //   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
 //   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
+//   dotnet run -c Release --project bench -- chaos [--seed S] [--seconds N] [--kills K] [--clients C]
 const string Usage = """
     usage: bench report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
            bench verifier [--entries N] [--households H] [--keep DIR]
@@ -23,6 +25,7 @@ const string Usage = """
            bench log-proofs [--entries N] [--seed S] [--nodes-only]
            bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
            bench memory [--households N] [--cap C] [--concurrency K]
+           bench chaos [--seed S] [--seconds N] [--kills K] [--clients C]
     """;
 
 switch (args.FirstOrDefault())
@@ -43,6 +46,8 @@ switch (args.FirstOrDefault())
         return await LoadGenerator.RunAsync(args[1..], Console.Out, Console.Error);
     case "memory":
         return await HouseholdsTouched.RunAsync(args[1..], Console.Out, Console.Error);
+    case "chaos":
+        return await ChaosRunner.RunAsync(args[1..], Console.Out, Console.Error);
     default:
         Console.Error.WriteLine(Usage);
         return 2;
