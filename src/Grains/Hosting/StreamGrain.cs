@@ -78,11 +78,27 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
         return new StreamHead(replica.State.Sequence, replica.Head?.Hash ?? Hashing.Hash.Zero);
     }
 
+    public Task StreamWritten(long sequence)
+    {
+        if (replicas.TryGetValue(Stream, out var own) && own.State.Sequence < sequence)
+        {
+            own.Stale = true;
+        }
+        return Task.CompletedTask;
+    }
+
     /// <returns>The outcome, or null when a conflict calls for another attempt.</returns>
     async Task<CommandOutcome?> TryOnceAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams, CommandReceipt receipt)
     {
         // Own stream first, so that dropping other replicas never drops one this command holds.
         var written = streams.OrderBy(s => s == Stream ? 0 : 1).Select(Replica).ToList();
+        // The other streams have writers of their own (a household's grain awards points to
+        // it): read what they wrote since, rather than deciding on a replica an append would
+        // find stale. One short read per other stream; a conflict costs the whole group commit.
+        foreach (var other in written.Skip(1))
+        {
+            other.Stale = true;
+        }
         var now = LedgerTime.Truncate(clock.GetUtcNow());
         var (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
         if (decision is Decision.Refuse)
@@ -121,6 +137,10 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
                 if (Stream == RegistryRules.Stream)
                 {
                     await registry.AppliedAsync(entries, CancellationToken.None);
+                }
+                foreach (var other in written.Skip(1))
+                {
+                    await Coordinator.GrainOf(GrainFactory, other.Stream).StreamWritten(other.State.Sequence);
                 }
                 return new CommandOutcome.Accepted(
                     entries.Select((e, i) => new Acknowledgement(e.Stream, e.Sequence, e.Hash, appended.LogPositions[i])).ToList(),

@@ -3,6 +3,7 @@ using Ledger.Entries;
 using Ledger.Hashing;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Registry;
+using Orleans.Concurrency;
 
 namespace Ledger.Grains.Hosting;
 
@@ -18,6 +19,15 @@ public interface IStreamGrain : IGrainWithStringKey
 
     /// <summary>The stream's head as this grain knows it, caught up with the store.</summary>
     Task<StreamHead> Head();
+
+    /// <summary>
+    /// Another grain has committed entries on this grain's stream up to <paramref name="sequence"/>
+    /// (a project a household's payment, the catalog a household's redemption): this grain reads
+    /// them before its next decision instead of learning of them from a refused append. One-way:
+    /// the writer never waits on the grain it wrote to.
+    /// </summary>
+    [OneWay]
+    Task StreamWritten(long sequence);
 }
 
 /// <summary>A project's grain, keyed by project id: its commands, PayShare and CancelProject's refunds included.</summary>
