@@ -11,10 +11,11 @@ namespace Ledger.Grains.Hosting;
 /// one loop writes whatever has queued up in one transaction, while the next batch queues.
 /// Each command keeps its own consecutive log positions and its own receipt, so the log reads
 /// exactly as if the commands had been appended one by one, in queue order.
-/// A batch holds only commands authorized by the same registry state, writing streams no
-/// other command of the batch writes, and a command that writes the registry goes alone: the registry guard of an append then holds for every
-/// command in it. If a batch meets a conflict, nothing of it was written, and its commands
-/// are appended one by one so that each gets its own answer.
+/// A batch holds only commands authorized by the same registry state, writing streams no other
+/// command of the batch writes, and a command that writes the registry goes alone: the registry
+/// guard of an append then holds for every command in it. If a batch meets a conflict, nothing
+/// of it was written; it is halved and each half appended again, until each conflicting command
+/// is alone and gets its own answer.
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
@@ -96,24 +97,17 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return;
             }
             var refused = (BatchResult.Refused)result;
-            if (batch.Count == 1)
+            // The registry guard is the same for every command of a batch: all are refused alike.
+            if (batch.Count == 1 || refused.Result is AppendResult.RegistryChanged)
             {
-                batch[0].Result.SetResult(refused.Result);
+                batch.ForEach(pending => pending.Result.SetResult(refused.Result));
                 return;
             }
-            // Someone in the batch conflicts: find out who, one command at a time.
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    pending.Result.SetResult(await store.AppendAsync(pending.Request.Entries,
-                        new AppendCondition(pending.Request.Receipt, pending.RegistrySequence), CancellationToken.None));
-                }
-                catch (Exception e)
-                {
-                    pending.Result.SetException(e);
-                }
-            }
+            // Someone in the batch conflicts: halve it until the culprit is alone, so that the
+            // others still commit in batches of their own (a few transactions, not one each),
+            // and in queue order, the first half before the second.
+            await CommitAsync(batch[..(batch.Count / 2)]);
+            await CommitAsync(batch[(batch.Count / 2)..]);
         }
         catch (Exception e)
         {
