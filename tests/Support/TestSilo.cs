@@ -34,6 +34,9 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(clock);
         builder.Services.Configure<LedgerSiloOptions>(options => options.Port = 0);
+        // A thousand commands queued at one grain (the registry's, whose appends commit one at
+        // a time) on a loaded two-core CI machine can wait longer than Orleans' 30 s default.
+        builder.Services.Configure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(5));
         if (configure is not null)
         {
             builder.Services.Configure(configure);

@@ -4,6 +4,7 @@ using Ledger.Rules;
 using Ledger.Rules.Registry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Concurrency;
 
 namespace Ledger.Grains.Hosting;
 
@@ -55,7 +56,7 @@ public sealed class LedgerGrains(IGrainFactory grains, RegistryCache registry, E
         {
             return CommandOutcome.From(unauthenticated);
         }
-        return await Coordinator.GrainOf(grains, Coordinator.Of(streams)).Execute(CommandRequest.Of(signed)).WaitAsync(cancellationToken);
+        return await Coordinator.GrainOf(grains, Coordinator.Of(streams)).Execute(signed.AsImmutable()).WaitAsync(cancellationToken);
     }
 
     /// <summary>The current state of a stream, caught up with the store.</summary>

@@ -9,6 +9,7 @@ using Ledger.Rules.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Concurrency;
 
 namespace Ledger.Grains.Hosting;
 
@@ -30,11 +31,11 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     /// <summary>This grain's stream id, from its key.</summary>
     protected abstract string Stream { get; }
 
-    public async Task<CommandOutcome> Execute(CommandRequest request)
+    public async Task<CommandOutcome> Execute(Immutable<SignedCommand> command)
     {
         try
         {
-            return await ExecuteAsync(request.Parse());
+            return await ExecuteAsync(command.Value);
         }
         catch (NpgsqlException e)
         {

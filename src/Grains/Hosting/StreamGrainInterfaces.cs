@@ -15,7 +15,7 @@ namespace Ledger.Grains.Hosting;
 public interface IStreamGrain : IGrainWithStringKey
 {
     /// <summary>Decides, appends and applies an authenticated command; acknowledges only after the commit.</summary>
-    Task<CommandOutcome> Execute(CommandRequest request);
+    Task<CommandOutcome> Execute(Immutable<SignedCommand> command);
 
     /// <summary>The stream's head as this grain knows it, caught up with the store.</summary>
     Task<StreamHead> Head();
@@ -42,13 +42,25 @@ public interface ICatalogGrain : IStreamGrain;
 /// <summary>The registry's grain, keyed by <see cref="RegistryRules.Stream"/>.</summary>
 public interface IRegistryGrain : IStreamGrain;
 
-/// <summary>A signed command as it travels between silos: its canonical JSON (FORMAT.md §6), parsed again where it is decided.</summary>
-[GenerateSerializer, Immutable]
-public sealed record CommandRequest(byte[] SignedCommandJson)
+/// <summary>
+/// Orleans carries a signed command between silos as its canonical JSON (FORMAT.md §6), parsed
+/// again strictly where it is decided; within a silo, as <c>Immutable&lt;SignedCommand&gt;</c>,
+/// it is passed as it is, neither copied nor encoded.
+/// </summary>
+[GenerateSerializer]
+public struct SignedCommandSurrogate
 {
-    public static CommandRequest Of(SignedCommand signed) => new(CanonicalJson.Encode(signed.ToJson()));
+    [Id(0)]
+    public byte[] Json;
+}
 
-    public SignedCommand Parse() => SignedCommand.FromJson(CanonicalJson.ParseCanonical(SignedCommandJson));
+[RegisterConverter]
+public sealed class SignedCommandSurrogateConverter : IConverter<SignedCommand, SignedCommandSurrogate>
+{
+    public SignedCommand ConvertFromSurrogate(in SignedCommandSurrogate surrogate) =>
+        SignedCommand.FromJson(CanonicalJson.ParseCanonical(surrogate.Json));
+
+    public SignedCommandSurrogate ConvertToSurrogate(in SignedCommand value) => new() { Json = CanonicalJson.Encode(value.ToJson()) };
 }
 
 /// <summary>A stream's last sequence number (−1 when empty) and the hash of its last entry.</summary>
