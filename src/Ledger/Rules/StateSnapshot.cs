@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
+using Ledger.Hashing;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
@@ -26,6 +27,14 @@ public static class StateSnapshot
     /// refused and its stream replayed, instead of being read as something it is not.
     /// </summary>
     public const int Version = 1;
+
+    /// <summary>
+    /// The digest kept beside a snapshot, so that a garbled copy is seen before it is decoded
+    /// into a state that merely parses. It detects damage, not forgery: whoever can write a
+    /// snapshot can compute its digest; what a grain decides on a forged one, the verifier,
+    /// which replays entries and never reads snapshots, reports (docs/GRAINS.md "Snapshots").
+    /// </summary>
+    public static Hash Digest(ReadOnlySpan<byte> snapshot) => Hash.Of("CommunityLedger/snapshot/v1\n"u8, snapshot);
 
     public static byte[] Encode(StreamState state)
     {
