@@ -19,7 +19,7 @@ public sealed class SnapshotShadows(int keepEveryShadowBelow = SnapshotShadows.R
     /// Older ones are kept only at sequences that are powers of two, so long-range
     /// divergence is still followed from the start of every stream.
     /// </summary>
-    public const int RecentShadows = 64;
+    public const int RecentShadows = 8;
 
     readonly Dictionary<string, List<(long From, StreamState State)>> shadows = new(StringComparer.Ordinal);
 
