@@ -61,7 +61,7 @@ public static class StateSnapshot
             var root = CanonicalJson.ParseCanonical(snapshot);
             // The version first: a snapshot of another layout is refused as such, whatever its members.
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version)
-                || !version.TryGetInt64(out var number) || number != Version)
+                || version.ValueKind != JsonValueKind.Number || !version.TryGetInt64(out var number) || number != Version)
             {
                 throw new FormatException($"not a snapshot of layout {Version}");
             }
@@ -72,7 +72,7 @@ public static class StateSnapshot
                 CatalogState => DecodeCatalog(root),
                 _ => DecodeRegistry(root),
             };
-            var sequence = Integer(root.GetProperty("sequence"));
+            var sequence = root.TryGetProperty("sequence", out var member) ? Integer(member) : throw new FormatException("member \"sequence\" is missing");
             return sequence >= 0
                 ? state with { Sequence = sequence }
                 : throw new FormatException("a snapshot is of a stream with entries");
