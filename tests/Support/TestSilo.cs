@@ -25,6 +25,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainFactory GrainFactory => host.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => host.Services;
+
     public static async Task<TestSilo> StartAsync(string connectionString, TimeProvider clock, Action<GrainOptions>? configure = null)
     {
         // A small pool, as a server's would be: concurrent commands queue for connections.

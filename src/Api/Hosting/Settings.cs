@@ -119,6 +119,10 @@ sealed class GrainOptionsValidation : IValidateOptions<GrainOptions>
         {
             failures.Add("Grains:MaxReplicas must be at least 1");
         }
+        if (options.SnapshotEvery < 1)
+        {
+            failures.Add("Grains:SnapshotEvery must be at least 1");
+        }
         if (options.IdleAfter <= TimeSpan.FromMinutes(1))
         {
             // Orleans' activation collector takes only an age longer than its collection quantum (a minute).

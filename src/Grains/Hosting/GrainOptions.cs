@@ -12,6 +12,13 @@ public sealed record GrainOptions
     /// </summary>
     public int MaxReplicas { get; set; } = 10_000;
 
+    /// <summary>
+    /// A grain writes a snapshot of its stream after applying this many entries since its last
+    /// one (and when deactivated, if it applied any): an activation then reads at most about
+    /// this many entries beyond the snapshot (docs/GRAINS.md "Snapshots").
+    /// </summary>
+    public int SnapshotEvery { get; set; } = 100;
+
     /// <summary>A grain unused for this long is deactivated by Orleans' activation collector.</summary>
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);
 }

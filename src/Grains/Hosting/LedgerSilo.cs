@@ -21,20 +21,30 @@ public sealed record LedgerSiloOptions
 }
 
 /// <summary>
-/// Makes a silo of the ledger (DESIGN.md 8): the stream grains, their services, and Orleans'
-/// AdoNet membership on the ledger's own PostgreSQL (tables of 0004_orleans_clustering.sql),
+/// Makes a silo of the ledger (DESIGN.md 8): the stream grains, their services, Orleans'
+/// AdoNet membership on the ledger's own PostgreSQL (tables of 0004_orleans_clustering.sql)
+/// and the grains' snapshots in its AdoNet grain storage (0005_orleans_grain_snapshots.sql),
 /// so that every process on that database joins one cluster with one activation per stream.
 /// The host registers the opened <see cref="LedgerDatabase"/> (read when the silo starts) and
 /// may configure <see cref="LedgerSiloOptions"/>, <see cref="GrainOptions"/> and a <see cref="TimeProvider"/>.
 /// </summary>
 public static class LedgerSilo
 {
+    /// <summary>The grain storage of the stream grains' snapshots (0005_orleans_grain_snapshots.sql).</summary>
+    public const string SnapshotStorage = "snapshots";
+
     public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo)
     {
         silo.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((clustering, database) =>
         {
             clustering.Invariant = "Npgsql";
             clustering.ConnectionString = database.ConnectionString;
+        }));
+        silo.AddAdoNetGrainStorage(SnapshotStorage, options => options.Configure<LedgerDatabase, SnapshotSerializer>((storage, database, serializer) =>
+        {
+            storage.Invariant = "Npgsql";
+            storage.ConnectionString = database.ConnectionString;
+            storage.GrainStorageSerializer = serializer;
         }));
         var services = silo.Services;
         services.AddOptions<LedgerSiloOptions>();
@@ -61,6 +71,8 @@ public static class LedgerSilo
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => provider.GetRequiredService<LedgerDatabase>().Entries);
+        services.AddSingleton<SnapshotSerializer>();
+        services.AddSingleton<GrainMetrics>();
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<RegistryCache>();
         services.AddSingleton<LedgerGrains>();

@@ -6,10 +6,12 @@ using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace Ledger.Grains.Hosting;
 
@@ -22,20 +24,142 @@ namespace Ledger.Grains.Hosting;
 /// store, and PostgreSQL arbitrates: an append decided on a stale replica takes a position
 /// already taken, nothing is written, and the grain catches up and decides again. No grain
 /// calls another while deciding, so no two grains ever wait on each other (docs/GRAINS.md).
+/// It keeps a snapshot of its own stream, a cache it checks before use (docs/GRAINS.md "Snapshots").
 /// </summary>
 internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, RegistryCache registry,
-    TimeProvider clock, IOptions<GrainOptions> options, ILogger<StreamGrain> logger) : Grain, IStreamGrain
+    TimeProvider clock, IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger) : Grain, IStreamGrain
 {
     readonly Dictionary<string, StreamReplica> replicas = new(StringComparer.Ordinal);
 
+    /// <summary>The snapshot row as last read or written; its ETag is the row's version.</summary>
+    readonly GrainState<StreamSnapshot> snapshot = new(new StreamSnapshot());
+
+    /// <summary>The sequence of the snapshot last used or written (or tried): −1 for none.</summary>
+    long snapshotSequence = -1;
+
     /// <summary>This grain's stream id, from its key.</summary>
     protected abstract string Stream { get; }
+
+    /// <summary>
+    /// The snapshot's row is named by the grain's type as well as its key: the provider keys
+    /// rows by key and the name given here, and a project and a household may share an id.
+    /// </summary>
+    string SnapshotName => this.GetGrainId().Type.ToString()!;
+
+    KeyValuePair<string, object?> GrainTag => GrainMetrics.Grain(this.GetGrainId().Type);
+
+    IGrainStorage Snapshots => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(LedgerSilo.SnapshotStorage);
+
+    /// <summary>
+    /// Starts this grain's own replica from its snapshot, when there is one that checks out.
+    /// Read here rather than through Orleans' [PersistentState], which would fail the
+    /// activation when the row cannot be read: a cache must never stop the grain.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Snapshots.ReadStateAsync(SnapshotName, this.GetGrainId(), snapshot, cancellationToken);
+            if (snapshot is { RecordExists: true, State.Sequence: < 0 })
+            {
+                // A row whose payload could not be read (SnapshotSerializer logged why).
+                Discarded(snapshot.State, "its row cannot be read");
+            }
+            else if (snapshot.State is { Sequence: >= 0 } kept && await CheckedAsync(kept, cancellationToken) is { } restored)
+            {
+                Replica(Stream).Restore(restored.State, restored.Head);
+                snapshotSequence = kept.Sequence;
+                metrics.SnapshotsRestored.Add(1, GrainTag);
+            }
+        }
+        // Whatever failed (the database, the provider): the stream is read from the entries instead.
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "{Stream}: the snapshot could not be read; the stream is replayed from its first entry", Stream);
+        }
+    }
+
+    /// <returns>The snapshot's state and its head entry as stored; null (logged) when it does not check out.</returns>
+    async Task<(StreamState State, Entry Head)?> CheckedAsync(StreamSnapshot kept, CancellationToken cancellationToken)
+    {
+        if (!StateSnapshot.Digest(kept.State).Bytes.SequenceEqual(kept.StateDigest))
+        {
+            return Discarded(kept, "its state does not match its digest");
+        }
+        StreamState state;
+        try
+        {
+            state = StateSnapshot.Decode(Stream, kept.State);
+        }
+        catch (FormatException e)
+        {
+            return Discarded(kept, e.Message);
+        }
+        if (state.Sequence != kept.Sequence)
+        {
+            return Discarded(kept, $"its state ends at #{state.Sequence}");
+        }
+        // One indexed read: the snapshot is of this stream's history only if the entry stored at
+        // its sequence is the one it ends at (entries are never updated or deleted, 0001).
+        var stored = await store.ReadStreamAsync(Stream, kept.Sequence, limit: 1, cancellationToken);
+        if (stored is not [var head] || head.Entry.Sequence != kept.Sequence || !head.Entry.Hash.Bytes.SequenceEqual(kept.HeadHash))
+        {
+            return Discarded(kept, $"the stored entry #{kept.Sequence} is not the one it ends at");
+        }
+        return (state, head.Entry);
+    }
+
+    (StreamState, Entry)? Discarded(StreamSnapshot kept, string reason)
+    {
+        logger.LogWarning("{Stream}: the snapshot at #{Sequence} is discarded ({Reason}); the stream is replayed from its first entry",
+            Stream, kept.Sequence, reason);
+        metrics.SnapshotsDiscarded.Add(1, GrainTag);
+        return null;
+    }
+
+    /// <summary>Writes a snapshot when deactivated, if the stream moved since the last one.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SnapshotAsync(every: 1, cancellationToken);
+
+    /// <summary>
+    /// Writes the own replica's snapshot once it has applied <paramref name="every"/> entries
+    /// beyond the last snapshot. A failure is logged and otherwise ignored: a snapshot is a
+    /// cache (DESIGN.md 8), and the next one is tried after as many entries again.
+    /// </summary>
+    async Task SnapshotAsync(long every, CancellationToken cancellationToken)
+    {
+        if (!replicas.TryGetValue(Stream, out var own) || own.Head is not { } head || own.State.Sequence - snapshotSequence < every)
+        {
+            return;
+        }
+        snapshotSequence = own.State.Sequence;
+        var state = StateSnapshot.Encode(own.State);
+        snapshot.State = new StreamSnapshot
+        {
+            Sequence = own.State.Sequence,
+            HeadHash = head.Hash.Bytes.ToArray(),
+            State = state,
+            StateDigest = StateSnapshot.Digest(state).Bytes.ToArray(),
+        };
+        try
+        {
+            await Snapshots.WriteStateAsync(SnapshotName, this.GetGrainId(), snapshot, cancellationToken);
+            metrics.SnapshotsWritten.Add(1, GrainTag);
+        }
+        // Whatever failed (the database, a version conflict with another activation's write):
+        // the entries are the source of truth, and this grain goes on without the snapshot.
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "{Stream}: the snapshot at #{Sequence} was not written", Stream, snapshotSequence);
+        }
+    }
 
     public async Task<CommandOutcome> Execute(Immutable<SignedCommand> command)
     {
         try
         {
-            return await ExecuteAsync(command.Value);
+            var outcome = await ExecuteAsync(command.Value);
+            await SnapshotAsync(options.Value.SnapshotEvery, CancellationToken.None);
+            return outcome;
         }
         catch (NpgsqlException e)
         {
@@ -75,7 +199,7 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     {
         var replica = Replica(Stream);
         replica.Stale = true;
-        await replica.CatchUpAsync(store, CancellationToken.None);
+        metrics.EntriesRead.Add(await replica.CatchUpAsync(store, CancellationToken.None), GrainTag);
         return new StreamHead(replica.State.Sequence, replica.Head?.Hash ?? Hashing.Hash.Zero);
     }
 
@@ -165,7 +289,7 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     {
         foreach (var replica in written)
         {
-            await replica.CatchUpAsync(store, CancellationToken.None);
+            metrics.EntriesRead.Add(await replica.CatchUpAsync(store, CancellationToken.None), GrainTag);
         }
         // The registry's own commands are decided on the registry grain's replica, which is
         // the registry as it stands; every other command on this process's registry cache,
@@ -211,29 +335,29 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
 }
 
 internal sealed class ProjectGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
-    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
-    : StreamGrain(store, committer, registry, clock, options, logger), IProjectGrain
+    IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, metrics, logger), IProjectGrain
 {
     protected override string Stream => ProjectRules.StreamOf(this.GetPrimaryKeyString());
 }
 
 internal sealed class HouseholdGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
-    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
-    : StreamGrain(store, committer, registry, clock, options, logger), IHouseholdGrain
+    IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, metrics, logger), IHouseholdGrain
 {
     protected override string Stream => HouseholdRules.StreamOf(this.GetPrimaryKeyString());
 }
 
 internal sealed class CatalogGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
-    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
-    : StreamGrain(store, committer, registry, clock, options, logger), ICatalogGrain
+    IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, metrics, logger), ICatalogGrain
 {
     protected override string Stream => CatalogRules.Stream;
 }
 
 internal sealed class RegistryGrain(EntryStore store, GroupCommitter committer, RegistryCache registry, TimeProvider clock,
-    IOptions<GrainOptions> options, ILogger<StreamGrain> logger)
-    : StreamGrain(store, committer, registry, clock, options, logger), IRegistryGrain
+    IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger)
+    : StreamGrain(store, committer, registry, clock, options, metrics, logger), IRegistryGrain
 {
     protected override string Stream => RegistryRules.Stream;
 }

@@ -24,17 +24,33 @@ internal sealed class StreamReplica(string stream)
     public bool Stale { get; set; } = true;
 
     /// <summary>Applies what the store has beyond this replica's head.</summary>
-    public async Task CatchUpAsync(EntryStore store, CancellationToken cancellationToken)
+    /// <returns>The number of entries read.</returns>
+    public async Task<int> CatchUpAsync(EntryStore store, CancellationToken cancellationToken)
     {
         if (!Stale)
         {
-            return;
+            return 0;
         }
-        foreach (var stored in await store.ReadStreamAsync(Stream, State.Sequence + 1, cancellationToken))
+        var read = await store.ReadStreamAsync(Stream, State.Sequence + 1, cancellationToken);
+        foreach (var stored in read)
         {
             Apply(stored.Entry);
         }
         Stale = false;
+        return read.Count;
+    }
+
+    /// <summary>
+    /// Starts an unused replica from a snapshot's state, whose head is <paramref name="head"/>
+    /// as read from the store; it still catches up from there before deciding.
+    /// </summary>
+    public void Restore(StreamState state, Entry head)
+    {
+        Invariant.Holds(Head is null && State.Sequence == -1, $"{Stream}: only a replica that applied nothing starts from a snapshot");
+        Invariant.Holds(head.Stream == Stream && head.Sequence == state.Sequence, $"{Stream}: a snapshot's state ends at its head");
+        State = state;
+        Head = head;
+        Stale = true;
     }
 
     /// <summary>Applies a committed entry: decide, persist, then apply (STYLE.md 10).</summary>

@@ -53,6 +53,7 @@ public sealed class CommandLineTests
     [InlineData("Health:CheckpointUnhealthyAfterSeconds", "1")]
     [InlineData("Grains:MaxAttempts", "0")]
     [InlineData("Grains:IdleAfter", "-00:01:00")]
+    [InlineData("Grains:SnapshotEvery", "0")]
     [InlineData("urls", "ftp://127.0.0.1:21")]
     public async Task ABadSettingStopsTheStartWithOneLineNamingItBeforeTouchingAnything(string setting, string value)
     {

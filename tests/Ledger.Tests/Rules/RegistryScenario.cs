@@ -40,6 +40,7 @@ public sealed class RegistryScenario
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly Dictionary<string, Entry> heads = new(StringComparer.Ordinal);
     readonly List<Entry> entries = [];
+    readonly SnapshotShadows snapshots = new();
     int commandCount;
 
     /// <summary>The time at which the ledger decides and records the next command.</summary>
@@ -244,6 +245,8 @@ public sealed class RegistryScenario
         foreach (var entry in written)
         {
             newStates[entry.Stream] = newStates.GetValueOrDefault(entry.Stream, StateOf(entry.Stream)).Apply(entry);
+            // Every rule test's states also go through a snapshot and back (StateSnapshotTests).
+            snapshots.Check(entry, newStates[entry.Stream]);
         }
         foreach (var entry in written)
         {

@@ -84,13 +84,14 @@ public sealed record ProjectState : StreamState
     public Campaign? Campaign { get; init; }
 
     /// <summary>What each household has paid into the campaign, net of refunds.</summary>
-    public ImmutableSortedDictionary<string, long> ContributionsFen { get; private init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, long> ContributionsFen { get; internal init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
 
     /// <summary>
     /// The sum of <see cref="ContributionsFen"/>, kept as it changes (both only in ApplyContribution):
     /// every entry applied checks the project's totals, and a campaign has up to 10,000 households.
+    /// Internal, not private, only so that <see cref="StateSnapshot"/> can carry both.
     /// </summary>
-    long ContributedFen { get; init; }
+    internal long ContributedFen { get; init; }
 
     public ImmutableDictionary<Milestone, MilestoneProgress> Milestones { get; init; } = ImmutableDictionary<Milestone, MilestoneProgress>.Empty;
 
