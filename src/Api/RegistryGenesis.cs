@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
-using Ledger.Client;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
 using Ledger.Rules.Registry;
@@ -24,8 +23,9 @@ public static class RegistryGenesis
         {
             return registry.RootKeyId!;
         }
-        var root = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", $"{RegistrarId}.json"), RegistrarId);
-        var command = new Command(root.PersonId, root.KeyId, RegistryCommandTypes.OpenRegistry,
+        var root = OwnerOnlyKeyFile.LoadOrCreate(Path.Combine(dataFolder, "keys", $"{RegistrarId}.json"), RegistrarId);
+        var rootKeyId = KeyIds.Of(root.Key.PublicKey.Bytes);
+        var command = new Command(root.PersonId, rootKeyId, RegistryCommandTypes.OpenRegistry,
             JsonSerializer.SerializeToElement(new JsonObject
             {
                 ["displayName"] = "街道管理员 Registrar",
@@ -36,7 +36,7 @@ public static class RegistryGenesis
         var outcome = await host.ExecuteAsync(SignedCommand.Sign(command, root.Key), cancellationToken);
         return outcome switch
         {
-            CommandOutcome.Accepted => root.KeyId,
+            CommandOutcome.Accepted => rootKeyId,
             // Another server process opened it first with its own key: that one is the root.
             CommandOutcome.Refused { Code: Rules.ResultCode.RegistryAlreadyOpen } =>
                 ((RegistryState)await host.ReadStateAsync(RegistryRules.Stream, cancellationToken)).RootKeyId!,

@@ -24,11 +24,8 @@ public sealed record LedgerResponse(HttpStatusCode Status, JsonElement Body)
 /// </summary>
 public sealed class LedgerClient(HttpClient http, TimeProvider clock)
 {
-    /// <summary>The command type of a signed read: never a command the ledger executes.</summary>
-    public const string ReadRequestType = "ReadRequest";
-
-    /// <summary>The scheme of the Authorization header that carries a signed read.</summary>
-    public const string AuthorizationScheme = "Ledger";
+    /// <inheritdoc cref="SignedRead.AuthorizationScheme"/>
+    public const string AuthorizationScheme = SignedRead.AuthorizationScheme;
 
     public HttpClient Http => http;
 
@@ -73,7 +70,7 @@ public sealed class LedgerClient(HttpClient http, TimeProvider clock)
     /// </summary>
     public string ReadAuthorization(PersonKey reader, string method, string target)
     {
-        var signed = Sign(reader, ReadRequestType, new JsonObject { ["method"] = method, ["target"] = target });
+        var signed = Sign(reader, SignedRead.CommandType, new JsonObject { ["method"] = method, ["target"] = target });
         return Convert.ToBase64String(CanonicalJson.Encode(signed.ToJson())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 

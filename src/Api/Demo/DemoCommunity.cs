@@ -59,7 +59,8 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
     {
         foreach (var person in DemoPeople.Everyone)
         {
-            keys[person.PersonId] = PersonKey.LoadOrCreate(KeyFile(keysFolder, person.PersonId), person.PersonId);
+            var (personId, key) = OwnerOnlyKeyFile.LoadOrCreate(KeyFile(keysFolder, person.PersonId), person.PersonId);
+            keys[person.PersonId] = new PersonKey(personId, key);
         }
         await RegisterEveryoneAsync(cancellationToken);
         await ElevatorRetrofitAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using Ledger.Canonical;
-using Ledger.Client;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
 using Ledger.Rules;
@@ -24,11 +23,11 @@ public static class SignedReads
         HttpRequest request, LedgerGrains grains, TimeProvider clock, IReadOnlySet<Role> roles, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
-        var prefix = LedgerClient.AuthorizationScheme + " ";
+        var prefix = SignedRead.AuthorizationScheme + " ";
         if (!header.StartsWith(prefix, StringComparison.Ordinal))
         {
             return (null, Problems.Create(StatusCodes.Status401Unauthorized, Problems.Unauthenticated,
-                $"this view is private: send a signed read in the Authorization header (\"{LedgerClient.AuthorizationScheme} …\", docs/API.md)"));
+                $"this view is private: send a signed read in the Authorization header (\"{SignedRead.AuthorizationScheme} …\", docs/API.md)"));
         }
         SignedCommand signed;
         try
@@ -41,10 +40,10 @@ public static class SignedReads
             var padded = encoded.Replace('-', '+').Replace('_', '/') + new string('=', (4 - encoded.Length % 4) % 4);
             signed = SignedCommand.FromJson(CanonicalJson.Parse(Convert.FromBase64String(padded)));
             var body = JsonFields.Of(signed.Command.Body, "body", "method", "target");
-            if (signed.Command.Type != LedgerClient.ReadRequestType || body.String("method") != request.Method
+            if (signed.Command.Type != SignedRead.CommandType || body.String("method") != request.Method
                 || body.String("target") != request.Path + request.QueryString)
             {
-                throw new FormatException($"a signed read is a {LedgerClient.ReadRequestType} naming this request's method and target");
+                throw new FormatException($"a signed read is a {SignedRead.CommandType} naming this request's method and target");
             }
         }
         catch (Exception e) when (e is FormatException or CanonicalFormException)

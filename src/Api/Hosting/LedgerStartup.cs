@@ -1,5 +1,4 @@
 using Ledger.Checkpoints;
-using Ledger.Client;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
@@ -76,7 +75,7 @@ public sealed class LedgerStartup(
     /// </summary>
     LogIntegrator CreateLogIntegrator(LedgerDatabase opened, string dataFolder, string root)
     {
-        var key = PersonKey.LoadOrCreate(Path.Combine(dataFolder, "keys", LogKeyFileName), "log");
+        var key = OwnerOnlyKeyFile.LoadOrCreate(Path.Combine(dataFolder, "keys", LogKeyFileName), "log");
         var settings = logSettings.Value;
         var origin = settings.Origin ?? $"community-ledger/{root}";
         var options = new LogIntegratorOptions { CheckpointInterval = TimeSpan.FromSeconds(settings.CheckpointIntervalSeconds) };

@@ -54,9 +54,6 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
     // An arbitrary constant naming "the Merkle log's lock" among advisory locks ("MERKLE").
     const long LogLockId = 0x4D45_524B_4C45;
 
-    // A tree of at most 2^63 − 1 leaves has perfect subtrees on levels 0 … 62.
-    const int MaxLevel = 62;
-
     public LogIntegratorOptions Options { get; } = options ?? new LogIntegratorOptions();
 
     /// <summary>The key this integrator signs with; null for one that only integrates.</summary>
@@ -165,16 +162,20 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         await LockAsync(connection, cancellationToken);
         var size = await ScalarAsync(connection, "SELECT size FROM merkle_head FOR UPDATE", cancellationToken);
 
-        // The compact range of D[0:size]: one perfect subtree per set bit of size, largest
-        // (leftmost) first. Appending a leaf merges equal levels from the right (RFC 9162
-        // §2.1.1's tree is the same whatever order nodes are hashed in).
-        var levels = Enumerable.Range(0, MaxLevel + 1).Reverse().Where(level => ((size >> level) & 1) == 1).ToList();
-        var frontier = await StoredMerkleNodes.ComputeAsync(connection,
-            nodes => levels.Select(level => (Level: level, Hash: nodes.Node(level, (size >> level) - 1))).ToList(), cancellationToken);
+        // The compact range of D[0:size]: one perfect subtree per set bit of size. Appending a
+        // leaf merges equal levels from the right (RFC 9162 §2.1.1's tree is the same whatever
+        // order nodes are hashed in).
+        var range = await StoredMerkleNodes.ComputeAsync(connection, nodes => CompactRange.Of(size, nodes), cancellationToken);
 
         var newLevels = new List<short>();
         var newIndices = new List<long>();
         var newHashes = new List<byte[]>();
+        CompactRange.NodeAppended record = (level, index, hash) =>
+        {
+            newLevels.Add(checked((short)level));
+            newIndices.Add(index);
+            newHashes.Add(hash.ToArray());
+        };
         var next = size;
         await using (var read = new NpgsqlCommand("""
             SELECT log_position, hash, canonical FROM entry
@@ -195,7 +196,7 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
                 // column altered behind the append-only guard is never integrated.
                 Invariant.Holds(entryHash.Equals(Hash.Of(FormatVersion.EntryHashPrefix, reader.GetFieldValue<byte[]>(2))),
                     $"the entry at log position {position} matches its stored hash");
-                Append(frontier, position, LogLeaf.Of(entryHash), newLevels, newIndices, newHashes);
+                range.Append(LogLeaf.Of(entryHash), record);
                 next++;
             }
         }
@@ -204,9 +205,7 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         {
             return (size, 0);
         }
-        Invariant.Holds(frontier.Select(f => f.Level).SequenceEqual(
-                Enumerable.Range(0, MaxLevel + 1).Reverse().Where(level => ((next >> level) & 1) == 1)),
-            $"the frontier after integrating up to {next} has one subtree per set bit of the size");
+        Invariant.Holds(range.Size == next, $"the tree integrated up to position {next - 1} has {next} leaves");
 
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand("INSERT INTO merkle_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])");
@@ -223,36 +222,6 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
             $"integrating positions {size} … {next - 1} stores every new node and advances merkle_head once");
         await transaction.CommitAsync(cancellationToken);
         return (next, added);
-    }
-
-    /// <summary>
-    /// Appends the leaf at <paramref name="index"/> to the compact range: every trailing one bit
-    /// of the index completes a perfect subtree, whose children are the range's last two.
-    /// </summary>
-    static void Append(List<(int Level, byte[] Hash)> frontier, long index, byte[] leafHash,
-        List<short> newLevels, List<long> newIndices, List<byte[]> newHashes)
-    {
-        Record(0, index, leafHash);
-        frontier.Add((0, leafHash));
-        var level = 0;
-        for (var at = index; (at & 1) == 1; at >>= 1)
-        {
-            var (rightLevel, right) = frontier[^1];
-            var (leftLevel, left) = frontier[^2];
-            Invariant.Holds(leftLevel == level && rightLevel == level, "the frontier merges two subtrees of one level");
-            frontier.RemoveRange(frontier.Count - 2, 2);
-            var parent = MerkleHash.Node(left, right);
-            level++;
-            Record(level, at >> 1, parent);
-            frontier.Add((level, parent));
-        }
-
-        void Record(int nodeLevel, long nodeIndex, byte[] hash)
-        {
-            newLevels.Add(checked((short)nodeLevel));
-            newIndices.Add(nodeIndex);
-            newHashes.Add(hash);
-        }
     }
 
     bool IsOurs(string? recorded) => signer is not null && recorded == signer.VerifierKey.Format();

@@ -110,7 +110,7 @@ public sealed record OfflineBundle(string Entry, long LeafIndex, string Checkpoi
         {
             return new(BundleResult.EntryMalformed, $"the entry is not a canonical entry: {e.Message}", null, treeSize);
         }
-        var inclusion = MerkleProof.VerifyInclusion(LeafIndex, treeSize, MerkleHash.Leaf(entry.Hash.Bytes), Proof, checkpoint.Checkpoint.RootHash);
+        var inclusion = MerkleProof.VerifyInclusion(LeafIndex, treeSize, LogLeaf.Of(entry.Hash), Proof, checkpoint.Checkpoint.RootHash);
         if (inclusion != MerkleProofResult.Valid)
         {
             return new(BundleResult.ProofInvalid, $"the proof does not put this entry at position {LeafIndex} of the tree of {treeSize}: {inclusion}", entry, treeSize);

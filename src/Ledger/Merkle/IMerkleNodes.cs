@@ -2,8 +2,9 @@ namespace Ledger.Merkle;
 
 /// <summary>
 /// Stored hashes of perfect subtrees, from which roots and proofs are assembled
-/// (<see cref="MerkleNodes"/>). Two implementations: the in-memory <see cref="MerkleTree"/>
-/// and, to come, the database's node table, which serves each proof in O(log n) reads.
+/// (<see cref="MerkleNodes"/>): the in-memory <see cref="MerkleTree"/>, the database's node
+/// table (Grains, StoredMerkleNodes), which serves each proof in O(log n) reads, and a tree's
+/// right edge (<see cref="CompactRange"/>), which holds just what its root needs.
 /// </summary>
 public interface IMerkleNodes
 {

@@ -13,31 +13,20 @@ public sealed class MerkleTree : IMerkleNodes
     // its length grows by doubling, so only the first (Size >> l) slots are meaningful.
     readonly List<byte[]> levels = [];
 
+    // The tree's right edge, which hashes what each leaf completes; Store keeps every node it reports.
+    readonly CompactRange edge = new();
+    readonly CompactRange.NodeAppended store;
+
+    public MerkleTree() => store = Store;
+
     /// <summary>The number of leaves appended so far.</summary>
-    public long Size { get; private set; }
+    public long Size => edge.Size;
 
     /// <summary>
-    /// Appends one leaf hash (<see cref="MerkleHash.Leaf"/> of the entry) and hashes every
-    /// subtree this leaf completes: one per trailing one bit of the new leaf's index.
+    /// Appends one leaf hash (<see cref="LogLeaf"/> of the entry) and hashes every subtree
+    /// this leaf completes (<see cref="CompactRange.Append"/>).
     /// </summary>
-    public void Append(ReadOnlySpan<byte> leafHash)
-    {
-        if (leafHash.Length != MerkleHash.SizeBytes)
-        {
-            throw new ArgumentException(
-                $"a leaf hash is {MerkleHash.SizeBytes} bytes, not {leafHash.Length}", nameof(leafHash));
-        }
-        long index = Size;
-        Store(0, index, leafHash);
-        Size = index + 1;
-        Span<byte> parent = stackalloc byte[MerkleHash.SizeBytes];
-        for (int level = 0; (index & 1) == 1; level++)
-        {
-            MerkleHash.Node(Slot(level, index - 1), Slot(level, index), parent);
-            index >>= 1;
-            Store(level + 1, index, parent);
-        }
-    }
+    public void Append(ReadOnlySpan<byte> leafHash) => edge.Append(leafHash, store);
 
     /// <inheritdoc/>
     public byte[] Node(int level, long index)

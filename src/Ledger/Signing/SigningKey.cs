@@ -6,7 +6,7 @@ namespace Ledger.Signing;
 /// An Ed25519 private key, held as an NSec <see cref="Key"/>: in memory from libsodium's
 /// sodium_malloc (locked, fenced by guard pages), zeroed when the key is disposed, and imported
 /// without an export policy, so it can never be read back; only the public half leaves this
-/// object. Key files keep the seed their writer drew (src/Client/PersonKey.cs), never an
+/// object. Key files keep the seed their writer drew (<see cref="KeyFile"/>), never an
 /// export of this key.
 /// </summary>
 public sealed class SigningKey : IDisposable

@@ -58,7 +58,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     public void Add(PreparedEntry prepared)
     {
         var sourced = prepared.Source;
-        AppendToLog(sourced, MerkleHash.Leaf(prepared.Hash.Bytes));
+        AppendToLog(sourced, LogLeaf.Of(prepared.Hash));
         if (prepared.Entry is not { } entry)
         {
             FlushGroup();

@@ -75,13 +75,13 @@ static class LinkPreparation
         if (sourced.Overlong is { } overlong)
         {
             overlong.EntryHash.CopyTo(link.Hash);
-            MerkleHash.Leaf(link.Hash, link.LeafHash);
+            LogLeaf.Of(link.Hash, link.LeafHash);
             link.Error = overlong.Problem;
             return;
         }
         var line = sourced.Bytes;
         Hashing.Hash.Of(FormatVersion.EntryHashPrefix, line, [], link.Hash);
-        MerkleHash.Leaf(link.Hash, link.LeafHash);
+        LogLeaf.Of(link.Hash, link.LeafHash);
         try
         {
             link.Error = ReadMembers(line, ref link);

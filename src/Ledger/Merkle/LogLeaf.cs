@@ -1,7 +1,6 @@
 using Ledger.Hashing;
-using Ledger.Merkle;
 
-namespace Ledger.Grains.Log;
+namespace Ledger.Merkle;
 
 /// <summary>
 /// The leaf of the global Merkle log (docs/FORMAT.md §10.1): the leaf data of the entry at log
@@ -13,4 +12,14 @@ namespace Ledger.Grains.Log;
 public static class LogLeaf
 {
     public static byte[] Of(Hash entryHash) => MerkleHash.Leaf(entryHash.Bytes);
+
+    /// <summary>
+    /// The leaf hash of the entry whose hash is <paramref name="entryHash"/>, written to
+    /// <paramref name="destination"/>: the verifier hashes a leaf per line without allocating.
+    /// </summary>
+    public static void Of(ReadOnlySpan<byte> entryHash, Span<byte> destination)
+    {
+        Invariant.Holds(entryHash.Length == Hash.Size, "a log leaf's data is a 32-byte entry hash");
+        MerkleHash.Leaf(entryHash, destination);
+    }
 }
