@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
 using Ledger.Rules;
+using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
 using Ledger.Tests.Hosting;
 using Ledger.Tests.Support;
@@ -83,4 +84,34 @@ public sealed class Community
 
     public Task<CommandOutcome.Accepted> AcceptAsync(LedgerGrains host, TestSigner by, string type, JsonObject body) =>
         AcceptAsync(host, Sign(by, type, body));
+
+    /// <summary>
+    /// Opens a project of 100,000 yuan funded 50/20/24/6 and starts a flat campaign over
+    /// <paramref name="households"/>: the setting of the tests of payments under concurrency.
+    /// </summary>
+    public async Task OpenProjectWithFlatCampaignAsync(LedgerGrains host, string projectId, string name, IReadOnlyList<string> households)
+    {
+        await AcceptAsync(host, Officer, ProjectCommandTypes.OpenProject, new JsonObject
+        {
+            ["projectId"] = projectId,
+            ["name"] = name,
+            ["community"] = "幸福里社区",
+            ["contractPriceFen"] = 10_000_000,
+            ["fundingPlan"] = new JsonObject
+            {
+                ["GovernmentSubsidy"] = 5_000_000,
+                ["SocialCapital"] = 2_000_000,
+                ["ResidentCrowdfunding"] = 2_400_000,
+                ["SelfRaised"] = 600_000,
+            },
+            ["warrantyMonths"] = 12,
+        });
+        await AcceptAsync(host, Officer, ProjectCommandTypes.StartCampaign, new JsonObject
+        {
+            ["projectId"] = projectId,
+            ["targetFen"] = 2_400_000,
+            ["rule"] = "Flat",
+            ["households"] = new JsonArray(households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
+        });
+    }
 }

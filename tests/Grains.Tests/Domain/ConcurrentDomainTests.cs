@@ -26,7 +26,7 @@ public sealed class ConcurrentDomainTests
     public async Task TwoHundredConcurrentPaymentsFromTwoHostsKeepBothSidesAndTheExactTotal()
     {
         await using var domain = await DomainOnHost.CreateAsync(Households);
-        await OpenProjectWithFlatCampaignAsync(domain);
+        await domain.Community.OpenProjectWithFlatCampaignAsync(domain.Host, ProjectId, "消防设施改造", Households);
         const long amountFen = 1_000;
         var c = domain.Community;
         var payments = Enumerable.Range(0, 200)
@@ -123,7 +123,7 @@ public sealed class ConcurrentDomainTests
     public async Task AConnectionKilledInsideAPaymentsTransactionLeavesNeitherSideWritten()
     {
         await using var domain = await DomainOnHost.CreateAsync(Households);
-        await OpenProjectWithFlatCampaignAsync(domain);
+        await domain.Community.OpenProjectWithFlatCampaignAsync(domain.Host, ProjectId, "消防设施改造", Households);
         var c = domain.Community;
         var household = Households[0];
         var payment = c.Sign(c.Residents[household], ProjectCommandTypes.PayShare,
@@ -155,33 +155,6 @@ public sealed class ConcurrentDomainTests
         Assert.Equal(2, retried.Entries.Count);
         var project = (ProjectState)await domain.Host.ReadStateAsync(ProjectRules.StreamOf(ProjectId), default);
         Assert.Equal(5_000, project.ContributionsFen[household]);
-    }
-
-    static async Task OpenProjectWithFlatCampaignAsync(DomainOnHost domain)
-    {
-        var c = domain.Community;
-        await c.AcceptAsync(domain.Host, c.Officer, ProjectCommandTypes.OpenProject, new JsonObject
-        {
-            ["projectId"] = ProjectId,
-            ["name"] = "消防设施改造",
-            ["community"] = "幸福里社区",
-            ["contractPriceFen"] = 10_000_000,
-            ["fundingPlan"] = new JsonObject
-            {
-                ["GovernmentSubsidy"] = 5_000_000,
-                ["SocialCapital"] = 2_000_000,
-                ["ResidentCrowdfunding"] = 2_400_000,
-                ["SelfRaised"] = 600_000,
-            },
-            ["warrantyMonths"] = 12,
-        });
-        await c.AcceptAsync(domain.Host, c.Officer, ProjectCommandTypes.StartCampaign, new JsonObject
-        {
-            ["projectId"] = ProjectId,
-            ["targetFen"] = 2_400_000,
-            ["rule"] = "Flat",
-            ["households"] = new JsonArray(Households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
-        });
     }
 
     static async Task ExecuteSqlAsync(NpgsqlDataSource dataSource, string sql)

@@ -27,7 +27,7 @@ public sealed class TwoSilosOneLedgerTests
     public async Task PaymentsThroughEitherSiloBetweenAwardsAreAcceptedEveryTime()
     {
         await using var domain = await DomainOnHost.CreateAsync(Households);
-        await OpenProjectAsync(domain);
+        await domain.Community.OpenProjectWithFlatCampaignAsync(domain.Host, ProjectId, "7号楼加装电梯", Households);
         var c = domain.Community;
         var household = Households[0];
         // PayShare through A, then B, then an award through A; then payments through A and B in turn.
@@ -60,7 +60,7 @@ public sealed class TwoSilosOneLedgerTests
     public async Task AThousandConcurrentCommandsThroughBothSilosLeaveOneValidHistory()
     {
         await using var domain = await DomainOnHost.CreateAsync(Households);
-        await OpenProjectAsync(domain);
+        await domain.Community.OpenProjectWithFlatCampaignAsync(domain.Host, ProjectId, "7号楼加装电梯", Households);
         var c = domain.Community;
         await c.AcceptAsync(domain.Host, c.Coordinator, CatalogCommandTypes.AddCatalogItem, new JsonObject
         {
@@ -131,28 +131,4 @@ public sealed class TwoSilosOneLedgerTests
         {
             ["householdId"] = household, ["activity"] = "VolunteerService", ["quantity"] = 1, ["points"] = 10, ["reference"] = $"award-{i}",
         }, $"award-{i}");
-
-    static async Task OpenProjectAsync(DomainOnHost domain)
-    {
-        var c = domain.Community;
-        await c.AcceptAsync(domain.Host, c.Officer, ProjectCommandTypes.OpenProject, new JsonObject
-        {
-            ["projectId"] = ProjectId,
-            ["name"] = "7号楼加装电梯",
-            ["community"] = "幸福里社区",
-            ["contractPriceFen"] = 10_000_000,
-            ["fundingPlan"] = new JsonObject
-            {
-                ["GovernmentSubsidy"] = 5_000_000, ["SocialCapital"] = 2_000_000, ["ResidentCrowdfunding"] = 2_400_000, ["SelfRaised"] = 600_000,
-            },
-            ["warrantyMonths"] = 12,
-        });
-        await c.AcceptAsync(domain.Host, c.Officer, ProjectCommandTypes.StartCampaign, new JsonObject
-        {
-            ["projectId"] = ProjectId,
-            ["targetFen"] = 2_400_000,
-            ["rule"] = "Flat",
-            ["households"] = new JsonArray(Households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
-        });
-    }
 }
