@@ -7,8 +7,18 @@ namespace Ledger.Bench.Load;
 /// <param name="Others">The busiest other programs by name (a shared machine's other work), largest first.</param>
 /// <param name="JitMethods">Methods this process's JIT compiled in the window (tiering up included).</param>
 /// <param name="JitTime">The time its JIT spent compiling them.</param>
+/// <param name="Gc">This process's allocations and collections in the window (server and generator when in-process).</param>
 public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database, IReadOnlyList<(string Name, double Share)> Others,
-    long JitMethods, TimeSpan JitTime);
+    long JitMethods, TimeSpan JitTime, GcUse Gc);
+
+/// <summary>Bytes allocated, collections by generation and the time the collector paused the process.</summary>
+public readonly record struct GcUse(long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static GcUse Now() => new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public static GcUse operator -(GcUse end, GcUse start) =>
+        new(end.AllocatedBytes - start.AllocatedBytes, end.Gen0 - start.Gen0, end.Gen1 - start.Gen1, end.Gen2 - start.Gen2, end.Paused - start.Paused);
+}
 
 /// <summary>One process's line of /proc/PID/stat: its parent, its name, its own CPU ticks and those of its reaped children.</summary>
 public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks, long ChildrenTicks);
@@ -22,7 +32,7 @@ public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks
 /// machine shared with other work, who else was busy. Elsewhere than Linux, only this process.
 /// </summary>
 public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdleTicks, long? MachineIowaitTicks, TimeSpan ProcessTime,
-    IReadOnlyDictionary<int, ProcessTicks> Processes, long JitMethods, TimeSpan JitTime)
+    IReadOnlyDictionary<int, ProcessTicks> Processes, long JitMethods, TimeSpan JitTime, GcUse Gc)
 {
     // USER_HZ, the unit of /proc/*/stat times: 100 on every Linux architecture .NET runs on (proc(5)).
     const double ClockTicksPerSecond = 100;
@@ -32,7 +42,7 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
         using var process = Process.GetCurrentProcess();
         var (busy, idle, iowait) = ReadMachine();
         return new CpuSample(Stopwatch.GetTimestamp(), busy, idle, iowait, process.TotalProcessorTime, ReadProcesses(),
-            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), GcUse.Now());
     }
 
     /// <summary>Shares of all cores between two samples.</summary>
@@ -57,15 +67,16 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
             .ToList();
         var jitMethods = end.JitMethods - start.JitMethods;
         var jitTime = end.JitTime - start.JitTime;
+        var gc = end.Gc - start.Gc;
         if (start.MachineBusyTicks is not { } busy0 || end.MachineBusyTicks is not { } busy1)
         {
-            return new CpuUse(null, null, process, database, others, jitMethods, jitTime);
+            return new CpuUse(null, null, process, database, others, jitMethods, jitTime, gc);
         }
         var iowait = (end.MachineIowaitTicks - start.MachineIowaitTicks)!.Value;
         double total = busy1 - busy0 + (end.MachineIdleTicks - start.MachineIdleTicks)!.Value + iowait;
         return total <= 0
-            ? new CpuUse(null, null, process, database, others, jitMethods, jitTime)
-            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others, jitMethods, jitTime);
+            ? new CpuUse(null, null, process, database, others, jitMethods, jitTime, gc)
+            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others, jitMethods, jitTime, gc);
     }
 
     /// <summary>The postmaster's own time, the time of the children it has reaped, and the time of its living children (backends, WAL writer, checkpointer…).</summary>

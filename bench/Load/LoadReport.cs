@@ -87,6 +87,7 @@ public sealed class LoadReport(
                 + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
         output.WriteLine($"| JIT in the window | {cpu.JitMethods:N0} methods compiled in {cpu.JitTime.TotalSeconds:N1} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
+        output.WriteLine($"| memory in the window | {(acknowledged == 0 ? "-" : $"{cpu.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; {cpu.Gc.Gen0:N0} / {cpu.Gc.Gen1:N0} / {cpu.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {cpu.Gc.Paused.TotalSeconds:N2} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
         output.WriteLine($"| generator's signing | {(sent == 0 ? "-" : $"{signing.TotalMicroseconds / sent:N0} µs per command")}, {signing.TotalSeconds:N1} s of CPU in all |");
         output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
         output.WriteLine();
