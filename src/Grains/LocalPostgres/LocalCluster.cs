@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Ledger.Grains.Storage;
+namespace Ledger.Grains.LocalPostgres;
 
 /// <summary>
 /// Zero-setup PostgreSQL (DESIGN.md decision 10): a cluster that the process creates and
@@ -402,7 +402,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var port = FreeLoopbackPort();
         await File.AppendAllTextAsync(Path.Combine(staging, "postgresql.conf"), $"""
 
-            # Set by Ledger's LocalCluster (src/Grains/Storage/LocalCluster.cs).
+            # Set by Ledger's LocalCluster (src/Grains/LocalPostgres/).
             # Only this machine can connect, over TCP with a password. The port was free
             # when the cluster was created and stays the same so that clients can reconnect.
             listen_addresses = '127.0.0.1'
