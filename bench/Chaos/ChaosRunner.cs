@@ -6,7 +6,7 @@ using Ledger.Api.Demo;
 using Ledger.Bench.Limits;
 using Ledger.Bench.Load;
 using Ledger.Client;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Verifier.Verification;
 
 namespace Ledger.Bench.Chaos;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Ledger.Bench.Limits;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Npgsql;
 using Orleans.Runtime;
 

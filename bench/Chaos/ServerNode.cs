@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Ledger.Client;
+using Ledger.Tests.Support;
 
 namespace Ledger.Bench.Chaos;
 
@@ -14,17 +15,6 @@ namespace Ledger.Bench.Chaos;
 /// </summary>
 public sealed class ServerNode(string name, string dataFolder, string connectionString, string logFile) : IAsyncDisposable
 {
-    // Failure detection fast enough for a run of minutes: a silo that stops answering is
-    // declared dead after about two missed one-second probes (Orleans' defaults take about ten).
-    static readonly string[] ShortMembership =
-    [
-        "--Silo:Membership:ProbeTimeout", "00:00:01",
-        "--Silo:Membership:NumMissedProbesLimit", "2",
-        "--Silo:Membership:NumVotesForDeathDeclaration", "1",
-        "--Silo:Membership:TableRefreshTimeout", "00:00:02",
-        "--Silo:Messaging:ResponseTimeout", "00:00:05",
-    ];
-
     // Bounded so that a hung start fails the run instead of stalling it.
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
@@ -76,7 +66,8 @@ public sealed class ServerNode(string name, string dataFolder, string connection
             // Request logs would cost more than some commands; readiness is the lifetime's line.
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-            .. ShortMembership,
+            // Failure detection fast enough for a run of minutes.
+            .. FastFailover.Arguments,
         ];
         foreach (var argument in arguments)
         {

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Npgsql;
 
 namespace Ledger.Bench.Limits;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Ledger.Api.Demo;
 using Ledger.Client;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Verifier.Verification;
 using Npgsql;
 

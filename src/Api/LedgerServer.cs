@@ -1,6 +1,7 @@
 using Ledger.Api.Hosting;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Grains.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Api.Export;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Npgsql;
 using Xunit.Abstractions;
 using Xunit.Sdk;

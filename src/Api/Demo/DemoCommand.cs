@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ledger.Client;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Ledger.Grains.LocalPostgres;
 using Ledger.Grains.Storage;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using Ledger.Grains.LocalPostgres;
 using Npgsql;
 
 namespace Ledger.Grains.Storage;

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ledger.Api;
 using Ledger.Client;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Rules.Registry;
 using Ledger.Tests.Support;
 

@@ -29,17 +29,6 @@ public sealed class ClusterOfProcessesTests
     const int Households = 20;
     const int Commands = 400;
 
-    // Failure detection fast enough for a test: a silo that stops answering is declared dead
-    // after about two missed one-second probes (the defaults take about ten seconds).
-    static readonly string[] ShortMembership =
-    [
-        "--Silo:Membership:ProbeTimeout", "00:00:01",
-        "--Silo:Membership:NumMissedProbesLimit", "2",
-        "--Silo:Membership:NumVotesForDeathDeclaration", "1",
-        "--Silo:Membership:TableRefreshTimeout", "00:00:02",
-        "--Silo:Messaging:ResponseTimeout", "00:00:05",
-    ];
-
     [Fact]
     public async Task ASiloKilledUnderLoadLosesNoAcknowledgedCommandAndItsGrainsComeBackOnTheOther()
     {
@@ -49,8 +38,8 @@ public sealed class ClusterOfProcessesTests
         var environment = new Dictionary<string, string?> { ["ConnectionStrings__Ledger"] = database.ConnectionString };
         try
         {
-            await using var a = await ServerProcess.StartAsync(environment, [.. ShortMembership, "--data", Path.Combine(folder.Path, "a")]);
-            var b = await ServerProcess.StartAsync(environment, [.. ShortMembership, "--data", Path.Combine(folder.Path, "b")]);
+            await using var a = await ServerProcess.StartAsync(environment, [.. FastFailover.Arguments, "--data", Path.Combine(folder.Path, "a")]);
+            var b = await ServerProcess.StartAsync(environment, [.. FastFailover.Arguments, "--data", Path.Combine(folder.Path, "b")]);
             using var httpA = new HttpClient { BaseAddress = a.Address };
             using var httpB = new HttpClient { BaseAddress = b.Address };
             var clientA = new LedgerClient(httpA, TimeProvider.System);

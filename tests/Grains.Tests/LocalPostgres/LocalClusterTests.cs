@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
-using Ledger.Grains.Storage;
+using Ledger.Grains.LocalPostgres;
 using Ledger.Tests.Support;
 using Npgsql;
 
-namespace Ledger.Tests.Storage;
+namespace Ledger.Tests.LocalPostgres;
 
 // Local clusters run on Unix only (file modes, OS users).
 [UnsupportedOSPlatform("windows")]
