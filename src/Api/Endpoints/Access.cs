@@ -1,14 +1,19 @@
+using Ledger.Entries;
 using Ledger.Rules;
+using Ledger.Rules.Registry;
 
 namespace Ledger.Api.Endpoints;
 
 /// <summary>
 /// Who may read what (issue 5, docs/API.md "Access"), in one place. Commands are governed by
 /// the command table of src/Ledger/Rules; reads by this. Project views and project streams
-/// are public; everything else needs a signed read by one of these roles.
+/// are public; everything else needs a signed read (<see cref="SignedReadAuthentication"/>) by
+/// one of these roles, which an endpoint declares with <see cref="ReadAuthorization.RequireSignedRead"/>.
 /// </summary>
 public static class Access
 {
+    const string HouseholdStreamPrefix = "household/";
+
     /// <summary>A household's view and stream: its residents (checked by household) and these roles.</summary>
     public static readonly IReadOnlySet<Role> HouseholdReaders = new HashSet<Role>
     {
@@ -27,7 +32,22 @@ public static class Access
     /// <summary>Whether a stream's entries may be read without a signed read.</summary>
     public static bool IsPublic(string stream) => stream.StartsWith("project/", StringComparison.Ordinal) || stream == "catalog";
 
-    /// <summary>The roles that may read a private stream's entries (residents only their own household's).</summary>
-    public static IReadOnlySet<Role> ReadersOf(string stream) =>
-        stream.StartsWith("household/", StringComparison.Ordinal) ? HouseholdReaders : RegistryReaders;
+    /// <summary>
+    /// Why <paramref name="reader"/> may not read a private stream's entries, or null when they may: one of
+    /// the stream's reader roles, and for a household's, <see cref="HouseholdRefusal"/>.
+    /// </summary>
+    public static Decision.Refuse? StreamRefusal(Person reader, string stream) =>
+        stream.StartsWith(HouseholdStreamPrefix, StringComparison.Ordinal)
+            ? RoleRefusal(reader, HouseholdReaders) ?? HouseholdRefusal(reader, stream[HouseholdStreamPrefix.Length..])
+            : RoleRefusal(reader, RegistryReaders);
+
+    /// <summary>Why <paramref name="reader"/> holds none of <paramref name="roles"/>, refused as a command would be.</summary>
+    public static Decision.Refuse? RoleRefusal(Person reader, IReadOnlySet<Role> roles) =>
+        Authorization.RoleRefusal(SignedRead.CommandType, reader.Roles, roles);
+
+    /// <summary>Residents read only their own household; the other reader roles read every household.</summary>
+    public static Decision.Refuse? HouseholdRefusal(Person reader, string householdId) =>
+        reader.Roles.Any(r => r != Role.Resident && HouseholdReaders.Contains(r)) || reader.HouseholdId == householdId
+            ? null
+            : new Decision.Refuse(ResultCode.NotResidentOfHousehold, $"{reader.Id} may read only their own household's records");
 }

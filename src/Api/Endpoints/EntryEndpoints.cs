@@ -29,6 +29,7 @@ public static class EntryEndpoints
                 + "or a FinanceOfficer, VolunteerCoordinator, ResidentSupervisor or Auditor; the registry needs a signed read by a "
                 + "Registrar, ResidentSupervisor or Auditor. Follow \"next\" until it is null.")
             .WithTags("Entries")
+            .AcceptSignedRead()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -36,16 +37,15 @@ public static class EntryEndpoints
     }
 
     /// <summary>A page of a stream's entries.</summary>
-    /// <param name="request">The request, whose Authorization header carries the signed read of a private stream.</param>
+    /// <param name="context">The request, whose reader (<see cref="SignedReadAuthentication"/>) may read a private stream.</param>
     /// <param name="database">The ledger's database.</param>
     /// <param name="grains">The grain host, for the registry as it stands.</param>
-    /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="stream">The stream id: "registry", "catalog", "project/{projectId}" or "household/{householdId}".</param>
     /// <param name="from">The first sequence number to return, 0 or more; 0 when absent.</param>
     /// <param name="limit">How many entries at most, from 1 to 1000; 100 when absent.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<StreamEntriesPage>, ProblemHttpResult>> GetStreamEntries(
-        HttpRequest request, LedgerDatabase database, LedgerGrains grains, TimeProvider clock,
+        HttpContext context, LedgerDatabase database, LedgerGrains grains,
         string? stream, string? from, string? limit, CancellationToken cancellationToken)
     {
         if (stream is null || !Names.IsStreamId(stream))
@@ -58,7 +58,7 @@ public static class EntryEndpoints
             return Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedRequest,
                 $"from is a sequence number ≥ 0 and limit a number from 1 to {MaxPageSize}, both in decimal digits");
         }
-        if (await SignedReads.AuthorizeStreamAsync(request, grains, clock, stream, cancellationToken) is { } refused)
+        if (await ReadAuthorization.StreamRefusalAsync(context, stream) is { } refused)
         {
             return refused;
         }

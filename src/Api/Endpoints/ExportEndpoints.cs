@@ -1,5 +1,4 @@
 using Ledger.Api.Export;
-using Ledger.Grains.Hosting;
 using Ledger.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,6 +15,7 @@ public static class ExportEndpoints
             .WithSummary("The whole ledger as a zip of entries.jsonl, checkpoints.jsonl and manifest.json (docs/FORMAT.md §9), for a resident supervisor or an auditor.")
             .WithDescription($"A signed read by one of: {string.Join(", ", Access.Exporters.Order())}. Check it with the verifier, trusting only the root key.")
             .WithTags("Export")
+            .RequireSignedRead(Access.Exporters)
             .Produces(StatusCodes.Status200OK, contentType: ZipContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -29,13 +29,8 @@ public static class ExportEndpoints
     /// deleted when the response is done with it.
     /// </summary>
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetExport(
-        HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Exporters, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
         var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"),
             LedgerExport.PrivateFileOptions(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         try

@@ -72,6 +72,7 @@ public static class LogEndpoints
                 + "the inclusion proof at that checkpoint's size and the log key (docs/FORMAT.md §10.5).")
             .WithDescription("Readable as the entry's stream is (GET /v1/entries): public for project and catalog streams, "
                 + "a signed read otherwise. 404 if the entry is unknown or not yet covered by a checkpoint.")
+            .AcceptSignedRead()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -190,17 +191,15 @@ public static class LogEndpoints
     }
 
     /// <summary>The offline bundle of one entry.</summary>
-    /// <param name="request">The request, whose Authorization header carries the signed read of a private stream.</param>
+    /// <param name="context">The request, whose reader (<see cref="SignedReadAuthentication"/>) may read a private stream.</param>
     /// <param name="stream">The entry's stream id.</param>
     /// <param name="sequence">The entry's sequence number in its stream.</param>
     /// <param name="database">The ledger's database.</param>
     /// <param name="log">The Merkle log.</param>
-    /// <param name="grains">The grain host, for the registry as it stands.</param>
-    /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<EntryBundle>, ProblemHttpResult>> GetEntryBundle(
-        HttpRequest request, string? stream, string? sequence,
-        LedgerDatabase database, MerkleLog log, LedgerGrains grains, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext context, string? stream, string? sequence,
+        LedgerDatabase database, MerkleLog log, CancellationToken cancellationToken)
     {
         if (stream is null || sequence is null)
         {
@@ -211,7 +210,7 @@ public static class LogEndpoints
         {
             return problem;
         }
-        if (await SignedReads.AuthorizeStreamAsync(request, grains, clock, stream, cancellationToken) is { } refused)
+        if (await ReadAuthorization.StreamRefusalAsync(context, stream) is { } refused)
         {
             return refused;
         }

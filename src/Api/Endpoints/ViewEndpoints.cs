@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Ledger.Api.Contracts;
 using Ledger.Canonical;
 using Ledger.Entries;
@@ -48,6 +49,7 @@ public static class ViewEndpoints
             .WithDescription("A signed read by one of the household's residents, or by a FinanceOfficer, VolunteerCoordinator, "
                 + "ResidentSupervisor or Auditor. 404 for a household the ledger knows nothing of.")
             .WithTags("Households")
+            .RequireSignedRead(Access.HouseholdReaders)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -66,6 +68,7 @@ public static class ViewEndpoints
             .WithSummary("Every registered person with their roles, household and keys, and the registry entries about them.")
             .WithDescription($"A signed read by one of: {string.Join(", ", Access.RegistryReaders.Order())}.")
             .WithTags("Registry")
+            .RequireSignedRead(Access.RegistryReaders)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -77,6 +80,7 @@ public static class ViewEndpoints
             .WithDescription("A signed read by any registered person, about themselves only: the page's \"who is signed in\". "
                 + "An unknown or revoked key is refused (UnknownKey, KeyRevoked), which the page says plainly.")
             .WithTags("Registry")
+            .RequireSignedRead(Access.Everyone)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -120,24 +124,19 @@ public static class ViewEndpoints
 
     /// <summary>One household's records.</summary>
     /// <param name="householdId">The household id, e.g. "b2-0301".</param>
-    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
+    /// <param name="context">The request, whose reader (<see cref="SignedReadAuthentication"/>) is checked against the household.</param>
     /// <param name="grains">The grain host.</param>
     /// <param name="database">The ledger's database: the household's entries and the list of projects.</param>
-    /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<HouseholdView>, ProblemHttpResult>> GetHousehold(
-        string householdId, HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        string householdId, HttpContext context, LedgerGrains grains, LedgerDatabase database, CancellationToken cancellationToken)
     {
         if (!Names.IsIdentifier(householdId))
         {
             return MalformedId("householdId");
         }
-        var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.HouseholdReaders, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        if (SignedReads.HouseholdProblem(reader!, householdId) is { } notTheirs)
+        // The endpoint admits every reader role; whose household this is, is the stream's rule.
+        if (await ReadAuthorization.StreamRefusalAsync(context, HouseholdRules.StreamOf(householdId)) is { } notTheirs)
         {
             return notTheirs;
         }
@@ -182,19 +181,12 @@ public static class ViewEndpoints
     }
 
     /// <summary>The registry's people, in order of person id.</summary>
-    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
     /// <param name="grains">The grain host.</param>
     /// <param name="database">The ledger's database: the registry's entries.</param>
-    /// <param name="clock">The server's clock, for the signed read's window.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     public static async Task<Results<Ok<IReadOnlyList<PersonView>>, ProblemHttpResult>> GetPeople(
-        HttpRequest request, LedgerGrains grains, LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        LedgerGrains grains, LedgerDatabase database, CancellationToken cancellationToken)
     {
-        var (_, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.RegistryReaders, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
         var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
         var entries = (await database.Entries.ReadStreamAsync(RegistryRules.Stream, 0, cancellationToken))
             .Where(e => e.Entry.Sequence <= registry.Sequence)
@@ -220,19 +212,11 @@ public static class ViewEndpoints
     }
 
     /// <summary>The signer of this read, as the registry holds them now.</summary>
-    /// <param name="request">The request, whose Authorization header carries the signed read.</param>
-    /// <param name="grains">The grain host.</param>
-    /// <param name="clock">The server's clock, for the signed read's window.</param>
-    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
-    public static async Task<Results<Ok<SignedInView>, ProblemHttpResult>> GetSignedInPerson(
-        HttpRequest request, LedgerGrains grains, TimeProvider clock, CancellationToken cancellationToken)
+    /// <param name="user">The reader the signed read admitted (<see cref="SignedReadAuthentication"/>).</param>
+    public static Ok<SignedInView> GetSignedInPerson(ClaimsPrincipal user)
     {
-        var (reader, problem) = await SignedReads.AuthorizeAsync(request, grains, clock, Access.Everyone, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        return TypedResults.Ok(new SignedInView(reader!.Id, reader.DisplayName, reader.Roles.Select(r => r.ToString()).ToList(), reader.HouseholdId));
+        var reader = SignedReadAuthentication.ReaderOf(user)!;
+        return TypedResults.Ok(new SignedInView(reader.Id, reader.DisplayName, reader.Roles.Select(r => r.ToString()).ToList(), reader.HouseholdId));
     }
 
     static ProjectView ProjectViewOf(ProjectState project, RegistryState registry) => new(

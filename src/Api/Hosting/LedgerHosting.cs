@@ -67,6 +67,7 @@ public static class LedgerHosting
             .AddCheck<DatabaseHealthCheck>(HealthCheckNames.Database)
             .AddCheck<LogLoopHealthCheck>(HealthCheckNames.Log)
             .AddCheck<CheckpointHealthCheck>(HealthCheckNames.Checkpoint);
+        services.AddSignedReads();
         services.AddLedgerOpenApi();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
         services.AddExceptionHandler<ExceptionProblems>();
@@ -79,6 +80,10 @@ public static class LedgerHosting
         // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.
         app.UseStatusCodePages();
         app.UsePageFiles();
+        // Here rather than where the host would put them by itself (first): inside the exception
+        // handler, so that a registry that does not answer a signed read's check is a 503 problem.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapEntryEndpoints();

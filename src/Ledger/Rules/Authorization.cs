@@ -30,7 +30,7 @@ public static class Authorization
     public static Decision.Refuse? Authenticate(RegistryState registry, SignedCommand signed, Func<VerificationKey, SignedCommand, bool> verify)
     {
         var command = signed.Command;
-        var key = command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen
+        var key = IsOpening(registry, command)
             ? RegistryRules.RootKeyOf(command)
             : registry.Keys.GetValueOrDefault(command.KeyId) is { } registered && registered.PersonId == command.PersonId
                 ? registered.PublicKey
@@ -45,14 +45,21 @@ public static class Authorization
     }
 
     /// <summary>
-    /// Whether the person may give this command now, by the registry as it stands: the key the
-    /// person's and not revoked, the command issued within <see cref="IssueWindow"/> of <paramref name="now"/>,
-    /// and one of <paramref name="allowedRoles"/> held.
+    /// Whether the person may give this command now, by the registry as it stands: <see cref="Admit"/>,
+    /// then one of <paramref name="allowedRoles"/> held.
     /// </summary>
-    public static Decision.Refuse? Authorize(RegistryState registry, Command command, IReadOnlySet<Role> allowedRoles, DateTimeOffset now)
+    public static Decision.Refuse? Authorize(RegistryState registry, Command command, IReadOnlySet<Role> allowedRoles, DateTimeOffset now) =>
+        Admit(registry, command, now)
+            ?? (IsOpening(registry, command) ? null : RoleRefusal(command.Type, registry.People[command.PersonId].Roles, allowedRoles));
+
+    /// <summary>
+    /// Whether the command may be taken at all now, whatever it asks: the key the person's and
+    /// not revoked, and the command issued within <see cref="IssueWindow"/> of <paramref name="now"/>.
+    /// A signed read (<see cref="SignedRead"/>) is admitted here and its roles checked per view.
+    /// </summary>
+    public static Decision.Refuse? Admit(RegistryState registry, Command command, DateTimeOffset now)
     {
-        var opening = command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen;
-        if (!opening)
+        if (!IsOpening(registry, command))
         {
             // Authentication may have read an earlier registry: an opening authenticated by the
             // key in its body, then decided after another opening, names a key this one lacks.
@@ -73,10 +80,15 @@ public static class Authorization
         {
             return new Decision.Refuse(ResultCode.CommandFromFuture, $"the command is dated more than {IssueWindow.TotalMinutes:0} minutes ahead: check the client's clock");
         }
-        if (!opening && !registry.People[command.PersonId].Roles.Overlaps(allowedRoles))
-        {
-            return new Decision.Refuse(ResultCode.RoleMissing, $"{command.Type} needs one of the roles {string.Join(", ", allowedRoles.Order())}");
-        }
         return null;
     }
+
+    /// <summary>Whether one holding <paramref name="heldRoles"/> may give a command of <paramref name="commandType"/> that <paramref name="allowedRoles"/> may.</summary>
+    public static Decision.Refuse? RoleRefusal(string commandType, IEnumerable<Role> heldRoles, IReadOnlySet<Role> allowedRoles) =>
+        allowedRoles.Overlaps(heldRoles)
+            ? null
+            : new Decision.Refuse(ResultCode.RoleMissing, $"{commandType} needs one of the roles {string.Join(", ", allowedRoles.Order())}");
+
+    static bool IsOpening(RegistryState registry, Command command) =>
+        command.Type == RegistryCommandTypes.OpenRegistry && !registry.IsOpen;
 }

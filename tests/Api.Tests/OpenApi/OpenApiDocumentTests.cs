@@ -62,5 +62,30 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
         Assert.Equal(Ledger.Rules.Commands.All.Select(r => r.Type).Order(), CommandEndpoints.Descriptions.Keys.Order());
     }
 
+    [Fact]
+    public async Task EveryReadThatTakesASignedReadNamesItsScheme()
+    {
+        var document = JsonNode.Parse(await api.Client.Http.GetStringAsync("/openapi/v1.json"))!;
+        var scheme = document["components"]!["securitySchemes"]![SignedReadAuthentication.SchemeName]!;
+        Assert.Equal("apiKey", scheme["type"]!.GetValue<string>());
+        Assert.Equal("header", scheme["in"]!.GetValue<string>());
+        Assert.Equal("Authorization", scheme["name"]!.GetValue<string>());
+
+        var reads = document["paths"]!.AsObject().Where(p => p.Value!["get"] is not null).ToList();
+        foreach (var (path, item) in reads)
+        {
+            var operation = item!["get"]!;
+            var security = operation["security"]?.AsArray().Select(r => r!.AsObject().Select(s => s.Key).ToList()).ToList() ?? [];
+            // A read that can answer 401 takes a signed read; one that cannot takes none.
+            var takesSignedRead = operation["responses"]!["401"] is not null;
+            Assert.True(takesSignedRead == security.Any(r => r.SequenceEqual([SignedReadAuthentication.SchemeName])), $"GET {path}: {operation["security"]}");
+        }
+        // Public or private by the stream asked for: anonymous is one of the choices.
+        foreach (var path in new[] { "/v1/entries", "/v1/log/bundle" })
+        {
+            Assert.Contains(document["paths"]![path]!["get"]!["security"]!.AsArray(), r => r!.AsObject().Count == 0);
+        }
+    }
+
     static string Normalize(string json) => JsonNode.Parse(json)!.ToJsonString(Indented) + "\n";
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
+using Ledger.Entries;
 using Ledger.Client;
 using Ledger.Rules.Registry;
 using Ledger.Signing;
@@ -203,12 +204,87 @@ public sealed class ViewAccessTests(ViewScenario scenario) : IClassFixture<ViewS
         Assert.Equal("UnknownKey", response.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(PublicTargets))]
+    public async Task APublicViewIgnoresASignedReadItWouldRefuse(string target)
+    {
+        var malformed = await SendWithAuthorizationAsync(target, "not*base64");
+        var forAnotherTarget = await SendWithAuthorizationAsync(target, scenario.Client.ReadAuthorization(Api.Auditor, "GET", "/v1/registry/people"));
+
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forAnotherTarget.StatusCode);
+    }
+
+    [Fact]
+    public async Task ASignedReadWithABadSignatureIs401()
+    {
+        const string target = "/v1/registry/people";
+        var signed = SignedCommand.FromJson(CanonicalJson.Parse(Base64UrlDecode(scenario.Client.ReadAuthorization(Api.Auditor, "GET", target))));
+        var flipped = signed.Signature.ToArray();
+        flipped[0] ^= 1;
+
+        var response = await SendWithAuthorizationAsync(target, Base64UrlEncode(CanonicalJson.Encode((signed with { Signature = flipped }).ToJson())));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("BadSignature", CodeOf(await response.Content.ReadAsStringAsync()));
+    }
+
+    public static TheoryData<string, string?, HttpStatusCode, string> Refusals => new()
+    {
+        // The endpoint declares its readers: refused by the authorization middleware.
+        { "/v1/registry/people", null, HttpStatusCode.Unauthorized, "Unauthenticated" },
+        { "/v1/registry/people", "stranger", HttpStatusCode.Unauthorized, "UnknownKey" },
+        { "/v1/registry/people", "resident-a", HttpStatusCode.Forbidden, "RoleMissing" },
+        { $"/v1/households/{ApiServer.HouseholdB}", "resident-a", HttpStatusCode.Forbidden, "NotResidentOfHousehold" },
+        // The stream asked for says: refused by the endpoint's own check.
+        { "/v1/entries?stream=registry", null, HttpStatusCode.Unauthorized, "Unauthenticated" },
+        { "/v1/entries?stream=registry", "stranger", HttpStatusCode.Unauthorized, "UnknownKey" },
+        { "/v1/entries?stream=registry", "resident-a", HttpStatusCode.Forbidden, "RoleMissing" },
+        { $"/v1/entries?stream=household/{ApiServer.HouseholdB}", "resident-a", HttpStatusCode.Forbidden, "NotResidentOfHousehold" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task ARefusedReadIsAProblemWithItsStableCode(string target, string? reader, HttpStatusCode status, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+        if (reader is not null)
+        {
+            var signer = reader == "stranger" ? new PersonKey(Api.Auditor.PersonId, SigningKey.FromSeed(new byte[32])) : Api.ResidentA;
+            request.Headers.Authorization = new AuthenticationHeaderValue(LedgerClient.AuthorizationScheme,
+                scenario.Client.ReadAuthorization(signer, "GET", target));
+        }
+
+        using var response = await scenario.Client.Http.SendAsync(request);
+
+        var problem = await Hosting.ErrorProblemTests.AssertProblemAsync(response, status, code);
+        if (code != "Unauthenticated")
+        {
+            Assert.Equal((int)Enum.Parse<Ledger.Rules.ResultCode>(code), problem.GetProperty("resultCode").GetInt32());
+        }
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task AnAnonymousReadOfAHouseholdIsRefusedBeforeItsIdIsRead()
+    {
+        var response = await scenario.Client.GetAsync("/v1/households/not%2Aan%2Aid");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal("Unauthenticated", response.Code);
+    }
+
     async Task<HttpResponseMessage> SendWithAuthorizationAsync(string target, string authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, target);
         request.Headers.Authorization = new AuthenticationHeaderValue(LedgerClient.AuthorizationScheme, authorization);
         return await scenario.Client.Http.SendAsync(request);
     }
+
+    static byte[] Base64UrlDecode(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - text.Length % 4) % 4));
+
+    static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     static string? CodeOf(string problem) => JsonDocument.Parse(problem).RootElement.GetProperty("code").GetString();
 
