@@ -58,10 +58,11 @@ public static class KestrelRejections
 /// <summary>
 /// A connection's output as Kestrel writes it: straight to the socket while the application answers a
 /// request; otherwise held until Kestrel flushes, and a flush that is a rejection's head goes out with
-/// a problem body. Kestrel writes a connection's output from one place at a time, and the flags change
-/// between its writes (a request's first middleware, its OnCompleted), so they need no lock. A connection that is not HTTP/1.x in the clear (TLS, whose bytes this layer
-/// sees encrypted, or HTTP/2) shows it in the first bytes Kestrel writes before any request, its
-/// handshake or preface, and is passed through from then on.
+/// a problem body. Kestrel writes a connection's output from one place at a time, and the flags
+/// change between its writes (a request's first middleware, its OnCompleted), so they need no lock.
+/// A connection that is not HTTP/1.x in the clear (TLS, whose bytes this layer sees encrypted, or
+/// HTTP/2) shows it in the first bytes Kestrel writes before any request, its handshake or
+/// preface, and is passed through from then on.
 /// </summary>
 sealed class RejectionAnsweringOutput(PipeWriter socket, KestrelServerLimits limits) : PipeWriter
 {
