@@ -25,6 +25,9 @@ public static class Problems
     public const string StorageUnavailable = "StorageUnavailable";
     public const string MethodNotAllowed = "MethodNotAllowed";
     public const string RequestHeadersTooLarge = "RequestHeadersTooLarge";
+    public const string RequestTargetTooLong = "RequestTargetTooLong";
+    public const string RequestTimeout = "RequestTimeout";
+    public const string HttpVersionNotSupported = "HttpVersionNotSupported";
     public const string Unhealthy = "Unhealthy";
     public const string InternalError = "InternalError";
 
@@ -35,9 +38,12 @@ public static class Problems
         StatusCodes.Status401Unauthorized => Unauthenticated,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status408RequestTimeout => RequestTimeout,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status414UriTooLong => RequestTargetTooLong,
         StatusCodes.Status431RequestHeaderFieldsTooLarge => RequestHeadersTooLarge,
         StatusCodes.Status503ServiceUnavailable => StorageUnavailable,
+        StatusCodes.Status505HttpVersionNotsupported => HttpVersionNotSupported,
         >= 500 => InternalError,
         _ => $"Http{status}",
     };
@@ -104,12 +110,15 @@ public static class Problems
         StatusCodes.Status403Forbidden => "The signer may not do this",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status405MethodNotAllowed => "This path does not take this method",
+        StatusCodes.Status408RequestTimeout => "The request did not arrive in time",
         StatusCodes.Status409Conflict => "Conflict",
         StatusCodes.Status413PayloadTooLarge => "The request is too large",
+        StatusCodes.Status414UriTooLong => "The request target is too long",
         StatusCodes.Status422UnprocessableEntity => "A rule of the ledger refuses this",
         StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request's headers are too large",
         StatusCodes.Status500InternalServerError => "The server failed",
         StatusCodes.Status503ServiceUnavailable => "The service is unavailable; retry with the same idempotency key",
+        StatusCodes.Status505HttpVersionNotsupported => "The HTTP version is not supported",
         _ => "Error",
     };
 }

@@ -13,8 +13,10 @@ public static class LedgerHosting
 {
     /// <summary>
     /// Request headers beyond this many bytes get a 431 problem from the server itself. Kestrel's
-    /// own limit is set at twice this: beyond it Kestrel answers 431 before any of our code runs,
-    /// and such answers cannot carry a body (docs/API.md "Errors").
+    /// own limit is set at twice this: beyond it Kestrel answers 431 before any of our code runs
+    /// (with a problem body, <see cref="KestrelRejections"/>) and closes the connection, maybe before
+    /// the client has read the answer; an ordinary oversized header (a cookie, a token) gets the
+    /// server's answer on an open connection, with the size it was (docs/API.md "Errors").
     /// </summary>
     public const int MaxRequestHeadersBytes = 32 * 1024;
 
@@ -28,7 +30,12 @@ public static class LedgerHosting
         // A failed start is thrown to whoever started the server (Program.cs prints one line);
         // the host would also log it, stack trace and all.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes;
+            // Every address the server listens on, from the urls setting or elsewhere.
+            kestrel.ConfigureEndpointDefaults(listen => listen.AnswerRejectionsWithProblems());
+        });
 
         var services = builder.Services;
         services.AddSetting<ServerSettings>((configuration, settings) => configuration.Bind(settings));
@@ -75,6 +82,8 @@ public static class LedgerHosting
 
     public static void UseLedger(this WebApplication app)
     {
+        // First, so that every byte of a response the application writes is known as its own.
+        app.Use(KestrelRejections.MarkAnswer);
         app.UseExceptionHandler();
         app.Use(RefuseOversizedHeaders);
         // Errors without a body of their own (an unknown path, a wrong method) still get a problem body.

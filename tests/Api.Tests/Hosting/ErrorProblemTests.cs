@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -8,8 +9,8 @@ namespace Ledger.Tests.Hosting;
 /// <summary>
 /// Issue 14: every error status the server answers carries an RFC 9457 problem with its stable
 /// code, also those no endpoint answers (an unknown route, a wrong method, oversized headers).
-/// Kestrel's own rejections, made before any of the server's code runs, are pinned as what
-/// docs/API.md says they are.
+/// also Kestrel's own rejections, made before any of the server's code runs, and on a connection
+/// that served other requests before.
 /// </summary>
 public sealed class ErrorProblemTests(ApiServer api) : IClassFixture<ApiServer>
 {
@@ -51,19 +52,79 @@ public sealed class ErrorProblemTests(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Theory]
-    [InlineData("GET /v1/%00 HTTP/1.1", "a %00 in the path")]
-    [InlineData("GET /health HTTP/1.1 extra", "a bad request line")]
-    public async Task KestrelsOwnRejectionsAreA400WithoutABodyAndCloseTheConnection(string requestLine, string what)
+    public static TheoryData<string, HttpStatusCode, string> KestrelsOwnRejections => new()
     {
-        // Kestrel rejects these while parsing the request line, before any middleware runs,
-        // and its answer cannot be given a body (docs/API.md "Errors"): pinned here so that a
-        // change of Kestrel's shows.
-        var answer = await SendRawAsync($"{requestLine}\r\nHost: localhost\r\n\r\n");
+        { "GET /v1/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpStatusCode.BadRequest, "MalformedRequest" },
+        { "GET /health HTTP/1.1 extra\r\nHost: localhost\r\n\r\n", HttpStatusCode.BadRequest, "MalformedRequest" },
+        // Kestrel's request line limit is 8 KiB (KestrelServerLimits.MaxRequestLineSize).
+        { $"GET /{new string('a', 9 * 1024)} HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpStatusCode.RequestUriTooLong, "RequestTargetTooLong" },
+        // Beyond Kestrel's own header limit, twice the server's (LedgerHosting.MaxRequestHeadersBytes).
+        { $"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Padding: {new string('a', 2 * Api.Hosting.LedgerHosting.MaxRequestHeadersBytes)}\r\n\r\n",
+            HttpStatusCode.RequestHeaderFieldsTooLarge, "RequestHeadersTooLarge" },
+    };
 
-        Assert.True(answer.StartsWith("HTTP/1.1 400 ", StringComparison.Ordinal), $"{what}: {answer}");
-        Assert.Contains("Content-Length: 0", answer);
-        Assert.Contains("Connection: close", answer);
+    [Theory]
+    [MemberData(nameof(KestrelsOwnRejections))]
+    public async Task KestrelsOwnRejectionsAreAProblemWithTheirCodeAndCloseTheConnection(string request, HttpStatusCode status, string code)
+    {
+        // Kestrel rejects these while reading the request line and headers, before any middleware
+        // runs; the server's connection middleware gives its answer a body (Hosting/KestrelRejections.cs).
+        using var connection = await ConnectAsync();
+
+        var answer = await SendAsync(connection, request);
+
+        await AssertProblemAsync(answer, status, code);
+        Assert.Equal("close", answer.Headers.Connection.Single());
+        Assert.Equal(0, await connection.GetStream().ReadAsync(new byte[1]));
+    }
+
+    [Fact]
+    public async Task AnHttp2PrefaceIsStillAnsweredWithKestrelsGoAwayFrame()
+    {
+        // The server speaks HTTP/1.1 in the clear: Kestrel answers HTTP/2 with prior knowledge
+        // (RFC 9113 §3.3) with a GOAWAY frame, HTTP_1_1_REQUIRED, which is not an HTTP/1.x head and passes unchanged.
+        using var connection = await ConnectAsync();
+        var stream = connection.GetStream();
+
+        await stream.WriteAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
+        var answer = new MemoryStream();
+        await stream.CopyToAsync(answer);
+
+        // A 17-byte frame: length 8, type 7 (GOAWAY), flags 0, stream 0, last stream 0, error 0xd.
+        Assert.Equal("000008070000000000000000000000000D", Convert.ToHexString(answer.ToArray()));
+    }
+
+    [Fact]
+    public async Task ABadRequestAfterAGoodOneOnTheSameConnectionIsAProblem()
+    {
+        using var connection = await ConnectAsync();
+
+        using var good = await SendAsync(connection, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        using var bad = await SendAsync(connection, "GET /v1/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        await AssertProblemAsync(bad, HttpStatusCode.BadRequest, "MalformedRequest");
+        Assert.Equal(0, await connection.GetStream().ReadAsync(new byte[1]));
+    }
+
+    [Fact]
+    public async Task AKeepAliveConnectionServesOneRequestAfterAnother()
+    {
+        using var connection = await ConnectAsync();
+
+        using var health = await SendAsync(connection, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        using var unknown = await SendAsync(connection, "GET /no/such/route HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        using var head = await SendAsync(connection, "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        using var page = await SendAsync(connection, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        using var last = await SendAsync(connection, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "NotFound");
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Equal(0, await connection.GetStream().ReadAsync(new byte[1]));
     }
 
     [Fact]
@@ -89,14 +150,81 @@ public sealed class ErrorProblemTests(ApiServer api) : IClassFixture<ApiServer>
         return problem;
     }
 
-    async Task<string> SendRawAsync(string request)
+    async Task<TcpClient> ConnectAsync()
     {
-        using var client = new TcpClient();
+        var client = new TcpClient();
         await client.ConnectAsync(api.Server.Address.Host, api.Server.Address.Port);
-        var stream = client.GetStream();
+        return client;
+    }
+
+    /// <summary>
+    /// Sends one raw HTTP/1.1 request and reads exactly its response (RFC 9112 §6.3: no body for
+    /// HEAD, else Content-Length or chunked), leaving the connection at the next response.
+    /// </summary>
+    static async Task<HttpResponseMessage> SendAsync(TcpClient connection, string request)
+    {
+        var stream = connection.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        // Kestrel closes the connection after its answer: read to the end.
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        return await reader.ReadToEndAsync();
+        var lines = (await ReadHeadAsync(stream)).Split("\r\n");
+        var response = new HttpResponseMessage((HttpStatusCode)int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture));
+        var headers = lines.Skip(1).Select(line => line.Split(": ", 2)).ToList();
+        var length = headers.FirstOrDefault(header => header[0] == "Content-Length")?[1];
+        var body = request.StartsWith("HEAD ", StringComparison.Ordinal) ? []
+            : length is not null ? await ReadExactlyAsync(stream, int.Parse(length, CultureInfo.InvariantCulture))
+            : headers.Any(header => header is ["Transfer-Encoding", "chunked"]) ? await ReadChunksAsync(stream)
+            : [];
+        response.Content = new ByteArrayContent(body);
+        foreach (var header in headers)
+        {
+            if (!response.Headers.TryAddWithoutValidation(header[0], header[1]))
+            {
+                response.Content.Headers.TryAddWithoutValidation(header[0], header[1]);
+            }
+        }
+        return response;
+    }
+
+    static async Task<string> ReadHeadAsync(NetworkStream stream)
+    {
+        var lines = new List<string>();
+        for (var line = await ReadLineAsync(stream); line != ""; line = await ReadLineAsync(stream))
+        {
+            lines.Add(line);
+        }
+        return string.Join("\r\n", lines);
+    }
+
+    static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
+    {
+        var bytes = new byte[count];
+        await stream.ReadExactlyAsync(bytes);
+        return bytes;
+    }
+
+    static async Task<byte[]> ReadChunksAsync(NetworkStream stream)
+    {
+        var body = new MemoryStream();
+        while (true)
+        {
+            var size = int.Parse(await ReadLineAsync(stream), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            body.Write(await ReadExactlyAsync(stream, size));
+            Assert.Equal("", await ReadLineAsync(stream));
+            if (size == 0)
+            {
+                return body.ToArray();
+            }
+        }
+    }
+
+    static async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        var line = new StringBuilder();
+        var next = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            Assert.Equal(1, await stream.ReadAsync(next));
+            line.Append((char)next[0]);
+        }
+        return line.ToString()[..^2];
     }
 }
