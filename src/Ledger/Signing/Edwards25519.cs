@@ -1,27 +1,30 @@
-// The group behind Ed25519 (RFC 8032 §5.1), in plain arithmetic, for one question NSec and
-// libsodium's verify do not answer: is a public key a point of full order? libsodium's verify
-// refuses non-canonical and small-order keys but accepts a mixed-order one (a key plus a point
-// of order 2, 4 or 8), for which signatures verify or not depending on the message. A key the
-// registry records must be a canonical encoding of a point of order exactly L (issue 15).
+// The group behind Ed25519 (RFC 8032 §5.1), for one question NSec and libsodium's verify do
+// not answer: is a public key a point of full order? libsodium's verify refuses non-canonical
+// and small-order keys but accepts a mixed-order one (a key plus a point of order 2, 4 or 8),
+// for which signatures verify or not depending on the message. A key the registry records must
+// be a canonical encoding of a point of order exactly L (issue 15).
 // Not constant time, and it need not be: it reads public keys only. Never used to sign or verify.
-using System.Numerics;
-
+// The arithmetic is FieldElement's fixed-size limbs, since the check runs for every registration
+// the verifier replays (tests/Ledger.Tests/Signing/Edwards25519Reference.cs keeps the plain
+// BigInteger version it replaced, as the oracle of a differential test).
 namespace Ledger.Signing;
 
 internal static class Edwards25519
 {
-    // RFC 8032 §5.1: p = 2^255 - 19, d = -121665/121666 mod p, the base point's order L.
-    private static readonly BigInteger P = BigInteger.Pow(2, 255) - 19;
-    private static readonly BigInteger D = Mod(-121665 * Inverse(121666));
-    private static readonly BigInteger L = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
+    // RFC 8032 §5.1's constants as little-endian encodings (values in Edwards25519Reference.cs):
+    // d = -121665/121666 mod p, 2d for the addition, and sqrt(-1) = 2^((p-1)/4) mod p.
+    private static readonly FieldElement D = Constant("a3785913ca4deb75abd841414d0a700098e879777940c78c73fe6f2bee6c0352");
+    private static readonly FieldElement TwoD = Constant("59f1b226949bd6eb56b183829a14e00030d1f3eef2808e19e7fcdf56dcd90624");
+    private static readonly FieldElement SqrtMinusOne = Constant("b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b");
 
-    // sqrt(-1) mod p = 2^((p-1)/4), the correction of RFC 8032 §5.1.3 step 3.
-    private static readonly BigInteger SqrtMinusOne = BigInteger.ModPow(2, (P - 1) / 4, P);
+    // The base point's order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    private static readonly byte[] L = Convert.FromHexString("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    private const int LBits = 253;
 
-    private static readonly Point Identity = new(0, 1, 1, 0);
+    private static readonly Point Identity = new(FieldElement.Zero, FieldElement.One, FieldElement.One, FieldElement.Zero);
 
     /// <summary>A point in extended coordinates (RFC 8032 §5.1.4): x = X/Z, y = Y/Z, x*y = T/Z.</summary>
-    private readonly record struct Point(BigInteger X, BigInteger Y, BigInteger Z, BigInteger T);
+    private readonly record struct Point(FieldElement X, FieldElement Y, FieldElement Z, FieldElement T);
 
     /// <summary>
     /// True when <paramref name="encoded"/> is the canonical encoding of a point whose order
@@ -35,12 +38,12 @@ internal static class Edwards25519
         {
             return false;
         }
-        var point = new Point(affine.X, affine.Y, 1, Mod(affine.X * affine.Y));
-        return !IsIdentity(point) && IsIdentity(Multiply(L, point));
+        var point = new Point(affine.X, affine.Y, FieldElement.One, affine.X * affine.Y);
+        return !IsIdentity(point) && IsIdentity(MultiplyByL(point));
     }
 
     /// <summary>RFC 8032 §5.1.3, step by step.</summary>
-    internal static bool TryDecode(ReadOnlySpan<byte> encoded, out (BigInteger X, BigInteger Y) point)
+    internal static bool TryDecode(ReadOnlySpan<byte> encoded, out (FieldElement X, FieldElement Y) point)
     {
         point = default;
         if (encoded.Length != Ed25519.PublicKeySizeBytes)
@@ -50,25 +53,23 @@ internal static class Edwards25519
 
         // Step 1: y is the little-endian number without bit 255, which is the sign of x.
         var xSign = (encoded[31] & 0x80) != 0;
-        Span<byte> yBytes = stackalloc byte[Ed25519.PublicKeySizeBytes];
-        encoded.CopyTo(yBytes);
-        yBytes[31] &= 0x7f;
-        var y = new BigInteger(yBytes, isUnsigned: true, isBigEndian: false);
-        if (y >= P)
+        if (!FieldElement.TryRead(encoded, out var y))
         {
             return false;
         }
 
         // Step 2: x^2 = u/v; the candidate root x = u v^3 (u v^7)^((p-5)/8).
-        var u = Mod(y * y - 1);
-        var v = Mod(D * y * y + 1);
-        var x = Mod(u * BigInteger.ModPow(v, 3, P) * BigInteger.ModPow(Mod(u * BigInteger.ModPow(v, 7, P)), (P - 5) / 8, P));
+        var yy = y.Square();
+        var u = yy - FieldElement.One;
+        var v = (D * yy) + FieldElement.One;
+        var v3 = v.Square() * v;
+        var x = u * v3 * (u * v3.Square() * v).PowPMinus5Over8();
 
         // Step 3: either x, or x times sqrt(-1), is a root; if neither, y is not on the curve.
-        var vxx = Mod(v * x * x);
-        if (vxx == Mod(-u))
+        var vxx = v * x.Square();
+        if (vxx == -u)
         {
-            x = Mod(x * SqrtMinusOne);
+            x *= SqrtMinusOne;
         }
         else if (vxx != u)
         {
@@ -80,50 +81,63 @@ internal static class Edwards25519
         {
             return false;
         }
-        if (x.IsEven == xSign)
+        if (x.IsNegative != xSign)
         {
-            x = P - x;
+            x = -x;
         }
 
         point = (x, y);
         return true;
     }
 
-    private static bool IsIdentity(Point point) => Mod(point.X).IsZero && Mod(point.Y - point.Z).IsZero;
+    private static bool IsIdentity(Point point) => point.X.IsZero && point.Y == point.Z;
 
-    private static Point Multiply(BigInteger scalar, Point addend)
+    // Double-and-add from L's top bit down: 252 doublings and one addition for each of its 73 set bits.
+    private static Point MultiplyByL(Point addend)
     {
         var result = Identity;
-        for (; !scalar.IsZero; scalar >>= 1)
+        for (var bit = LBits - 1; bit >= 0; bit--)
         {
-            if (!scalar.IsEven)
+            result = Double(result);
+            if ((L[bit / 8] >> (bit % 8) & 1) == 1)
             {
                 result = Add(result, addend);
             }
-            addend = Add(addend, addend);
         }
         return result;
     }
 
-    // RFC 8032 §5.1.4's addition, complete on this curve (a = -1, d not a square): it doubles too.
+    // RFC 8032 §5.1.4's addition, complete on this curve (a = -1, d not a square).
     private static Point Add(Point p, Point q)
     {
-        var a = Mod((p.Y - p.X) * (q.Y - q.X));
-        var b = Mod((p.Y + p.X) * (q.Y + q.X));
-        var c = Mod(p.T * 2 * D * q.T);
-        var d = Mod(p.Z * 2 * q.Z);
+        var a = (p.Y - p.X) * (q.Y - q.X);
+        var b = (p.Y + p.X) * (q.Y + q.X);
+        var c = p.T * TwoD * q.T;
+        var d = p.Z * (q.Z + q.Z);
         var e = b - a;
         var f = d - c;
         var g = d + c;
         var h = b + a;
-        return new Point(Mod(e * f), Mod(g * h), Mod(f * g), Mod(e * h));
+        return new Point(e * f, g * h, f * g, e * h);
     }
 
-    private static BigInteger Mod(BigInteger value)
+    // RFC 8032 §5.1.4's doubling: four squarings and four multiplications where the addition
+    // takes nine multiplications, and doublings are most of [L]P.
+    private static Point Double(Point p)
     {
-        var remainder = value % P;
-        return remainder.Sign < 0 ? remainder + P : remainder;
+        var a = p.X.Square();
+        var b = p.Y.Square();
+        var zz = p.Z.Square();
+        var c = zz + zz;
+        var h = a + b;
+        var e = h - (p.X + p.Y).Square();
+        var g = a - b;
+        var f = c + g;
+        return new Point(e * f, g * h, f * g, e * h);
     }
 
-    private static BigInteger Inverse(BigInteger value) => BigInteger.ModPow(value, P - 2, P);
+    private static FieldElement Constant(string littleEndianHex) =>
+        FieldElement.TryRead(Convert.FromHexString(littleEndianHex), out var element)
+            ? element
+            : throw new InvalidOperationException($"{littleEndianHex} is no canonical field element");
 }

@@ -85,8 +85,108 @@ public sealed class FullOrderPointTests
         var encoded = Convert.FromHexString("5866666666666666666666666666666666666666666666666666666666666666");
 
         Assert.True(Edwards25519.TryDecode(encoded, out var point));
-        Assert.Equal(
-            System.Numerics.BigInteger.Parse("15112221349535400772501151409588531511454012693041857206046113283949847762202"),
-            point.X);
+        Assert.True(FieldElement.TryRead(
+            Edwards25519Reference.Bytes(System.Numerics.BigInteger.Parse("15112221349535400772501151409588531511454012693041857206046113283949847762202")),
+            out var x));
+        Assert.Equal(x, point.X);
+    }
+
+    // The eight points of small order (1, 2, 4 and 8: the group is 8L), each encoding of them
+    // that the curve has: canonical, with the sign bit set where x = 0 forbids it, and with y + p
+    // where that is below 2^255. ed25519_points.py prints each one's order or its refusal.
+    public static TheoryData<string, string> SmallOrderEncodings() => new()
+    {
+        { "order 1 (the identity)", "0100000000000000000000000000000000000000000000000000000000000000" },
+        { "order 1, x = 0 with the sign bit", "0100000000000000000000000000000000000000000000000000000000000080" },
+        { "order 1, y = p + 1", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f" },
+        { "order 1, y = p + 1 with the sign bit", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" },
+        { "order 2", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f" },
+        { "order 2, x = 0 with the sign bit", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" },
+        { "order 4, x even", "0000000000000000000000000000000000000000000000000000000000000000" },
+        { "order 4, x odd", "0000000000000000000000000000000000000000000000000000000000000080" },
+        { "order 4, y = p", "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f" },
+        { "order 4, y = p with the sign bit", "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" },
+        { "order 8, first y, x even", "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a" },
+        { "order 8, first y, x odd", "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa" },
+        { "order 8, second y, x even", "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05" },
+        { "order 8, second y, x odd", "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallOrderEncodings))]
+    public void EveryEncodingOfAPointOfSmallOrderIsRefused(string what, string hex)
+    {
+        Assert.False(Edwards25519.IsFullOrderPoint(Convert.FromHexString(hex)), what);
+    }
+
+    // Keys of full order as NSec derives them from seeds (seeded, so a failure can be replayed).
+    internal static IEnumerable<byte[]> SeededKeys(int seed, int count)
+    {
+        var random = new Random(seed);
+        var keySeed = new byte[Ed25519.SeedSizeBytes];
+        for (var i = 0; i < count; i++)
+        {
+            random.NextBytes(keySeed);
+            using var key = SigningKey.FromSeed(keySeed);
+            yield return key.PublicKey.Bytes.ToArray();
+        }
+    }
+
+    [Fact]
+    public void KeysThatNSecGeneratesArePointsOfFullOrder()
+    {
+        Assert.All(SeededKeys(seed: 8032, count: 1_000), key => Assert.True(Edwards25519.IsFullOrderPoint(key), Convert.ToHexStringLower(key)));
+    }
+
+    // A key plus each of the seven points of small order but the identity: on the curve,
+    // canonical, not of small order, and not of order L. The sums come from the BigInteger oracle.
+    [Fact]
+    public void KeysPlusAPointOfSmallOrderAreRefused()
+    {
+        var smallOrder = SmallOrderEncodings().Select(row => Convert.FromHexString((string)row[1]))
+            .Where(encoded => Edwards25519Reference.TryDecode(encoded, out _))
+            .Where(encoded => !encoded.AsSpan().SequenceEqual(Convert.FromHexString("0100000000000000000000000000000000000000000000000000000000000000")))
+            .ToList();
+        Assert.Equal(7, smallOrder.Count);
+
+        var mixed = SeededKeys(seed: 15, count: 20).SelectMany(key => smallOrder.Select(point => Edwards25519Reference.Sum(key, point))).ToList();
+
+        Assert.All(mixed, key => Assert.False(Edwards25519.IsFullOrderPoint(key), Convert.ToHexStringLower(key)));
+    }
+
+    // Every y from p to 2^255 - 1 (a second encoding of 0 to 18), with either sign bit.
+    public static IEnumerable<byte[]> EncodingsOfYAtOrAboveP()
+    {
+        for (var y = Edwards25519Reference.P; y < System.Numerics.BigInteger.Pow(2, 255); y++)
+        {
+            var encoded = Edwards25519Reference.Bytes(y);
+            yield return encoded;
+            encoded = [.. encoded];
+            encoded[31] |= 0x80;
+            yield return encoded;
+        }
+    }
+
+    [Fact]
+    public void EveryYAtOrAbovePIsRefused()
+    {
+        var encodings = EncodingsOfYAtOrAboveP().ToList();
+
+        Assert.Equal(38, encodings.Count);
+        Assert.All(encodings, encoded =>
+        {
+            Assert.False(Edwards25519.TryDecode(encoded, out _));
+            Assert.False(Edwards25519.IsFullOrderPoint(encoded));
+        });
+    }
+
+    // x = 0 only for y = 1 and y = -1; with the sign bit set, each is a second encoding.
+    [Theory]
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000080")] // y = 1
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")] // y = p - 1
+    public void XZeroWithTheSignBitIsRefused(string hex)
+    {
+        Assert.False(Edwards25519.TryDecode(Convert.FromHexString(hex), out _));
+        Assert.False(Edwards25519.IsFullOrderPoint(Convert.FromHexString(hex)));
     }
 }
