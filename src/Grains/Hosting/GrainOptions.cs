@@ -14,7 +14,7 @@ public sealed record GrainOptions
 
     /// <summary>
     /// A grain writes a snapshot of its stream after applying this many entries since its last
-    /// one (and when deactivated, if it applied any): an activation then reads at most about
+    /// one (and when deactivated, if it applied a tenth of this many): an activation then reads at most about
     /// this many entries beyond the snapshot (docs/GRAINS.md "Snapshots").
     /// </summary>
     public int SnapshotEvery { get; set; } = 100;

@@ -117,8 +117,14 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
         return null;
     }
 
-    /// <summary>Writes a snapshot when deactivated, if the stream moved since the last one.</summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SnapshotAsync(every: 1, cancellationToken);
+    /// <summary>
+    /// Writes a snapshot when deactivated, if the stream moved by a tenth of
+    /// <see cref="GrainOptions.SnapshotEvery"/> since the last one: replaying a few entries costs
+    /// less than writing a row, and most streams a busy day touches (a household awarded once)
+    /// would otherwise each cost a write when collected.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        SnapshotAsync(every: Math.Max(1, options.Value.SnapshotEvery / 10), cancellationToken);
 
     /// <summary>
     /// Writes the own replica's snapshot once it has applied <paramref name="every"/> entries
