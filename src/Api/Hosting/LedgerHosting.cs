@@ -60,7 +60,14 @@ public static class LedgerHosting
         services.AddSingleton<LedgerStartup>();
         // Hosted services start in this order, and Kestrel after them all: the silo (on the
         // database LedgerServer opened), then the registry and the log, then the log's loop.
-        builder.UseOrleans(silo => silo.AddLedgerGrains().AddDashboard());
+        builder.UseOrleans(silo =>
+        {
+            silo.AddLedgerGrains();
+            if (DashboardServed(builder.Configuration))
+            {
+                silo.AddDashboard();
+            }
+        });
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
@@ -104,8 +111,14 @@ public static class LedgerHosting
         app.MapKeyEndpoints();
         app.MapNoticeEndpoints();
         // Not part of the ledger's API: left out of the OpenAPI document.
-        app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription().AddEndpointFilter(DashboardFromLoopbackOnly);
+        if (DashboardServed(app.Configuration))
+        {
+            app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription().AddEndpointFilter(DashboardFromLoopbackOnly);
+        }
     }
+
+    /// <summary><see cref="AdminSettings.Dashboard"/>, read while the silo is being built, before options exist.</summary>
+    static bool DashboardServed(IConfiguration configuration) => configuration.GetValue<bool>("Admin:Dashboard");
 
     /// <summary>The operators' view of the cluster (Microsoft.Orleans.Dashboard): silos, grains, calls.</summary>
     public const string DashboardPath = "/admin/orleans";

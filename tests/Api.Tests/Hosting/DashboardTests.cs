@@ -1,5 +1,7 @@
 using System.Net;
+using Ledger.Api;
 using Ledger.Api.Hosting;
+using Ledger.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,20 +9,43 @@ using Microsoft.Extensions.Options;
 namespace Ledger.Tests.Hosting;
 
 /// <summary>
-/// Issue 14: the Orleans dashboard for operators, on an admin path, answering this machine
-/// only unless configured otherwise, and not part of the API's OpenAPI document.
+/// Issue 14: the Orleans dashboard for operators, on an admin path when turned on
+/// (<c>Admin:Dashboard</c>), answering this machine only unless configured otherwise, and not
+/// part of the API's OpenAPI document.
 /// </summary>
 public sealed class DashboardTests(ApiServer api) : IClassFixture<ApiServer>
 {
     [Fact]
-    public async Task TheDashboardAnswersOnTheAdminPathFromThisMachine()
+    public async Task TheDashboardAnswersOnTheAdminPathFromThisMachineWhenTurnedOn()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        using var folder = TestFolder.Create();
+        try
+        {
+            var options = new ServerOptions(Path.Combine(folder.Path, "data"), database.ConnectionString, "http://127.0.0.1:0");
+            await using var server = await LedgerServer.StartAsync(["--Admin:Dashboard=true"], options.AsSettings());
+            using var http = new HttpClient { BaseAddress = server.Address };
+
+            using var response = await http.GetAsync($"{LedgerHosting.DashboardPath}/index.html");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheSettingTheAdminPathIsAnUnknownRoute()
     {
         using var http = new HttpClient { BaseAddress = api.Server.Address };
 
         using var response = await http.GetAsync($"{LedgerHosting.DashboardPath}/index.html");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        await ErrorProblemTests.AssertProblemAsync(response, HttpStatusCode.NotFound, "NotFound");
     }
 
     [Theory]
