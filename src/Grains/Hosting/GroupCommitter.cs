@@ -23,6 +23,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public const int MaxBatchEntries = 2_000;
 
     readonly EntryStore store;
+
+    /// <summary>
+    /// The head each stream written by the last committed batch has now: a queued command
+    /// decided before that commit on an older head of one of these streams is bound to
+    /// conflict, and is answered so without spoiling (and halving) the next batch.
+    /// </summary>
+    readonly Dictionary<string, Entry> committedHeads = new(StringComparer.Ordinal);
+
     readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     readonly Task loop;
 
@@ -60,12 +68,21 @@ internal sealed class GroupCommitter : IAsyncDisposable
             {
                 continue;
             }
+            if (RefusedAsStale(carried))
+            {
+                carried = null;
+                continue;
+            }
             batch.Add(carried);
             entryCount += carried.Request.Entries.Count;
             var streams = carried.Request.Entries.Select(e => e.Stream).ToHashSet(StringComparer.Ordinal);
             carried = null;
             while (!WritesRegistry(batch[0]) && entryCount < MaxBatchEntries && queue.Reader.TryRead(out var next))
             {
+                if (RefusedAsStale(next))
+                {
+                    continue;
+                }
                 // Two grains may have decided on the same head of a stream they both write (a
                 // catalog shared by households' redemptions): such commands go in different
                 // batches, so that the database refuses the later one alone.
@@ -90,6 +107,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
             var result = await store.AppendCommandsAsync(batch.Select(p => p.Request).ToList(), batch[0].RegistrySequence, CancellationToken.None);
             if (result is BatchResult.Appended appended)
             {
+                committedHeads.Clear();
+                foreach (var entry in batch.SelectMany(p => p.Request.Entries))
+                {
+                    committedHeads[entry.Stream] = entry;
+                }
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.SetResult(new AppendResult.Appended(appended.LogPositions[i]));
@@ -118,6 +140,27 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 pending.Result.SetException(e);
             }
         }
+    }
+
+    /// <summary>
+    /// Answers a conflict, without asking the database, for a command whose entry takes a place
+    /// the last batch filled: a sequence at or below that stream's committed head, or the next
+    /// one linked to another entry. The database would refuse it the same way; a command that
+    /// follows the head, or goes past it (another process wrote between), still goes to it.
+    /// </summary>
+    bool RefusedAsStale(Pending pending)
+    {
+        foreach (var entry in pending.Request.Entries)
+        {
+            if (committedHeads.TryGetValue(entry.Stream, out var head)
+                && (entry.Sequence <= head.Sequence || (entry.Sequence == head.Sequence + 1 && !entry.Follows(head))))
+            {
+                pending.Result.SetResult(new AppendResult.SequenceConflict(entry.Stream,
+                    $"#{entry.Sequence} was decided on a head this process has since moved to #{head.Sequence}"));
+                return true;
+            }
+        }
+        return false;
     }
 
     static bool WritesRegistry(Pending pending) => pending.Request.Entries.Any(e => e.Stream == RegistryRules.Stream);

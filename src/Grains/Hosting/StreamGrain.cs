@@ -189,12 +189,10 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
                     return accepted;
                 // A retried command is usually refused by the state its first acceptance made
                 // (an award's reference is used, a share is paid): its receipt turns the
-                // refusal into the first result. The receipt is only read on this path, so an
-                // accepted command costs no extra read.
+                // refusal into the first result. The receipt is read only then and when the
+                // append finds it taken, so an accepted command costs no extra read.
                 case CommandOutcome.Refused refused:
                     return await EarlierResultAsync(command, receipt) ?? refused;
-                case null when await EarlierResultAsync(command, receipt) is { } earlier:
-                    return earlier;
             }
         }
         return new CommandOutcome.Refused(ResultCode.Conflict,
@@ -282,8 +280,10 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             case AppendResult.RegistryChanged:
                 registry.MarkStale();
                 return null;
+            // The key's receipt is taken: this command, or another under its key, was accepted
+            // (through another process, say). Another stream's conflict says nothing of that.
             case AppendResult.ReceiptExists:
-                return null;
+                return await EarlierResultAsync(signed.Command, receipt);
             default:
                 throw new InvalidOperationException($"unexpected append result {result}");
         }
