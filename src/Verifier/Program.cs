@@ -30,6 +30,14 @@ var logKeyOption = new Option<string?>("--log-key")
     Description = "The Merkle log's key (C2SP vkey) that checkpoints must be signed with.",
     HelpName = "VKEY",
 };
+var checkpointOption = new Option<string[]>("--checkpoint")
+{
+    Description = "A checkpoint people saw, which the ledger must contain: a file holding the signed note (the notice board's, GET /v1/log/checkpoint's) "
+        + "or an offline bundle; checked under the log key (--log-key, else the source's). Repeatable.",
+    HelpName = "FILE",
+    // One file per --checkpoint, so the export folder after it is never taken for a second file.
+    AllowMultipleArgumentsPerToken = false,
+};
 var hashOnlyOption = new Option<bool>("--hash-only") { Description = "Check hashes, chains and checkpoints only: no signatures, no rules (fast)." };
 var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON." };
 var bundleArgument = new Argument<string>("BUNDLE") { Description = "An offline bundle (docs/FORMAT.md §10.5) to check on its own." };
@@ -47,12 +55,14 @@ var root = new RootCommand("Audits a Community Ledger export or database end to 
     databaseOption,
     rootKeyOption,
     logKeyOption,
+    checkpointOption,
     hashOnlyOption,
     jsonOption,
     verifyEntry,
 };
 root.SetAction(parse => AuditLedger(parse.GetValue(exportArgument), parse.GetValue(databaseOption), parse.GetValue(rootKeyOption),
-    parse.GetValue(logKeyOption), parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full, parse.GetValue(jsonOption)));
+    parse.GetValue(logKeyOption), parse.GetValue(checkpointOption) ?? [], parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full,
+    parse.GetValue(jsonOption)));
 
 var parsed = root.Parse(args);
 if (parsed.Action is not HelpAction)
@@ -69,7 +79,7 @@ if (parsed.Action is not HelpAction)
 }
 return parsed.Invoke();
 
-static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, AuditDepth depth, bool json)
+static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, string[] checkpointFiles, AuditDepth depth, bool json)
 {
     if ((exportDirectory is null) == (connectionString is null))
     {
@@ -90,6 +100,8 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
 
     try
     {
+        // Read before the source: a checkpoint file that is not one is the command line's mistake (exit 2), found at once.
+        var pinnedCheckpoints = checkpointFiles.Select(PinnedCheckpoint.Read).ToList();
         ILedgerSource source = exportDirectory is not null ? new ExportSource(exportDirectory) : new DatabaseSource(connectionString!);
         AuditReport report;
         if (!json && !Console.IsErrorRedirected && source.EntryCountHint > 10_000)
@@ -98,14 +110,14 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
             AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
             {
                 var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
-                result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth);
+                result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth, pinnedCheckpoints);
                 task.Value = task.MaxValue;
             });
             report = result!;
         }
         else
         {
-            report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth);
+            report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth, pinnedCheckpoints: pinnedCheckpoints);
         }
         Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
         return Audit.ExitCodeOf(report);

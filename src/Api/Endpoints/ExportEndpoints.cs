@@ -1,4 +1,5 @@
 using Ledger.Api.Export;
+using Ledger.Api.Hosting;
 using Ledger.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,16 +27,18 @@ public static class ExportEndpoints
     /// <summary>
     /// The zip is written to a temporary file first, then sent: the answer is either a whole
     /// export with its length, or a problem — never a 200 that stops half-way. The file is
-    /// deleted when the response is done with it.
+    /// deleted when the response is done with it. A checkpoint is signed over every entry
+    /// first, so the export lies under its newest checkpoint — unless the log's loop stopped
+    /// on a broken invariant, which signs nothing more (the export then says what is uncovered).
     /// </summary>
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetExport(
-        LedgerDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+        LedgerDatabase database, LedgerStartup startup, LogIntegrationService logLoop, TimeProvider clock, CancellationToken cancellationToken)
     {
         var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"),
             LedgerExport.PrivateFileOptions(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         try
         {
-            await LedgerExport.WriteZipAsync(database, file, clock.GetUtcNow(), cancellationToken);
+            await LedgerExport.WriteZipAsync(database, logLoop.StoppedBecause is null ? startup.Log : null, file, clock.GetUtcNow(), cancellationToken);
             file.Position = 0;
             return TypedResults.Stream(file, ZipContentType, "ledger-export.zip");
         }

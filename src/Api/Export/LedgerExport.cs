@@ -75,15 +75,29 @@ public static class LedgerExport
     public const string CheckpointsFileName = "checkpoints.jsonl";
 
     /// <summary>
+    /// How many entries an export holds, decided when it starts. The log is integrated first and,
+    /// when <paramref name="log"/> holds the log key, a checkpoint signed over everything
+    /// committed; if a checkpoint then covers the whole integrated log, the export is exactly its
+    /// tree, so that an honest export lies entirely under its newest checkpoint (the verifier
+    /// reports entries beyond it, docs/VERIFIER.md) and entries committed since wait for the next
+    /// export. Otherwise (this process does not hold the log key and its holder has not signed
+    /// yet, or no log is given) every committed entry is exported, and the verifier says which
+    /// no checkpoint covers.
+    /// </summary>
+    public static async Task<long> ExportedLogSizeAsync(LedgerDatabase database, LogIntegrator? log, CancellationToken cancellationToken) =>
+        log is not null && await log.IntegrateAndSignNowAsync(cancellationToken) is { Covered: true, Latest: { } latest }
+            ? latest.TreeSize
+            : await database.Entries.LogSizeAsync(cancellationToken);
+
+    /// <summary>
     /// Writes the entries file to <paramref name="destination"/>: the log's first
-    /// <c>logSize</c> entries, <c>logSize</c> read when the export starts (a log grows only at
-    /// its end, in commit order, so this prefix is what the log was at that moment).
+    /// <paramref name="logSize"/> entries (a log grows only at its end, in commit order, so this
+    /// prefix is what the log was when it had that size).
     /// </summary>
     /// <returns>The manifest of what was written.</returns>
     /// <exception cref="ExportException">The registry is not open: the log has no root key.</exception>
-    public static async Task<ExportManifest> WriteEntriesAsync(EntryStore store, Stream destination, CancellationToken cancellationToken)
+    public static async Task<ExportManifest> WriteEntriesAsync(EntryStore store, long logSize, Stream destination, CancellationToken cancellationToken)
     {
-        var logSize = await store.LogSizeAsync(cancellationToken);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var streams = new Dictionary<string, ExportedStream>(StringComparer.Ordinal);
         string? rootPublicKey = null;
@@ -152,12 +166,14 @@ public static class LedgerExport
     }
 
     /// <summary>Writes the three files into <paramref name="directory"/>, which must exist; the manifest last.</summary>
-    public static async Task<ExportManifest> WriteDirectoryAsync(LedgerDatabase database, string directory, CancellationToken cancellationToken)
+    /// <param name="log">The log's integrator, to sign a checkpoint over every entry first (<see cref="ExportedLogSizeAsync"/>); null to sign nothing.</param>
+    public static async Task<ExportManifest> WriteDirectoryAsync(LedgerDatabase database, LogIntegrator? log, string directory, CancellationToken cancellationToken)
     {
+        var logSize = await ExportedLogSizeAsync(database, log, cancellationToken);
         ExportManifest manifest;
         await using (var entries = NewFile(Path.Combine(directory, EntriesFileName)))
         {
-            manifest = await WriteEntriesAsync(database.Entries, entries, cancellationToken);
+            manifest = await WriteEntriesAsync(database.Entries, logSize, entries, cancellationToken);
         }
         await using (var checkpoints = NewFile(Path.Combine(directory, CheckpointsFileName)))
         {
@@ -174,15 +190,18 @@ public static class LedgerExport
     }
 
     /// <summary>Writes a zip of the three files (entries, checkpoints, then the manifest) to <paramref name="destination"/>, which stays open.</summary>
-    public static async Task<ExportManifest> WriteZipAsync(LedgerDatabase database, Stream destination, DateTimeOffset writtenAt, CancellationToken cancellationToken)
+    /// <param name="log">As for <see cref="WriteDirectoryAsync"/>.</param>
+    public static async Task<ExportManifest> WriteZipAsync(LedgerDatabase database, LogIntegrator? log, Stream destination, DateTimeOffset writtenAt,
+        CancellationToken cancellationToken)
     {
+        var logSize = await ExportedLogSizeAsync(database, log, cancellationToken);
         await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         var entriesFile = zip.CreateEntry(EntriesFileName, CompressionLevel.Optimal);
         entriesFile.LastWriteTime = writtenAt;
         ExportManifest manifest;
         await using (var entries = await entriesFile.OpenAsync(cancellationToken))
         {
-            manifest = await WriteEntriesAsync(database.Entries, entries, cancellationToken);
+            manifest = await WriteEntriesAsync(database.Entries, logSize, entries, cancellationToken);
         }
         var checkpointsFile = zip.CreateEntry(CheckpointsFileName, CompressionLevel.Optimal);
         checkpointsFile.LastWriteTime = writtenAt;

@@ -19,9 +19,10 @@ public static class Audit
     /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
     /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
     /// <param name="depth">Whether to check signatures and replay the rules, or only the hashes.</param>
+    /// <param name="pinnedCheckpoints">Checkpoints people saw (--checkpoint), whose trees the source must hold.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
     public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null,
-        AuditDepth depth = AuditDepth.Full)
+        AuditDepth depth = AuditDepth.Full, IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
         void ReportProgress()
@@ -61,10 +62,10 @@ public static class Audit
         audit.Finish(source.Manifest, source.ReadChecksum, source.ManifestProblem);
         // Read once: a database answers it with a query of its own, and the key reported must be the key checked.
         var sourceLogKey = source.LogVerifierKey;
-        (int Count, long? LatestTreeSize) checkpoints;
+        CheckpointSummary checkpoints;
         try
         {
-            checkpoints = audit.CheckCheckpoints(source.Checkpoints(), sourceLogKey, pinnedLogKey);
+            checkpoints = audit.CheckCheckpoints(source.Checkpoints(), sourceLogKey, pinnedLogKey, pinnedCheckpoints, source.IsLive);
         }
         catch (IOException e)
         {
@@ -77,6 +78,8 @@ public static class Audit
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,
             LatestCheckpointSize = checkpoints.LatestTreeSize,
+            PinnedCheckpointCount = checkpoints.PinnedCount,
+            EntriesBeyondCheckpoint = checkpoints.EntriesBeyond,
         };
     }
 }

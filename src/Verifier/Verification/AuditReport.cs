@@ -53,6 +53,12 @@ public sealed record AuditReport(
 
     public long? LatestCheckpointSize { get; init; }
 
+    /// <summary>How many checkpoints were pinned with --checkpoint; each one the source does not hold is a finding.</summary>
+    public int PinnedCheckpointCount { get; init; }
+
+    /// <summary>How many entries follow the newest checkpoint the log key signed: a finding in an export, a figure for a live database.</summary>
+    public long EntriesBeyondCheckpoint { get; init; }
+
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -92,6 +98,14 @@ public sealed record AuditReport(
             ? "No log key and no signed checkpoints: nothing shows that this history is the one the log signed."
             : $"{CheckpointCount} signed checkpoint(s), the latest at {LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-"} entries, by log key {LogVerifierKey}"
                 + (LogKeyPinned ? " (pinned)." : " — NOT pinned: compare it with the one the street office publishes, then run again with --log-key."));
+        if (PinnedCheckpointCount > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{PinnedCheckpointCount} checkpoint(s) pinned with --checkpoint: the entries must hold the tree each one signs.");
+        }
+        if (EntriesBeyondCheckpoint > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{EntriesBeyondCheckpoint} entries after the latest checkpoint, under no signature yet.");
+        }
         if (Depth == AuditDepth.HashOnly)
         {
             text.AppendLine("Hash-only (--hash-only): no signature, key, role, idempotency key or rule was checked, and no figures are shown, since no command was replayed.");

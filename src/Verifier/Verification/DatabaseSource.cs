@@ -32,6 +32,8 @@ public sealed class DatabaseSource : ILedgerSource
 
     public Manifest? Manifest => null;
 
+    public bool IsLive => true;
+
     public long EntryCountHint { get; }
 
     public string? ReadChecksum => null;

@@ -44,6 +44,8 @@ public sealed class ExportSource : ILedgerSource
 
     public string? ManifestProblem { get; }
 
+    public bool IsLive => false;
+
     public long EntryCountHint => Manifest?.EntryCount ?? 0;
 
     public string? ReadChecksum => readChecksum;

@@ -62,6 +62,12 @@ public enum FindingKind
 
     /// <summary>manifest.json is not the canonical JSON of a format-1 manifest followed by one line feed: pretty-printed, a byte-order mark, CRLF, not a manifest at all.</summary>
     ManifestMalformed = 19,
+
+    /// <summary>A checkpoint pinned with --checkpoint, one people saw, is not in the source: fewer entries than its tree size, or another root at that size — history cut back or changed after it was seen.</summary>
+    PinnedCheckpointNotContained = 20,
+
+    /// <summary>Entries after the newest checkpoint signed by the log key: no signature covers them.</summary>
+    EntriesBeyondCheckpoint = 21,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

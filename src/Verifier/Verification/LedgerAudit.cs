@@ -39,6 +39,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // root of every signed checkpoint.
     readonly MerkleTree log = new();
     long entryCount;
+    // The largest tree size of a checkpoint the log key signed, from the source or pinned: the
+    // entries beyond it are under no signature.
+    long? newestSignedSize;
     // A hash-only audit's stream ids, decoded here to find their heads without a string per entry.
     char[] streamName = new char[64];
 
@@ -129,10 +132,14 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// Checks the global log's signed checkpoints (FORMAT.md §10.6): each signed by the log key —
     /// the pinned one if given, else the one the source names, reported as not pinned — with its
     /// origin the key's name, at growing sizes, within the entries read, and with the root of
-    /// exactly those first entries; successive checkpoints consistent. Call after the last entry.
+    /// exactly those first entries; successive checkpoints consistent. Then the checkpoints
+    /// pinned with --checkpoint, under the same key: the entries must hold each one's tree. Last,
+    /// the entries after the newest checkpoint signed by the log key, which no signature covers:
+    /// a finding in a finished source (an export), a figure in a live one (a database, whose
+    /// newest entries wait for the next checkpoint). Call after the last entry.
     /// </summary>
-    /// <returns>How many checkpoints the source holds, and the largest tree size among them.</returns>
-    public (int Count, long? LatestTreeSize) CheckCheckpoints(IEnumerable<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey)
+    public CheckpointSummary CheckCheckpoints(IEnumerable<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey,
+        IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, bool live = false)
     {
         if (pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
         {
@@ -144,6 +151,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is a vkey (FORMAT.md §10.3)", "a valid vkey", $"{invalid.Result}: {keyText}");
         }
+        var key = parsedKey is { IsValid: true, Key: { } valid } ? valid : null;
         var count = 0;
         long? latest = null;
         (long Size, byte[] Root)? previous = null;
@@ -157,7 +165,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 continue;
             }
             latest = Math.Max(latest ?? sourced.TreeSize, sourced.TreeSize);
-            if (parsedKey is { IsValid: true, Key: { } key })
+            if (key is not null)
             {
                 try
                 {
@@ -173,31 +181,31 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come with the log key that signed them", "a log verifier key", "none");
         }
-        if (pinnedLogKey is not null && parsedKey is { IsValid: true } && count == 0 && entryCount > 0)
+        if (pinnedLogKey is not null && key is not null && count == 0 && entryCount > 0)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "a ledger under a pinned log key carries its signed checkpoints", "at least one checkpoint", "none");
         }
-        return (count, latest);
+        foreach (var pinned in pinnedCheckpoints ?? [])
+        {
+            CheckPinnedCheckpoint(pinned, key);
+        }
+        var beyond = newestSignedSize is { } covered && entryCount > covered ? entryCount - covered : 0;
+        if (beyond > 0 && !live)
+        {
+            Report(FindingKind.EntriesBeyondCheckpoint, null, null, newestSignedSize, "every entry is under the newest checkpoint signed by the log key (FORMAT.md §9.2)",
+                $"{entryCount} entries under a checkpoint", $"{beyond} entries after the checkpoint of {newestSignedSize}, at log positions {newestSignedSize} … {entryCount - 1}");
+        }
+        return new CheckpointSummary(count, latest, pinnedCheckpoints?.Count ?? 0, beyond);
     }
 
     /// <summary>Checks one checkpoint against the log and the one before it that checked out; returns the newest that checked out.</summary>
     (long Size, byte[] Root)? CheckCheckpoint(SourcedCheckpoint sourced, NoteVerifierKey key, (long Size, byte[] Root)? previous)
     {
         var where = $"checkpoint {sourced.TreeSize}";
-        var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(sourced.Note), [key]);
-        if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
+        if (Verified(sourced.Note, key, where, sourced.TreeSize) is not { } checkpoint)
         {
-            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key.Name}", "a valid signature", verification.Result.ToString());
             return previous;
         }
-        var parsed = Checkpoint.Parse(verification.Note!.Text);
-        if (!parsed.IsValid || parsed.Checkpoint!.Origin != key.Name || parsed.Checkpoint.TreeSize != sourced.TreeSize)
-        {
-            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is a checkpoint of the log key's origin at the size it is listed under",
-                $"{key.Name}, size {sourced.TreeSize}", parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
-            return previous;
-        }
-        var checkpoint = parsed.Checkpoint;
         if (previous is { } before && checkpoint.TreeSize <= before.Size)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come in growing tree sizes", $"a size above {before.Size}", $"{checkpoint.TreeSize}");
@@ -222,6 +230,64 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.CheckpointMismatch, null, null, null, $"{where} is consistent with checkpoint {earlier.Size}", "consistent", "inconsistent");
         }
         return (checkpoint.TreeSize, checkpoint.RootHash.ToArray());
+    }
+
+    /// <summary>
+    /// A checkpoint people saw: signed by the log key, and its tree the tree of the first that
+    /// many entries. Consistency with the source's own checkpoints follows, since all their
+    /// roots are recomputed from the same entries.
+    /// </summary>
+    void CheckPinnedCheckpoint(PinnedCheckpoint pinned, NoteVerifierKey? key)
+    {
+        var where = $"the checkpoint pinned with --checkpoint {pinned.Origin}";
+        if (key is null)
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key", "a log key to check it with (--log-key, or the source's)", "none");
+            return;
+        }
+        if (Verified(pinned.Note, key, where, listedSize: null) is not { } checkpoint)
+        {
+            return;
+        }
+        if (checkpoint.TreeSize > entryCount)
+        {
+            Report(FindingKind.PinnedCheckpointNotContained, null, null, entryCount, $"{where}: the source holds the {checkpoint.TreeSize} entries it signs",
+                $"at least {checkpoint.TreeSize} entries", $"{entryCount}");
+            return;
+        }
+        var root = log.Root(checkpoint.TreeSize);
+        if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
+        {
+            Report(FindingKind.PinnedCheckpointNotContained, null, null, null, $"{where}: its root is the root of the source's first {checkpoint.TreeSize} entries (FORMAT.md §10.2)",
+                Convert.ToHexStringLower(checkpoint.RootHash), Convert.ToHexStringLower(root));
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint a note holds if the log key signed it for the key's origin (at
+    /// <paramref name="listedSize"/>, if the source lists one); else null, reported. A note the
+    /// log key signed counts towards what is covered, whatever its root: a wrong root is a finding of its own.
+    /// </summary>
+    Checkpoint? Verified(string note, NoteVerifierKey key, string where, long? listedSize)
+    {
+        var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(note), [key]);
+        if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
+        {
+            var signers = verification.Note is { } unverified ? $" (signed by {string.Join(", ", unverified.Signatures)})" : "";
+            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key}", "a valid signature", $"{verification.Result}{signers}");
+            return null;
+        }
+        var parsed = Checkpoint.Parse(verification.Note!.Text);
+        if (!parsed.IsValid || parsed.Checkpoint!.Origin != key.Name || (listedSize is { } listed && parsed.Checkpoint.TreeSize != listed))
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null,
+                listedSize is null ? $"{where} is a checkpoint of the log key's origin" : $"{where} is a checkpoint of the log key's origin at the size it is listed under",
+                listedSize is null ? key.Name : $"{key.Name}, size {listedSize}",
+                parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
+            return null;
+        }
+        newestSignedSize = Math.Max(newestSignedSize ?? 0, parsed.Checkpoint.TreeSize);
+        return parsed.Checkpoint;
     }
 
     public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;
@@ -512,3 +578,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         public readonly byte[] Hash = new byte[Hashing.Hash.Size];
     }
 }
+
+/// <summary>
+/// The checkpoints as audited: how many the source holds and the largest size among them, how
+/// many were pinned with --checkpoint, and how many entries follow the newest checkpoint the log key signed.
+/// </summary>
+public sealed record CheckpointSummary(int Count, long? LatestTreeSize, int PinnedCount, long EntriesBeyond);

@@ -66,6 +66,13 @@ public interface ILedgerSource
     /// <summary>After <see cref="Entries"/>: the log's verifier key the source names (docs/FORMAT.md §10.3), if any: checked against a pinned one, never trusted alone.</summary>
     string? LogVerifierKey { get; }
 
+    /// <summary>
+    /// Whether the source is the live log, still growing (a database), rather than a finished
+    /// export: its newest entries wait for the next checkpoint (FORMAT.md §10.3, a second or so),
+    /// so entries beyond the newest are counted, not a finding.
+    /// </summary>
+    bool IsLive { get; }
+
     /// <summary>Why the manifest could not be read as it must be (not canonical, not a manifest …), if it could not; the audit reports it.</summary>
     string? ManifestProblem { get; }
 

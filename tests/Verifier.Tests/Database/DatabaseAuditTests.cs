@@ -144,6 +144,30 @@ public sealed class DatabaseAuditTests
         Assert.Equal(sizeBefore + 1, await domain.Store.LogSizeAsync(default));
     }
 
+    [Fact]
+    public async Task EntriesAfterTheNewestCheckpointOfALiveDatabaseAreCountedAndNotAFinding()
+    {
+        await using var domain = await SampleLedger.BuildAsync();
+        using var logKey = SigningKey.FromSeed(new byte[32]);
+        var integrator = new LogIntegrator(domain.Admin, new NoteSigner("verifier-test-log", logKey), TimeProvider.System);
+        await integrator.IntegrateAndSignNowAsync(default);
+        // Accepted after the checkpoint, as every entry is for up to a second on a running server.
+        await domain.Community.AcceptAsync(domain.Host, domain.Community.Coordinator, HouseholdCommandTypes.AwardPoints, new JsonObject
+        {
+            ["householdId"] = SampleLedger.Households[2],
+            ["activity"] = "VolunteerService",
+            ["quantity"] = 1,
+            ["points"] = 100,
+            ["reference"] = "after-the-checkpoint",
+        });
+
+        var report = Audit.Run(new DatabaseSource(ConnectionStringOf(domain)), RootKeyIdOf(domain), pinnedLogKey: integrator.VerifierKey!.Format());
+
+        Assert.True(report.Valid, string.Join("\n", report.Findings));
+        Assert.Equal(1, report.EntriesBeyondCheckpoint);
+        Assert.Contains("1 entries after the latest checkpoint", report.ToText());
+    }
+
     /// <summary>A database source that, once its first entry has been read, lets the server write.</summary>
     sealed class WrittenToAfterTheFirstEntry(DatabaseSource database, Func<Task> write) : ILedgerSource
     {
@@ -158,6 +182,8 @@ public sealed class DatabaseAuditTests
         public string? LogVerifierKey => database.LogVerifierKey;
 
         public string? ManifestProblem => database.ManifestProblem;
+
+        public bool IsLive => database.IsLive;
 
         public IEnumerable<SourcedCheckpoint> Checkpoints() => database.Checkpoints();
 
