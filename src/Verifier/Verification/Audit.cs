@@ -19,9 +19,10 @@ public static class Audit
     /// <param name="progress">Told the number of entries read so far, every few thousand.</param>
     /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
     /// <param name="depth">Whether to check signatures and replay the rules, or only the hashes.</param>
+    /// <param name="clock">The time the report says it was made at; the system's by default.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
     public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null,
-        AuditDepth depth = AuditDepth.Full)
+        AuditDepth depth = AuditDepth.Full, TimeProvider? clock = null)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
         void ReportProgress()
@@ -74,9 +75,11 @@ public static class Audit
         {
             Depth = depth,
             LogVerifierKey = pinnedLogKey ?? sourceLogKey,
+            SourceLogVerifierKey = sourceLogKey,
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,
             LatestCheckpointSize = checkpoints.LatestTreeSize,
+            AuditedAt = (clock ?? TimeProvider.System).GetUtcNow(),
         };
     }
 }
