@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Text;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
@@ -40,6 +41,25 @@ var checkpointOption = new Option<string[]>("--checkpoint")
 };
 var hashOnlyOption = new Option<bool>("--hash-only") { Description = "Check hashes, chains and checkpoints only: no signatures, no rules (fast)." };
 var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON." };
+var languageOption = new Option<string>("--lang")
+{
+    Description = "The report's language: zh (Chinese, the default) or en (English). The technical line of each finding and the last line stay as they are.",
+    HelpName = "zh|en",
+    DefaultValueFactory = _ => "zh",
+};
+// One line of error, as every other usage error (AcceptOnlyFromAmong lists the values on lines of their own).
+languageOption.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<string>() is not ("zh" or "en"))
+    {
+        result.AddError($"--lang takes zh (Chinese) or en (English), not {result.GetValueOrDefault<string>()}");
+    }
+});
+var htmlOption = new Option<string?>("--html")
+{
+    Description = "Also write the report as a printable HTML page to FILE, a new file readable by its owner only (an existing file is never overwritten).",
+    HelpName = "FILE",
+};
 var bundleArgument = new Argument<string>("BUNDLE") { Description = "An offline bundle (docs/FORMAT.md §10.5) to check on its own." };
 
 var verifyEntry = new System.CommandLine.Command("verify-entry", "Check one entry's offline bundle: its signature, its inclusion and its checkpoint.")
@@ -58,11 +78,13 @@ var root = new RootCommand("Audits a Community Ledger export or database end to 
     checkpointOption,
     hashOnlyOption,
     jsonOption,
+    languageOption,
+    htmlOption,
     verifyEntry,
 };
 root.SetAction(parse => AuditLedger(parse.GetValue(exportArgument), parse.GetValue(databaseOption), parse.GetValue(rootKeyOption),
     parse.GetValue(logKeyOption), parse.GetValue(checkpointOption) ?? [], parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full,
-    parse.GetValue(jsonOption)));
+    parse.GetValue(jsonOption), parse.GetValue(languageOption) == "en" ? ReportLanguage.English : ReportLanguage.Chinese, parse.GetValue(htmlOption)));
 
 var parsed = root.Parse(args);
 if (parsed.Action is not HelpAction)
@@ -79,11 +101,17 @@ if (parsed.Action is not HelpAction)
 }
 return parsed.Invoke();
 
-static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, string[] checkpointFiles, AuditDepth depth, bool json)
+static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, string[] checkpointFiles, AuditDepth depth, bool json,
+    ReportLanguage language, string? htmlFile)
 {
     if ((exportDirectory is null) == (connectionString is null))
     {
         return Fail("name one export folder (EXPORT_DIR) or one database (--database CONNECTION_STRING) (--help shows the usage)");
+    }
+    // Said before an audit that may take minutes; writing the file refuses it again if it appears meanwhile.
+    if (htmlFile is not null && Path.Exists(htmlFile))
+    {
+        return Fail($"{htmlFile} already exists: --html writes a new file and never overwrites one");
     }
     string? pinned = null;
     if (rootKey is not null)
@@ -119,7 +147,11 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
         {
             report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth, pinnedCheckpoints: pinnedCheckpoints);
         }
-        Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText());
+        if (htmlFile is not null)
+        {
+            WriteNewPrivateFile(htmlFile, report.ToHtml(language));
+        }
+        Console.Out.Write(json ? report.ToJson() + "\n" : report.ToText(language));
         return Audit.ExitCodeOf(report);
     }
     catch (UnreadableInputException e)
@@ -156,6 +188,19 @@ static int VerifyEntry(string bundlePath, string? logKey)
     {
         return Fail(e.Message);
     }
+}
+
+// Readable by its owner only from the moment it exists, as every file the tools write: the
+// report lists every household's shares and points. CreateNew: never another file overwritten.
+static void WriteNewPrivateFile(string path, string text)
+{
+    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+    if (!OperatingSystem.IsWindows())
+    {
+        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    }
+    using var file = new FileStream(path, options);
+    file.Write(Encoding.UTF8.GetBytes(text));
 }
 
 static int Fail(string message)

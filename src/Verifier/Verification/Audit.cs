@@ -20,9 +20,10 @@ public static class Audit
     /// <param name="pinnedLogKey">The log's verifier key to trust (vkey text), or null to use and report the one the source names.</param>
     /// <param name="depth">Whether to check signatures and replay the rules, or only the hashes.</param>
     /// <param name="pinnedCheckpoints">Checkpoints people saw (--checkpoint), whose trees the source must hold.</param>
+    /// <param name="clock">The time the report says it was made at; the system's by default.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
     public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null,
-        AuditDepth depth = AuditDepth.Full, IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null)
+        AuditDepth depth = AuditDepth.Full, IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, TimeProvider? clock = null)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
         void ReportProgress()
@@ -75,11 +76,13 @@ public static class Audit
         {
             Depth = depth,
             LogVerifierKey = pinnedLogKey ?? sourceLogKey,
+            SourceLogVerifierKey = sourceLogKey,
             LogKeyPinned = pinnedLogKey is not null,
             CheckpointCount = checkpoints.Count,
             LatestCheckpointSize = checkpoints.LatestTreeSize,
             PinnedCheckpointCount = checkpoints.PinnedCount,
             EntriesBeyondCheckpoint = checkpoints.EntriesBeyond,
+            AuditedAt = (clock ?? TimeProvider.System).GetUtcNow(),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,9 +21,12 @@ public sealed record ShareFigures(string ProjectId, long ShareFen, long PaidFen,
 public sealed record HouseholdFigures(string HouseholdId, IReadOnlyList<ShareFigures> Shares, long PointsAwarded, long PointsSpent, long PointsReserved, long PointsBalance);
 
 /// <summary>
-/// What a resident supervisor reads after an audit: the figures replayed from the ledger —
-/// per project plan against money received, paid by tranche, available; per household paid
-/// against due, and points — then every finding.
+/// What a resident supervisor reads after an audit: the verdict first, in plain words, with
+/// anything that makes it untrustworthy (a root or log key that is not the one pinned); then
+/// what was checked; the figures replayed from the ledger — per project plan against money
+/// received, paid by tranche, available; per household paid against due, and points — then
+/// every finding in plain words with its technical line; last, the machine-readable verdict.
+/// Chinese by default, English on request (<see cref="ReportLanguage"/>); as text, HTML or JSON.
 /// </summary>
 public sealed record AuditReport(
     string Source,
@@ -30,11 +34,13 @@ public sealed record AuditReport(
     long EntryCount,
     int StreamCount,
     string? RootKeyId,
-    bool RootKeyPinned,
+    string? PinnedRootKeyId,
     IReadOnlyList<ProjectFigures> Projects,
     IReadOnlyList<HouseholdFigures> Households,
     IReadOnlyList<Finding> Findings)
 {
+    static readonly string Version = typeof(AuditReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     /// <summary>Every finding, listed or not (<see cref="LedgerAudit.MaxFindingsPerKind"/> of a kind are listed).</summary>
     public long FindingCount { get; init; } = Findings.Count;
 
@@ -44,10 +50,21 @@ public sealed record AuditReport(
     /// <summary>Whether signatures and rules were checked, or only hashes (--hash-only), in which case there are no figures: nothing was replayed.</summary>
     public AuditDepth Depth { get; init; } = AuditDepth.Full;
 
-    /// <summary>The log key the checkpoints were checked with (FORMAT.md §10.3).</summary>
+    public bool RootKeyPinned => PinnedRootKeyId is not null;
+
+    /// <summary>A root key was pinned and the registry was not opened with it (or there is no registry): nothing in the report can be trusted.</summary>
+    public bool RootKeyMismatch => PinnedRootKeyId is not null && PinnedRootKeyId != RootKeyId;
+
+    /// <summary>The log key the checkpoints were checked with (FORMAT.md §10.3): the pinned one, else the one the source names.</summary>
     public string? LogVerifierKey { get; init; }
 
+    /// <summary>The log key the source names, pinned or not.</summary>
+    public string? SourceLogVerifierKey { get; init; }
+
     public bool LogKeyPinned { get; init; }
+
+    /// <summary>A log key was pinned and the source names another.</summary>
+    public bool LogKeyMismatch => LogKeyPinned && SourceLogVerifierKey is not null && SourceLogVerifierKey != LogVerifierKey;
 
     public int CheckpointCount { get; init; }
 
@@ -58,6 +75,12 @@ public sealed record AuditReport(
 
     /// <summary>How many entries follow the newest checkpoint the log key signed: a finding in an export, a figure for a live database.</summary>
     public long EntriesBeyondCheckpoint { get; init; }
+
+    /// <summary>When the audit ended.</summary>
+    public DateTimeOffset AuditedAt { get; init; }
+
+    /// <summary>The verifier's version (and commit) that made the report, so that a printed report says which program vouched for it.</summary>
+    public string VerifierVersion { get; init; } = Version;
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -74,7 +97,7 @@ public sealed record AuditReport(
         var households = audit.States.Values.OfType<HouseholdState>().OrderBy(h => h.HouseholdId, StringComparer.Ordinal)
             .Select(h => Figures(h, audit.States.Values.OfType<ProjectState>())).ToList();
         return new AuditReport(source.Description, audit.FindingCount == 0, audit.EntryCount, audit.StreamCount,
-            audit.Registry.RootKeyId, pinnedRootKeyId is not null, projects, households, audit.Findings)
+            audit.Registry.RootKeyId, pinnedRootKeyId, projects, households, audit.Findings)
         {
             FindingCount = audit.FindingCount,
             FindingsNotListed = audit.FindingsNotListed,
@@ -83,80 +106,145 @@ public sealed record AuditReport(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The plain-language report (amounts in yuan with two decimals, as a notice board shows them).</summary>
-    public string ToText()
+    /// <summary>The report as text (amounts in yuan with two decimals, as a notice board shows them); its last line is <see cref="FinalLine"/>.</summary>
+    public string ToText(ReportLanguage language = ReportLanguage.Chinese)
     {
+        var texts = ReportTexts.For(language);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Audit of {Source}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{EntryCount} entries in {StreamCount} streams.");
-        text.AppendLine(RootKeyId is null
-            ? "No registry: there is no root key to trust."
-            : RootKeyPinned
-                ? $"Root key {RootKeyId}: matches the pinned key."
-                : $"Root key {RootKeyId}: NOT pinned — compare this fingerprint with the one the street office publishes, then run again with --root-key {RootKeyId}.");
-        text.AppendLine(LogVerifierKey is null
-            ? "No log key and no signed checkpoints: nothing shows that this history is the one the log signed."
-            : $"{CheckpointCount} signed checkpoint(s), the latest at {LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-"} entries, by log key {LogVerifierKey}"
-                + (LogKeyPinned ? " (pinned)." : " — NOT pinned: compare it with the one the street office publishes, then run again with --log-key."));
-        if (PinnedCheckpointCount > 0)
+        foreach (var line in VerdictBlock(texts))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{PinnedCheckpointCount} checkpoint(s) pinned with --checkpoint: the entries must hold the tree each one signs.");
+            text.AppendLine(line);
         }
-        if (EntriesBeyondCheckpoint > 0)
+        text.AppendLine();
+        foreach (var line in CheckedBlock(texts))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{EntriesBeyondCheckpoint} entries after the latest checkpoint, under no signature yet.");
+            text.AppendLine(line);
         }
-        if (Depth == AuditDepth.HashOnly)
-        {
-            text.AppendLine("Hash-only (--hash-only): no signature, key, role, idempotency key or rule was checked, and no figures are shown, since no command was replayed.");
-        }
+        // The two columns of amounts, each after one of two labels: planned or cap, received or paid.
+        var (first, second) = (Math.Max(Columns(texts.Planned), Columns(texts.Cap)), Math.Max(Columns(texts.Received), Columns(texts.Paid)));
         foreach (var project in Projects)
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"Project {project.ProjectId} — {project.Name} ({project.Status}), contract {Yuan(project.ContractPriceFen)}");
+            text.AppendLine(texts.Project(project.ProjectId, project.Name, texts.Name(project.Status), Yuan(project.ContractPriceFen)));
             foreach (var source in project.Sources)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {source.Source,-22} planned {Yuan(source.PlannedFen),16}   received {Yuan(source.ReceivedFen),16}");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  {Pad(texts.Name(source.Source), 22)} {Pad(texts.Planned, first)} {Yuan(source.PlannedFen),16}   {Pad(texts.Received, second)} {Yuan(source.ReceivedFen),16}");
             }
             foreach (var tranche in project.Tranches)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {tranche.Tranche + " tranche",-22} cap     {Yuan(tranche.CumulativeCapFen),16}   paid     {Yuan(tranche.PaidFen),16}{(tranche.Unlocked ? "" : "   (locked)")}");
+                    $"  {Pad(texts.Tranche(texts.Name(tranche.Tranche)), 22)} {Pad(texts.Cap, first)} {Yuan(tranche.CumulativeCapFen),16}   {Pad(texts.Paid, second)} {Yuan(tranche.PaidFen),16}{(tranche.Unlocked ? "" : "   " + texts.Locked)}");
             }
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  received {Yuan(project.ReceivedFen)}, paid {Yuan(project.PaidFen)}, pending {Yuan(project.PendingFen)}, available {Yuan(project.AvailableFen)}");
+                $"  {texts.ProjectTotals(Yuan(project.ReceivedFen), Yuan(project.PaidFen), Yuan(project.PendingFen), Yuan(project.AvailableFen))}");
         }
         if (Households.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("Households: share paid / due, points balance");
+            text.AppendLine(texts.HouseholdsHeading);
             foreach (var household in Households)
             {
-                var shares = string.Join("; ", household.Shares.Select(s => $"{s.ProjectId} paid {Yuan(s.PaidFen)} of {Yuan(s.ShareFen)}, due {Yuan(s.DueFen)}"));
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {household.HouseholdId,-14} {(shares.Length == 0 ? "no shares" : shares)}; points {household.PointsBalance}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {household.HouseholdId,-14} {SharesOf(household, texts)}; {texts.Points(household.PointsBalance)}");
+            }
+        }
+        if (FindingCount > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(texts.FindingsHeading(FindingCount));
+            foreach (var (number, plain, technical) in FindingLines(texts))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{(number is null ? "" : $"{number}."),4} {plain}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"     {technical}");
             }
         }
         text.AppendLine();
-        if (FindingCount == 0)
-        {
-            text.AppendLine(Depth == AuditDepth.HashOnly
-                ? "VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only)."
-                : "VALID: every hash, chain, signature and rule checks out.");
-        }
-        else
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"INVALID: {FindingCount} finding(s).");
-            foreach (var finding in Findings)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {finding}");
-            }
-            foreach (var (kind, count) in FindingsNotListed.OrderBy(k => k.Key))
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  … and {count} more {kind} finding(s), not listed: the first {LedgerAudit.MaxFindingsPerKind} of a kind are.");
-            }
-        }
+        text.AppendLine(FinalLine);
         return text.ToString();
     }
+
+    /// <summary>The report as one printable, self-contained HTML page (<see cref="HtmlReport"/>), with the same content as <see cref="ToText"/>.</summary>
+    public string ToHtml(ReportLanguage language = ReportLanguage.Chinese) => HtmlReport.Write(this, ReportTexts.For(language));
+
+    /// <summary>
+    /// The last line, the same in every language, for scripts: VALID or INVALID and a count.
+    /// </summary>
+    [JsonIgnore]
+    public string FinalLine => FindingCount == 0
+        ? Depth == AuditDepth.HashOnly
+            ? "VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only)."
+            : "VALID: every hash, chain, signature and rule checks out."
+        : string.Create(CultureInfo.InvariantCulture, $"INVALID: {FindingCount} finding(s).");
+
+    /// <summary>
+    /// The verdict, then what must be read before anything else: a root or log key that is not
+    /// the one pinned, no registry at all, or no root key pinned to compare with.
+    /// </summary>
+    internal IEnumerable<string> VerdictBlock(ReportTexts texts)
+    {
+        yield return FindingCount > 0 ? texts.Disagree(FindingCount, EntryCount, StreamCount, CheckpointCount)
+            : Depth == AuditDepth.HashOnly ? texts.Intact(EntryCount, StreamCount, CheckpointCount)
+            : texts.Agree(EntryCount, StreamCount, CheckpointCount);
+        if (RootKeyId is null)
+        {
+            yield return texts.NoRegistry;
+        }
+        else if (PinnedRootKeyId is null)
+        {
+            yield return texts.RootKeyNotPinnedWarning(RootKeyId);
+        }
+        else if (RootKeyMismatch)
+        {
+            yield return texts.WrongRootKey(PinnedRootKeyId, RootKeyId);
+        }
+        if (LogKeyMismatch)
+        {
+            yield return texts.WrongLogKey(LogVerifierKey!, SourceLogVerifierKey!);
+        }
+    }
+
+    /// <summary>What was audited, with which keys, how far, when, and by which verifier.</summary>
+    internal IEnumerable<string> CheckedBlock(ReportTexts texts)
+    {
+        yield return texts.Source(Source);
+        yield return texts.Counts(EntryCount, StreamCount);
+        if (RootKeyId is not null)
+        {
+            yield return PinnedRootKeyId is null ? texts.RootKeyNotPinned(RootKeyId)
+                : RootKeyMismatch ? texts.RootKeyDiffers(RootKeyId, PinnedRootKeyId)
+                : texts.RootKeyMatches(RootKeyId);
+        }
+        yield return LogVerifierKey is null
+            ? texts.NoLogKey
+            : texts.Checkpoints(CheckpointCount, LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-", LogVerifierKey)
+                + (!LogKeyPinned ? texts.LogKeyNotPinned : LogKeyMismatch ? texts.LogKeyDiffers(SourceLogVerifierKey!) : texts.LogKeyPinned);
+        if (PinnedCheckpointCount > 0)
+        {
+            yield return texts.PinnedCheckpoints(PinnedCheckpointCount);
+        }
+        if (EntriesBeyondCheckpoint > 0)
+        {
+            yield return texts.EntriesBeyondCheckpoint(EntriesBeyondCheckpoint);
+        }
+        if (Depth == AuditDepth.HashOnly)
+        {
+            yield return texts.HashOnly;
+        }
+        yield return texts.AuditedAt(AuditedAt, VerifierVersion);
+    }
+
+    /// <summary>
+    /// Each finding listed, numbered, then each kind's count of those not listed: in plain words,
+    /// with the technical line beside it, which is the same in every language.
+    /// </summary>
+    internal IEnumerable<(int? Number, string Plain, string Technical)> FindingLines(ReportTexts texts) =>
+        Findings.Select((f, i) => ((int?)i + 1, texts.Place(f.Stream, f.Sequence, f.LogPosition) + texts.Meaning(f.Kind), f.ToString()))
+            .Concat(FindingsNotListed.OrderBy(k => k.Key).Select(k => ((int?)null, texts.NotListed(k.Value, k.Key),
+                string.Create(CultureInfo.InvariantCulture, $"… and {k.Value} more {k.Key} finding(s), not listed: the first {LedgerAudit.MaxFindingsPerKind} of a kind are."))));
+
+    internal static string SharesOf(HouseholdFigures household, ReportTexts texts) => household.Shares.Count == 0
+        ? texts.NoShares
+        : string.Join("; ", household.Shares.Select(s => texts.Share(s.ProjectId, Yuan(s.PaidFen), Yuan(s.ShareFen), Yuan(s.DueFen))));
 
     static ProjectFigures Figures(ProjectState project) => new(
         project.ProjectId, project.Name, project.Status.ToString(), project.ContractPriceFen,
@@ -178,5 +266,11 @@ public sealed record AuditReport(
             .ToList(),
         household.AwardedPoints, household.SpentPoints, household.ReservedPoints, household.BalancePoints);
 
-    static string Yuan(long fen) => string.Create(CultureInfo.InvariantCulture, $"¥{fen / 100:N0}.{Math.Abs(fen % 100):D2}");
+    /// <summary>Pads to a width in terminal columns, where a Chinese character takes two: the figures line up in either language.</summary>
+    static string Pad(string text, int columns) => text + new string(' ', Math.Max(0, columns - Columns(text)));
+
+    static int Columns(string text) => text.Sum(c => c is >= '\u1100' and <= '\u115F' or >= '\u2E80' and <= '\uA4CF' or >= '\uAC00' and <= '\uD7A3'
+        or >= '\uF900' and <= '\uFAFF' or >= '\uFE30' and <= '\uFE4F' or >= '\uFF00' and <= '\uFF60' or >= '\uFFE0' and <= '\uFFE6' ? 2 : 1);
+
+    internal static string Yuan(long fen) => string.Create(CultureInfo.InvariantCulture, $"¥{fen / 100:N0}.{Math.Abs(fen % 100):D2}");
 }

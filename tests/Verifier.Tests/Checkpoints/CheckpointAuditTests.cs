@@ -28,7 +28,7 @@ public sealed class CheckpointAuditTests(DemoExport demo)
         Assert.True(report.Valid, string.Join("\n", report.Findings));
         Assert.True(report.CheckpointCount >= 1);
         Assert.True(report.LogKeyPinned);
-        Assert.Contains("(pinned)", report.ToText());
+        Assert.Contains(" (pinned).", report.ToText(ReportLanguage.English));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class CheckpointAuditTests(DemoExport demo)
         var report = Ledger.Verifier.Verification.Audit.Run(new ExportSource(demo.Folder), demo.RootKeyId);
 
         Assert.True(report.Valid, string.Join("\n", report.Findings));
-        Assert.Contains("NOT pinned", report.ToText().Split('\n').Single(l => l.Contains("checkpoint")));
+        Assert.Contains("NOT pinned", report.ToText(ReportLanguage.English).Split('\n').Single(l => l.Contains("signed checkpoint(s)")));
     }
 
     [Fact]

@@ -26,8 +26,63 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
         log.WriteLine(output);
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
+        Assert.StartsWith($"账目一致：核对了 {demo.Lines.Count} 条记录", output);
+        Assert.Contains($"根密钥 {demo.RootKeyId}：与指定的密钥一致。", output);
+        Assert.Equal("VALID: every hash, chain, signature and rule checks out.", Lines(output)[^1]);
+    }
+
+    [Fact]
+    public async Task WithLangEnTheReportIsInEnglishAndEndsWithTheSameLine()
+    {
+        var (exitCode, output, error) = await RunAsync(demo.Folder, "--root-key", demo.RootKeyId, "--lang", "en");
+
+        log.WriteLine(output);
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.StartsWith($"The accounts agree: {demo.Lines.Count} entries in ", output);
         Assert.Contains($"Root key {demo.RootKeyId}: matches the pinned key.", output);
-        Assert.Contains("VALID: every hash, chain, signature and rule checks out.", output);
+        Assert.Equal("VALID: every hash, chain, signature and rule checks out.", Lines(output)[^1]);
+    }
+
+    [Fact]
+    public async Task AWrongRootKeyIsSaidInTheVerdictAtTheTop()
+    {
+        var wrong = DemoExport.UnregisteredKey("someone").KeyId;
+
+        var (exitCode, output, _) = await RunAsync(demo.Folder, "--root-key", wrong, "--lang", "en");
+
+        log.WriteLine(output);
+        Assert.Equal(1, exitCode);
+        var lines = Lines(output);
+        Assert.StartsWith("1 inconsistency found: ", lines[0]);
+        Assert.StartsWith($"Wrong root key: you pinned {wrong} with --root-key", lines[1]);
+        Assert.DoesNotContain("matches the pinned key", output);
+        Assert.Equal("INVALID: 1 finding(s).", lines[^1]);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task HtmlWritesANewPrintablePageReadableByItsOwnerOnlyAndNeverOverwritesOne()
+    {
+        var file = Path.Combine(Directory.CreateDirectory(demo.Demo.NewFolderPath("html-report")).FullName, "report.html");
+
+        var (exitCode, output, error) = await RunAsync(demo.Folder, "--root-key", demo.RootKeyId, "--html", file);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.StartsWith("账目一致", output);
+        var html = await File.ReadAllTextAsync(file);
+        Assert.StartsWith("<!DOCTYPE html>\n<html lang=\"zh-CN\">", html);
+        Assert.Contains($"<h1 class=\"agree\">{Lines(output)[0]}</h1>", html);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+
+        var (againExitCode, againOutput, againError) = await RunAsync(demo.Folder, "--root-key", demo.RootKeyId, "--lang", "en", "--html", file);
+
+        Assert.Equal(2, againExitCode);
+        Assert.Equal("", againOutput);
+        Assert.StartsWith("verifier: ", Assert.Single(Lines(againError)));
+        Assert.Contains("already exists", againError);
+        Assert.Equal(html, await File.ReadAllTextAsync(file));
     }
 
     [Fact]
@@ -36,7 +91,7 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
         var (exitCode, output, _) = await RunAsync(demo.Folder, "--root-key", Hex.Encode(demo.Registrar.Key.PublicKey.Bytes));
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("matches the pinned key", output);
+        Assert.Contains("与指定的密钥一致", output);
     }
 
     [Fact]
@@ -46,7 +101,8 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
 
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
-        Assert.Contains($"Root key {demo.RootKeyId}: NOT pinned", output);
+        Assert.Contains($"根密钥 {demo.RootKeyId}：未指定", output);
+        Assert.StartsWith($"注意：没有指定根密钥。", Lines(output)[1]);
         Assert.Contains($"--root-key {demo.RootKeyId}", output);
     }
 
@@ -158,9 +214,11 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
 
         log.WriteLine(output);
         Assert.Equal(1, exitCode);
-        Assert.Contains("INVALID: 1 finding(s).", output);
+        Assert.StartsWith("发现 1 处不一致", output);
+        Assert.Contains("这笔操作违反账目规则", output);
         Assert.Contains($"RuleViolation at {DemoExport.FacadeStream}#", output);
         Assert.Contains("BeyondTrancheCap", output);
+        Assert.Equal("INVALID: 1 finding(s).", Lines(output)[^1]);
     }
 
     [Fact]
@@ -226,7 +284,7 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", error);
-        Assert.Contains($"{demo.Lines.Count} entries", output);
+        Assert.Contains($"{demo.Lines.Count} 条记录", output);
         Assert.Contains(nameof(FindingKind.ManifestMalformed), output);
     }
 
@@ -234,6 +292,7 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
     [InlineData("no arguments")]
     [InlineData("a root key that is neither a key id nor a public key")]
     [InlineData("both an export and a database")]
+    [InlineData("a language the report is not written in")]
     public async Task BadArgumentsExitWithTwoAndOneLine(string what)
     {
         string[] arguments = what switch
@@ -241,6 +300,7 @@ public sealed class VerifierCommandLineTests(DemoExport demo, ITestOutputHelper 
             "no arguments" => [],
             "a root key that is neither a key id nor a public key" => [demo.Folder, "--root-key", "ABCDEF"],
             "both an export and a database" => [demo.Folder, "--database", "Host=127.0.0.1"],
+            "a language the report is not written in" => [demo.Folder, "--lang", "fr"],
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
 

@@ -109,7 +109,7 @@ public sealed class DatabaseAuditTests
 
         Assert.True(unpinned.Valid);
         Assert.False(unpinned.RootKeyPinned);
-        Assert.Contains("NOT pinned", unpinned.ToText());
+        Assert.Contains("NOT pinned", unpinned.ToText(ReportLanguage.English));
         Assert.Contains(wrongPin.Findings, f => f.Kind == FindingKind.RootKeyMismatch);
     }
 

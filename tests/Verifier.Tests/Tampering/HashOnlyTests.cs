@@ -35,9 +35,10 @@ public sealed class HashOnlyTests(DemoExport demo, ITestOutputHelper log)
         Assert.True(report.CheckpointCount >= 1);
         Assert.Empty(report.Projects);
         Assert.Empty(report.Households);
-        var text = report.ToText();
+        var text = report.ToText(ReportLanguage.English);
         Assert.Contains("no signature, key, role, idempotency key or rule was checked", text);
         Assert.Contains("VALID: every hash, chain and checkpoint checks out; signatures and rules were not checked (--hash-only).", text);
+        Assert.StartsWith("记录完整：", report.ToText());
     }
 
     [Fact]
