@@ -143,7 +143,7 @@ public sealed class PinnedCheckpointTests(DemoExport demo, ITestOutputHelper log
         await File.WriteAllTextAsync(bundleFile, BundleOfTheFirstEntry(newest).ToJson().ToJsonString());
 
         var (exitCode, output, error) = await VerifierProcess.RunAsync("--checkpoint", noteFile, demo.Folder, "--root-key", demo.RootKeyId,
-            "--log-key", demo.LogKey, "--checkpoint", bundleFile);
+            "--log-key", demo.LogKey, "--checkpoint", bundleFile, "--lang", "en");
 
         Assert.True(exitCode == Ledger.Verifier.Verification.Audit.ValidExitCode, output + error);
         Assert.Contains("2 checkpoint(s) pinned with --checkpoint", output);

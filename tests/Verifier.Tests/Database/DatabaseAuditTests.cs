@@ -165,7 +165,7 @@ public sealed class DatabaseAuditTests
 
         Assert.True(report.Valid, string.Join("\n", report.Findings));
         Assert.Equal(1, report.EntriesBeyondCheckpoint);
-        Assert.Contains("1 entries after the latest checkpoint", report.ToText());
+        Assert.Contains("1 entries after the latest checkpoint", report.ToText(ReportLanguage.English));
     }
 
     /// <summary>A database source that, once its first entry has been read, lets the server write.</summary>
