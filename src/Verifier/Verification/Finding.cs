@@ -62,6 +62,9 @@ public enum FindingKind
 
     /// <summary>manifest.json is not the canonical JSON of a format-1 manifest followed by one line feed: pretty-printed, a byte-order mark, CRLF, not a manifest at all.</summary>
     ManifestMalformed = 19,
+
+    /// <summary>An entry's recorded time is more than the skew before the greatest recorded time before it in the log (FORMAT.md §4.5).</summary>
+    RecordedTimeWentBack = 20,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>
