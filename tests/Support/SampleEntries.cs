@@ -14,18 +14,25 @@ public static class SampleEntries
 {
     static readonly SigningKey Key = SigningKey.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
 
-    static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-01T00:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// When every sample entry is recorded, unless a test says otherwise: one time for all, so
+    /// that entries of any streams may be appended in any order without going back along the
+    /// log (FORMAT.md §4.5, which the database checks).
+    /// </summary>
+    public static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-01T00:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The entry that follows <paramref name="previous"/> (or starts the stream), labelled for telling racers apart.</summary>
-    public static Entry Next(string stream, Entry? previous, string label = "sample")
+    /// <param name="recordedAt">Its recorded time (and the command's issue time); <see cref="Start"/> if not given.</param>
+    public static Entry Next(string stream, Entry? previous, string label = "sample", DateTimeOffset? recordedAt = null)
     {
         var sequence = previous is null ? 0 : previous.Sequence + 1;
+        var time = recordedAt ?? Start;
         var command = new Command("tester", KeyIds.Of(Key.PublicKey.Bytes), "RecordNote",
             JsonSerializer.SerializeToElement(new JsonObject { ["label"] = label }),
-            $"{stream}-{sequence}-{label}", Start.AddSeconds(sequence));
+            $"{stream}-{sequence}-{label}", time);
         return Entry.Create(stream, sequence, previous?.Hash ?? Hash.Zero, "NoteRecorded",
             new JsonObject { ["label"] = label, ["sequence"] = sequence },
-            new SignedCommand(command, Key.Sign(command.SignedBytes())), Start.AddSeconds(sequence));
+            new SignedCommand(command, Key.Sign(command.SignedBytes())), time);
     }
 
     /// <summary>A chain of <paramref name="count"/> entries of one stream.</summary>

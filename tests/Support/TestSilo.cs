@@ -27,7 +27,11 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<TestSilo> StartAsync(string connectionString, TimeProvider clock, Action<GrainOptions>? configure = null)
+    /// <param name="clusterId">
+    /// The cluster to join (Silo:ClusterId); silos of different clusters on one database each
+    /// keep their own activations, so a command is decided by the grains of the silo it is sent to.
+    /// </param>
+    public static async Task<TestSilo> StartAsync(string connectionString, TimeProvider clock, Action<GrainOptions>? configure = null, string? clusterId = null)
     {
         // A small pool, as a server's would be: concurrent commands queue for connections.
         var pooled = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 20 }.ConnectionString;
@@ -35,7 +39,11 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(clock);
-        builder.Services.Configure<LedgerSiloOptions>(options => options.Port = 0);
+        builder.Services.Configure<LedgerSiloOptions>(options =>
+        {
+            options.Port = 0;
+            options.ClusterId = clusterId ?? options.ClusterId;
+        });
         // A thousand commands queued at one grain (the registry's, whose appends commit one at
         // a time) on a loaded two-core CI machine can wait longer than Orleans' 30 s default.
         builder.Services.Configure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(5));

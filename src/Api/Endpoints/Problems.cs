@@ -81,6 +81,8 @@ public static class Problems
             or ResultCode.CommandStale or ResultCode.CommandFromFuture => StatusCodes.Status401Unauthorized,
         ResultCode.RoleMissing or ResultCode.NotResidentOfHousehold => StatusCodes.Status403Forbidden,
         ResultCode.IdempotencyKeyReused or ResultCode.Conflict => StatusCodes.Status409Conflict,
+        // The server's own clock, not the command, is at fault: the same command may be sent again.
+        ResultCode.ClockBehindLog => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 

@@ -284,9 +284,34 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             // (through another process, say). Another stream's conflict says nothing of that.
             case AppendResult.ReceiptExists:
                 return await EarlierResultAsync(signed.Command, receipt);
+            case AppendResult.RecordedTimeWentBack:
+                return await ClockBehindLogAsync(now);
             default:
                 throw new InvalidOperationException($"unexpected append result {result}");
         }
+    }
+
+    /// <summary>
+    /// After the database refused entries stamped at <paramref name="stampedAt"/> as going back
+    /// along the log (FORMAT.md §4.5): null, to decide again with a fresh clock reading, when
+    /// that reading keeps up with the log (the command only waited too long between its reading
+    /// and its commit); else this process's clock is behind the log, and every command it
+    /// stamps would be refused alike until the clock is set right.
+    /// </summary>
+    async Task<CommandOutcome?> ClockBehindLogAsync(DateTimeOffset stampedAt)
+    {
+        var greatest = await store.GreatestRecordedAtAsync(CancellationToken.None);
+        var now = LedgerTime.Truncate(clock.GetUtcNow());
+        if (!RecordedTimeOrder.GoesBack(greatest, now))
+        {
+            return null;
+        }
+        logger.LogWarning("{Stream}: this server's clock reads {Now}, more than {Skew} behind the greatest recorded time of the log, {Greatest} "
+            + "(a command stamped {StampedAt} was refused): it writes nothing until its clock is set right", Stream,
+            LedgerTime.Format(now), RecordedTimeOrder.MaxSkew, LedgerTime.Format(greatest!.Value), LedgerTime.Format(stampedAt));
+        return new CommandOutcome.Refused(ResultCode.ClockBehindLog,
+            $"this server's clock is more than {RecordedTimeOrder.MaxSkew.TotalSeconds:0} s behind the ledger's latest recorded time: "
+            + "send the same command again, to another server or later; it is written at most once");
     }
 
     /// <summary>Decides on the written streams' replicas caught up with the store.</summary>

@@ -144,6 +144,10 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         {
             return new BatchResult.Refused(new AppendResult.ReceiptExists());
         }
+        catch (PostgresException e) when (StorageErrors.IsRecordedTimeGoingBack(e))
+        {
+            return new BatchResult.Refused(new AppendResult.RecordedTimeWentBack());
+        }
         Invariant.Holds(positions.Count == entries.Count, "every appended entry has a log position");
         positions.Sort();
         Invariant.Holds(positions[^1] - positions[0] == entries.Count - 1, "one append takes contiguous log positions");
@@ -271,6 +275,13 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT size FROM log_head");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The greatest recorded time of the global log (0006_recorded_time_order.sql); null while it is empty.</summary>
+    public async Task<DateTimeOffset?> GreatestRecordedAtAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT greatest_recorded_at FROM log_head");
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime greatest ? new DateTimeOffset(greatest, TimeSpan.Zero) : null;
     }
 
     /// <summary>Reads the columns log_position, hash, canonical, in that order from <paramref name="positionColumn"/>.</summary>

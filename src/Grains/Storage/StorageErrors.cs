@@ -11,6 +11,9 @@ public static class StorageErrors
     /// <summary>Raised by the append-only guard of 0001_entries.sql.</summary>
     public const string AppendOnlyViolation = "LA001";
 
+    /// <summary>Raised by the recorded-time guard of 0006_recorded_time_order.sql.</summary>
+    public const string RecordedTimeWentBack = "LA002";
+
     /// <summary>
     /// A stream position was taken by another writer (primary key), or the entry does not link
     /// to the stream's committed head (chain foreign key): either way the writer's view of the
@@ -19,6 +22,12 @@ public static class StorageErrors
     public static bool IsSequenceConflict(PostgresException e) =>
         (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "entry_pk" or "entry_stream_sequence_hash_unique")
         || (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "entry_links_to_previous");
+
+    /// <summary>
+    /// An appended entry is recorded more than the skew before the greatest recorded time
+    /// before it in the log (docs/FORMAT.md §4.5): its command read a clock that is behind.
+    /// </summary>
+    public static bool IsRecordedTimeGoingBack(PostgresException e) => e.SqlState == RecordedTimeWentBack;
 
     /// <summary>The person's idempotency key was recorded by another, concurrent acceptance.</summary>
     public static bool IsReceiptConflict(PostgresException e) =>

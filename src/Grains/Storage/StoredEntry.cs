@@ -28,6 +28,13 @@ public abstract record AppendResult
 
     /// <summary>The person's idempotency key already has a receipt; nothing was written.</summary>
     public sealed record ReceiptExists : AppendResult;
+
+    /// <summary>
+    /// An entry is recorded more than the skew before the greatest recorded time before it in
+    /// the log (docs/FORMAT.md §4.5): nothing of the batch was written; decide again with a
+    /// fresh reading of the clock, unless that clock is itself behind the log.
+    /// </summary>
+    public sealed record RecordedTimeWentBack : AppendResult;
 }
 
 /// <summary>

@@ -21,6 +21,7 @@ public enum ResultCode
     RoleMissing = 107,
     IdempotencyKeyReused = 108,
     Conflict = 109,
+    ClockBehindLog = 110,
 
     // The registry stream.
     RegistryNotOpen = 200,

@@ -68,6 +68,9 @@ public enum FindingKind
 
     /// <summary>Entries after the newest checkpoint signed by the log key: no signature covers them.</summary>
     EntriesBeyondCheckpoint = 21,
+
+    /// <summary>An entry's recorded time is more than the skew before the greatest recorded time before it in the log (FORMAT.md §4.5).</summary>
+    RecordedTimeWentBack = 22,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

@@ -42,6 +42,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // The largest tree size of a checkpoint the log key signed, from the source or pinned: the
     // entries beyond it are under no signature.
     long? newestSignedSize;
+    // The greatest recorded time of the entries read so far, which no later entry may go back
+    // from by more than the skew (FORMAT.md §4.5); null before the first entry that parses.
+    DateTimeOffset? greatestRecordedAt;
     // A hash-only audit's stream ids, decoded here to find their heads without a string per entry.
     char[] streamName = new char[64];
 
@@ -69,6 +72,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             return;
         }
         CheckLink(sourced, entry.Stream, entry.Sequence, entry.PreviousHash.Bytes, entry.Hash.Bytes);
+        CheckRecordedTime(sourced, entry);
         if (groupFirst is not null && !SameCommand(groupFirst, prepared))
         {
             FlushGroup();
@@ -340,6 +344,21 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         head.Entries++;
         head.Sequence = sequence;
         hash.CopyTo(head.Hash);
+    }
+
+    /// <summary>Checks that the entry's recorded time does not go back along the log beyond the skew, then takes it into the greatest.</summary>
+    void CheckRecordedTime(SourcedEntry sourced, Entry entry)
+    {
+        if (RecordedTimeOrder.GoesBack(greatestRecordedAt, entry.RecordedAt))
+        {
+            Report(FindingKind.RecordedTimeWentBack, entry, sourced,
+                $"recordedAt is at most {RecordedTimeOrder.MaxSkew.TotalSeconds:0} s before the greatest recorded time before it in the log (FORMAT.md §4.5)",
+                $"{LedgerTime.Format(greatestRecordedAt!.Value - RecordedTimeOrder.MaxSkew)} or later", LedgerTime.Format(entry.RecordedAt));
+        }
+        if (greatestRecordedAt is not { } greatest || entry.RecordedAt > greatest)
+        {
+            greatestRecordedAt = entry.RecordedAt;
+        }
     }
 
     /// <summary>A stream id's UTF-8 bytes as characters, in a buffer reused from line to line.</summary>

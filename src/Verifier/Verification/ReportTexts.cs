@@ -72,6 +72,8 @@ abstract class ReportTexts
             "The ledger does not hold the history the checkpoint you pinned (the notice board's, say) signed: fewer entries, or the same number that disagree with it; what was published was cut, changed or partly hidden."),
         [FindingKind.EntriesBeyondCheckpoint] = ("最新的检查点之后还有记录，没有任何签名证明它们曾经公布过。",
             "There are entries after the newest checkpoint; no signature shows they were ever published."),
+        [FindingKind.RecordedTimeWentBack] = ("这条记录的记账时间比它前面的记录早了 2 秒以上：记录的时间被倒拨过，例如把验收日期写到几年以后，提前支付质保金。",
+            "This entry is recorded more than 2 seconds before an entry ahead of it in the log: its time was turned back, e.g. an acceptance dated years ahead so that the warranty tranche was paid early."),
     };
 
     /// <summary>The value of the HTML lang attribute.</summary>

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Ledger.Api.Export;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
-using Ledger.Merkle;
 using Ledger.Signing;
 using Ledger.Tests.Tampering;
 using Ledger.Verifier.Verification;
@@ -91,14 +90,7 @@ public sealed class CheckpointAuditTests(DemoExport demo)
             .Edit(DemoExport.ElevatorStream, "ReceiptRecorded", entry => entry["body"]!["amountFen"] = 1)
             .EditManifest(manifest => manifest["logVerifierKey"] = signer.VerifierKey.Format());
         var folder = tampering.WriteTo("checkpoint-re-signed");
-        var tree = new MerkleTree();
-        foreach (var line in File.ReadAllText(Path.Combine(folder, LedgerExport.EntriesFileName)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            tree.Append(MerkleHash.Leaf(Ledger.Entries.Entry.Parse(Encoding.UTF8.GetBytes(line)).Hash.Bytes));
-        }
-        var note = Encoding.UTF8.GetString(SignedNote.Sign(Checkpoint.Create(origin, tree.Size, tree.Root(tree.Size)).Format(), signer));
-        File.WriteAllText(Path.Combine(folder, LedgerExport.CheckpointsFileName),
-            Encoding.UTF8.GetString(CanonicalJson.Encode(new JsonObject { ["note"] = note, ["treeSize"] = tree.Size })) + "\n");
+        File.WriteAllText(Path.Combine(folder, LedgerExport.CheckpointsFileName), DemoExport.CheckpointLineOver(folder, signer));
 
         var unpinned = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId);
         var pinned = Ledger.Verifier.Verification.Audit.Run(new ExportSource(folder), demo.RootKeyId, pinnedLogKey: demo.LogKey);

@@ -6,9 +6,11 @@ using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Api.Export;
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Client;
 using Ledger.Entries;
 using Ledger.Hashing;
+using Ledger.Merkle;
 using Ledger.Rules;
 using Ledger.Rules.Projects;
 using Ledger.Rules.Registry;
@@ -63,6 +65,25 @@ public sealed class DemoExport : IAsyncLifetime
     public string LogKey => JsonNode.Parse(ManifestBytes)!["logVerifierKey"]!.GetValue<string>();
 
     public PersonKey Registrar { get; private set; } = null!;
+
+    /// <summary>
+    /// The log's signer as the server holds it (keys/log.json of the data folder): what an
+    /// insider re-signs checkpoints with over a history they rewrote (issue 15).
+    /// </summary>
+    public NoteSigner LogSigner => new(NoteVerifierKey.Parse(LogKey).Key!.Name,
+        PersonKey.Load(Path.Combine(Demo.DataFolder, "keys", LedgerServer.LogKeyFileName)).Key);
+
+    /// <summary>The checkpoints.jsonl line of a checkpoint over every entry of the export in <paramref name="folder"/>, signed by <paramref name="signer"/>.</summary>
+    public static string CheckpointLineOver(string folder, NoteSigner signer)
+    {
+        var tree = new MerkleTree();
+        foreach (var line in File.ReadAllText(Path.Combine(folder, LedgerExport.EntriesFileName)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            tree.Append(MerkleHash.Leaf(Entry.Parse(System.Text.Encoding.UTF8.GetBytes(line)).Hash.Bytes));
+        }
+        var note = System.Text.Encoding.UTF8.GetString(SignedNote.Sign(Checkpoint.Create(signer.VerifierKey.Name, tree.Size, tree.Root(tree.Size)).Format(), signer));
+        return System.Text.Encoding.UTF8.GetString(CanonicalJson.Encode(new JsonObject { ["note"] = note, ["treeSize"] = tree.Size })) + "\n";
+    }
 
     /// <summary>The root fingerprint, read from the registrar's key file (keys/registrar.json), not from the export.</summary>
     public string RootKeyId => Registrar.KeyId;
@@ -358,9 +379,12 @@ public sealed class ExportTampering
     /// correctly chained to its stream; recorded a second after the last entry, issued then.
     /// </summary>
     /// <returns>The sequence of the command's first entry (what a disbursement or redemption id names).</returns>
-    public long Append(PersonKey signer, string commandType, JsonObject commandBody, params (string Stream, string Type, JsonObject Body)[] entries)
+    public long Append(PersonKey signer, string commandType, JsonObject commandBody, params (string Stream, string Type, JsonObject Body)[] entries) =>
+        AppendAt(NextRecordedAt(), signer, commandType, commandBody, entries);
+
+    /// <summary>As <see cref="Append"/>, with the command issued and recorded at <paramref name="recordedAt"/>, whatever the log's time.</summary>
+    public long AppendAt(DateTimeOffset recordedAt, PersonKey signer, string commandType, JsonObject commandBody, params (string Stream, string Type, JsonObject Body)[] entries)
     {
-        var recordedAt = NextRecordedAt();
         var command = new Command(signer.PersonId, signer.KeyId, commandType, JsonSerializer.SerializeToElement(commandBody),
             $"tamper/{++appended}", recordedAt);
         return AppendSigned(SignedCommand.Sign(command, signer.Key), recordedAt, entries);

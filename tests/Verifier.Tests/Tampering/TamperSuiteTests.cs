@@ -36,6 +36,9 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
     static readonly FindingKind[] CarelessKinds =
         [FindingKind.ChainBroken, FindingKind.SequenceBroken, FindingKind.ManifestMismatch, FindingKind.HashMismatch, FindingKind.LogBroken, FindingKind.EntryMalformed];
 
+    /// <summary>Issue 15's "time travel": the warranty tranche paid years early, every rule kept as the entries are dated.</summary>
+    public const string TimeTravel = "time travel: the warranty's two attestations dated years ahead, then its payment dated today";
+
     const string Catalog = CatalogRules.Stream;
     const string Registry = RegistryRules.Stream;
     static readonly string B1_0101 = HouseholdRules.StreamOf("b1-0101");
@@ -77,7 +80,8 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         new("a recorded time moved outside its command's issue window, the stream re-chained",
             d => d.Tamper().Edit(FacadeStream, ProjectEntryTypes.ReceiptRecorded,
                 e => e["recordedAt"] = LedgerTime.Format(LedgerTime.TryParse((string)e["recordedAt"]!, out var t) ? t.AddMinutes(10) : default)),
-            [new(FindingKind.IssuedOutsideWindow, FacadeStream)], FixesEverything: true, Only: true),
+            // The entries after it, recorded minutes before it, go back along the log.
+            [new(FindingKind.IssuedOutsideWindow, FacadeStream), new(FindingKind.RecordedTimeWentBack)], FixesEverything: true, Only: true),
 
         // Entries removed, moved or repeated.
         new("an entry deleted, its stream left with a gap",
@@ -222,6 +226,22 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
             [new(FindingKind.RuleViolation, Registry, nameof(ResultCode.PublicKeyNotFullOrder))], FixesEverything: true, Only: true),
 
         // Commands the rules refuse, appended at the end of the log with every signature valid.
+        new(TimeTravel,
+            d =>
+            {
+                var t = d.Tamper();
+                var today = t.NextRecordedAt();
+                var afterTheWarranty = new At(DemoCommunity.ElevatorProjectId, today.AddMonths(DemoCommunity.ElevatorWarrantyMonths + 1));
+                Attest(t, d.KeyOf(DemoPeople.Manager), nameof(Milestone.WarrantyExpired), nameof(Role.ProjectManager), afterTheWarranty);
+                Attest(t, d.KeyOf(DemoPeople.Supervisor), nameof(Milestone.WarrantyExpired), nameof(Role.ConstructionSupervisor), afterTheWarranty);
+                var backToToday = new At(DemoCommunity.ElevatorProjectId, today);
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Warranty), 5_000_000, backToToday);
+                ApproveByAllThree(t, d, id, backToToday);
+                Pay(t, d.KeyOf(DemoPeople.Cashier), id, 5_000_000, backToToday);
+                return t;
+            },
+            // Every rule holds as the entries are dated, so the time going back is all there is to see.
+            [new(FindingKind.RecordedTimeWentBack, ElevatorStream)], FixesEverything: true, Only: true),
         new("a payment beyond the unlocked tranche, every signature valid",
             d =>
             {
@@ -548,35 +568,57 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
             .ReSign(genesis, forged, command => command["body"]!["publicKey"] = publicKey);
     }
 
-    /// <returns>The disbursement id: the request's sequence.</returns>
-    static long Request(ExportTampering t, PersonKey officer, string tranche, long amountFen)
+    /// <summary>Where and when the helpers below append: the façade's stream, a second after the log's latest entry, unless a case says otherwise.</summary>
+    sealed record At(string ProjectId = DemoCommunity.FacadeProjectId, DateTimeOffset? RecordedAt = null)
     {
+        public string Stream => ProjectRules.StreamOf(ProjectId);
+
+        public long Append(ExportTampering t, PersonKey signer, string commandType, JsonObject commandBody, params (string Stream, string Type, JsonObject Body)[] entries) =>
+            t.AppendAt(RecordedAt ?? t.NextRecordedAt(), signer, commandType, commandBody, entries);
+    }
+
+    /// <returns>The disbursement id: the request's sequence.</returns>
+    static long Request(ExportTampering t, PersonKey officer, string tranche, long amountFen, At? at = null)
+    {
+        at ??= new At();
         var invoice = Document($"发票 {tranche} {amountFen}");
-        var id = t.NextSequence(FacadeStream);
-        return t.Append(officer, ProjectCommandTypes.RequestDisbursement,
-            new JsonObject { ["amountFen"] = amountFen, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["projectId"] = DemoCommunity.FacadeProjectId, ["tranche"] = tranche },
-            (FacadeStream, ProjectEntryTypes.DisbursementRequested,
+        var id = t.NextSequence(at.Stream);
+        return at.Append(t, officer, ProjectCommandTypes.RequestDisbursement,
+            new JsonObject { ["amountFen"] = amountFen, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["projectId"] = at.ProjectId, ["tranche"] = tranche },
+            (at.Stream, ProjectEntryTypes.DisbursementRequested,
                 new JsonObject { ["amountFen"] = amountFen, ["disbursementId"] = id, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["tranche"] = tranche }));
     }
 
-    static void Approve(ExportTampering t, PersonKey approver, long id, string role) =>
-        t.Append(approver, ProjectCommandTypes.ApproveDisbursement,
-            new JsonObject { ["disbursementId"] = id, ["projectId"] = DemoCommunity.FacadeProjectId, ["role"] = role },
-            (FacadeStream, ProjectEntryTypes.DisbursementApproved, new JsonObject { ["disbursementId"] = id, ["role"] = role }));
-
-    static void ApproveByAllThree(ExportTampering t, DemoExport d, long id)
+    static void Approve(ExportTampering t, PersonKey approver, long id, string role, At? at = null)
     {
-        Approve(t, d.KeyOf(DemoPeople.OwnerRepresentative), id, nameof(Role.OwnerRepresentative));
-        Approve(t, d.KeyOf(DemoPeople.Supervisor), id, nameof(Role.ConstructionSupervisor));
-        Approve(t, d.KeyOf(DemoPeople.Manager), id, nameof(Role.ProjectManager));
+        at ??= new At();
+        at.Append(t, approver, ProjectCommandTypes.ApproveDisbursement,
+            new JsonObject { ["disbursementId"] = id, ["projectId"] = at.ProjectId, ["role"] = role },
+            (at.Stream, ProjectEntryTypes.DisbursementApproved, new JsonObject { ["disbursementId"] = id, ["role"] = role }));
     }
 
-    static void Pay(ExportTampering t, PersonKey payer, long id, long amountFen)
+    static void ApproveByAllThree(ExportTampering t, DemoExport d, long id, At? at = null)
     {
+        Approve(t, d.KeyOf(DemoPeople.OwnerRepresentative), id, nameof(Role.OwnerRepresentative), at);
+        Approve(t, d.KeyOf(DemoPeople.Supervisor), id, nameof(Role.ConstructionSupervisor), at);
+        Approve(t, d.KeyOf(DemoPeople.Manager), id, nameof(Role.ProjectManager), at);
+    }
+
+    static void Pay(ExportTampering t, PersonKey payer, long id, long amountFen, At? at = null)
+    {
+        at ??= new At();
         var bankReference = $"CCB-2026-0701-{id:0000}";
-        t.Append(payer, ProjectCommandTypes.PayDisbursement,
-            new JsonObject { ["bankReference"] = bankReference, ["disbursementId"] = id, ["projectId"] = DemoCommunity.FacadeProjectId },
-            (FacadeStream, ProjectEntryTypes.DisbursementPaid, new JsonObject { ["amountFen"] = amountFen, ["bankReference"] = bankReference, ["disbursementId"] = id }));
+        at.Append(t, payer, ProjectCommandTypes.PayDisbursement,
+            new JsonObject { ["bankReference"] = bankReference, ["disbursementId"] = id, ["projectId"] = at.ProjectId },
+            (at.Stream, ProjectEntryTypes.DisbursementPaid, new JsonObject { ["amountFen"] = amountFen, ["bankReference"] = bankReference, ["disbursementId"] = id }));
+    }
+
+    static void Attest(ExportTampering t, PersonKey attester, string milestone, string role, At at)
+    {
+        var evidence = Document($"{milestone} {role}");
+        at.Append(t, attester, ProjectCommandTypes.AttestMilestone,
+            new JsonObject { ["evidenceHash"] = evidence, ["milestone"] = milestone, ["projectId"] = at.ProjectId, ["role"] = role },
+            (at.Stream, ProjectEntryTypes.MilestoneAttested, new JsonObject { ["evidenceHash"] = evidence, ["milestone"] = milestone, ["role"] = role }));
     }
 
     /// <summary>A façade share of 3,000 yuan paid for <paramref name="householdId"/>, with both its entries.</summary>
