@@ -15,7 +15,7 @@ public static class HealthEndpoints
             .WithName("GetHealth")
             .WithSummary("Whether the server, its database and its Merkle log are healthy, with their versions.")
             .WithDescription("200 when every check passes (status \"ok\") or one is only degraded (status \"degraded\"); "
-                + "503 with the code Unhealthy and the failing checks (database, log, checkpoint) otherwise. Never 500.")
+                + "503 with the code Unhealthy and the failing checks (database, log, checkpoint, cluster) otherwise. Never 500.")
             .WithTags("Health")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }

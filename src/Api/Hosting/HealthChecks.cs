@@ -10,6 +10,7 @@ public static class HealthCheckNames
     public const string Database = "database";
     public const string Log = "log";
     public const string Checkpoint = "checkpoint";
+    public const string Cluster = "cluster";
 
     /// <summary>The database check's data: entries in the global log, read as its probe.</summary>
     public const string LogSize = "logSize";
@@ -62,5 +63,21 @@ sealed class CheckpointHealthCheck(LogIntegrationService loop, IOptions<HealthSe
             waited > TimeSpan.FromSeconds(settings.Value.CheckpointUnhealthyAfterSeconds) ? HealthCheckResult.Unhealthy(message)
             : waited > TimeSpan.FromSeconds(settings.Value.CheckpointDegradedAfterSeconds) ? HealthCheckResult.Degraded(message)
             : HealthCheckResult.Healthy());
+    }
+}
+
+/// <summary>
+/// This process's silo is an active member of the cluster (Orleans' membership, as this silo
+/// last read it): while it is joining, shutting down or declared dead by the others, the
+/// commands this process receives cannot reach their grains.
+/// </summary>
+sealed class ClusterHealthCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        return Task.FromResult(status == SiloStatus.Active
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"this process's silo is {status} in the cluster's membership, not Active"));
     }
 }

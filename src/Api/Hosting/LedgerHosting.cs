@@ -80,7 +80,8 @@ public static class LedgerHosting
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>(HealthCheckNames.Database)
             .AddCheck<LogLoopHealthCheck>(HealthCheckNames.Log)
-            .AddCheck<CheckpointHealthCheck>(HealthCheckNames.Checkpoint);
+            .AddCheck<CheckpointHealthCheck>(HealthCheckNames.Checkpoint)
+            .AddCheck<ClusterHealthCheck>(HealthCheckNames.Cluster);
         services.AddSignedReads();
         services.AddLedgerOpenApi();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));

@@ -44,6 +44,7 @@ public sealed class LogLoopHealthTests(ApiServer api) : IClassFixture<ApiServer>
         var problem = await ErrorProblemTests.AssertProblemAsync(health, HttpStatusCode.ServiceUnavailable, "Unhealthy");
         Assert.Equal(["log"], problem.GetProperty("failing").EnumerateArray().Select(check => check.GetString()));
         Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("database").GetString());
+        Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("cluster").GetString());
         Assert.NotNull(api.Server.LogLoop.StoppedBecause);
     }
 }
