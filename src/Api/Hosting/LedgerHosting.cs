@@ -119,7 +119,7 @@ public static class LedgerHosting
     }
 
     /// <summary><see cref="AdminSettings.Dashboard"/>, read while the silo is being built, before options exist.</summary>
-    static bool DashboardServed(IConfiguration configuration) => configuration.GetValue<bool>("Admin:Dashboard");
+    static bool DashboardServed(IConfiguration configuration) => configuration.GetSection("Admin").Get<AdminSettings>()?.Dashboard ?? false;
 
     /// <summary>The operators' view of the cluster (Microsoft.Orleans.Dashboard): silos, grains, calls.</summary>
     public const string DashboardPath = "/admin/orleans";
