@@ -12,6 +12,8 @@ internal static class Ed25519Vectors
 
     internal sealed record CorruptedCase(string Name, byte[] PublicKey, byte[] Message, byte[] Signature, bool WantErr, string? FailsAt);
 
+    internal sealed record StrictCase(string Name, string Rule, byte[] PublicKey, byte[] Message, byte[] Signature, bool Accept);
+
     internal static readonly IReadOnlyList<Rfc8032Vector> Rfc8032 = LoadRfc8032();
 
     internal static readonly IReadOnlyList<WycheproofCase> Wycheproof = LoadWycheproof(out WycheproofDeclaredCount);
@@ -19,6 +21,9 @@ internal static class Ed25519Vectors
     internal static readonly int WycheproofDeclaredCount;
 
     internal static readonly IReadOnlyList<CorruptedCase> Corrupted = LoadCorrupted();
+
+    /// <summary>tests/vectors/ed25519_strict.json: one case per acceptance rule of docs/FORMAT.md §6.2.</summary>
+    internal static readonly IReadOnlyList<StrictCase> Strict = LoadStrict();
 
     private static JsonNode Load(string relativePath) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", relativePath)))
@@ -60,5 +65,16 @@ internal static class Ed25519Vectors
                 Hex(c["signatureHex"]),
                 c["wantErr"]!.GetValue<bool>(),
                 c["failsAt"]?.GetValue<string>()))
+            .ToList();
+
+    private static List<StrictCase> LoadStrict() =>
+        Load("ed25519_strict.json")["cases"]!.AsArray()
+            .Select(c => new StrictCase(
+                c!["name"]!.GetValue<string>(),
+                c["rule"]!.GetValue<string>(),
+                Hex(c["publicKeyHex"]),
+                Hex(c["messageHex"]),
+                Hex(c["signatureHex"]),
+                c["accept"]!.GetValue<bool>()))
             .ToList();
 }

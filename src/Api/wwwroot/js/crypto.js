@@ -97,7 +97,42 @@ export function commandMessage(command) {
  * Ed25519 verification (RFC 8032) by the browser's WebCrypto. False, never an exception, for
  * a signature or key that does not verify or cannot be read.
  */
+// docs/FORMAT.md §6.2: the ledger accepts what libsodium accepts. WebCrypto's Ed25519 (OpenSSL in
+// Node, BoringSSL in Chromium) is laxer: it lets the identity key "sign" every message. So S < L,
+// canonical encodings of A and R, and neither of small order are checked here first
+// (tests/vectors/ed25519_strict.json).
+const GroupOrder = (1n << 252n) + 27742317777372353535851937790883648493n;
+const FieldPrime = (1n << 255n) - 19n;
+const SmallOrderPoints = new Set([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+]);
+
+function littleEndian(bytes) {
+  let value = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
+  return value;
+}
+
+/** A canonical point encoding (RFC 8032 §5.1.3: y < p; x = 0 only with sign 0) of a point not of small order. */
+function isStrictPoint(encoding) {
+  const y = littleEndian(encoding) & ((1n << 255n) - 1n);
+  const sign = encoding[31] >> 7;
+  if (y >= FieldPrime || (sign === 1 && (y === 1n || y === FieldPrime - 1n))) return false;
+  return !SmallOrderPoints.has(toHex(encoding));
+}
+
 export async function verifyEd25519(publicKey, signature, message) {
+  if (publicKey.length !== 32 || signature.length !== 64) return false;
+  if (!isStrictPoint(publicKey) || !isStrictPoint(signature.subarray(0, 32)) || littleEndian(signature.subarray(32)) >= GroupOrder) {
+    return false;
+  }
   try {
     const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
     return await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
