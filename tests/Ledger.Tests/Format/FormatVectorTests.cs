@@ -4,6 +4,8 @@ using System.Text.Json;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Hashing;
+using Ledger.Rules;
+using Ledger.Rules.Registry;
 using Ledger.Signing;
 
 namespace Ledger.Tests.Format;
@@ -85,6 +87,33 @@ public sealed class FormatVectorTests
         var next = Entry.Parse(Bytes(FormatVectorFiles.Case(File, "entries", "person registered")));
         Assert.Equal(Hash.Zero, registry.PreviousHash);
         Assert.True(next.Follows(registry));
+    }
+
+    /// <summary>
+    /// FORMAT.md §7 step 6: the vectors are entries a real ledger holds, each exactly what the
+    /// rules make from its command on the state the entries before it left (issue 15: the
+    /// genesis vector once used members the real genesis does not).
+    /// </summary>
+    [Fact]
+    public void EachVectorEntryIsWhatTheRulesMakeFromItsCommand()
+    {
+        var states = new Dictionary<string, StreamState>(StringComparer.Ordinal);
+        foreach (var vector in FormatVectorFiles.Load(File)["entries"]!.AsArray())
+        {
+            var entry = Entry.Parse(Bytes(vector!));
+            var command = entry.SignedCommand.Command;
+            var rule = Commands.Find(command.Type)!;
+            var touched = Commands.StreamsOf(rule, command)
+                .ToDictionary(s => s, s => states.GetValueOrDefault(s) ?? StreamState.Initial(s));
+            var registry = (RegistryState)(states.GetValueOrDefault("registry") ?? RegistryState.Empty);
+            var decision = Commands.Decide(rule, new DecisionContext(registry, touched, command, entry.RecordedAt));
+            var made = Assert.Single(Assert.IsType<Decision.Accept>(decision).Entries);
+            Assert.Equal((entry.Stream, entry.Type), (made.Stream, made.Type));
+            Assert.Equal(CanonicalJson.Encode(made.Body), CanonicalJson.Encode(entry.Body));
+            Assert.Equal(touched[entry.Stream].Sequence + 1, entry.Sequence);
+            states[entry.Stream] = touched[entry.Stream].Apply(entry);
+        }
+        Assert.Equal(4, states.Values.Sum(state => state.Sequence + 1));
     }
 
     [Theory]

@@ -10,6 +10,8 @@ using System.Text.Json.Nodes;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Hashing;
+using Ledger.Rules;
+using Ledger.Rules.Registry;
 using Ledger.Signing;
 
 // Seeds are fixed so the vectors are reproducible; never use them for real keys.
@@ -24,39 +26,59 @@ SignedCommand Sign(SigningKey key, Command command) => new(command, key.Sign(com
 
 JsonElement Body(JsonObject body) => JsonSerializer.SerializeToElement(body);
 
-var genesisCommand = Sign(registrar, new Command("registrar", registrarKeyId, "OpenRegistry",
-    Body(new JsonObject { ["rootPublicKey"] = Hex.Encode(registrar.PublicKey.Bytes), ["registrarName"] = "街道管理员 Registrar" }),
-    "genesis", DateTimeOffset.Parse("2026-01-31T08:00:00.000Z")));
-var genesis = Entry.Create("registry", 0, Hash.Zero, "RegistryOpened",
-    new JsonObject { ["rootKeyId"] = registrarKeyId, ["rootPublicKey"] = Hex.Encode(registrar.PublicKey.Bytes) },
-    genesisCommand, DateTimeOffset.Parse("2026-01-31T08:00:00.125Z"));
+// Every entry is what the rules make from its command (FORMAT.md §7 step 6): the bodies come
+// from Commands.Decide, as on the server, so the vectors are entries a real ledger could hold
+// (tests/Ledger.Tests/Format/FormatVectorTests.cs replays them).
+var states = new Dictionary<string, StreamState>(StringComparer.Ordinal);
+var heads = new Dictionary<string, Entry>(StringComparer.Ordinal);
 
-var registerCommand = Sign(registrar, new Command("registrar", registrarKeyId, "RegisterPerson",
+Entry Record(SigningKey key, Command command, string recordedAt)
+{
+    var signed = Sign(key, command);
+    var rule = Commands.Find(command.Type)!;
+    var at = DateTimeOffset.Parse(recordedAt);
+    var touched = Commands.StreamsOf(rule, command).ToDictionary(s => s, s => states.GetValueOrDefault(s) ?? StreamState.Initial(s));
+    var registry = (RegistryState)(states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty);
+    var decision = Commands.Decide(rule, new DecisionContext(registry, touched, command, at));
+    var accepted = decision as Decision.Accept ?? throw new InvalidOperationException($"{command.Type} refused: {decision}");
+    var made = accepted.Entries.Single();
+    var head = heads.GetValueOrDefault(made.Stream);
+    var entry = Entry.Create(made.Stream, head is null ? 0 : head.Sequence + 1, head?.Hash ?? Hash.Zero, made.Type, made.Body, signed, at);
+    states[made.Stream] = touched[made.Stream].Apply(entry);
+    heads[made.Stream] = entry;
+    return entry;
+}
+
+var genesisCommand = new Command("registrar", registrarKeyId, "OpenRegistry",
+    Body(new JsonObject { ["displayName"] = "街道管理员 Registrar", ["publicKey"] = Hex.Encode(registrar.PublicKey.Bytes), ["registrarId"] = "registrar" }),
+    "genesis", DateTimeOffset.Parse("2026-01-31T08:00:00.000Z"));
+var genesis = Record(registrar, genesisCommand, "2026-01-31T08:00:00.125Z");
+
+var registered = Record(registrar, new Command("registrar", registrarKeyId, "RegisterPerson",
     Body(new JsonObject
     {
         ["personId"] = "officer-1",
-        ["displayName"] = "王会计 \"Wang\"\n(finance)",
+        ["displayName"] = "王会计 \"Wang\" \\ finance",
         ["roles"] = new JsonArray("FinanceOfficer"),
         ["publicKey"] = Hex.Encode(officer.PublicKey.Bytes),
     }),
-    "register-officer-1", DateTimeOffset.Parse("2026-01-31T08:01:00.000Z")));
-var registered = Entry.Create("registry", 1, genesis.Hash, "PersonRegistered",
-    new JsonObject
-    {
-        ["personId"] = "officer-1",
-        ["displayName"] = "王会计 \"Wang\"\n(finance)",
-        ["roles"] = new JsonArray("FinanceOfficer"),
-        ["keyId"] = officerKeyId,
-        ["publicKey"] = Hex.Encode(officer.PublicKey.Bytes),
-    },
-    registerCommand, DateTimeOffset.Parse("2026-01-31T08:01:00.500Z"));
+    "register-officer-1", DateTimeOffset.Parse("2026-01-31T08:01:00.000Z")), "2026-01-31T08:01:00.500Z");
 
-var receiptCommand = Sign(officer, new Command("officer-1", officerKeyId, "RecordReceipt",
-    Body(new JsonObject { ["source"] = "GovernmentSubsidy", ["amountFen"] = 24_000_000, ["documentHash"] = Hash.Of([], "subsidy approval letter"u8).ToString() }),
-    "receipt-0001", DateTimeOffset.Parse("2026-02-01T09:30:00.000Z")));
-var receipt = Entry.Create("project/elevator-1", 0, Hash.Zero, "ReceiptRecorded",
-    new JsonObject { ["source"] = "GovernmentSubsidy", ["amountFen"] = 24_000_000, ["documentHash"] = Hash.Of([], "subsidy approval letter"u8).ToString() },
-    receiptCommand, DateTimeOffset.Parse("2026-02-01T09:30:01.000Z"));
+var opened = Record(officer, new Command("officer-1", officerKeyId, "OpenProject",
+    Body(new JsonObject
+    {
+        ["projectId"] = "elevator-1",
+        ["name"] = "3号楼加装电梯",
+        ["community"] = "示范社区",
+        ["contractPriceFen"] = 60_000_000,
+        ["fundingPlan"] = new JsonObject { ["GovernmentSubsidy"] = 24_000_000, ["SocialCapital"] = 18_000_000, ["ResidentCrowdfunding"] = 12_000_000, ["SelfRaised"] = 6_000_000 },
+        ["warrantyMonths"] = 24,
+    }),
+    "open-elevator-1", DateTimeOffset.Parse("2026-02-01T09:00:00.000Z")), "2026-02-01T09:00:00.250Z");
+
+var receipt = Record(officer, new Command("officer-1", officerKeyId, "RecordReceipt",
+    Body(new JsonObject { ["projectId"] = "elevator-1", ["source"] = "GovernmentSubsidy", ["amountFen"] = 24_000_000, ["documentHash"] = Hash.Of([], "subsidy approval letter"u8).ToString() }),
+    "receipt-0001", DateTimeOffset.Parse("2026-02-01T09:30:00.000Z")), "2026-02-01T09:30:01.000Z");
 
 JsonObject Vector(string name, string description, Entry entry, string signer) => new()
 {
@@ -99,14 +121,15 @@ var registeredText = Encoding.UTF8.GetString(registered.CanonicalBytes);
 var document = new JsonObject
 {
     ["source"] = "Community Ledger docs/FORMAT.md, format version 1; generated by tests/vectors/generate/FormatVectors.cs; entry hashes cross-checked with sha256sum and command signatures with openssl pkeyutl (commands under each vector's \"reproduce\")",
-    ["description"] = "Entries of format version 1: fields -> canonical signed command bytes -> Ed25519 signature -> canonical entry bytes -> entry hash. 'entries' chain: registry#0, registry#1 (links to registry#0), project/elevator-1#0. 'corrupted' are entry byte strings a reader must reject, each with the reason (wantErr): the class of check that fails.",
+    ["description"] = "Entries of format version 1: fields -> canonical signed command bytes -> Ed25519 signature -> canonical entry bytes -> entry hash. 'entries' chain: registry#0, registry#1 (links to registry#0), project/elevator-1#0, project/elevator-1#1; each entry is what the rules (docs/ENTRIES.md) make from its command. 'corrupted' are entry byte strings a reader must reject, each with the reason (wantErr): the class of check that fails.",
     ["signers"] = new JsonArray(
         new JsonObject { ["name"] = "registrar", ["seed"] = Hex.Encode(registrarSeed), ["publicKey"] = Hex.Encode(registrar.PublicKey.Bytes), ["keyId"] = registrarKeyId, ["reproduceKeyId"] = ReproduceKeyId(registrar) },
         new JsonObject { ["name"] = "officer-1", ["seed"] = Hex.Encode(officerSeed), ["publicKey"] = Hex.Encode(officer.PublicKey.Bytes), ["keyId"] = officerKeyId, ["reproduceKeyId"] = ReproduceKeyId(officer) }),
     ["entries"] = new JsonArray(
         Vector("registry genesis", "entry 0 of the registry: previous hash is zeros; signed by the root key it names", genesis, "registrar"),
-        Vector("person registered", "entry 1 of the registry, linked to the genesis; strings with Chinese text, quotes and a line feed", registered, "registrar"),
-        Vector("subsidy receipt", "entry 0 of a project stream: an amount in fen and a document hash", receipt, "officer-1")),
+        Vector("person registered", "entry 1 of the registry, linked to the genesis; strings with Chinese text, quotes and a backslash", registered, "registrar"),
+        Vector("project opened", "entry 0 of a project stream: the project's policy with its defaults filled in by the rules", opened, "officer-1"),
+        Vector("subsidy receipt", "entry 1 of the project stream: an amount in fen and a document hash", receipt, "officer-1")),
     ["corrupted"] = new JsonArray(
         Corrupted("amount changed", "amountFen 24000000 -> 24000001 in the body (bytes still canonical)", Mutate(receipt, t => t.Replace("\"amountFen\":24000000,\"documentHash\"", "\"amountFen\":24000001,\"documentHash\"")), null, "signature"),
         Corrupted("member order", "members not sorted", Mutate(genesis, t => "{\"format\":1," + t[1..].Replace("\"format\":1,", "")), null, "canonical"),
