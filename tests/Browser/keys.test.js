@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import qrcode from '../../src/Api/wwwroot/js/vendor/qrcode-generator-2.0.4.js';
 import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
-import { loadKey, openProtectedKeyFile, post, protectKeyFile, signCommand, signedGet } from './signing.js';
+import { loadKey, openProtectedKeyFile, protectKeyFile, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 
@@ -226,5 +226,98 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
         window.cameraStreams = [];
       });
     }
+  });
+
+  it('the registrar makes a key for a new resident and prints its sheet, the passphrase shown apart; the resident signs in from a photo of the sheet and pays part of their share; a second key is added the same way', async () => {
+    // A household of the elevator campaign that still owes, as a finance officer reads it.
+    const officerKey = loadKey(ledger.keyFile('officer-wang'));
+    let householdId;
+    for (const id of [1, 2, 3, 4, 5, 6].flatMap(floor => [`b3-0${floor}01`, `b3-0${floor}02`])) {
+      const share = (await signedGet(ledger.address, officerKey, `/v1/households/${id}`)).shares.find(x => x.projectId === 'b3-elevator');
+      householdId ??= share?.dueFen > 100 ? id : undefined;
+    }
+    assert.ok(householdId, 'the demo leaves a household of b3 owing its share');
+    const personId = `resident-${householdId}-paper`;
+    const name = '高秀兰（纸质密钥）';
+
+    const registrar = await signedIn(ledger.registrarKeyFile);
+    await registrar.goto(`${ledger.address}/#/work`);
+    await registrar.waitForSelector('#register-form');
+    await registrar.click('#register-form .make-key');
+    assert.equal(await registrar.textContent('#register-form .form-error'), '人员编号只能包含字母、数字、点、下划线和连字符，最多 64 个字符。');
+    assert.equal(await registrar.locator('#key-sheet').count(), 0);
+    await registrar.fill('#register-person-id', personId);
+    await registrar.fill('#register-name', name);
+    await registrar.check('#register-role-Resident');
+    await registrar.fill('#register-household', householdId);
+    await registrar.click('#register-form .make-key');
+    await registrar.waitForSelector('#key-sheet');
+    const passphrase = await registrar.textContent('#handover-passphrase');
+    assert.match(passphrase, /^[2-9a-hjkmnp-z]{4}(-[2-9a-hjkmnp-z]{4}){3}$/);
+    const publicKey = await registrar.inputValue('#register-public-key');
+    assert.match(publicKey, /^[0-9a-f]{64}$/);
+    // The sheet names the key: the person id and name can no longer change.
+    assert.deepEqual(await registrar.$$eval('#register-person-id, #register-name, #register-public-key', inputs => inputs.map(i => i.readOnly)), [true, true, true]);
+
+    // Printed, the sheet is alone on the paper: its QR code, the name, the id and the key id; not the passphrase.
+    await registrar.emulateMedia({ media: 'print' });
+    assert.equal(await registrar.isVisible('#key-sheet svg.qr'), true);
+    for (const elsewhere of ['#key-passphrase', '#register-person', '#people', '#identity']) {
+      assert.equal(await registrar.isVisible(elsewhere), false, elsewhere);
+    }
+    const sheet = await registrar.textContent('#key-sheet');
+    assert.ok(sheet.includes(name) && sheet.includes(personId) && !sheet.includes(passphrase), sheet);
+    const printed = await registrar.screenshot({ path: join(screenshots, 'key-sheet-print.png'), fullPage: true });
+    await registrar.emulateMedia({ media: 'screen' });
+    await registrar.screenshot({ path: join(screenshots, 'work-registrar-key.png'), fullPage: true });
+
+    // The QR code holds the protected key file of the public key the registrar will sign for;
+    // it opens with the passphrase shown, and its seed is one no request may carry.
+    const png = PNG.sync.read(printed);
+    const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    assert.ok(scanned, 'the printed sheet\'s QR code decodes');
+    const file = JSON.parse(scanned.data);
+    assert.deepEqual([file.format, file.personId, file.publicKey], ['CommunityLedger/v1/protected-key', personId, publicKey]);
+    assert.ok(sheet.includes(file.keyId));
+    seeds.add(openProtectedKeyFile(scanned.data, passphrase));
+
+    await registrar.click('#register-person');
+    await accepted(registrar);
+    assert.equal(await registrar.locator('#key-passphrase').count(), 0, 'the passphrase is shown once');
+
+    // The resident's phone, a browser of their own: a photo of the sheet and the passphrase told.
+    const resident = await browserOf({ viewport: { width: 390, height: 844 } });
+    await resident.goto(`${ledger.address}/#/signin`);
+    await resident.setInputFiles('#key-photo', { name: 'key-sheet.png', mimeType: 'image/png', buffer: printed });
+    await resident.waitForSelector('#scanned', { state: 'visible' });
+    await resident.fill('#scan-passphrase', passphrase);
+    await resident.click('#scan-sign-in');
+    await resident.waitForSelector('#identity[data-state="signed-in"]');
+    assert.equal(await resident.textContent('#signed-in-name'), name);
+    assert.equal(await resident.textContent('#signed-in-roles'), '居民');
+    await resident.goto(`${ledger.address}/#/portal`);
+    await resident.waitForSelector('#balance');
+    const row = '#shares tr[data-project="b3-elevator"]';
+    await resident.fill(`${row} .pay-amount`, '1');
+    await resident.click(`${row} .pay-share`);
+    await resident.waitForSelector('#redeem-message.ok');
+    const household = await signedGet(ledger.address, officerKey, `/v1/households/${householdId}`);
+    assert.equal(household.payments.at(-1).amountFen, 100);
+    assert.equal(household.history.at(-1).personId, personId);
+
+    // A second key for the same person, made and printed from their card in the people list.
+    await registrar.fill('#people-search', name);
+    const card = `#people [data-person="${personId}"]`;
+    await registrar.click(`${card} summary`);
+    await registrar.click(`${card} .make-key`);
+    await registrar.waitForSelector(`${card} #key-sheet`);
+    const second = PNG.sync.read(await registrar.locator('#key-sheet svg.qr').screenshot());
+    const secondFile = jsQR(new Uint8ClampedArray(second.data), second.width, second.height).data;
+    seeds.add(openProtectedKeyFile(secondFile, await registrar.textContent('#handover-passphrase')));
+    assert.equal(JSON.parse(secondFile).publicKey, await registrar.inputValue(`${card} textarea`));
+    await registrar.click(`${card} .add-key`);
+    await accepted(registrar);
+    await registrar.fill('#people-search', name);
+    assert.deepEqual(await registrar.$$eval(`${card} ul.keys li code`, keys => keys.map(k => k.textContent)), [file.keyId, JSON.parse(secondFile).keyId]);
   });
 });

@@ -7,6 +7,7 @@
 
 import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
+import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session } from './session.js';
@@ -515,11 +516,17 @@ function registerForm(context) {
   const publicKey = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false' });
   const roles = roleBoxes('register-role');
   const submit = h('button', { type: 'button', class: 'button primary', id: 'register-person' }, t('registrar.register'));
+  const made = handover({
+    person: () => (!Identifier.test(personId.value.trim()) ? t('signin.badPersonId')
+      : !displayName.value.trim() ? t('registrar.nameNeeded')
+        : { personId: personId.value.trim(), displayName: displayName.value.trim() }),
+    publicKey, lock: [personId, displayName], problem: text => formError(form, text),
+  });
   const form = h('form', { class: 'work-form', id: 'register-form', onsubmit: e => e.preventDefault() },
     h('h3', {}, t('registrar.registerTitle')), h('p', { class: 'small muted' }, t('registrar.registerLead')),
     field('register-person-id', t('portal.personId'), personId), field('register-name', t('registrar.name'), displayName),
     roles, field('register-household', t('portal.household'), household),
-    field('register-public-key', t('portal.publicKey'), publicKey), submit);
+    field('register-public-key', t('portal.publicKey'), publicKey), made.button, made.output, submit);
   onPress(submit, form, () => {
     const chosen = [...roles.querySelectorAll('input:checked')].map(box => box.value);
     const key = pastedPublicKey(publicKey.value);
@@ -566,6 +573,7 @@ function personCard(context, person) {
   const newKey = h('textarea', { rows: 2, spellcheck: 'false', 'aria-label': t('registrar.newKey') });
   const addKey = h('button', { type: 'button', class: 'button add-key' }, t('registrar.addKey'));
   const reason = h('input', { type: 'text', 'aria-label': t('registrar.reason'), placeholder: t('registrar.reason') });
+  const madeKey = handover({ person: () => ({ personId: id, displayName: person.displayName }), publicKey: newKey, problem: text => formError(card, text) });
   const card = h('details', { class: 'card person', dataset: { person: id } },
     h('summary', {}, h('strong', {}, person.displayName), ' ', h('code', {}, id), ' · ', person.roles.map(term).join('、'),
       person.householdId ? ` · ${person.householdId}` : ''));
@@ -584,7 +592,8 @@ function personCard(context, person) {
       return h('li', { class: k.revoked ? 'muted' : '' }, hash(k.keyId), k.revoked ? ` ${t('registrar.revoked')}` : '', ' ', revoke);
     })),
     h('div', { class: 'form-row' }, reason),
-    h('div', { class: 'form-row' }, newKey, addKey));
+    h('div', { class: 'form-row' }, newKey, addKey),
+    madeKey.button, madeKey.output);
   onPress(grantButton, card, () => {
     const role = grant.value;
     const householdId = grantHousehold.value.trim();
