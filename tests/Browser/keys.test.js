@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import qrcode from '../../src/Api/wwwroot/js/vendor/qrcode-generator-2.0.4.js';
 import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
-import { loadKey, openProtectedKeyFile, protectKeyFile, signedGet } from './signing.js';
+import { loadKey, openProtectedKeyFile, post, protectKeyFile, signCommand, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 
@@ -319,5 +319,67 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     await accepted(registrar);
     await registrar.fill('#people-search', name);
     assert.deepEqual(await registrar.$$eval(`${card} ul.keys li code`, keys => keys.map(k => k.textContent)), [file.keyId, JSON.parse(secondFile).keyId]);
+  });
+
+  it('a finance officer cancels a project from the page, with a reason and a confirm step, refunding every household that paid; a project with a payment made is refused in Chinese and nothing is written', async () => {
+    const officerKey = loadKey(ledger.keyFile('officer-wang'));
+    const projectId = 'b5-canopy';
+    const paying = ['b5-0102', 'b5-0201'];
+    await post(ledger.address, signCommand(officerKey, 'OpenProject', {
+      community: '幸福里社区', contractPriceFen: 10_000_000,
+      fundingPlan: { GovernmentSubsidy: 7_000_000, ResidentCrowdfunding: 3_000_000, SelfRaised: 0, SocialCapital: 0 },
+      name: '5号楼单元门雨棚', projectId, warrantyMonths: 12,
+    }));
+    await post(ledger.address, signCommand(officerKey, 'StartCampaign', {
+      households: ['b5-0101', ...paying].map(householdId => ({ floor: Number(householdId.slice(3, 5)), householdId })), projectId, rule: 'Flat', targetFen: 3_000_000,
+    }));
+    for (const [i, householdId] of paying.entries()) {
+      await post(ledger.address, signCommand(loadKey(ledger.keyFile(`resident-${householdId}`)), 'PayShare', { amountFen: 200_000 * (i + 1), householdId, projectId }));
+    }
+
+    const officer = await signedIn(ledger.keyFile('officer-wang'));
+    await officer.goto(`${ledger.address}/#/work`);
+    await officer.waitForSelector('#cancel-form');
+
+    // The elevator has paid its contractor: refused, in Chinese, and nothing written.
+    const before = entryCount();
+    await officer.selectOption('#cancel-project', 'b3-elevator');
+    await officer.click('#cancel-project-start');
+    assert.equal(await officer.textContent('#cancel-form .form-error'), '请填写理由。');
+    await officer.fill('#cancel-reason', '测试取消');
+    await officer.click('#cancel-project-start');
+    await officer.waitForSelector('#cancel-warning');
+    assert.match(await officer.textContent('#cancel-warning'), /^确认取消“3号楼加装电梯”？将向 \d+ 户住户退款，共 ¥[\d,]+\.\d\d。取消后不能恢复。/);
+    await officer.click('#cancel-project-confirm');
+    await officer.waitForSelector('#refusal');
+    assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'DisbursementsOutstanding');
+    assert.equal(await officer.textContent('#refusal'), '未能完成：还有未完成的拨付申请。请先处理完再取消或结项。');
+    assert.equal(entryCount(), before);
+
+    // The canopy has paid nothing: what cancelling refunds is said first; going back signs nothing.
+    await officer.selectOption('#cancel-project', projectId);
+    await officer.fill('#cancel-reason', '居民议事会决定不再加装雨棚');
+    await officer.click('#cancel-project-start');
+    await officer.waitForSelector('#cancel-warning');
+    assert.equal(await officer.textContent('#cancel-warning p'), '确认取消“5号楼单元门雨棚”？将向 2 户住户退款，共 ¥6,000.00。取消后不能恢复。');
+    await officer.click('#cancel-project-back');
+    assert.equal(await officer.locator('#cancel-warning').count(), 0);
+    assert.equal(entryCount(), before);
+    await officer.click('#cancel-project-start');
+    await officer.click('#cancel-project-confirm');
+    await accepted(officer);
+    assert.equal(await officer.textContent('#accepted'), '已取消项目：5号楼单元门雨棚，已向 2 户退款。');
+    await officer.screenshot({ path: join(screenshots, 'work-finance-cancelled.png'), fullPage: true });
+
+    const response = await fetch(`${ledger.address}/v1/entries?stream=project/${projectId}&from=0&limit=1000`);
+    const written = (await response.json()).entries.slice(-3);
+    assert.deepEqual(written.map(e => [e.type, e.entry.body]), [
+      ['ProjectCancelled', { reason: '居民议事会决定不再加装雨棚' }],
+      ['ContributionRefunded', { amountFen: 200_000, householdId: 'b5-0102' }],
+      ['ContributionRefunded', { amountFen: 400_000, householdId: 'b5-0201' }],
+    ]);
+    assert.equal((await (await fetch(`${ledger.address}/v1/projects/${projectId}`)).json()).status, 'Cancelled');
+    const refunded = await signedGet(ledger.address, officerKey, '/v1/households/b5-0201');
+    assert.equal(refunded.shares.find(x => x.projectId === projectId).paidFen, 0);
   });
 });

@@ -192,7 +192,7 @@ function finance(context) {
     h('h2', {}, term('FinanceOfficer')),
     openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open)]);
+      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open), cancelForm(context, open, byId)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -430,6 +430,57 @@ function closeList(context, open) {
       onPress(close, row, () => act(context, 'CloseProject', { projectId: project.projectId }, t('finance.closed', project.name)));
       return row;
     }));
+}
+
+/**
+ * Each household's net crowdfunding payment to a project, read from its public stream, for the
+ * households that paid: the refunds a cancellation makes, in ordinal order as the rules list them.
+ */
+async function paidHouseholds(projectId) {
+  const { entries } = await streamEntries(`project/${projectId}`);
+  const paid = new Map();
+  for (const e of entries.filter(e => e.type === 'ContributionReceived' || e.type === 'ContributionRefunded')) {
+    const { householdId, amountFen } = e.entry.body;
+    paid.set(householdId, (paid.get(householdId) ?? 0) + (e.type === 'ContributionReceived' ? amountFen : -amountFen));
+  }
+  return new Map([...paid].filter(([, fen]) => fen > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Cancelling a project, with its reason: what it refunds, and to how many households, is said
+ * before anything is signed, and signed only when confirmed. The rules refuse a project with a
+ * payment pending or made (a refusal from its code).
+ */
+function cancelForm(context, open, byId) {
+  const project = projectSelect(open, 'cancel-project');
+  const reason = h('input', { type: 'text', maxlength: 200 });
+  const start = h('button', { type: 'button', class: 'button', id: 'cancel-project-start' }, t('finance.cancelStart'));
+  const confirm = h('div', { id: 'cancel-confirm' });
+  const form = h('form', { class: 'work-form', id: 'cancel-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('finance.cancelTitle')), h('p', { class: 'small muted' }, t('finance.cancelLead')),
+    field('cancel-project', t('portal.project'), project), field('cancel-reason', t('project.reason'), reason), start, confirm);
+  project.addEventListener('change', () => confirm.replaceChildren());
+  onPress(start, form, async () => {
+    confirm.replaceChildren();
+    if (!reason.value.trim()) {
+      return formError(form, t('registrar.reasonNeeded'));
+    }
+    const chosen = byId(project.value);
+    const refunds = await paidHouseholds(chosen.projectId);
+    const refundedFen = [...refunds.values()].reduce((sum, fen) => sum + fen, 0);
+    const yes = h('button', { type: 'button', class: 'button primary', id: 'cancel-project-confirm' }, t('finance.cancelConfirm'));
+    const no = h('button', { type: 'button', class: 'button', id: 'cancel-project-back' }, t('finance.cancelBack'));
+    no.addEventListener('click', () => confirm.replaceChildren());
+    onPress(yes, form, () => (reason.value.trim()
+      ? act(context, 'CancelProject', { projectId: chosen.projectId, reason: reason.value.trim(), refunds: [...refunds.keys()] },
+        t('finance.cancelled', chosen.name, refunds.size))
+      : formError(form, t('registrar.reasonNeeded'))));
+    confirm.replaceChildren(h('div', { class: 'card waiting', id: 'cancel-warning' },
+      h('p', { class: 'error' }, t('finance.cancelWarning', chosen.name, refunds.size, yuan(refundedFen))),
+      h('div', { class: 'actions' }, yes, no)));
+    yes.focus();
+  });
+  return form;
 }
 
 /** Proposing a reversal of a receipt or a payment not yet reversed nor proposed for reversal. */
