@@ -182,6 +182,8 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
 
     await page.setInputFiles('#key-photo', photo(keyPage));
     await page.waitForSelector('#scanned', { state: 'visible' });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling at 390 px on #/signin');
+    await page.screenshot({ path: join(screenshots, 'signin-scan-phone.png'), fullPage: true });
     assert.equal(await page.textContent('#scan-status'), '已读到密钥（人员编号 officer-wang）。请输入登记员告诉您的密码。');
     await page.fill('#scan-passphrase', 'not the passphrase');
     await page.click('#scan-sign-in');
