@@ -40,6 +40,7 @@ export function handover({ person, publicKey, lock = [], problem }) {
     if (typeof who === 'string') {
       return problem(who);
     }
+    // One key per form: once a sheet names the person, the form's key is that sheet's.
     button.disabled = true;
     const passphrase = madeUpPassphrase();
     const { key, file } = await createKey(who.personId, passphrase);

@@ -471,10 +471,15 @@ function cancelForm(context, open, byId) {
     const yes = h('button', { type: 'button', class: 'button primary', id: 'cancel-project-confirm' }, t('finance.cancelConfirm'));
     const no = h('button', { type: 'button', class: 'button', id: 'cancel-project-back' }, t('finance.cancelBack'));
     no.addEventListener('click', () => confirm.replaceChildren());
-    onPress(yes, form, () => (reason.value.trim()
-      ? act(context, 'CancelProject', { projectId: chosen.projectId, reason: reason.value.trim(), refunds: [...refunds.keys()] },
-        t('finance.cancelled', chosen.name, refunds.size))
-      : formError(form, t('registrar.reasonNeeded'))));
+    onPress(yes, form, () => {
+      if (!reason.value.trim()) {
+        return formError(form, t('registrar.reasonNeeded'));
+      }
+      // Confirmed once: a second press would sign a second command.
+      yes.disabled = true;
+      return act(context, 'CancelProject', { projectId: chosen.projectId, reason: reason.value.trim(), refunds: [...refunds.keys()] },
+        t('finance.cancelled', chosen.name, refunds.size));
+    });
     confirm.replaceChildren(h('div', { class: 'card waiting', id: 'cancel-warning' },
       h('p', { class: 'error' }, t('finance.cancelWarning', chosen.name, refunds.size, yuan(refundedFen))),
       h('div', { class: 'actions' }, yes, no)));
