@@ -1,7 +1,7 @@
 // The test's own signer, written apart from the page's code so that it checks the page rather
 // than agreeing with it: canonical JSON (docs/FORMAT.md §2) and Ed25519 with node:crypto.
 
-import { createCipheriv, createHash, createPrivateKey, pbkdf2Sync, randomBytes, sign } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export function canonical(value) {
@@ -71,4 +71,24 @@ export function protectKeyFile(path, passphrase) {
   cipher.setAAD(Buffer.from('CommunityLedger/v1/protected-key\n' + canonical(members)));
   const ciphertext = Buffer.concat([cipher.update(Buffer.from(seed, 'hex')), cipher.final(), cipher.getAuthTag()]);
   return JSON.stringify({ ...members, ciphertext: ciphertext.toString('hex') });
+}
+
+/**
+ * The seed (hex) in a protected key file's text, opened with node:crypto; throws when the
+ * passphrase is wrong, a member was changed, or the seed is not the file's public key's.
+ */
+export function openProtectedKeyFile(text, passphrase) {
+  const { ciphertext, ...members } = JSON.parse(text);
+  const sealed = Buffer.from(ciphertext, 'hex');
+  const key = pbkdf2Sync(Buffer.from(passphrase.normalize('NFC')), Buffer.from(members.salt, 'hex'), members.iterations, 32, 'sha256');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(members.nonce, 'hex'));
+  decipher.setAAD(Buffer.from('CommunityLedger/v1/protected-key\n' + canonical(members)));
+  decipher.setAuthTag(sealed.subarray(32));
+  const seed = Buffer.concat([decipher.update(sealed.subarray(0, 32)), decipher.final()]);
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const publicKey = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' }).subarray(-32);
+  if (publicKey.toString('hex') !== members.publicKey) {
+    throw new Error('the seed is not the key file\'s public key');
+  }
+  return seed.toString('hex');
 }

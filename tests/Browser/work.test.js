@@ -7,13 +7,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { loadKey, protectKeyFile, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let ledger;
 let browser;
@@ -57,12 +56,6 @@ async function visit(page, fragment) {
   await (page.url() === target ? page.reload() : page.goto(target));
 }
 
-/** Waits for the page to say the command was accepted; a refusal fails the test with the page's words. */
-async function accepted(page) {
-  await page.waitForSelector('#accepted, #refusal, .form-error');
-  assert.equal(await page.locator('#refusal, .form-error').count(), 0, await page.textContent('#work-message'));
-}
-
 function upload(name, text) {
   return { name, mimeType: 'application/pdf', buffer: Buffer.from(text) };
 }
@@ -87,27 +80,12 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ledger = await startDemoLedger();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterEach(async () => {
     assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    // No request sent by any page carries a private key: not its seed in hex, base64 or base64url.
-    const secrets = [...seeds].flatMap(hex => {
-      const bytes = Buffer.from(hex, 'hex');
-      return [hex, hex.toUpperCase(), bytes.toString('base64'), bytes.toString('base64url')];
-    });
-    for (const request of sent) {
-      const text = [request.url, JSON.stringify(request.headers), request.body].join('\n');
-      const decoded = text + Buffer.from(text.match(/Ledger ([A-Za-z0-9_-]+)/)?.[1] ?? '', 'base64url').toString();
-      for (const secret of secrets) {
-        assert.ok(!decoded.includes(secret), `a request to ${request.url} carries a private key`);
-      }
-    }
+    assertNoKeySent(sent, seeds);
     // Requests were seen, wherever a browser was opened: the check above ran over something.
     assert.ok(contexts.length === 0 || sent.length > 0);
     sent.length = 0;

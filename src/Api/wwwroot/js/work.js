@@ -7,6 +7,7 @@
 
 import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
+import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { session } from './session.js';
@@ -191,7 +192,7 @@ function finance(context) {
     h('h2', {}, term('FinanceOfficer')),
     openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open)]);
+      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open), cancelForm(context, open, byId)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -431,6 +432,62 @@ function closeList(context, open) {
     }));
 }
 
+/**
+ * Each household's net crowdfunding payment to a project, read from its public stream, for the
+ * households that paid: the refunds a cancellation makes, in ordinal order as the rules list them.
+ */
+async function paidHouseholds(projectId) {
+  const { entries } = await streamEntries(`project/${projectId}`);
+  const paid = new Map();
+  for (const e of entries.filter(e => e.type === 'ContributionReceived' || e.type === 'ContributionRefunded')) {
+    const { householdId, amountFen } = e.entry.body;
+    paid.set(householdId, (paid.get(householdId) ?? 0) + (e.type === 'ContributionReceived' ? amountFen : -amountFen));
+  }
+  return new Map([...paid].filter(([, fen]) => fen > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Cancelling a project, with its reason: what it refunds, and to how many households, is said
+ * before anything is signed, and signed only when confirmed. The rules refuse a project with a
+ * payment pending or made (a refusal from its code).
+ */
+function cancelForm(context, open, byId) {
+  const project = projectSelect(open, 'cancel-project');
+  const reason = h('input', { type: 'text', maxlength: 200 });
+  const start = h('button', { type: 'button', class: 'button', id: 'cancel-project-start' }, t('finance.cancelStart'));
+  const confirm = h('div', { id: 'cancel-confirm' });
+  const form = h('form', { class: 'work-form', id: 'cancel-form', onsubmit: e => e.preventDefault() },
+    h('h3', {}, t('finance.cancelTitle')), h('p', { class: 'small muted' }, t('finance.cancelLead')),
+    field('cancel-project', t('portal.project'), project), field('cancel-reason', t('project.reason'), reason), start, confirm);
+  project.addEventListener('change', () => confirm.replaceChildren());
+  onPress(start, form, async () => {
+    confirm.replaceChildren();
+    if (!reason.value.trim()) {
+      return formError(form, t('registrar.reasonNeeded'));
+    }
+    const chosen = byId(project.value);
+    const refunds = await paidHouseholds(chosen.projectId);
+    const refundedFen = [...refunds.values()].reduce((sum, fen) => sum + fen, 0);
+    const yes = h('button', { type: 'button', class: 'button primary', id: 'cancel-project-confirm' }, t('finance.cancelConfirm'));
+    const no = h('button', { type: 'button', class: 'button', id: 'cancel-project-back' }, t('finance.cancelBack'));
+    no.addEventListener('click', () => confirm.replaceChildren());
+    onPress(yes, form, () => {
+      if (!reason.value.trim()) {
+        return formError(form, t('registrar.reasonNeeded'));
+      }
+      // Confirmed once: a second press would sign a second command.
+      yes.disabled = true;
+      return act(context, 'CancelProject', { projectId: chosen.projectId, reason: reason.value.trim(), refunds: [...refunds.keys()] },
+        t('finance.cancelled', chosen.name, refunds.size));
+    });
+    confirm.replaceChildren(h('div', { class: 'card waiting', id: 'cancel-warning' },
+      h('p', { class: 'error' }, t('finance.cancelWarning', chosen.name, refunds.size, yuan(refundedFen))),
+      h('div', { class: 'actions' }, yes, no)));
+    yes.focus();
+  });
+  return form;
+}
+
 /** Proposing a reversal of a receipt or a payment not yet reversed nor proposed for reversal. */
 function reversalForm(context, open, byId) {
   const project = projectSelect(open, 'reversal-project');
@@ -515,11 +572,17 @@ function registerForm(context) {
   const publicKey = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false' });
   const roles = roleBoxes('register-role');
   const submit = h('button', { type: 'button', class: 'button primary', id: 'register-person' }, t('registrar.register'));
+  const made = handover({
+    person: () => (!Identifier.test(personId.value.trim()) ? t('signin.badPersonId')
+      : !displayName.value.trim() ? t('registrar.nameNeeded')
+        : { personId: personId.value.trim(), displayName: displayName.value.trim() }),
+    publicKey, lock: [personId, displayName], problem: text => formError(form, text),
+  });
   const form = h('form', { class: 'work-form', id: 'register-form', onsubmit: e => e.preventDefault() },
     h('h3', {}, t('registrar.registerTitle')), h('p', { class: 'small muted' }, t('registrar.registerLead')),
     field('register-person-id', t('portal.personId'), personId), field('register-name', t('registrar.name'), displayName),
     roles, field('register-household', t('portal.household'), household),
-    field('register-public-key', t('portal.publicKey'), publicKey), submit);
+    field('register-public-key', t('portal.publicKey'), publicKey), made.button, made.output, submit);
   onPress(submit, form, () => {
     const chosen = [...roles.querySelectorAll('input:checked')].map(box => box.value);
     const key = pastedPublicKey(publicKey.value);
@@ -566,6 +629,7 @@ function personCard(context, person) {
   const newKey = h('textarea', { rows: 2, spellcheck: 'false', 'aria-label': t('registrar.newKey') });
   const addKey = h('button', { type: 'button', class: 'button add-key' }, t('registrar.addKey'));
   const reason = h('input', { type: 'text', 'aria-label': t('registrar.reason'), placeholder: t('registrar.reason') });
+  const madeKey = handover({ person: () => ({ personId: id, displayName: person.displayName }), publicKey: newKey, problem: text => formError(card, text) });
   const card = h('details', { class: 'card person', dataset: { person: id } },
     h('summary', {}, h('strong', {}, person.displayName), ' ', h('code', {}, id), ' · ', person.roles.map(term).join('、'),
       person.householdId ? ` · ${person.householdId}` : ''));
@@ -584,7 +648,8 @@ function personCard(context, person) {
       return h('li', { class: k.revoked ? 'muted' : '' }, hash(k.keyId), k.revoked ? ` ${t('registrar.revoked')}` : '', ' ', revoke);
     })),
     h('div', { class: 'form-row' }, reason),
-    h('div', { class: 'form-row' }, newKey, addKey));
+    h('div', { class: 'form-row' }, newKey, addKey),
+    madeKey.button, madeKey.output);
   onPress(grantButton, card, () => {
     const role = grant.value;
     const householdId = grantHousehold.value.trim();
