@@ -138,6 +138,11 @@ describe('the notice printed on paper, checked from a phone', { timeout: 240_000
     await page.click('.check-technical summary');
     assert.ok((await page.textContent('.check-technical')).includes(vkey));
     await page.screenshot({ path: join(screenshots, 'check-technical-phone.png'), fullPage: true });
+    // The same check in English, on the page's language switch.
+    await page.click('#lang');
+    await page.waitForFunction(() => document.getElementById('check-verdict')?.textContent.includes('The notice matches the ledger'));
+    assert.equal(await page.getAttribute('#check-result', 'data-status'), 'pass');
+    await page.screenshot({ path: join(screenshots, 'check-phone-en.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -50,7 +50,7 @@ export async function renderCheck(main, query) {
     title,
     h('p', { class: 'muted' }, t('checkView.lead')),
     valid ? h('p', { class: 'verdict pass', id: 'check-verdict' }, '✓ ', t('checkView.pass'))
-      : h('p', { class: 'verdict fail', id: 'check-verdict', role: 'alert' }, '✗ ', t('checkView.fail', failed.join('、'))),
+      : h('p', { class: 'verdict fail', id: 'check-verdict', role: 'alert' }, '✗ ', t('checkView.fail', failed.join(t('checkView.separator')))),
     h('ol', { class: 'check-steps' }, checks.map(step)),
     h('details', { class: 'check-technical' }, h('summary', {}, t('checkView.technical')),
       h('dl', { class: 'kv' },
@@ -217,7 +217,7 @@ function shown(field, value) {
 
 function step(check) {
   return h('li', { class: `check-step check-${check.ok ? 'pass' : 'fail'}`, dataset: { check: check.id, status: check.ok ? 'pass' : 'fail' } },
-    h('span', { class: 'mark', 'aria-hidden': 'true' }, check.ok ? '✓' : '✗'),
+    h('span', { class: 'mark', role: 'img', 'aria-label': t(check.ok ? 'checkView.passed' : 'checkView.failed') }, check.ok ? '✓' : '✗'),
     h('div', {},
       h('strong', {}, t(`checkView.${check.id}`)),
       h('p', {}, check.line),
