@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
-import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
+import { entryHash, fromBase64Url, fromHex, keyIdOf, toBase64Url, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
 import { parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
 import { repository } from './ledger.js';
@@ -79,6 +79,21 @@ describe('RFC 6962 inclusion proofs (FORMAT.md §10.2)', () => {
       assert.equal((await verifyInclusion(p.tree_size, p.tree_size, leaf, path, root)).valid, false);
     });
   }
+});
+
+describe('base64url, as the notice\'s check link carries its checkpoint (docs/API.md "The notice\'s check link")', () => {
+  it('reads back what it writes, every length of the last group included', () => {
+    for (const length of [0, 1, 2, 3, 4, 65]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + 250) % 256);
+      assert.deepEqual(fromBase64Url(toBase64Url(bytes)), bytes);
+    }
+  });
+
+  it('refuses padding, standard base64 characters and unused bits that are set', () => {
+    for (const text of ['_w==', '/w', '+w', '_x']) {
+      assert.throws(() => fromBase64Url(text), undefined, text);
+    }
+  });
 });
 
 describe('RFC 6962 consistency proofs (FORMAT.md §10.2)', () => {
