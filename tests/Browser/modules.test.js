@@ -1,6 +1,6 @@
 // The page's own modules (src/Api/wwwroot/js) against the repository's vectors, in Node's
 // WebCrypto: canonical JSON (tests/vectors/canonical_json.json), entry hashes and command
-// signatures (tests/vectors/format_v1.json), RFC 6962 inclusion proofs and C2SP signed notes
+// signatures (tests/vectors/format_v1.json), RFC 6962 inclusion and consistency proofs and C2SP signed notes
 // (tests/vectors/published/). The browser runs the same files.
 
 import assert from 'node:assert/strict';
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
-import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
-import { parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { entryHash, fromBase64Url, fromHex, keyIdOf, toBase64Url, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
+import { parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
 import { repository } from './ledger.js';
 
@@ -77,6 +77,51 @@ describe('RFC 6962 inclusion proofs (FORMAT.md §10.2)', () => {
         assert.equal((await verifyInclusion((p.leaf_index + 1) % p.tree_size, p.tree_size, leaf, path, root)).valid, false);
       }
       assert.equal((await verifyInclusion(p.tree_size, p.tree_size, leaf, path, root)).valid, false);
+    });
+  }
+});
+
+describe('base64url, as the notice\'s check link carries its checkpoint (docs/API.md "The notice\'s check link")', () => {
+  it('reads back what it writes, every length of the last group included', () => {
+    for (const length of [0, 1, 2, 3, 4, 65]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + 250) % 256);
+      assert.deepEqual(fromBase64Url(toBase64Url(bytes)), bytes);
+    }
+  });
+
+  it('refuses padding, standard base64 characters and unused bits that are set', () => {
+    for (const text of ['_w==', '/w', '+w', '_x']) {
+      assert.throws(() => fromBase64Url(text), undefined, text);
+    }
+  });
+});
+
+describe('RFC 6962 consistency proofs (FORMAT.md §10.2)', () => {
+  const { consistency_proofs: proofs } = vectors('published/merkle_rfc6962.json');
+  for (const p of proofs) {
+    it(`${p.size1} to ${p.size2} verifies, and a flipped bit, swapped roots or a missing hash do not`, async () => {
+      const path = p.path_hex.map(x => fromHex(x));
+      const [root1, root2] = [fromHex(p.root1_hex), fromHex(p.root2_hex)];
+      assert.equal((await verifyConsistency(p.size1, p.size2, path, root1, root2)).valid, true);
+      const flipped = Uint8Array.from(root1);
+      flipped[31] ^= 1;
+      assert.equal((await verifyConsistency(p.size1, p.size2, path, flipped, root2)).valid, false);
+      if (p.size1 < p.size2) {
+        assert.equal((await verifyConsistency(p.size1, p.size2, path, root2, root1)).valid, false);
+      }
+      if (path.length > 0) {
+        assert.equal((await verifyConsistency(p.size1, p.size2, path.slice(1), root1, root2)).valid, false);
+      }
+    });
+  }
+
+  // transparency-dev/merkle's probes: happy paths and mutations, each to fail exactly when wantErr says.
+  const { consistency: probes } = vectors('published/merkle_probes_transparency_dev.json');
+  for (const probe of probes) {
+    it(`${probe.file}: ${probe.desc} ${probe.wantErr ? 'fails' : 'verifies'}`, async () => {
+      const bytes = text => Uint8Array.from(Buffer.from(text ?? '', 'base64'));
+      const verdict = await verifyConsistency(probe.size1, probe.size2, (probe.proof ?? []).map(bytes), bytes(probe.root1), bytes(probe.root2));
+      assert.equal(verdict.valid, !probe.wantErr, verdict.reason);
     });
   }
 });

@@ -169,22 +169,23 @@ describe('the page at /', { timeout: 180_000 }, () => {
     await page.locator('#verify').screenshot({ path: join(screenshots, 'project-verified.png') });
   });
 
-  it("prints a quarterly notice whose QR code holds the checkpoint and the project's head", async () => {
+  it("prints a quarterly notice whose QR code links to the check view with the checkpoint and the project's head", async () => {
     const project = await api('/v1/projects/b3-elevator');
     const entries = await entriesOf('project/b3-elevator');
     await open('#/project/b3-elevator/notice', '#notice-qr');
-    await page.waitForFunction(() => document.getElementById('notice-qr').naturalWidth > 0);
     const size = Number(await page.getAttribute('#notice-values [data-tree-size]', 'data-tree-size'));
-    // Read the code off the rendered page, as a phone would off the paper.
+    // Read the code off the rendered page, as a phone would off the paper (notice.test.js reads it off the printed PDF).
     const png = PNG.sync.read(await page.locator('#notice-qr').screenshot());
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     assert.ok(code, 'the QR code on the notice decodes');
     const note = await api(`/v1/log/checkpoints/${size}`);
-    const [origin, treeSize, root] = note.split('\n');
     const head = entries[project.sequence];
-    assert.deepEqual(code.data.split('\n'),
-      ['CommunityLedger/v1/notice', origin, treeSize, root, 'project/b3-elevator', String(project.sequence), head.hash]);
-    assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), root);
+    const [base, query] = code.data.split('?');
+    assert.equal(base, `${ledger.address}/#/check`);
+    const params = new URLSearchParams(query);
+    assert.deepEqual([Buffer.from(params.get('c'), 'base64url').toString('utf8'), params.get('s'), Number(params.get('q')), params.get('h')],
+      [note, 'project/b3-elevator', project.sequence, head.hash]);
+    assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), Buffer.from(note.split('\n')[2], 'base64').toString('hex'));
     assert.match(await page.textContent('#notice h1'), /3号楼加装电梯\d{4}年第[一二三四]季度收支公示/);
     await page.screenshot({ path: join(screenshots, 'notice.png'), fullPage: true });
     // As printed: print media on the width of an A4 page (210 mm at 96 dpi), and as a PDF.

@@ -110,7 +110,6 @@ public static class LedgerHosting
         app.MapExportEndpoints();
         app.MapLogEndpoints();
         app.MapKeyEndpoints();
-        app.MapNoticeEndpoints();
         // Not part of the ledger's API: left out of the OpenAPI document.
         if (DashboardServed(app.Configuration))
         {

@@ -1,8 +1,11 @@
 // The page at /: the transparency page (项目公开), the public notice (公示) and the resident
-// portal (居民服务), routed by the URL's fragment: #/, #/project/ID, #/project/ID/notice/2026Q2, #/portal.
+// portal (居民服务), routed by the URL's fragment: #/, #/project/ID, #/project/ID/notice/2026Q2, #/portal,
+// and the check view a notice's QR code opens, #/check?….
 
 import { getJson, getText, streamEntries } from './api.js';
 import { fundingChart, trancheChart } from './chart.js';
+import { renderCheck } from './check.js';
+import { toHex } from './crypto.js';
 import { h, hash, money, person, table, time } from './dom.js';
 import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
@@ -16,7 +19,7 @@ import { renderWork } from './work.js';
 const main = document.getElementById('main');
 
 function route() {
-  const path = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   document.documentElement.lang = language() === 'en' ? 'en' : 'zh-CN';
   renderChrome();
@@ -26,6 +29,7 @@ function route() {
       : parts[0] === 'portal' ? () => renderPortal(main)
         : parts[0] === 'signin' ? () => renderSignIn(main)
         : parts[0] === 'work' ? () => renderWork(main)
+        : parts[0] === 'check' ? () => renderCheck(main, new URLSearchParams(query))
         : () => renderHome();
   render().catch(error => {
     main.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('error.load', error.message)));
@@ -87,7 +91,7 @@ function checkpointBox(note) {
     parsed.error ? h('p', { class: 'error' }, parsed.error) : h('dl', { class: 'kv' },
       h('dt', {}, t('project.checkpointOrigin')), h('dd', {}, h('code', {}, parsed.origin)),
       h('dt', {}, t('project.checkpointSize')), h('dd', { dataset: { treeSize: String(parsed.treeSize) } }, String(parsed.treeSize)),
-      h('dt', {}, t('project.checkpointRoot')), h('dd', {}, h('code', { class: 'hash', dataset: { root: parsed.rootLine } }, parsed.rootLine))),
+      h('dt', {}, t('project.checkpointRoot')), h('dd', { dataset: { root: toHex(parsed.root) } }, hash(toHex(parsed.root)))),
     h('details', {}, h('summary', {}, t('project.checkpointNote')), h('pre', { class: 'note' }, note)));
 }
 

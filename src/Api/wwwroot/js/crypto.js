@@ -65,6 +65,16 @@ export function toBase64Url(bytes) {
   return toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
+/** base64url without padding, strictly: it must re-encode to the same text. */
+export function fromBase64Url(text) {
+  const standard = text.replace(/-/g, '+').replace(/_/g, '/');
+  const out = fromBase64(standard + '='.repeat((4 - standard.length % 4) % 4));
+  if (toBase64Url(out) !== text) {
+    throw new Error('not canonical base64url');
+  }
+  return out;
+}
+
 export async function sha256(bytes) {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }

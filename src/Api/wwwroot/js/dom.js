@@ -124,10 +124,11 @@ export function person(personId, names = {}) {
 }
 
 /**
- * Text as a QR code, drawn as SVG squares (error correction M, byte mode). The modules are
- * computed by the vendored qrcode-generator; nothing goes through innerHTML.
+ * Text as a QR code, drawn as SVG squares (error correction M, byte mode), `scale` pixels a
+ * module: a whole number, so that every module is drawn the same size on screen and a camera
+ * reads it. The modules are computed by the vendored qrcode-generator; nothing goes through innerHTML.
  */
-export function qrCode(text, label) {
+export function qrCode(text, label, scale = 8) {
   const code = qrcode(0, 'M');
   code.addData(text, 'Byte');
   code.make();
@@ -142,14 +143,18 @@ export function qrCode(text, label) {
     }
   }
   const size = count + 2 * quiet;
-  return svg('svg', { class: 'qr', viewBox: `0 0 ${size} ${size}`, width: 8 * size, height: 8 * size, role: 'img', 'aria-label': label, 'shape-rendering': 'crispEdges' },
+  return svg('svg', { class: 'qr', viewBox: `0 0 ${size} ${size}`, width: scale * size, height: scale * size, role: 'img', 'aria-label': label, 'shape-rendering': 'crispEdges' },
     svg('rect', { width: size, height: size, fill: '#fff' }),
     svg('path', { d: squares.join(''), fill: '#000' }));
 }
 
-/** A hash in monospace, breakable anywhere. */
+/**
+ * A hash as the page writes it on screen and on paper alike: lowercase hex, in groups of 8 for
+ * reading aloud and comparing. The groups are spaced by the stylesheet, not by characters, so
+ * that selecting or copying the hash gives the full value as the API spells it.
+ */
 export function hash(hex, short = false) {
-  return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : hex);
+  return h('code', { class: 'hash', title: hex }, short ? hex.slice(0, 12) + '…' : (hex.match(/.{1,8}/g) ?? []).map(group => h('span', {}, group)));
 }
 
 /**

@@ -151,3 +151,66 @@ export function parseCheckpoint(text) {
   }
   return { origin: lines[0], treeSize: Number(lines[1]), rootLine: lines[2], root };
 }
+
+/**
+ * A consistency proof between the trees of sizes `first` ≤ `second` (RFC 9162 §2.1.4.2): that
+ * the tree with root `firstRoot` is a prefix of the one with root `secondRoot`. As the Go and
+ * Rust transparency libraries check it. There is nothing to prove from the empty tree (FORMAT.md
+ * §10.2): a first size of 0 is refused, as those libraries' probes expect.
+ */
+export async function verifyConsistency(first, second, proof, firstRoot, secondRoot) {
+  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(second) && first >= 1 && first <= second)) {
+    return { valid: false, reason: `there is no consistency proof from a tree of ${first} to one of ${second}` };
+  }
+  if (proof.some(p => p.length !== 32)) {
+    return { valid: false, reason: 'a proof hash is not 32 bytes' };
+  }
+  if (first === second) {
+    if (proof.length > 0) {
+      return { valid: false, reason: 'the proof between trees of the same size is empty, and this one is not' };
+    }
+    return equalBytes(firstRoot, secondRoot)
+      ? { valid: true }
+      : { valid: false, reason: `the roots of the same size differ: ${toHex(firstRoot)} and ${toHex(secondRoot)}` };
+  }
+  if (proof.length === 0) {
+    return { valid: false, reason: 'the proof is empty' };
+  }
+  // A first tree of 2^k leaves is a node of the second tree itself: the proof leaves it out.
+  const path = Number.isInteger(Math.log2(first)) && 2 ** Math.log2(first) === first ? [firstRoot, ...proof] : proof;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) {
+      return { valid: false, reason: 'the proof is longer than the path to the root' };
+    }
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  if (sn !== 0) {
+    return { valid: false, reason: 'the proof is shorter than the path to the root' };
+  }
+  if (!equalBytes(fr, firstRoot)) {
+    return { valid: false, reason: `the proof leads to ${toHex(fr)} for the tree of ${first}, not ${toHex(firstRoot)}` };
+  }
+  if (!equalBytes(sr, secondRoot)) {
+    return { valid: false, reason: `the proof leads to ${toHex(sr)} for the tree of ${second}, not ${toHex(secondRoot)}` };
+  }
+  return { valid: true };
+}

@@ -1,10 +1,12 @@
 // The public notice 公示: a printable quarterly statement of one project (seed 001: income and
-// spending published every quarter), with a QR code of the latest signed checkpoint and the
-// project's head under it, so that the copy on the notice board can be compared with the
-// online ledger at any later time (GET /v1/log/checkpoints/{size}, GET /v1/entries).
+// spending published every quarter), with a QR code linking to the check view (check.js) with
+// the latest signed checkpoint and the project's head under it, so that anyone can check the
+// copy on the notice board against the online ledger at any later time, from a phone.
 
 import { getJson, getText, streamEntries } from './api.js';
-import { beijingParts, h, hash, money, nowText, person, table, time } from './dom.js';
+import { checkLink } from './check.js';
+import { toHex } from './crypto.js';
+import { beijingParts, h, hash, money, nowText, person, qrCode, table, time } from './dom.js';
 import { language, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 
@@ -108,7 +110,7 @@ async function checkpointCovering(head) {
     const note = await getText('/v1/log/checkpoint').catch(() => null);
     const parsed = note === null ? { error: 'none' } : parseCheckpoint(note.slice(0, note.lastIndexOf('\n\n') + 1));
     if (!parsed.error && (!head || head.logPosition < parsed.treeSize)) {
-      return parsed;
+      return { ...parsed, note };
     }
   }
   return null;
@@ -118,15 +120,18 @@ function verification(projectId, project, head, checkpoint, keys, vkey) {
   if (!checkpoint || !head) {
     return h('p', { class: 'error' }, t('detail.noCheckpoint'));
   }
-  const qr = `/v1/projects/${encodeURIComponent(projectId)}/notice-qr?treeSize=${checkpoint.treeSize}&sequence=${head.sequence}`;
+  const link = checkLink(checkpoint.note, head.stream, head.sequence, head.hash);
+  const qr = qrCode(link, t('notice.qr'), 3);
+  qr.id = 'notice-qr';
+  qr.dataset.link = link;
   return h('div', { class: 'notice-verify' },
-    h('img', { src: qr, alt: 'QR', class: 'qr', id: 'notice-qr', width: 220, height: 220 }),
+    h('figure', {}, qr, h('figcaption', { class: 'small' }, t('notice.qr'))),
     h('div', {},
       h('p', { class: 'small' }, t('notice.verifyLead')),
       h('dl', { class: 'kv', id: 'notice-values' },
         h('dt', {}, t('project.checkpointOrigin')), h('dd', {}, h('code', {}, checkpoint.origin)),
         h('dt', {}, t('project.checkpointSize')), h('dd', { dataset: { treeSize: String(checkpoint.treeSize) } }, String(checkpoint.treeSize)),
-        h('dt', {}, t('project.checkpointRoot')), h('dd', {}, h('code', { class: 'hash', dataset: { root: checkpoint.rootLine } }, checkpoint.rootLine)),
+        h('dt', {}, t('project.checkpointRoot')), h('dd', { dataset: { root: toHex(checkpoint.root) } }, hash(toHex(checkpoint.root))),
         h('dt', {}, t('notice.head')), h('dd', { dataset: { stream: head.stream, sequence: String(head.sequence) } }, `${head.stream} #${head.sequence}`),
         h('dt', {}, t('project.hash')), h('dd', {}, hash(head.hash)),
         h('dt', {}, t('notice.rootKey')), h('dd', {}, h('code', { class: 'hash' }, keys.rootKeyId)),
