@@ -560,7 +560,7 @@ function peopleList(context, people) {
 
 function personCard(context, person) {
   const id = person.personId;
-  const grant = h('select', {}, AllRoles.filter(r => !person.roles.includes(r)).map(r => h('option', { value: r }, term(r))));
+  const grant = h('select', { 'aria-label': t('registrar.grant') }, AllRoles.filter(r => !person.roles.includes(r)).map(r => h('option', { value: r }, term(r))));
   const grantHousehold = h('input', { type: 'text', placeholder: 'b3-0602', size: 10, 'aria-label': t('portal.household') });
   const grantButton = h('button', { type: 'button', class: 'button grant' }, t('registrar.grant'));
   const newKey = h('textarea', { rows: 2, spellcheck: 'false', 'aria-label': t('registrar.newKey') });
