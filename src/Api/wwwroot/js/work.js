@@ -19,7 +19,7 @@ const Milestones = ['ProgressVerified', 'AcceptancePassed', 'WarrantyExpired'];
 export async function renderWork(main) {
   const current = await session();
   if (!current?.person) {
-    main.replaceChildren(identity(current),
+    main.replaceChildren(h('h1', {}, t('nav.work')), identity(current),
       h('p', {}, h('a', { class: 'button primary', href: '#/signin' }, t('signin.in'))));
     return;
   }
@@ -28,6 +28,7 @@ export async function renderWork(main) {
   const context = { key: current.key, person: current.person, projects, rerender: () => renderWork(main) };
   const roles = current.person.roles;
   main.replaceChildren(
+    h('h1', {}, t('nav.work')),
     identity(current),
     h('div', { id: 'work-message', 'aria-live': 'polite' }),
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
