@@ -140,8 +140,9 @@ async function somethingForEveryone() {
 
 /**
  * Tabs through the whole screen from its top: every control a person can use with a mouse is
- * reached by the keyboard (one stop per group of radio buttons), and each shows where the focus
- * is. Returns what was missed or shown without a focus mark.
+ * reached by the keyboard (one stop per group of radio buttons), in the order they are seen,
+ * and each shows where the focus is. Returns what was missed, reached out of order, or shown
+ * without a focus mark.
  */
 async function tabThrough(page) {
   const controls = await page.evaluate(() => {
@@ -162,6 +163,8 @@ async function tabThrough(page) {
   });
   const reached = new Set();
   const unmarked = [];
+  const backwards = [];
+  let last = -1;
   for (let press = 0; press < 4 * controls.length + 10; press++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
@@ -169,6 +172,8 @@ async function tabThrough(page) {
       if (!e || e === document.body) {
         return null;
       }
+      // What Chromium makes focusable besides the controls (a scrolled box, say) counts as a stop of its own.
+      e.dataset.tabStop ??= `extra ${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`;
       const style = getComputedStyle(e);
       return { stop: e.dataset.tabStop, marked: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none' };
     });
@@ -176,11 +181,17 @@ async function tabThrough(page) {
       break;
     }
     reached.add(focused.stop);
+    // The controls are listed in the document's order, which is the order they are seen in.
+    const index = Number(focused.stop);
+    if (index < last) {
+      backwards.push(controls[index]);
+    }
+    last = Number.isNaN(index) ? last : index;
     if (!focused.marked) {
-      unmarked.push(controls[Number(focused.stop)] ?? 'an element');
+      unmarked.push(controls[index] ?? focused.stop);
     }
   }
-  return { missed: controls.filter((_, i) => !reached.has(String(i))), unmarked };
+  return { missed: controls.filter((_, i) => !reached.has(String(i))), backwards, unmarked };
 }
 
 /** A person's own browser at a width; signed in with their key file when one is named. */
@@ -207,7 +218,7 @@ async function seriousViolations(page) {
     .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).join(' | ')}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5})` : ''}`);
 }
 
-/** Where the page is wider than the screen: the widest elements that stick out, for the failure message. */
+/** How much wider than the screen the page is, and the last elements that stick out, for the failure message; null when it fits. */
 async function sideways(page) {
   return page.evaluate(() => {
     if (document.scrollingElement.scrollWidth <= window.innerWidth) {
@@ -276,7 +287,7 @@ describe('every screen, for everyone: axe-core, 390 px, screenshots', { timeout:
           assert.equal(await sideways(page), null, `${screen.name} scrolls sideways at 390 px`);
         }
         await photograph(page, screen, width);
-        assert.deepEqual(await tabThrough(page), { missed: [], unmarked: [] }, `the keyboard on ${screen.name} at ${viewport.width} px`);
+        assert.deepEqual(await tabThrough(page), { missed: [], backwards: [], unmarked: [] }, `the keyboard on ${screen.name} at ${viewport.width} px`);
       });
     }
   }
