@@ -69,6 +69,23 @@ const screens = [
       desktop: 'finance-desktop',
     },
   },
+  {
+    name: 'work-finance-refused', person: 'officer-wang', fragment: '#/work', ready: '#request-form',
+    // A request against a tranche not yet unlocked: the refusal, in Chinese, where the page says it.
+    async then(page) {
+      const locked = (await projectsInFull()).filter(p => p.status === 'Open')
+        .flatMap(p => p.tranches.filter(tr => !tr.unlocked).map(tr => ({ p, tr })))[0];
+      assert.ok(locked, 'the demo leaves a locked tranche');
+      await page.selectOption('#request-project', locked.p.projectId);
+      await page.selectOption('#request-tranche', locked.tr.tranche);
+      await page.fill('#request-amount', '10');
+      await page.fill('#request-payee', '城建第三工程有限公司');
+      await page.setInputFiles('#request-invoice', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('an invoice too early') });
+      await page.click('#request-disbursement');
+      await page.waitForSelector('#refusal');
+    },
+    guide: { phone: { 'finance-refused': '#work-message' } },
+  },
   ...[['ProjectManager', 'manager-zhao'], ['ConstructionSupervisor', 'supervisor-qian'], ['OwnerRepresentative', 'owner-rep-sun']].map(([role, person]) => ({
     name: `work-${person}`, person, fragment: '#/work', ready: `#inbox-${role} [data-disbursement]`,
     guide: { phone: { [`inbox-${role}`]: `#inbox-${role}` } },
@@ -107,6 +124,10 @@ async function api(path) {
   return response.json();
 }
 
+function projectsInFull() {
+  return api('/v1/projects').then(list => Promise.all(list.map(p => api(`/v1/projects/${p.projectId}`))));
+}
+
 /**
  * Something waiting for every role, so that no workspace is checked or photographed empty: a
  * progress payment approved and waiting to be paid, another waiting for the three signers, a
@@ -115,7 +136,7 @@ async function api(path) {
  */
 async function somethingForEveryone() {
   const sign = (personId, type, body) => post(ledger.address, signCommand(loadKey(ledger.keyFile(personId)), type, body));
-  const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+  const projects = await projectsInFull();
   const payable = projects.filter(p => p.status === 'Open' && p.totals.availableFen >= 2000_00)
     .flatMap(p => p.tranches.filter(tr => tr.unlocked && tr.cumulativeCapFen - p.totals.paidFen - p.totals.pendingFen >= 2000_00).map(tr => ({ p, tr })))[0];
   assert.ok(payable, 'the demo leaves an unlocked tranche with room for two payments');
