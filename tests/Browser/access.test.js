@@ -25,6 +25,14 @@ const widths = {
   phone: { width: 390, height: 844 },
 };
 
+/** A resident makes a key in their own browser at #/signin, for the registrar to register. */
+async function makeKey(page) {
+  await page.click('details.create-key summary');
+  await page.fill('#new-person-id', 'resident-b3-0602-phone');
+  await page.click('#generate-key');
+  await page.waitForSelector('#public-key-qr');
+}
+
 /**
  * Every screen of the page: where it is, who looks at it (nobody signed in when no one is
  * named), what shows it is drawn, and what a person does on it first. `guide` names the images
@@ -47,15 +55,16 @@ const screens = [
   },
   { name: 'notice', fragment: '#/project/b3-elevator/notice', ready: '#notice-qr', guide: { phone: { 'notice-verify': '.notice-verify' } } },
   { name: 'signin', fragment: '#/signin', ready: '#key-file', guide: { phone: { 'signin-load-key': '#load-key' } } },
+  { name: 'signin-new-key', fragment: '#/signin', ready: '#key-file', then: makeKey, guide: { phone: { 'signin-new-key': 'details.create-key' } } },
   {
-    name: 'signin-new-key', fragment: '#/signin', ready: '#key-file',
+    name: 'signin-unknown-key', fragment: '#/signin', ready: '#key-file',
+    // The key just made, before the registrar has registered it: the page says so plainly.
     async then(page) {
-      await page.click('details.create-key summary');
-      await page.fill('#new-person-id', 'resident-b3-0602-phone');
-      await page.click('#generate-key');
-      await page.waitForSelector('#public-key-qr');
+      await makeKey(page);
+      await page.click('#new-key a.button');
+      await page.waitForSelector('#identity[data-state="UnknownKey"]');
     },
-    guide: { phone: { 'signin-new-key': 'details.create-key' } },
+    guide: { phone: { 'signin-unknown-key': '#identity' } },
   },
   { name: 'portal', fragment: '#/portal', ready: 'main h1' },
   {
