@@ -10,6 +10,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
+import { signIn, visit as visitFragment } from './people.js';
 import { loadKey, protectKeyFile, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
@@ -42,18 +43,12 @@ async function browserOf(viewport = { width: 1280, height: 900 }) {
 async function signedIn(personId, viewport, keyFile = ledger.keyFile(personId)) {
   const page = await browserOf(viewport);
   seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
-  await page.goto(`${ledger.address}/#/signin`);
-  await page.setInputFiles('#key-file', keyFile);
-  await page.click('#sign-in');
-  await page.waitForSelector('#identity[data-state="signed-in"]')
-    .catch(async error => assert.fail(`${error.message}\n${page.url()}\n${await page.textContent('main')}`));
+  await signIn(page, ledger.address, keyFile);
   return page;
 }
 
-/** Opens a fragment of the page, afresh even when the page shows it already (a hash alone does not reload). */
-async function visit(page, fragment) {
-  const target = `${ledger.address}/${fragment}`;
-  await (page.url() === target ? page.reload() : page.goto(target));
+function visit(page, fragment) {
+  return visitFragment(page, ledger.address, fragment);
 }
 
 function upload(name, text) {

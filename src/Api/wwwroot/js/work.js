@@ -20,7 +20,7 @@ const Milestones = ['ProgressVerified', 'AcceptancePassed', 'WarrantyExpired'];
 export async function renderWork(main) {
   const current = await session();
   if (!current?.person) {
-    main.replaceChildren(identity(current),
+    main.replaceChildren(h('h1', {}, t('nav.work')), identity(current),
       h('p', {}, h('a', { class: 'button primary', href: '#/signin' }, t('signin.in'))));
     return;
   }
@@ -29,6 +29,7 @@ export async function renderWork(main) {
   const context = { key: current.key, person: current.person, projects, rerender: () => renderWork(main) };
   const roles = current.person.roles;
   main.replaceChildren(
+    h('h1', {}, t('nav.work')),
     identity(current),
     h('div', { id: 'work-message', 'aria-live': 'polite' }),
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
@@ -623,7 +624,7 @@ function peopleList(context, people) {
 
 function personCard(context, person) {
   const id = person.personId;
-  const grant = h('select', {}, AllRoles.filter(r => !person.roles.includes(r)).map(r => h('option', { value: r }, term(r))));
+  const grant = h('select', { 'aria-label': t('registrar.grant') }, AllRoles.filter(r => !person.roles.includes(r)).map(r => h('option', { value: r }, term(r))));
   const grantHousehold = h('input', { type: 'text', placeholder: 'b3-0602', size: 10, 'aria-label': t('portal.household') });
   const grantButton = h('button', { type: 'button', class: 'button grant' }, t('registrar.grant'));
   const newKey = h('textarea', { rows: 2, spellcheck: 'false', 'aria-label': t('registrar.newKey') });
