@@ -145,6 +145,33 @@ const zh = {
   'detail.inclusion': '第 {0} 条（日志位置 {1}）的哈希经 {2} 个节点算得根哈希 {3}，与检查点一致',
   'detail.notCovered': '最新记录（日志位置 {0}）尚未被检查点（{1} 条）覆盖；已核验已覆盖的第 {2} 条',
   'detail.noCheckpoint': '尚无检查点',
+  'check.money': '金额由记录重新计算，与页面显示一致',
+  'detail.moneyDiffers': '{0}：页面显示 {1}，由记录算得 {2}',
+  'detail.moneyUnfolded': '无法由记录算出金额（{0}）',
+  'detail.moneyEqual': '由前 {0} 条记录算出的每个金额都与页面一致（单位：分）',
+  'money.sequence': '页面所依据的最新记录序号',
+  'money.contractPriceFen': '合同价（分）',
+  'money.fundingSources': '资金来源',
+  'money.tranches': '款项',
+  'money.totals': '资金汇总',
+  'money.campaign': '居民众筹',
+  'money.receipts': '到账记录',
+  'money.disbursements': '拨付记录',
+  'money.reversals': '冲正记录',
+  'money.plannedFen': '计划（分）',
+  'money.receivedFen': '已到账（分）',
+  'money.percent': '比例（%）',
+  'money.cumulativeCapFen': '累计上限（分）',
+  'money.paidFen': '已拨付（分）',
+  'money.campaign.paidFen': '已缴纳（分）',
+  'money.pendingFen': '待拨付（分）',
+  'money.availableFen': '可用余额（分）',
+  'money.targetFen': '众筹目标（分）',
+  'money.households': '参与户数',
+  'money.amountFen': '金额（分）',
+  'money.reversed': '是否已冲正',
+  'money.status': '状态',
+  'money.approved': '是否已批准',
 
   'notice.title': '{0}{1}年第{2}季度收支公示',
   'notice.quarter': '公示季度',
@@ -622,6 +649,33 @@ const en = {
   'detail.inclusion': 'entry {0} (log position {1}) leads through {2} nodes to root {3}, the checkpoint\'s',
   'detail.notCovered': 'the latest entry (log position {0}) is not yet under the checkpoint ({1} entries); checked entry {2}, the latest it covers',
   'detail.noCheckpoint': 'no checkpoint yet',
+  'check.money': 'Money recomputed from the entries equals the page\'s',
+  'detail.moneyDiffers': '{0}: the page shows {1}, the entries give {2}',
+  'detail.moneyUnfolded': 'the money cannot be computed from the entries ({0})',
+  'detail.moneyEqual': 'every figure computed from the first {0} entries equals the page\'s (in fen)',
+  'money.sequence': 'latest entry the page is based on',
+  'money.contractPriceFen': 'contract price (fen)',
+  'money.fundingSources': 'Funding source',
+  'money.tranches': 'Tranche',
+  'money.totals': 'Totals',
+  'money.campaign': 'Resident crowdfunding',
+  'money.receipts': 'Receipt',
+  'money.disbursements': 'Disbursement',
+  'money.reversals': 'Reversal',
+  'money.plannedFen': 'planned (fen)',
+  'money.receivedFen': 'received (fen)',
+  'money.percent': 'percent',
+  'money.cumulativeCapFen': 'cumulative cap (fen)',
+  'money.paidFen': 'paid (fen)',
+  'money.campaign.paidFen': 'paid by households (fen)',
+  'money.pendingFen': 'pending (fen)',
+  'money.availableFen': 'available (fen)',
+  'money.targetFen': 'target (fen)',
+  'money.households': 'households',
+  'money.amountFen': 'amount (fen)',
+  'money.reversed': 'reversed',
+  'money.status': 'status',
+  'money.approved': 'approved',
 
   'notice.title': '{0} — public notice of income and spending, {1} Q{2}',
   'notice.quarter': 'Quarter',
@@ -1021,10 +1075,40 @@ export function setLanguage(lang) {
   history.replaceState(null, '', url);
 }
 
+/** The text of a key in a language, with {0}, {1} … replaced: where no page is (a worker, tools/jsverify), the language is given. */
+export function textIn(lang, key, ...args) {
+  const text = dictionaries[lang][key] ?? zh[key] ?? key;
+  return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+}
+
 /** The text of a key in the current language, with {0}, {1} … replaced. */
 export function t(key, ...args) {
-  const text = dictionaries[language()][key] ?? zh[key] ?? key;
-  return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+  return textIn(language(), key, ...args);
+}
+
+/**
+ * A money figure of a project view by its path in money.js ("totals.availableFen",
+ * "tranches[Progress].paidFen", "receipts[#3].amountFen"), in words.
+ */
+export function moneyFigure(figure, lang = language()) {
+  const [, list, key, member] = /^(?:(\w+)(?:\[(#?[^\]]+)\])?\.)?(\w+)$/.exec(figure) ?? [];
+  if (!member) {
+    return figure;
+  }
+  const words = [];
+  if (list) {
+    words.push(textIn(lang, `money.${list}`));
+  }
+  if (key) {
+    words.push(key.startsWith('#') ? key : terms[lang][key] ?? key);
+  }
+  words.push(dictionaries[lang][`money.${list}.${member}`] ? textIn(lang, `money.${list}.${member}`) : textIn(lang, `money.${member}`));
+  return words.join(' · ');
+}
+
+/** A finding as the audit states it (audit.js), [key, ...args], in words; an argument {figure} is a money figure. */
+export function say([key, ...args], lang = language()) {
+  return textIn(lang, key, ...args.map(a => a?.figure === undefined ? a : moneyFigure(a.figure, lang)));
 }
 
 /**
