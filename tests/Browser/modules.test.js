@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
 import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
-import { parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { GrowingTree, leafHash, nodeHash, parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
 import { foldProject, MoneyError, moneyDifferences, percentOf, projectFigures } from '../../src/Api/wwwroot/js/money.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
 import { repository } from './ledger.js';
@@ -173,6 +173,31 @@ describe('the share split the campaign preview shows (docs/ENTRIES.md "Share spl
   });
 });
 
+describe('RFC 9162 roots of a growing log (merkle.js GrowingTree)', () => {
+  // RFC 9162 §2.1.1 MTH, written from its definition: split at the largest power of two below n.
+  async function mth(leaves) {
+    if (leaves.length === 1) {
+      return leaves[0];
+    }
+    let k = 1;
+    while (2 * k < leaves.length) {
+      k *= 2;
+    }
+    return nodeHash(await mth(leaves.slice(0, k)), await mth(leaves.slice(k)));
+  }
+
+  it('gives the root of every prefix, as the recursive definition does', async () => {
+    const tree = new GrowingTree();
+    const leaves = [];
+    for (let n = 1; n <= 21; n++) {
+      const leaf = await leafHash(Uint8Array.of(n));
+      leaves.push(leaf);
+      await tree.push(leaf);
+      assert.equal(toHex(await tree.root()), toHex(await mth(leaves)), `size ${n}`);
+    }
+  });
+});
+
 describe("a project's money from its entries (money.js, as ProjectState.cs)", () => {
   const hash = 'ab'.repeat(32);
   // A project stream as the rules write it: each entry's body, and its signed command's body.
@@ -259,9 +284,9 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
     const refused = (list, sequence, pattern) => assert.throws(() => foldProject(list),
       error => error instanceof MoneyError && error.sequence === sequence && pattern.test(error.message));
     refused(stream(opened, ['ReceiptRecorded', { amountFen: 900, source: 'SelfRaised' }, { amountFen: 100 }]), 1, /records 900 fen where its signed command says 100/);
-    refused(stream(opened, receipt(100.5)), 1, /not an integer number of fen/);
+    refused(stream(opened, receipt(100.5)), 1, /amountFen is 100.5, not a whole number of fen/);
     refused(stream(opened, receipt(1000), ['DisbursementRequested', { amountFen: 500, tranche: 'Progress' }, { amountFen: 500 }],
-      ['DisbursementPaid', { amountFen: 600, disbursementId: 2 }]), 3, /payment of 600 fen for a request of 500/);
+      ['DisbursementPaid', { amountFen: 600, disbursementId: 2 }]), 3, /pays 600 fen for a request of 500 fen/);
     refused(stream(opened, receipt(1000), ['DisbursementRequested', { amountFen: 1001, tranche: 'Progress' }, { amountFen: 1001 }]), 2, /commits 1 fen more than was received/);
     refused(stream(opened, receipt(1000), ['ReversalProposed', { amountFen: 999, entrySequence: 1, kind: 'Receipt' }]), 2, /which is of 1000 fen/);
   });

@@ -5,22 +5,29 @@
 // `checked`), a percentage of a price is computed exactly with BigInt and rounded down
 // (Money.PercentOf). No floating point touches an amount.
 
+import { textIn } from './i18n.js';
+
 export const FundingSources = ['GovernmentSubsidy', 'SocialCapital', 'ResidentCrowdfunding', 'SelfRaised'];
 export const Tranches = ['Progress', 'Acceptance', 'Warranty'];
 const Crowdfunding = 'ResidentCrowdfunding';
 const SignedAmounts = ['ReceiptRecorded', 'DisbursementRequested', 'ContributionReceived'];
 
-/** An entry the money cannot be folded from (a missing member, an amount that is not integer fen, a reference to nothing). */
+/**
+ * An entry the money cannot be folded from (an amount that is not integer fen or not the one
+ * signed, a reference to nothing, more committed than received): `text` is [i18n key, ...args]
+ * for i18n.js `say`, `sequence` the entry's.
+ */
 export class MoneyError extends Error {
-  constructor(message, sequence) {
-    super(message);
+  constructor(text, sequence) {
+    super(textIn('en', ...text));
+    this.text = text;
     this.sequence = sequence;
   }
 }
 
 function fen(value, what, sequence) {
   if (!Number.isSafeInteger(value)) {
-    throw new MoneyError(`${what} ${JSON.stringify(value)} is not an integer number of fen`, sequence);
+    throw new MoneyError(['moneyError.notFen', what, JSON.stringify(value)], sequence);
   }
   return value;
 }
@@ -28,7 +35,7 @@ function fen(value, what, sequence) {
 function add(a, b) {
   const sum = a + b;
   if (!Number.isSafeInteger(sum)) {
-    throw new MoneyError(`${a} + ${b} fen leaves the integers a sum can hold`);
+    throw new MoneyError(['moneyError.overflow', a, b]);
   }
   return sum;
 }
@@ -57,39 +64,39 @@ export function foldProject(entries) {
     // body is only hash-protected, the command is signed.
     const signed = entry.signedCommand?.command?.body?.amountFen;
     if (SignedAmounts.includes(entry.type) && body.amountFen !== signed) {
-      throw new MoneyError(`records ${body.amountFen} fen where its signed command says ${signed} fen`, s);
+      throw new MoneyError(['moneyError.notSigned', body.amountFen, signed], s);
     }
     switch (entry.type) {
       case 'ProjectOpened':
         state.opened = true;
-        state.contractPriceFen = fen(body.contractPriceFen, 'the contract price', s);
+        state.contractPriceFen = fen(body.contractPriceFen, 'contractPriceFen', s);
         for (const source of FundingSources.filter(x => Object.hasOwn(body.fundingPlan ?? {}, x))) {
-          state.plannedFen.set(source, fen(body.fundingPlan[source], `the plan for ${source}`, s));
+          state.plannedFen.set(source, fen(body.fundingPlan[source], `fundingPlan.${source}`, s));
         }
-        state.tranches = (body.tranches ?? []).map(t => ({ tranche: t.tranche, percent: fen(t.percent, 'a tranche percent', s) }));
+        state.tranches = (body.tranches ?? []).map(t => ({ tranche: t.tranche, percent: fen(t.percent, 'percent', s) }));
         break;
       case 'ReceiptRecorded':
-        state.receipts.set(s, { sequence: s, source: body.source, amountFen: fen(body.amountFen, 'the receipt', s), reversed: false });
+        state.receipts.set(s, { sequence: s, source: body.source, amountFen: fen(body.amountFen, 'amountFen', s), reversed: false });
         break;
       case 'CampaignStarted':
-        state.campaign = { targetFen: fen(body.targetFen, 'the campaign target', s), households: new Set((body.shares ?? []).map(x => x.householdId)).size };
+        state.campaign = { targetFen: fen(body.targetFen, 'targetFen', s), households: new Set((body.shares ?? []).map(x => x.householdId)).size };
         break;
       case 'ContributionReceived':
       case 'ContributionRefunded': {
-        const amount = fen(body.amountFen, 'the contribution', s) * (entry.type === 'ContributionRefunded' ? -1 : 1);
+        const amount = fen(body.amountFen, 'amountFen', s) * (entry.type === 'ContributionRefunded' ? -1 : 1);
         if (amount < 0 && -amount !== state.contributions.get(body.householdId)) {
-          throw new MoneyError(`refunds ${-amount} fen to household ${body.householdId}, which paid ${state.contributions.get(body.householdId) ?? 0} fen`, s);
+          throw new MoneyError(['moneyError.refund', -amount, body.householdId, state.contributions.get(body.householdId) ?? 0], s);
         }
         const paid = add(state.contributions.get(body.householdId) ?? 0, amount);
         if (paid < 0) {
-          throw new MoneyError(`household ${body.householdId} would have paid ${paid} fen, less than nothing`, s);
+          throw new MoneyError(['moneyError.negative', body.householdId, paid], s);
         }
         state.contributions.set(body.householdId, paid);
         state.contributedFen = add(state.contributedFen, amount);
         break;
       }
       case 'DisbursementRequested':
-        state.disbursements.set(s, { disbursementId: s, tranche: body.tranche, amountFen: fen(body.amountFen, 'the request', s), status: 'Pending', paidSequence: null });
+        state.disbursements.set(s, { disbursementId: s, tranche: body.tranche, amountFen: fen(body.amountFen, 'amountFen', s), status: 'Pending', paidSequence: null });
         break;
       case 'DisbursementRejected':
         disbursement(state, body.disbursementId, s).status = 'Rejected';
@@ -97,22 +104,22 @@ export function foldProject(entries) {
       case 'DisbursementPaid': {
         const d = disbursement(state, body.disbursementId, s);
         if (body.amountFen !== d.amountFen) {
-          throw new MoneyError(`payment of ${body.amountFen} fen for a request of ${d.amountFen} fen`, s);
+          throw new MoneyError(['moneyError.payment', body.amountFen, d.amountFen], s);
         }
         d.status = 'Paid';
         d.paidSequence = s;
         break;
       }
       case 'ReversalProposed':
-        if (fen(body.amountFen, 'the reversal', s) !== reversedEntry(state, body.kind, body.entrySequence, s).amountFen) {
-          throw new MoneyError(`reverses ${body.amountFen} fen of entry #${body.entrySequence}, which is of ${reversedEntry(state, body.kind, body.entrySequence, s).amountFen} fen`, s);
+        if (fen(body.amountFen, 'amountFen', s) !== reversedEntry(state, body.kind, body.entrySequence, s).amountFen) {
+          throw new MoneyError(['moneyError.reversal', body.amountFen, body.entrySequence, reversedEntry(state, body.kind, body.entrySequence, s).amountFen], s);
         }
-        state.reversals.set(s, { reversalId: s, kind: body.kind, entrySequence: body.entrySequence, amountFen: fen(body.amountFen, 'the reversal', s), approved: false });
+        state.reversals.set(s, { reversalId: s, kind: body.kind, entrySequence: body.entrySequence, amountFen: fen(body.amountFen, 'amountFen', s), approved: false });
         break;
       case 'ReversalApproved': {
         const r = state.reversals.get(body.reversalId);
         if (!r) {
-          throw new MoneyError(`approves reversal #${body.reversalId}, which was never proposed`, s);
+          throw new MoneyError(['moneyError.noReversal', body.reversalId], s);
         }
         r.approved = true;
         const target = reversedEntry(state, r.kind, r.entrySequence, s);
@@ -129,7 +136,7 @@ export function foldProject(entries) {
     }
     const figures = totals(state);
     if (figures.availableFen < 0) {
-      throw new MoneyError(`commits ${-figures.availableFen} fen more than was received`, s);
+      throw new MoneyError(['moneyError.overdrawn', -figures.availableFen], s);
     }
   }
   return state;
@@ -140,7 +147,7 @@ function reversedEntry(state, kind, entrySequence, sequence) {
   const target = kind === 'Receipt' ? state.receipts.get(entrySequence)
     : kind === 'Payment' ? [...state.disbursements.values()].find(d => d.paidSequence === entrySequence) : undefined;
   if (!target) {
-    throw new MoneyError(`reverses entry #${entrySequence}, which is no ${kind === 'Receipt' ? 'receipt' : 'payment'}`, sequence);
+    throw new MoneyError(['moneyError.noTarget', entrySequence], sequence);
   }
   return target;
 }
@@ -148,7 +155,7 @@ function reversedEntry(state, kind, entrySequence, sequence) {
 function disbursement(state, id, sequence) {
   const d = state.disbursements.get(id);
   if (!d) {
-    throw new MoneyError(`names disbursement #${id}, which was never requested`, sequence);
+    throw new MoneyError(['moneyError.noDisbursement', id], sequence);
   }
   return d;
 }

@@ -11,7 +11,7 @@ import { entryHash, fromHex, keyIdOf, toHex, ZeroHash } from './crypto.js';
 import { shapeProblems, signatureVerifies, withinIssueWindow } from './entrycheck.js';
 import { leafHash, parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from './merkle.js';
 import { MoneyError, moneyDifferences } from './money.js';
-import { moneyFigure, t } from './i18n.js';
+import { moneyFigure, say, t } from './i18n.js';
 
 class Check {
   constructor(id) {
@@ -175,7 +175,7 @@ function checkMoney(view, entries, check) {
     if (!(error instanceof MoneyError)) {
       throw error;
     }
-    check.fail(t('detail.moneyUnfolded', error.message), at(error.sequence));
+    check.fail(t('detail.moneyUnfolded', say(error.text)), at(error.sequence));
   }
   check.detail = check.failures.length === 0 ? t('detail.moneyEqual', view.sequence + 1) : '';
   check.done = true;
