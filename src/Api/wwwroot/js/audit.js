@@ -88,7 +88,14 @@ export async function auditExport(files, options = {}) {
     const line = lines[position];
     const hash = await entryHash(line);
     await tree.push(await leafHash(fromHex(hash, 32)));
-    const entry = await checkEntry(line, hash, position, { check, streams, keys, verified, rootKeyId, manifest, summary });
+    let entry = null;
+    try {
+      entry = await checkEntry(line, hash, position, { check, streams, keys, verified, rootKeyId, manifest, summary });
+    } catch (error) {
+      // A member of the wrong kind where the checks expect another (a body that is no object …):
+      // a finding at its place, never the end of the audit.
+      check.canonical.fail(['audit.shape', error.message], { logPosition: position });
+    }
     if (entry && typeof entry.stream === 'string' && entry.stream.startsWith('project/')) {
       const list = projects.get(entry.stream) ?? [];
       list.push({ ...entry, logPosition: position });
@@ -157,7 +164,7 @@ function entryLines(bytes, check) {
 }
 
 async function readCheckpoints(text, manifest, trustedVkey, logSize, check) {
-  if (!manifest?.logVerifierKey) {
+  if (typeof manifest?.logVerifierKey !== 'string') {
     if (text !== '') {
       check.fail(['audit.logKeyUnreadable', 'the manifest names no log key']);
     }

@@ -54,92 +54,101 @@ export function percentOf(amountFen, percent) {
  */
 export function foldProject(entries) {
   const state = {
-    opened: false, contractPriceFen: 0, plannedFen: new Map(), tranches: [], receipts: new Map(),
+    contractPriceFen: 0, plannedFen: new Map(), tranches: [], receipts: new Map(),
     contributions: new Map(), contributedFen: 0, campaign: null, disbursements: new Map(), reversals: new Map(),
   };
   for (const entry of entries) {
-    const s = entry.sequence;
-    const body = entry.body ?? {};
-    // The amount an entry records is the one its signer signed (ProjectRules copies it): the
-    // body is only hash-protected, the command is signed.
-    const signed = entry.signedCommand?.command?.body?.amountFen;
-    if (SignedAmounts.includes(entry.type) && body.amountFen !== signed) {
-      throw new MoneyError(['moneyError.notSigned', body.amountFen, signed], s);
-    }
-    switch (entry.type) {
-      case 'ProjectOpened':
-        state.opened = true;
-        state.contractPriceFen = fen(body.contractPriceFen, 'contractPriceFen', s);
-        for (const source of FundingSources.filter(x => Object.hasOwn(body.fundingPlan ?? {}, x))) {
-          state.plannedFen.set(source, fen(body.fundingPlan[source], `fundingPlan.${source}`, s));
-        }
-        state.tranches = (body.tranches ?? []).map(t => ({ tranche: t.tranche, percent: fen(t.percent, 'percent', s) }));
-        break;
-      case 'ReceiptRecorded':
-        state.receipts.set(s, { sequence: s, source: body.source, amountFen: fen(body.amountFen, 'amountFen', s), reversed: false });
-        break;
-      case 'CampaignStarted':
-        state.campaign = { targetFen: fen(body.targetFen, 'targetFen', s), households: new Set((body.shares ?? []).map(x => x.householdId)).size };
-        break;
-      case 'ContributionReceived':
-      case 'ContributionRefunded': {
-        const amount = fen(body.amountFen, 'amountFen', s) * (entry.type === 'ContributionRefunded' ? -1 : 1);
-        if (amount < 0 && -amount !== state.contributions.get(body.householdId)) {
-          throw new MoneyError(['moneyError.refund', -amount, body.householdId, state.contributions.get(body.householdId) ?? 0], s);
-        }
-        const paid = add(state.contributions.get(body.householdId) ?? 0, amount);
-        if (paid < 0) {
-          throw new MoneyError(['moneyError.negative', body.householdId, paid], s);
-        }
-        state.contributions.set(body.householdId, paid);
-        state.contributedFen = add(state.contributedFen, amount);
-        break;
-      }
-      case 'DisbursementRequested':
-        state.disbursements.set(s, { disbursementId: s, tranche: body.tranche, amountFen: fen(body.amountFen, 'amountFen', s), status: 'Pending', paidSequence: null });
-        break;
-      case 'DisbursementRejected':
-        disbursement(state, body.disbursementId, s).status = 'Rejected';
-        break;
-      case 'DisbursementPaid': {
-        const d = disbursement(state, body.disbursementId, s);
-        if (body.amountFen !== d.amountFen) {
-          throw new MoneyError(['moneyError.payment', body.amountFen, d.amountFen], s);
-        }
-        d.status = 'Paid';
-        d.paidSequence = s;
-        break;
-      }
-      case 'ReversalProposed':
-        if (fen(body.amountFen, 'amountFen', s) !== reversedEntry(state, body.kind, body.entrySequence, s).amountFen) {
-          throw new MoneyError(['moneyError.reversal', body.amountFen, body.entrySequence, reversedEntry(state, body.kind, body.entrySequence, s).amountFen], s);
-        }
-        state.reversals.set(s, { reversalId: s, kind: body.kind, entrySequence: body.entrySequence, amountFen: fen(body.amountFen, 'amountFen', s), approved: false });
-        break;
-      case 'ReversalApproved': {
-        const r = state.reversals.get(body.reversalId);
-        if (!r) {
-          throw new MoneyError(['moneyError.noReversal', body.reversalId], s);
-        }
-        r.approved = true;
-        const target = reversedEntry(state, r.kind, r.entrySequence, s);
-        if (r.kind === 'Receipt') {
-          target.reversed = true;
-        } else {
-          target.status = 'PaymentReversed';
-        }
-        break;
-      }
-      default:
-        // Openings of milestones, approvals, cancelling and closing move no money.
-        break;
-    }
-    const figures = totals(state);
-    if (figures.availableFen < 0) {
-      throw new MoneyError(['moneyError.overdrawn', -figures.availableFen], s);
+    try {
+      apply(state, entry);
+    } catch (error) {
+      // A body of the wrong shape (a list where an object belongs …) is a finding at its entry, never a crash.
+      throw error instanceof MoneyError ? error : new MoneyError(['moneyError.malformed', error.message], entry.sequence);
     }
   }
   return state;
+}
+
+/** Applies one entry to the state, as ProjectState.ApplyBody, then checks that no more is committed than received. */
+function apply(state, entry) {
+  const s = entry.sequence;
+  const body = entry.body ?? {};
+  // The amount an entry records is the one its signer signed (ProjectRules copies it): the
+  // body is only hash-protected, the command is signed.
+  const signed = entry.signedCommand?.command?.body?.amountFen;
+  if (SignedAmounts.includes(entry.type) && body.amountFen !== signed) {
+    throw new MoneyError(['moneyError.notSigned', body.amountFen, signed], s);
+  }
+  switch (entry.type) {
+    case 'ProjectOpened':
+      state.contractPriceFen = fen(body.contractPriceFen, 'contractPriceFen', s);
+      for (const source of FundingSources.filter(x => Object.hasOwn(body.fundingPlan ?? {}, x))) {
+        state.plannedFen.set(source, fen(body.fundingPlan[source], `fundingPlan.${source}`, s));
+      }
+      state.tranches = (body.tranches ?? []).map(t => ({ tranche: t.tranche, percent: fen(t.percent, 'percent', s) }));
+      break;
+    case 'ReceiptRecorded':
+      state.receipts.set(s, { sequence: s, source: body.source, amountFen: fen(body.amountFen, 'amountFen', s), reversed: false });
+      break;
+    case 'CampaignStarted':
+      state.campaign = { targetFen: fen(body.targetFen, 'targetFen', s), households: new Set((body.shares ?? []).map(x => x.householdId)).size };
+      break;
+    case 'ContributionReceived':
+    case 'ContributionRefunded': {
+      const amount = fen(body.amountFen, 'amountFen', s) * (entry.type === 'ContributionRefunded' ? -1 : 1);
+      if (amount < 0 && -amount !== state.contributions.get(body.householdId)) {
+        throw new MoneyError(['moneyError.refund', -amount, body.householdId, state.contributions.get(body.householdId) ?? 0], s);
+      }
+      const paid = add(state.contributions.get(body.householdId) ?? 0, amount);
+      if (paid < 0) {
+        throw new MoneyError(['moneyError.negative', body.householdId, paid], s);
+      }
+      state.contributions.set(body.householdId, paid);
+      state.contributedFen = add(state.contributedFen, amount);
+      break;
+    }
+    case 'DisbursementRequested':
+      state.disbursements.set(s, { disbursementId: s, tranche: body.tranche, amountFen: fen(body.amountFen, 'amountFen', s), status: 'Pending', paidSequence: null });
+      break;
+    case 'DisbursementRejected':
+      disbursement(state, body.disbursementId, s).status = 'Rejected';
+      break;
+    case 'DisbursementPaid': {
+      const d = disbursement(state, body.disbursementId, s);
+      if (body.amountFen !== d.amountFen) {
+        throw new MoneyError(['moneyError.payment', body.amountFen, d.amountFen], s);
+      }
+      d.status = 'Paid';
+      d.paidSequence = s;
+      break;
+    }
+    case 'ReversalProposed':
+      if (fen(body.amountFen, 'amountFen', s) !== reversedEntry(state, body.kind, body.entrySequence, s).amountFen) {
+        throw new MoneyError(['moneyError.reversal', body.amountFen, body.entrySequence, reversedEntry(state, body.kind, body.entrySequence, s).amountFen], s);
+      }
+      state.reversals.set(s, { reversalId: s, kind: body.kind, entrySequence: body.entrySequence, amountFen: fen(body.amountFen, 'amountFen', s), approved: false });
+      break;
+    case 'ReversalApproved': {
+      const r = state.reversals.get(body.reversalId);
+      if (!r) {
+        throw new MoneyError(['moneyError.noReversal', body.reversalId], s);
+      }
+      r.approved = true;
+      const target = reversedEntry(state, r.kind, r.entrySequence, s);
+      if (r.kind === 'Receipt') {
+        target.reversed = true;
+      } else {
+        target.status = 'PaymentReversed';
+      }
+      break;
+    }
+    default:
+      // Openings of milestones, approvals, cancelling and closing move no money.
+      break;
+  }
+  const figures = totals(state);
+  if (figures.availableFen < 0) {
+    throw new MoneyError(['moneyError.overdrawn', -figures.availableFen], s);
+  }
 }
 
 // The receipt, or the disbursement paid by the entry, that a reversal names.
