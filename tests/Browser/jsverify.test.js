@@ -113,6 +113,18 @@ describe('tools/jsverify over the demo export', { timeout: 180_000 }, () => {
     assert.match(output, new RegExp(`project/b3-elevator #${target.sequence} @\\d+: the signature does not verify under ${target.signedCommand.command.personId}'s key`));
   });
 
+  it('names the entry after one whose recorded time was set years ahead (FORMAT.md §4.5)', () => {
+    const { copy, target } = tampered('time-travel', entry => entry.stream === 'project/b3-elevator' && entry.type === 'MilestoneAttested',
+      entry => { entry.recordedAt = '2029-01-01T00:00:00.000Z'; });
+    const { status, output } = jsverify(copy, '--root-key', rootKey, '--lang', 'en');
+    assert.equal(status, 1, output);
+    const lines = readFileSync(join(copy, 'entries.jsonl'), 'utf8').trimEnd().split('\n');
+    const position = lines.findIndex(line => JSON.parse(line).recordedAt === '2029-01-01T00:00:00.000Z');
+    const next = JSON.parse(lines[position + 1]);
+    assert.match(output, new RegExp(`${next.stream} #${next.sequence} @${position + 1}: recorded at ${next.recordedAt}, more than 2 s before 2029-01-01T00:00:00.000Z`));
+    assert.match(output, new RegExp(`${target.stream} #${target.sequence} @${position}: issued .* recorded 2029-01-01T00:00:00.000Z`));
+  });
+
   it('exits 2 when there is no export to read', () => {
     const { status, output } = jsverify(join(folder, 'nothing-here'));
     assert.equal(status, 2);

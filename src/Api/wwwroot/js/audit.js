@@ -21,6 +21,7 @@ export const AuditChecks = [
   { id: 'chain', section: 'FORMAT.md §4.2–4.3, §7' },
   { id: 'keys', section: 'FORMAT.md §4.4, §8' },
   { id: 'signature', section: 'FORMAT.md §6.2, §8' },
+  { id: 'time', section: 'FORMAT.md §4.5' },
   { id: 'checkpoint', section: 'FORMAT.md §10.2–10.3, §10.6' },
   { id: 'inclusion', section: 'FORMAT.md §10.4, §10.6' },
   { id: 'money', section: 'docs/ENTRIES.md, docs/API.md (ProjectView)' },
@@ -28,6 +29,8 @@ export const AuditChecks = [
 
 // Findings kept per check; the rest are counted (a damaged export must not make a report without end).
 const MaxFindings = 50;
+// FORMAT.md §4.5: a recorded time may lie at most S = 2 s before the greatest one before it.
+const RecordedSkewMs = 2000;
 const ProgressEvery = 100;
 
 class AuditCheck {
@@ -76,6 +79,7 @@ export async function auditExport(files, options = {}) {
   const checkpoints = await readCheckpoints(files.checkpoints, manifest, logVerifierKey, lines.length, check.checkpoint);
 
   const streams = new Map();
+  const clock = { latest: null, previous: null };
   const keys = new Map();
   const verified = new Map();
   const projects = new Map();
@@ -90,7 +94,7 @@ export async function auditExport(files, options = {}) {
     await tree.push(await leafHash(fromHex(hash, 32)));
     let entry = null;
     try {
-      entry = await checkEntry(line, hash, position, { check, streams, keys, verified, rootKeyId, manifest, summary });
+      entry = await checkEntry(line, hash, position, { check, streams, clock, keys, verified, rootKeyId, manifest, summary });
     } catch (error) {
       // A member of the wrong kind where the checks expect another (a body that is no object …):
       // a finding at its place, never the end of the audit.
@@ -221,7 +225,7 @@ async function compareRoot(checkpoint, tree, check) {
 }
 
 async function checkEntry(line, hash, position, context) {
-  const { check, streams, keys, verified, rootKeyId, manifest, summary } = context;
+  const { check, streams, clock, keys, verified, rootKeyId, manifest, summary } = context;
   check.canonical.checked++;
   let entry;
   try {
@@ -249,6 +253,8 @@ async function checkEntry(line, hash, position, context) {
     check.chain.fail(['audit.chain', stream.entries - 1], where, `previousHash ${entry.previousHash}, computed ${stream.headHash}`);
   }
   streams.set(entry.stream, { entries: stream.entries + 1, headHash: hash, headPosition: position });
+
+  checkTime(entry, where, clock, check.time);
 
   const command = entry.signedCommand.command;
   let key;
@@ -285,6 +291,24 @@ async function checkEntry(line, hash, position, context) {
     await applyRegistry(entry, keys, where, check.keys);
   }
   return entry;
+}
+
+// FORMAT.md §4.5: one command's entries (consecutive, one signed command) share one recorded
+// time, and no time lies more than S before the greatest one before it.
+function checkTime(entry, where, clock, check) {
+  check.checked++;
+  const recorded = Date.parse(entry.recordedAt);
+  if (clock.latest !== null && recorded < clock.latest.time - RecordedSkewMs) {
+    check.fail(['audit.timeWentBack', entry.recordedAt, clock.latest.text], where);
+  }
+  const previous = clock.previous;
+  if (previous && previous.signature === entry.signedCommand.signature && previous.recordedAt !== entry.recordedAt) {
+    check.fail(['audit.timeSplit', entry.recordedAt, previous.recordedAt], where);
+  }
+  if (clock.latest === null || recorded > clock.latest.time) {
+    clock.latest = { time: recorded, text: entry.recordedAt };
+  }
+  clock.previous = { signature: entry.signedCommand.signature, recordedAt: entry.recordedAt };
 }
 
 // Entry 0 opens the registry with the root key named in its own body (§8 step 1).
