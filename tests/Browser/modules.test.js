@@ -229,6 +229,10 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
     ['ReversalApproved', { amountFen: 150_000_000, entrySequence: 9, reversalId: 13 }],
     ['DisbursementRequested', { amountFen: 5_000_000, disbursementId: 15, tranche: 'Acceptance' }, { amountFen: 5_000_000 }],
     ['DisbursementPaid', { amountFen: 5_000_000, disbursementId: 15 }],
+    // Progress verified by both attesters; acceptance by one only: only the first tranche unlocks.
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ProjectManager' }],
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ConstructionSupervisor' }],
+    ['MilestoneAttested', { milestone: 'AcceptancePassed', role: 'ProjectManager' }],
   );
 
   it('computes every figure the project view shows, reversals and rejections included, in integer fen', () => {
@@ -239,10 +243,10 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
       { source: 'SelfRaised', plannedFen: 33_333_333, receivedFen: 0 },
     ]);
     // Caps rounded down to the fen: 60 % and 90 % of 333,333,333 fen.
-    assert.deepEqual(figures.tranches.map(t => [t.tranche, t.cumulativeCapFen, t.paidFen, t.pendingFen]), [
-      ['Progress', 199_999_999, 0, 1_000_000],
-      ['Acceptance', 299_999_999, 5_000_000, 0],
-      ['Warranty', 333_333_333, 0, 0],
+    assert.deepEqual(figures.tranches.map(t => [t.tranche, t.cumulativeCapFen, t.unlocked, t.paidFen, t.pendingFen]), [
+      ['Progress', 199_999_999, true, 0, 1_000_000],
+      ['Acceptance', 299_999_999, false, 5_000_000, 0],
+      ['Warranty', 333_333_333, false, 0, 0],
     ]);
     assert.deepEqual(figures.totals, { receivedFen: 230_012_345, paidFen: 5_000_000, pendingFen: 1_000_000, availableFen: 224_012_345 });
     assert.deepEqual(figures.campaign, { targetFen: 100_000_000, households: 2, paidFen: 50_012_345 });
