@@ -1,17 +1,22 @@
 // The page's own modules (src/Api/wwwroot/js) against the repository's vectors, in Node's
 // WebCrypto: canonical JSON (tests/vectors/canonical_json.json), entry hashes and command
-// signatures (tests/vectors/format_v1.json), RFC 6962 inclusion and consistency proofs and C2SP signed notes
-// (tests/vectors/published/). The browser runs the same files.
+// signatures (tests/vectors/format_v1.json), RFC 6962 inclusion and consistency proofs and C2SP
+// signed notes (tests/vectors/published/), a project's money folded from a stream built here,
+// figure by figure as src/Ledger/Rules/Projects/ProjectState.cs defines it, the log's roots as it
+// grows, and the export's zip. The browser runs the same files.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
 import { entryHash, fromBase64Url, fromHex, keyIdOf, toBase64Url, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
-import { parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { GrowingTree, leafHash, nodeHash, parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import { foldProject, MoneyError, moneyDifferences, percentOf, projectFigures } from '../../src/Api/wwwroot/js/money.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
+import { unzip } from '../../src/Api/wwwroot/js/unzip.js';
 import { repository } from './ledger.js';
 
 const vectors = name => JSON.parse(readFileSync(join(repository, 'tests/vectors', name), 'utf8'));
@@ -213,5 +218,181 @@ describe('the share split the campaign preview shows (docs/ENTRIES.md "Share spl
       [1000, 2000, 3000, 4001]);
     assert.deepEqual(splitShares(5, ['c', 'a', 'b'].map(householdId => ({ householdId, weight: 1 }))),
       [{ householdId: 'a', shareFen: 2 }, { householdId: 'b', shareFen: 2 }, { householdId: 'c', shareFen: 1 }]);
+  });
+});
+
+describe('RFC 9162 roots of a growing log (merkle.js GrowingTree)', () => {
+  // RFC 9162 §2.1.1 MTH, written from its definition: split at the largest power of two below n.
+  async function mth(leaves) {
+    if (leaves.length === 1) {
+      return leaves[0];
+    }
+    let k = 1;
+    while (2 * k < leaves.length) {
+      k *= 2;
+    }
+    return nodeHash(await mth(leaves.slice(0, k)), await mth(leaves.slice(k)));
+  }
+
+  it('gives the root of every prefix, as the recursive definition does', async () => {
+    const tree = new GrowingTree();
+    const leaves = [];
+    for (let n = 1; n <= 21; n++) {
+      const leaf = await leafHash(Uint8Array.of(n));
+      leaves.push(leaf);
+      await tree.push(leaf);
+      assert.equal(toHex(await tree.root()), toHex(await mth(leaves)), `size ${n}`);
+    }
+  });
+});
+
+describe("a project's money from its entries (money.js, as ProjectState.cs)", () => {
+  const hash = 'ab'.repeat(32);
+  // A project stream as the rules write it: each entry's body, and its signed command's body.
+  function stream(...steps) {
+    return steps.map(([type, body, commandBody = {}], sequence) => ({ type, sequence, body, signedCommand: { command: { body: commandBody } } }));
+  }
+  const opened = ['ProjectOpened', {
+    contractPriceFen: 333_333_333,
+    fundingPlan: { GovernmentSubsidy: 200_000_000, ResidentCrowdfunding: 100_000_000, SelfRaised: 33_333_333 },
+    tranches: [{ percent: 60, tranche: 'Progress' }, { percent: 30, tranche: 'Acceptance' }, { percent: 10, tranche: 'Warranty' }],
+  }];
+  const receipt = amount => ['ReceiptRecorded', { amountFen: amount, documentHash: hash, source: 'GovernmentSubsidy' }, { amountFen: amount }];
+  const paid = (household, amount) => ['ContributionReceived', { amountFen: amount, householdId: household }, { amountFen: amount }];
+  const entries = stream(
+    opened, //                                                                    0
+    receipt(20_000_000), //                                                        1  reversed by 3, 4
+    receipt(180_000_000), //                                                       2
+    ['ReversalProposed', { amountFen: 20_000_000, entrySequence: 1, kind: 'Receipt' }],
+    ['ReversalApproved', { amountFen: 20_000_000, entrySequence: 1, reversalId: 3 }],
+    ['CampaignStarted', { shares: [{ householdId: 'b1-0101' }, { householdId: 'b1-0102' }], targetFen: 100_000_000 }],
+    paid('b1-0101', 50_000_000), //                                                6
+    paid('b1-0102', 12_345), //                                                    7
+    ['DisbursementRequested', { amountFen: 150_000_000, disbursementId: 8, tranche: 'Progress' }, { amountFen: 150_000_000 }],
+    ['DisbursementPaid', { amountFen: 150_000_000, disbursementId: 8 }], //        9
+    ['DisbursementRequested', { amountFen: 1_000_000, disbursementId: 10, tranche: 'Progress' }, { amountFen: 1_000_000 }],
+    ['DisbursementRequested', { amountFen: 2_000_000, disbursementId: 11, tranche: 'Acceptance' }, { amountFen: 2_000_000 }],
+    ['DisbursementRejected', { disbursementId: 11 }],
+    ['ReversalProposed', { amountFen: 150_000_000, entrySequence: 9, kind: 'Payment' }],
+    ['ReversalApproved', { amountFen: 150_000_000, entrySequence: 9, reversalId: 13 }],
+    ['DisbursementRequested', { amountFen: 5_000_000, disbursementId: 15, tranche: 'Acceptance' }, { amountFen: 5_000_000 }],
+    ['DisbursementPaid', { amountFen: 5_000_000, disbursementId: 15 }],
+    // Progress verified by both attesters; acceptance by one only: only the first tranche unlocks.
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ProjectManager' }],
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ConstructionSupervisor' }],
+    ['MilestoneAttested', { milestone: 'AcceptancePassed', role: 'ProjectManager' }],
+  );
+
+  it('computes every figure the project view shows, reversals and rejections included, in integer fen', () => {
+    const figures = projectFigures(foldProject(entries));
+    assert.deepEqual(figures.fundingSources, [
+      { source: 'GovernmentSubsidy', plannedFen: 200_000_000, receivedFen: 180_000_000 },
+      { source: 'ResidentCrowdfunding', plannedFen: 100_000_000, receivedFen: 50_012_345 },
+      { source: 'SelfRaised', plannedFen: 33_333_333, receivedFen: 0 },
+    ]);
+    // Caps rounded down to the fen: 60 % and 90 % of 333,333,333 fen.
+    assert.deepEqual(figures.tranches.map(t => [t.tranche, t.cumulativeCapFen, t.unlocked, t.paidFen, t.pendingFen]), [
+      ['Progress', 199_999_999, true, 0, 1_000_000],
+      ['Acceptance', 299_999_999, false, 5_000_000, 0],
+      ['Warranty', 333_333_333, false, 0, 0],
+    ]);
+    assert.deepEqual(figures.totals, { receivedFen: 230_012_345, paidFen: 5_000_000, pendingFen: 1_000_000, availableFen: 224_012_345 });
+    assert.deepEqual(figures.campaign, { targetFen: 100_000_000, households: 2, paidFen: 50_012_345 });
+    assert.deepEqual(figures.receipts.map(r => [r.sequence, r.reversed]), [[1, true], [2, false]]);
+    assert.deepEqual(figures.disbursements.map(d => [d.disbursementId, d.status]), [[8, 'PaymentReversed'], [10, 'Pending'], [11, 'Rejected'], [15, 'Paid']]);
+  });
+
+  it('rounds a percentage of a price down, exactly, as Money.PercentOf', () => {
+    assert.equal(percentOf(333_333, 33), 109_999);
+    assert.equal(percentOf(1_000_000_000_000, 99), 990_000_000_000);
+    assert.equal(percentOf(199, 50), 99);
+  });
+
+  // A view as the API serves it, made here from the figures, then changed one figure at a time.
+  function viewOf(list) {
+    const figures = projectFigures(foldProject(list));
+    return { ...figures, sequence: list.at(-1).sequence };
+  }
+
+  it('finds no difference with a view of the same entries, and names each figure that differs', () => {
+    assert.deepEqual(moneyDifferences(viewOf(entries), entries), []);
+    const view = viewOf(entries);
+    view.totals.availableFen += 100;
+    view.receipts[1].amountFen = 1;
+    assert.deepEqual(moneyDifferences(view, entries), [
+      { figure: 'totals.availableFen', view: 224_012_445, computed: 224_012_345, sequence: undefined },
+      { figure: 'receipts[#2].amountFen', view: 1, computed: 180_000_000, sequence: 2 },
+    ]);
+  });
+
+  it("folds only the entries up to the view's sequence, and says when the view is ahead of them", () => {
+    const earlier = viewOf(entries.slice(0, 3));
+    assert.deepEqual(moneyDifferences(earlier, entries), []);
+    const ahead = { ...viewOf(entries), sequence: 99 };
+    assert.deepEqual(moneyDifferences(ahead, entries).map(d => d.figure), ['sequence']);
+  });
+
+  it('refuses, naming the entry, an amount other than the one signed, a fraction of a fen, a payment of another amount, overdrawing', () => {
+    const refused = (list, sequence, pattern) => assert.throws(() => foldProject(list),
+      error => error instanceof MoneyError && error.sequence === sequence && pattern.test(error.message));
+    refused(stream(opened, ['ReceiptRecorded', { amountFen: 900, source: 'SelfRaised' }, { amountFen: 100 }]), 1, /records 900 fen where its signed command says 100/);
+    refused(stream(opened, receipt(100.5)), 1, /amountFen is 100.5, not a whole number of fen/);
+    refused(stream(opened, receipt(1000), ['DisbursementRequested', { amountFen: 500, tranche: 'Progress' }, { amountFen: 500 }],
+      ['DisbursementPaid', { amountFen: 600, disbursementId: 2 }]), 3, /pays 600 fen for a request of 500 fen/);
+    refused(stream(opened, receipt(1000), ['DisbursementRequested', { amountFen: 1001, tranche: 'Progress' }, { amountFen: 1001 }]), 2, /commits 1 fen more than was received/);
+    refused(stream(opened, receipt(1000), ['ReversalProposed', { amountFen: 999, entrySequence: 1, kind: 'Receipt' }]), 2, /which is of 1000 fen/);
+  });
+});
+
+describe('the export zip (unzip.js, PKWARE APPNOTE 6.3)', () => {
+  // A zip as ZipArchive writes it: local headers, then the central directory, then its end record.
+  function zip(members) {
+    const locals = [];
+    const central = [];
+    let offset = 0;
+    for (const { name, data, method } of members) {
+      const stored = method === 8 ? deflateRawSync(data) : data;
+      const fileName = Buffer.from(name);
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(method, 8);
+      local.writeUInt32LE(stored.length, 18);
+      local.writeUInt32LE(data.length, 22);
+      local.writeUInt16LE(fileName.length, 26);
+      const header = Buffer.alloc(46);
+      header.writeUInt32LE(0x02014b50, 0);
+      header.writeUInt16LE(method, 10);
+      header.writeUInt32LE(stored.length, 20);
+      header.writeUInt32LE(data.length, 24);
+      header.writeUInt16LE(fileName.length, 28);
+      header.writeUInt32LE(offset, 42);
+      locals.push(local, fileName, stored);
+      central.push(header, fileName);
+      offset += local.length + fileName.length + stored.length;
+    }
+    const directory = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(members.length, 8);
+    end.writeUInt16LE(members.length, 10);
+    end.writeUInt32LE(directory.length, 12);
+    end.writeUInt32LE(offset, 16);
+    return new Uint8Array(Buffer.concat([...locals, directory, end]));
+  }
+
+  it('reads deflated and stored members by their names', async () => {
+    const entries = Buffer.from('{"a":1}\n'.repeat(1000));
+    const members = await unzip(zip([
+      { name: 'entries.jsonl', data: entries, method: 8 },
+      { name: 'manifest.json', data: Buffer.from('{}\n'), method: 0 },
+    ]));
+    assert.deepEqual(Object.keys(members), ['entries.jsonl', 'manifest.json']);
+    assert.equal(Buffer.from(members['entries.jsonl']).toString(), entries.toString());
+    assert.equal(Buffer.from(members['manifest.json']).toString(), '{}\n');
+  });
+
+  it('refuses what is no zip, and a compression it does not read', async () => {
+    await assert.rejects(unzip(new TextEncoder().encode('not a zip at all, just some text')), /no end of central directory/);
+    await assert.rejects(unzip(zip([{ name: 'x', data: Buffer.from('x'), method: 12 }])), /compression method 12/);
   });
 });

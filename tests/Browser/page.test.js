@@ -162,7 +162,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
       const statuses = await page.$$eval('#verify-result tr[data-check]', rows => rows.map(r => [r.dataset.check, r.dataset.status]));
       assert.deepEqual(statuses.filter(([, status]) => status !== 'pass'), []);
       assert.deepEqual(statuses.map(([check]) => check),
-        ['download', 'keys', 'fields', 'canonical', 'hash', 'chain', 'signature', 'keyValid', 'window', 'logKey', 'checkpoint', 'inclusion']);
+        ['download', 'keys', 'fields', 'canonical', 'hash', 'chain', 'signature', 'keyValid', 'window', 'money', 'logKey', 'checkpoint', 'inclusion']);
     }
     await page.screenshot({ path: join(screenshots, 'project.png'), fullPage: true });
     await page.locator('#funding').screenshot({ path: join(screenshots, 'project-funding.png') });

@@ -121,8 +121,17 @@ export function signCommand(key, type, body, idempotencyKey = 'portal/' + random
  * signed like a command, sent as the base64url of its canonical JSON.
  */
 export async function signedGet(key, target) {
+  return (await signedRead(key, target)).json();
+}
+
+/** A signed read's bytes, for what is not JSON (the export's zip). */
+export async function signedBytes(key, target) {
+  return new Uint8Array(await (await signedRead(key, target)).arrayBuffer());
+}
+
+async function signedRead(key, target) {
   const signed = await signCommand(key, 'ReadRequest', { method: 'GET', target }, randomKey());
-  return getJson(target, { Authorization: 'Ledger ' + toBase64Url(utf8(canonicalize(signed))) });
+  return request(target, { headers: { Authorization: 'Ledger ' + toBase64Url(utf8(canonicalize(signed))) } });
 }
 
 /** Posts a signed command (FORMAT.md §6) as its canonical JSON; a lost answer is retried once with the same bytes. */

@@ -102,7 +102,7 @@ const zh = {
   'project.entryJson': '记录原文',
 
   'verify.title': '在浏览器中核验',
-  'verify.lead': '下载本项目的全部账本记录，在您的浏览器中重新计算：规范化 JSON、每条记录的 SHA-256 哈希、前后哈希链接、每个签名（Ed25519），以及项目最新记录是否包含在服务器签名的最新检查点中（Merkle 包含证明）。核验不依赖服务器给出的任何结论。',
+  'verify.lead': '下载本项目的全部账本记录，在您的浏览器中重新计算：规范化 JSON、每条记录的 SHA-256 哈希、前后哈希链接、每个签名（Ed25519），以及项目最新记录是否包含在服务器签名的最新检查点中（Merkle 包含证明），并由这些记录重新计算页面显示的每个金额。核验不依赖服务器给出的任何结论。',
   'verify.button': '开始核验',
   'verify.running': '正在核验……',
   'verify.pass': '核验通过：{0} 条记录全部正确，项目最新记录已包含在检查点 {1} 中。',
@@ -145,6 +145,90 @@ const zh = {
   'detail.inclusion': '第 {0} 条（日志位置 {1}）的哈希经 {2} 个节点算得根哈希 {3}，与检查点一致',
   'detail.notCovered': '最新记录（日志位置 {0}）尚未被检查点（{1} 条）覆盖；已核验已覆盖的第 {2} 条',
   'detail.noCheckpoint': '尚无检查点',
+  'check.money': '金额由记录重新计算，与页面显示一致',
+  'detail.moneyDiffers': '{0}：页面显示 {1}，由记录算得 {2}',
+  'detail.moneyUnfolded': '无法由记录算出金额（{0}）',
+  'detail.moneyEqual': '由前 {0} 条记录算出的每个金额都与页面一致（单位：分）',
+  'detail.noView': '服务器没有给出项目的金额（{0}），无法与记录对比',
+  'money.sequence': '页面所依据的最新记录序号',
+  'money.contractPriceFen': '合同价（分）',
+  'money.fundingSources': '资金来源',
+  'money.tranches': '款项',
+  'money.totals': '资金汇总',
+  'money.campaign': '居民众筹',
+  'money.receipts': '到账记录',
+  'money.disbursements': '拨付记录',
+  'money.reversals': '冲正记录',
+  'money.plannedFen': '计划（分）',
+  'money.receivedFen': '已到账（分）',
+  'money.percent': '比例（%）',
+  'money.cumulativeCapFen': '累计上限（分）',
+  'money.unlocked': '是否已解锁',
+  'money.paidFen': '已拨付（分）',
+  'money.campaign.paidFen': '已缴纳（分）',
+  'money.pendingFen': '待拨付（分）',
+  'money.availableFen': '可用余额（分）',
+  'money.targetFen': '众筹目标（分）',
+  'money.households': '参与户数',
+  'money.amountFen': '金额（分）',
+  'money.reversed': '是否已冲正',
+  'money.status': '状态',
+  'money.approved': '是否已批准',
+  'moneyError.notFen': '{0} 为 {1}，不是整数（分）',
+  'moneyError.overflow': '{0} + {1} 分超出了可精确计算的范围',
+  'moneyError.notSigned': '记录的金额为 {0} 分，而签名命令中的金额为 {1} 分',
+  'moneyError.refund': '退还 {2} 户 {0} 分，而该户实缴 {1} 分',
+  'moneyError.negative': '{0} 户的实缴金额将为 {1} 分，小于零',
+  'moneyError.payment': '付款 {0} 分，而申请的金额为 {1} 分',
+  'moneyError.reversal': '冲正 {0} 分，而第 {1} 条记录的金额为 {2} 分',
+  'moneyError.noReversal': '批准的冲正 #{0} 从未提出',
+  'moneyError.noTarget': '冲正的第 {0} 条记录不是到账或付款记录',
+  'moneyError.overdrawn': '已拨付与待拨付比到账多出 {0} 分',
+  'moneyError.noDisbursement': '拨付申请 #{0} 不存在',
+  'moneyError.malformed': '记录内容的结构不对（{0}）',
+  'audit.title': '全面核查：整个账本',
+  'audit.lead': '下载整个账本（导出文件），在本浏览器的后台线程中逐条核验每条记录的规范格式、哈希、哈希链、签名与密钥，每个检查点的签名与根哈希，每个记录流的最新记录是否在检查点之内，并由记录重新计算每个项目的金额，与页面显示的对比。核查期间页面照常可用。',
+  'audit.button': '全面核查',
+  'audit.downloading': '正在下载整个账本……',
+  'audit.progress': '已核验 {0} / {1} 条记录',
+  'audit.pass': '账目一致：{0} 条记录、{1} 个记录流、{2} 个项目全部核验通过。',
+  'audit.fail': '发现 {0} 处不一致。',
+  'audit.failed': '核查未能完成：{0}',
+  'audit.technical': '显示技术细节',
+  'audit.checked': '核验 {0} 项',
+  'audit.more': '另有 {0} 处同类问题未列出',
+  'audit.check.manifest': '导出文件完整：条数、文件哈希、各记录流的条数与最新哈希都与清单一致',
+  'audit.check.canonical': '每条记录都是规范格式的 JSON，字段齐全',
+  'audit.check.chain': '每个记录流的序号连续，每条记录都连着上一条的哈希',
+  'audit.check.keys': '每条记录所用的密钥在当时已由登记簿登记在签名人名下、未被吊销',
+  'audit.check.signature': '每条记录的签名都能用该密钥验证，签发时间在记账时间前后 5 分钟内',
+  'audit.check.time': '记账时间沿日志不倒退（最多早于此前最晚时间 2 秒），同一命令的记录时间相同',
+  'audit.timeWentBack': '记账时间 {0} 早于此前已记录的 {1} 超过 2 秒：时间被倒填或提前',
+  'audit.timeSplit': '与同一命令的上一条记录时间不同（{0}，上一条 {1}）',
+  'audit.check.checkpoint': '每个检查点都由日志密钥签名，其根哈希与由全部记录重新算得的一致',
+  'audit.check.inclusion': '每个记录流的最新记录都在最新检查点之内',
+  'audit.check.money': '每个项目的金额由记录重新计算，与页面显示一致',
+  'audit.check.moneyFolded': '每个项目的金额都能由记录算出：所记金额即签名金额，拨付从未超过到账',
+  'audit.rootKeyUnpinned': '未指定根密钥指纹：只核验了导出文件自身是否一致，未核对它是否出自应信任的登记簿',
+  'audit.manifestUnreadable': '清单 manifest.json 无法读取（{0}）',
+  'audit.manifestDiffers': '清单中的 {0} 为 {1}，而导出文件实际为 {2}',
+  'audit.entriesUnreadable': '记录文件 entries.jsonl 无法读取（{0}）',
+  'audit.logKeyUnreadable': '日志验证密钥无法读取（{0}）',
+  'audit.logKeyDiffers': '导出中的日志验证密钥 {0} 与服务器公布的 {1} 不同',
+  'audit.checkpointBad': '检查点（{0} 条）不成立：{1}',
+  'audit.checkpointRoot': '检查点（{0} 条）签名的根哈希与由记录重新算得的不同：记录在签名后被改动',
+  'audit.notCanonical': '不是规范格式的 JSON（{0}）',
+  'audit.shape': '记录字段不对（{0}）',
+  'audit.sequence': '序号为 {0}，应为 {1}',
+  'audit.chain': '本条记录所连的“前一条哈希”不是第 {0} 条的实际哈希：其中一条在写入后被改动',
+  'audit.unknownKey': '密钥 {0} 当时不在登记簿中',
+  'audit.keyRevoked': '密钥 {0} 当时已被吊销',
+  'audit.notOpening': '第一条记录不是登记簿的开启记录',
+  'audit.keyIdDiffers': '密钥编号 {0} 不是公钥 {1} 的编号',
+  'audit.rootKeyDiffers': '登记簿的根密钥 {0} 不是应信任的根密钥 {1}',
+  'audit.notIncluded': '最新记录（日志位置 {0}）不在最新检查点（{1} 条）之内，没有签名为它作证',
+  'audit.noView': '页面上没有项目 {0}，无法对比金额',
+  'audit.noStream': '页面显示的项目 {0} 在账本中没有任何记录',
 
   'notice.title': '{0}{1}年第{2}季度收支公示',
   'notice.quarter': '公示季度',
@@ -655,7 +739,7 @@ const en = {
   'project.entryJson': 'Entry as hashed',
 
   'verify.title': 'Verify in the browser',
-  'verify.lead': 'Downloads every entry of this project and recomputes, in your browser: the canonical JSON, each entry\'s SHA-256 hash, the hash links between entries, every Ed25519 signature, and that the project\'s latest entry is in the latest checkpoint the server signed (a Merkle inclusion proof). No conclusion of the server is taken on trust.',
+  'verify.lead': 'Downloads every entry of this project and recomputes, in your browser: the canonical JSON, each entry\'s SHA-256 hash, the hash links between entries, every Ed25519 signature, and that the project\'s latest entry is in the latest checkpoint the server signed (a Merkle inclusion proof), and recomputes every amount the page shows from those entries. No conclusion of the server is taken on trust.',
   'verify.button': 'Verify',
   'verify.running': 'Verifying…',
   'verify.pass': 'Verified: all {0} entries are correct, and the project\'s latest entry is in checkpoint {1}.',
@@ -698,6 +782,90 @@ const en = {
   'detail.inclusion': 'entry {0} (log position {1}) leads through {2} nodes to root {3}, the checkpoint\'s',
   'detail.notCovered': 'the latest entry (log position {0}) is not yet under the checkpoint ({1} entries); checked entry {2}, the latest it covers',
   'detail.noCheckpoint': 'no checkpoint yet',
+  'check.money': 'Money recomputed from the entries equals the page\'s',
+  'detail.moneyDiffers': '{0}: the page shows {1}, the entries give {2}',
+  'detail.moneyUnfolded': 'the money cannot be computed from the entries ({0})',
+  'detail.moneyEqual': 'every figure computed from the first {0} entries equals the page\'s (in fen)',
+  'detail.noView': 'the server gave no project figures ({0}): nothing to compare the entries with',
+  'money.sequence': 'latest entry the page is based on',
+  'money.contractPriceFen': 'contract price (fen)',
+  'money.fundingSources': 'Funding source',
+  'money.tranches': 'Tranche',
+  'money.totals': 'Totals',
+  'money.campaign': 'Resident crowdfunding',
+  'money.receipts': 'Receipt',
+  'money.disbursements': 'Disbursement',
+  'money.reversals': 'Reversal',
+  'money.plannedFen': 'planned (fen)',
+  'money.receivedFen': 'received (fen)',
+  'money.percent': 'percent',
+  'money.cumulativeCapFen': 'cumulative cap (fen)',
+  'money.unlocked': 'unlocked',
+  'money.paidFen': 'paid (fen)',
+  'money.campaign.paidFen': 'paid by households (fen)',
+  'money.pendingFen': 'pending (fen)',
+  'money.availableFen': 'available (fen)',
+  'money.targetFen': 'target (fen)',
+  'money.households': 'households',
+  'money.amountFen': 'amount (fen)',
+  'money.reversed': 'reversed',
+  'money.status': 'status',
+  'money.approved': 'approved',
+  'moneyError.notFen': '{0} is {1}, not a whole number of fen',
+  'moneyError.overflow': '{0} + {1} fen is beyond what can be summed exactly',
+  'moneyError.notSigned': 'records {0} fen where its signed command says {1} fen',
+  'moneyError.refund': 'refunds {0} fen to household {2}, which paid {1} fen',
+  'moneyError.negative': 'household {0} would have paid {1} fen, less than nothing',
+  'moneyError.payment': 'pays {0} fen for a request of {1} fen',
+  'moneyError.reversal': 'reverses {0} fen of entry #{1}, which is of {2} fen',
+  'moneyError.noReversal': 'approves reversal #{0}, which was never proposed',
+  'moneyError.noTarget': 'reverses entry #{0}, which is neither a receipt nor a payment',
+  'moneyError.overdrawn': 'commits {0} fen more than was received',
+  'moneyError.noDisbursement': 'names disbursement #{0}, which was never requested',
+  'moneyError.malformed': 'the entry\'s body is malformed ({0})',
+  'audit.title': 'Full audit: the whole ledger',
+  'audit.lead': 'Downloads the whole ledger (its export) and checks it entry by entry in a background thread of this browser: canonical form, hashes, hash links, signatures and keys, every checkpoint\'s signature and root, that every stream\'s newest entry lies under the newest checkpoint, and every project\'s money recomputed from its entries against the page\'s figures. The page stays usable meanwhile.',
+  'audit.button': 'Full audit',
+  'audit.downloading': 'Downloading the whole ledger…',
+  'audit.progress': '{0} of {1} entries checked',
+  'audit.pass': 'The accounts agree: all {0} entries, {1} streams and {2} projects check out.',
+  'audit.fail': '{0} inconsistencies found.',
+  'audit.failed': 'The audit could not finish: {0}',
+  'audit.technical': 'Show technical detail',
+  'audit.checked': '{0} checked',
+  'audit.more': '{0} more of the same kind not listed',
+  'audit.check.manifest': 'The export is complete: counts, file hash, each stream\'s count and newest hash as the manifest says',
+  'audit.check.canonical': 'Every entry is canonical JSON with every member',
+  'audit.check.chain': 'Every stream\'s sequence is unbroken and each entry names the hash of the one before',
+  'audit.check.keys': 'Every key used was registered to its signer by the registry at the time, and not revoked',
+  'audit.check.signature': 'Every signature verifies under that key, issued within 5 minutes of recording',
+  'audit.check.time': 'Recorded times never go back along the log (by more than 2 s), one command\'s entries share one time',
+  'audit.timeWentBack': 'recorded at {0}, more than 2 s before {1} recorded earlier in the log: a time set back or ahead',
+  'audit.timeSplit': 'recorded at another time than the entry before it of the same command ({0}, before it {1})',
+  'audit.check.checkpoint': 'Every checkpoint is signed by the log key, with the root recomputed from the entries',
+  'audit.check.inclusion': 'Every stream\'s newest entry lies under the newest checkpoint',
+  'audit.check.money': 'Every project\'s money recomputed from its entries equals the page\'s',
+  'audit.check.moneyFolded': 'Every project\'s money can be computed from its entries: amounts as signed, never more paid out than received',
+  'audit.rootKeyUnpinned': 'no root key fingerprint given: the export was checked against itself only, not against the registry to be trusted',
+  'audit.manifestUnreadable': 'manifest.json cannot be read ({0})',
+  'audit.manifestDiffers': 'the manifest says {0} is {1}; the export has {2}',
+  'audit.entriesUnreadable': 'entries.jsonl cannot be read ({0})',
+  'audit.logKeyUnreadable': 'the log verifier key cannot be read ({0})',
+  'audit.logKeyDiffers': 'the export\'s log verifier key {0} is not the server\'s {1}',
+  'audit.checkpointBad': 'checkpoint ({0} entries) does not hold: {1}',
+  'audit.checkpointRoot': 'checkpoint ({0} entries) signs a root other than the one recomputed from the entries: entries changed after signing',
+  'audit.notCanonical': 'not canonical JSON ({0})',
+  'audit.shape': 'wrong members ({0})',
+  'audit.sequence': 'sequence {0} where {1} was due',
+  'audit.chain': 'the previous hash it names is not entry {0}\'s hash: one of them was changed after it was written',
+  'audit.unknownKey': 'key {0} was not in the registry at the time',
+  'audit.keyRevoked': 'key {0} was revoked at the time',
+  'audit.notOpening': 'the first entry does not open the registry',
+  'audit.keyIdDiffers': 'key id {0} is not the id of public key {1}',
+  'audit.rootKeyDiffers': 'the registry\'s root key {0} is not the trusted root key {1}',
+  'audit.notIncluded': 'the newest entry (log position {0}) is not under the newest checkpoint ({1} entries): nothing signed vouches for it',
+  'audit.noView': 'the page shows no project {0}: its money cannot be compared',
+  'audit.noStream': 'the page shows project {0}, which has no entry in the ledger',
 
   'notice.title': '{0} — public notice of income and spending, {1} Q{2}',
   'notice.quarter': 'Quarter',
@@ -1173,10 +1341,43 @@ export function setLanguage(lang) {
   history.replaceState(null, '', url);
 }
 
+/** The text of a key in a language, with {0}, {1} … replaced: where no page is (a worker, tools/jsverify), the language is given. */
+export function textIn(lang, key, ...args) {
+  const text = dictionaries[lang][key] ?? zh[key] ?? key;
+  return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+}
+
 /** The text of a key in the current language, with {0}, {1} … replaced. */
 export function t(key, ...args) {
-  const text = dictionaries[language()][key] ?? zh[key] ?? key;
-  return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+  return textIn(language(), key, ...args);
+}
+
+/**
+ * A money figure of a project view by its path in money.js ("totals.availableFen",
+ * "tranches[Progress].paidFen", "receipts[#3].amountFen"), in words.
+ */
+export function moneyFigure(figure, lang = language()) {
+  const [, list, key, member] = /^(?:(\w+)(?:\[(#?[^\]]+)\])?\.)?(\w+)$/.exec(figure) ?? [];
+  if (!member) {
+    return figure;
+  }
+  const words = [];
+  if (list) {
+    words.push(textIn(lang, `money.${list}`));
+  }
+  if (key) {
+    words.push(key.startsWith('#') ? key : terms[lang][key] ?? key);
+  }
+  words.push(dictionaries[lang][`money.${list}.${member}`] ? textIn(lang, `money.${list}.${member}`) : textIn(lang, `money.${member}`));
+  return words.join(' · ');
+}
+
+/**
+ * A finding as the audit states it (audit.js, money.js), [key, ...args], in words; an argument
+ * {figure} is a money figure, an argument {text} a finding of its own.
+ */
+export function say([key, ...args], lang = language()) {
+  return textIn(lang, key, ...args.map(a => a?.figure !== undefined ? moneyFigure(a.figure, lang) : a?.text !== undefined ? say(a.text, lang) : a));
 }
 
 /**

@@ -214,3 +214,37 @@ export async function verifyConsistency(first, second, proof, firstRoot, secondR
   }
   return { valid: true };
 }
+
+/**
+ * The roots of a log as it grows leaf by leaf (RFC 9162 §2.1.1), from the perfect subtrees of
+ * its size's binary decomposition: the root of every prefix in one pass over the leaves, as an
+ * export's checkpoints need (FORMAT.md §9.4 step 5).
+ */
+export class GrowingTree {
+  constructor() {
+    this.size = 0;
+    this.subtrees = [];
+  }
+
+  async push(leaf) {
+    let node = { size: 1, hash: leaf };
+    while (this.subtrees.length > 0 && this.subtrees.at(-1).size === node.size) {
+      const left = this.subtrees.pop();
+      node = { size: 2 * left.size, hash: await nodeHash(left.hash, node.hash) };
+    }
+    this.subtrees.push(node);
+    this.size++;
+  }
+
+  /** The root of the leaves pushed so far; the empty tree's is SHA-256 of nothing. */
+  async root() {
+    if (this.subtrees.length === 0) {
+      return sha256(new Uint8Array(0));
+    }
+    let root = this.subtrees.at(-1).hash;
+    for (let i = this.subtrees.length - 2; i >= 0; i--) {
+      root = await nodeHash(this.subtrees[i].hash, root);
+    }
+    return root;
+  }
+}

@@ -7,6 +7,7 @@
 
 import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
+import { fullAudit } from './fullaudit.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
@@ -35,6 +36,7 @@ export async function renderWork(main) {
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
+    roles.includes('ResidentSupervisor') || roles.includes('Auditor') ? fullAudit(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
     roles.includes('Resident') ? h('section', { class: 'panel', id: 'resident-work' },
