@@ -54,6 +54,14 @@ const screens = [
     guide: { phone: { 'project-verified': '#verify' } },
   },
   { name: 'notice', fragment: '#/project/b3-elevator/notice', ready: '#notice-qr', guide: { phone: { 'notice-verify': '.notice-verify' } } },
+  {
+    name: 'check', fragment: '#/project/b3-elevator/notice', ready: '#notice-qr',
+    // Where the notice's QR code leads a phone: the check of the printed checkpoint, passed.
+    async then(page) {
+      await page.goto(await page.getAttribute('#notice-qr', 'data-link'));
+      await page.waitForSelector('#check-result[data-status="pass"]', { timeout: 60_000 });
+    },
+  },
   { name: 'signin', fragment: '#/signin', ready: '#key-file', guide: { phone: { 'signin-load-key': '#load-key' } } },
   { name: 'signin-new-key', fragment: '#/signin', ready: '#key-file', then: makeKey, guide: { phone: { 'signin-new-key': 'details.create-key' } } },
   {
@@ -102,6 +110,24 @@ const screens = [
   {
     name: 'work-resident-supervisor', person: 'resident-supervisor-zhou', fragment: '#/work', ready: '#supervisor [data-reversal]',
     guide: { phone: { 'supervisor-reversals': '#supervisor' } },
+  },
+  {
+    name: 'work-resident-supervisor-audit', person: 'resident-supervisor-zhou', fragment: '#/work', ready: '#audit-button',
+    // The full audit of the whole ledger, run in the browser, with its result shown.
+    async then(page) {
+      await page.click('#audit-button');
+      await page.waitForSelector('#audit-result[data-status="pass"]', { timeout: 120_000 });
+    },
+  },
+  {
+    name: 'work-registrar-key-sheet', person: 'registrar', fragment: '#/work', ready: '#register-form',
+    // A key the registrar's page made for a person without a computer: the sheet to print, the passphrase apart.
+    async then(page) {
+      await page.fill('#register-person-id', 'resident-access');
+      await page.fill('#register-name', '无障碍测试');
+      await page.click('#register-form .make-key');
+      await page.waitForSelector('#key-sheet');
+    },
   },
   {
     name: 'work-registrar', person: 'registrar', fragment: '#/work', ready: '#people',
