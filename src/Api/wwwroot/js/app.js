@@ -11,7 +11,7 @@ import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 import { renderNotice } from './notice.js';
 import { renderPortal } from './portal.js';
-import { signedInKey } from './session.js';
+import { session, signedInKey } from './session.js';
 import { renderSignIn } from './signin.js';
 import { verifyProject } from './verify.js';
 import { renderWork } from './work.js';
@@ -43,11 +43,19 @@ function renderChrome() {
   });
   const current = ['portal', 'work', 'signin'].find(name => location.hash.startsWith(`#/${name}`)) ?? 'projects';
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('current', a.dataset.nav === current));
-  // The header says whose key this browser holds (the person id it names; #/signin shows the registry's word).
+  // The header says whose key this browser holds: the person id it names at once, then the name
+  // the registry holds for them (an unknown or revoked key keeps the id; #/signin says why).
   signedInKey().then(key => {
     const who = document.getElementById('who');
     who.textContent = key ? key.personId : t('nav.signin');
     who.dataset.signedIn = String(Boolean(key));
+    if (key) {
+      session().then(current => {
+        if (current?.person) {
+          who.textContent = current.person.displayName;
+        }
+      }, () => {});
+    }
   }, () => {});
 }
 
