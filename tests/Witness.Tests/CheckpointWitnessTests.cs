@@ -42,9 +42,11 @@ public sealed class CheckpointWitnessTests : IDisposable
     [Fact]
     public void MoreThan63ProofLinesAreMalformed()
     {
-        var body = TestLog.Body(1, Enumerable.Repeat(new byte[32], AddCheckpointRequest.MaxProofLines + 1), log.Checkpoint(4));
+        var tooMany = Enumerable.Repeat(new byte[32], AddCheckpointRequest.MaxProofLines + 1).ToList();
+        var body = "old 1\n" + string.Concat(tooMany.Select(hash => Convert.ToBase64String(hash) + "\n")) + "\n" + log.Checkpoint(4);
 
         Assert.False(AddCheckpointRequest.Parse(Encoding.UTF8.GetBytes(body)).IsValid);
+        Assert.Throws<ArgumentException>(() => AddCheckpointRequest.Format(1, tooMany, Encoding.UTF8.GetBytes(log.Checkpoint(4))));
         Assert.True(AddCheckpointRequest.Parse(Encoding.UTF8.GetBytes(TestLog.Body(1, Enumerable.Repeat(new byte[32], AddCheckpointRequest.MaxProofLines), log.Checkpoint(4)))).IsValid);
     }
 

@@ -51,7 +51,7 @@ public sealed class TestLog : IDisposable
         Body(oldSize, oldSize == 0 ? [] : tree.ConsistencyProof(oldSize, size), Checkpoint(size));
 
     public static string Body(long oldSize, IEnumerable<byte[]> proof, string checkpoint) =>
-        $"old {oldSize.ToString(CultureInfo.InvariantCulture)}\n{string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n"))}\n{checkpoint}";
+        Encoding.UTF8.GetString(AddCheckpointRequest.Format(oldSize, [.. proof], Encoding.UTF8.GetBytes(checkpoint)));
 
     public void Dispose() => key.Dispose();
 }

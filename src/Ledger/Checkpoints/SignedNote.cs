@@ -103,7 +103,7 @@ public sealed class SignedNote
         {
             return new(NoteResult.NotASignatureLine, null);
         }
-        var lines = combined.Note.Signatures.Select(s => $"{SignatureLinePrefix}{s.KeyName} {s.Base64}\n").Distinct(StringComparer.Ordinal);
+        var lines = combined.Note.Signatures.Select(s => s.Line).Distinct(StringComparer.Ordinal);
         byte[] bytes = Encoding.UTF8.GetBytes(string.Concat([original.Note.Text, "\n", .. lines]));
         return new(NoteResult.Valid, bytes);
     }

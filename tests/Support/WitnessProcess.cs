@@ -4,14 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-// As the witness itself (src/Witness/DurableFile.cs), the tests read owner-only modes: POSIX only.
-[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-
-namespace Ledger.Witness.Tests;
+namespace Ledger.Tests.Support;
 
 /// <summary>
-/// The witness as a person runs it: `dotnet Witness.dll serve` in a process of its own, on a free
-/// port. Readiness is read from its own "serving" line, not waited for.
+/// The witness (src/Witness) as a person runs it: `dotnet Witness.dll serve` in a process of its
+/// own, on a free port. Readiness is read from its own "serving" line, not waited for. Test
+/// projects that use it reference src/Witness, so that Witness.dll sits beside them.
 /// </summary>
 public sealed class WitnessProcess : IAsyncDisposable
 {

@@ -1,4 +1,5 @@
-// The body of C2SP tlog-witness (https://c2sp.org/tlog-witness) "add-checkpoint":
+// The body of C2SP tlog-witness (https://c2sp.org/tlog-witness) "add-checkpoint", written by the
+// log's server (src/Api/Hosting/WitnessSubmissionService.cs) and read by the witness (src/Witness):
 //
 //   old <size>\n
 //   <base64 consistency proof hash>\n   (zero to 63 lines)
@@ -7,10 +8,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using Ledger.Checkpoints;
 using Ledger.Merkle;
 
-namespace Ledger.Witness;
+namespace Ledger.Checkpoints;
 
 /// <summary>A well-formed add-checkpoint request; its signatures and its proof are not checked yet.</summary>
 /// <param name="NoteBytes">The checkpoint's note exactly as sent, to which the cosignature is added.</param>
@@ -21,6 +21,24 @@ public sealed record AddCheckpointRequest(long OldSize, IReadOnlyList<byte[]> Pr
 
     /// <summary>More than a note with 100 signatures and 63 proof lines can take: the HTTP edge reads no more.</summary>
     public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>The body that asks a witness to cosign <paramref name="note"/> with the consistency proof from <paramref name="oldSize"/>.</summary>
+    /// <exception cref="ArgumentException">More than <see cref="MaxProofLines"/> hashes, or one not 32 bytes: a tree's proofs never are.</exception>
+    public static byte[] Format(long oldSize, IReadOnlyList<byte[]> proof, ReadOnlySpan<byte> note)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(oldSize);
+        if (proof.Count > MaxProofLines || proof.Any(hash => hash.Length != MerkleHash.SizeBytes))
+        {
+            throw new ArgumentException($"A consistency proof is at most {MaxProofLines} hashes of {MerkleHash.SizeBytes} bytes.", nameof(proof));
+        }
+        var head = new StringBuilder("old ").Append(oldSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (byte[] hash in proof)
+        {
+            head.Append(Convert.ToBase64String(hash)).Append('\n');
+        }
+        head.Append('\n');
+        return [.. Encoding.ASCII.GetBytes(head.ToString()), .. note];
+    }
 
     /// <summary>Reads a request body; a body that is not one is a reason (for a 400), never an exception.</summary>
     public static AddCheckpointParse Parse(ReadOnlySpan<byte> body)
