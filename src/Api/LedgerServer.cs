@@ -53,6 +53,9 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The Merkle log's background loop, which /health watches.</summary>
     public LogIntegrationService LogLoop => app.Services.GetRequiredService<LogIntegrationService>();
 
+    /// <summary>What submits checkpoints to the configured witnesses; tests call <see cref="WitnessSubmissionService.SubmitLatestAsync"/>.</summary>
+    public WitnessSubmissionService Witnesses => app.Services.GetRequiredService<WitnessSubmissionService>();
+
     /// <summary>The Merkle log's read side: checkpoints, key and proofs.</summary>
     public MerkleLog MerkleLog => app.Services.GetRequiredService<MerkleLog>();
 

@@ -39,6 +39,18 @@ var checkpointOption = new Option<string[]>("--checkpoint")
     // One file per --checkpoint, so the export folder after it is never taken for a second file.
     AllowMultipleArgumentsPerToken = false,
 };
+var witnessOption = new Option<string[]>("--witness")
+{
+    Description = "A witness's verifier key (name+keyid+key, docs/FORMAT.md §10.7): checkpoints count (to pin, to cover entries) only when cosigned by "
+        + "the quorum of the witnesses given. Repeatable.",
+    HelpName = "VKEY",
+    AllowMultipleArgumentsPerToken = false,
+};
+var quorumOption = new Option<int?>("--quorum")
+{
+    Description = "How many distinct witnesses given with --witness must have cosigned a checkpoint for it to count; by default all of them.",
+    HelpName = "N",
+};
 var hashOnlyOption = new Option<bool>("--hash-only") { Description = "Check hashes, chains and checkpoints only: no signatures, no rules (fast)." };
 var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON." };
 var languageOption = new Option<string>("--lang")
@@ -76,6 +88,8 @@ var root = new RootCommand("Audits a Community Ledger export or database end to 
     rootKeyOption,
     logKeyOption,
     checkpointOption,
+    witnessOption,
+    quorumOption,
     hashOnlyOption,
     jsonOption,
     languageOption,
@@ -83,7 +97,8 @@ var root = new RootCommand("Audits a Community Ledger export or database end to 
     verifyEntry,
 };
 root.SetAction(parse => AuditLedger(parse.GetValue(exportArgument), parse.GetValue(databaseOption), parse.GetValue(rootKeyOption),
-    parse.GetValue(logKeyOption), parse.GetValue(checkpointOption) ?? [], parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full,
+    parse.GetValue(logKeyOption), parse.GetValue(checkpointOption) ?? [], parse.GetValue(witnessOption) ?? [], parse.GetValue(quorumOption),
+    parse.GetValue(hashOnlyOption) ? AuditDepth.HashOnly : AuditDepth.Full,
     parse.GetValue(jsonOption), parse.GetValue(languageOption) == "en" ? ReportLanguage.English : ReportLanguage.Chinese, parse.GetValue(htmlOption)));
 
 var parsed = root.Parse(args);
@@ -101,8 +116,8 @@ if (parsed.Action is not HelpAction)
 }
 return parsed.Invoke();
 
-static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, string[] checkpointFiles, AuditDepth depth, bool json,
-    ReportLanguage language, string? htmlFile)
+static int AuditLedger(string? exportDirectory, string? connectionString, string? rootKey, string? logKey, string[] checkpointFiles,
+    string[] witnessKeys, int? quorum, AuditDepth depth, bool json, ReportLanguage language, string? htmlFile)
 {
     if ((exportDirectory is null) == (connectionString is null))
     {
@@ -128,7 +143,8 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
 
     try
     {
-        // Read before the source: a checkpoint file that is not one is the command line's mistake (exit 2), found at once.
+        // Read before the source: a checkpoint file or a witness key that is not one is the command line's mistake (exit 2), found at once.
+        var witnesses = WitnessQuorum.Parse(witnessKeys, quorum);
         var pinnedCheckpoints = checkpointFiles.Select(PinnedCheckpoint.Read).ToList();
         ILedgerSource source = exportDirectory is not null ? new ExportSource(exportDirectory) : new DatabaseSource(connectionString!);
         AuditReport report;
@@ -138,14 +154,14 @@ static int AuditLedger(string? exportDirectory, string? connectionString, string
             AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(context =>
             {
                 var task = context.AddTask("auditing entries", maxValue: source.EntryCountHint);
-                result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth, pinnedCheckpoints);
+                result = Audit.Run(source, pinned, new Progress<long>(read => task.Value = read), logKey, depth, pinnedCheckpoints, witnesses: witnesses);
                 task.Value = task.MaxValue;
             });
             report = result!;
         }
         else
         {
-            report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth, pinnedCheckpoints: pinnedCheckpoints);
+            report = Audit.Run(source, pinned, pinnedLogKey: logKey, depth: depth, pinnedCheckpoints: pinnedCheckpoints, witnesses: witnesses);
         }
         if (htmlFile is not null)
         {

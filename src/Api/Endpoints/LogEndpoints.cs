@@ -27,7 +27,8 @@ public static class LogEndpoints
         log.MapGet("/checkpoint", GetLatestCheckpoint)
             .WithName("GetLatestCheckpoint")
             .WithSummary("The latest checkpoint of the global log: a C2SP tlog-checkpoint signed as a C2SP signed note by the log key.")
-            .WithDescription("Public. text/plain, exactly as signed. 404 before the first checkpoint.")
+            .WithDescription("Public. text/plain, exactly as signed, followed by the witnesses' cosignature lines received so far "
+                + "(docs/FORMAT.md §10.7). 404 before the first checkpoint.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -35,7 +36,8 @@ public static class LogEndpoints
         log.MapGet("/checkpoints/{treeSize}", GetCheckpoint)
             .WithName("GetCheckpoint")
             .WithSummary("The checkpoint signed at exactly this tree size.")
-            .WithDescription("Public. text/plain, exactly as signed. 404 if no checkpoint was signed at that size.")
+            .WithDescription("Public. text/plain, exactly as signed, followed by the witnesses' cosignature lines received so far. "
+                + "404 if no checkpoint was signed at that size.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -46,6 +46,7 @@ public static class LedgerHosting
         });
         services.AddSetting<LogSettings>((configuration, settings) => configuration.GetSection("Log").Bind(settings));
         services.AddSetting<HealthSettings>((configuration, settings) => configuration.GetSection("Health").Bind(settings));
+        services.AddSetting<WitnessSettings>((configuration, settings) => configuration.GetSection("Witness").Bind(settings));
         services.AddSetting<GrainOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));
         services.AddSingleton<IValidateOptions<GrainOptions>, GrainOptionsValidation>();
         services.AddSetting<LedgerSiloOptions>((configuration, settings) => configuration.GetSection("Silo").Bind(settings));
@@ -71,6 +72,8 @@ public static class LedgerHosting
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
+        services.AddSingleton<WitnessSubmissionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<WitnessSubmissionService>());
         // What LedgerStartup opened, for the endpoints and the grains; the service provider
         // disposes them in the reverse order they were first asked for (the grains' services
         // before the database).

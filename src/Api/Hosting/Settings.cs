@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Ledger.Checkpoints;
 using Ledger.Grains.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -68,6 +69,39 @@ public sealed class LogSettings
 
     [Range(1, 86_400, ErrorMessage = "Log:CheckpointIntervalSeconds must be a whole number of seconds from 1 to 86400")]
     public int CheckpointIntervalSeconds { get; set; } = 1;
+}
+
+/// <summary>
+/// The witnesses the server submits each new checkpoint to (section <c>Witness</c>, docs/WITNESS.md):
+/// <c>Witness:Witnesses:0:VerifierKey</c>, <c>Witness:Witnesses:0:Url</c>, then 1, 2 …
+/// </summary>
+public sealed class WitnessSettings : IValidatableObject
+{
+    public List<WitnessEndpoint> Witnesses { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Witnesses.Count; i++)
+        {
+            var key = CosignatureVerifierKey.Parse(Witnesses[i].VerifierKey);
+            if (!key.IsValid)
+            {
+                yield return new ValidationResult($"Witness:Witnesses:{i}:VerifierKey must be a witness's verifier key, name+keyid+base64 of 0x04 and its key (docs/FORMAT.md §10.7): {key.Result}");
+            }
+            else if (!Uri.TryCreate(Witnesses[i].Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                yield return new ValidationResult($"Witness:Witnesses:{i}:Url must be the witness's http:// or https:// submission prefix, e.g. http://witness.example:7380");
+            }
+        }
+    }
+}
+
+/// <summary>One witness: its verifier key, as <c>witness init</c> printed it, and where it serves add-checkpoint.</summary>
+public sealed class WitnessEndpoint
+{
+    public string VerifierKey { get; set; } = "";
+
+    public string Url { get; set; } = "";
 }
 
 /// <summary>The checks behind GET /health (section <c>Health</c>).</summary>

@@ -18,7 +18,13 @@ public sealed record StoredConsistencyProof(long FromSize, long ToSize, IReadOnl
 /// </summary>
 public sealed class MerkleLog(NpgsqlDataSource dataSource)
 {
-    const string CheckpointColumns = "tree_size, root_hash, note, signed_at";
+    // The note as the log key signed it, followed by the witnesses' cosignature lines (0007), in
+    // the order of their keys so that the same cosignatures always read as the same bytes.
+    const string CheckpointColumns = """
+        tree_size, root_hash,
+        note || coalesce((SELECT string_agg(signature_line, '' ORDER BY witness_key) FROM witness_cosignature w WHERE w.tree_size = checkpoint.tree_size), ''),
+        signed_at
+        """;
 
     // The largest integrated size read so far. merkle_head only grows (whichever process
     // integrates), so any size read once stays a lower bound, and a proof within it needs no
@@ -72,6 +78,37 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         {
             yield return ReadCheckpoint(reader);
         }
+    }
+
+    /// <summary>The verifier keys of the witnesses that cosigned the checkpoint of <paramref name="treeSize"/>.</summary>
+    public async Task<IReadOnlySet<string>> CosignersAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT witness_key FROM witness_cosignature WHERE tree_size = $1");
+        command.Parameters.Add(new() { Value = treeSize });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// Keeps a witness's cosignature line of the checkpoint of <paramref name="treeSize"/>, which the
+    /// caller checked verifies; a second line by the same witness for that checkpoint is not kept.
+    /// </summary>
+    public async Task AddCosignatureAsync(long treeSize, string witnessKey, string signatureLine, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO witness_cosignature (tree_size, witness_key, signature_line, received_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT ON CONSTRAINT witness_cosignature_pk DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = treeSize });
+        command.Parameters.Add(new() { Value = witnessKey });
+        command.Parameters.Add(new() { Value = signatureLine });
+        command.Parameters.Add(new() { Value = receivedAt });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The stream and sequence of the entry with this hash, if the log holds one (entry hashes are unique).</summary>

@@ -2,7 +2,8 @@ namespace Ledger.Grains.Log;
 
 /// <summary>
 /// A signed checkpoint as stored: the tree size and root it commits to, and the C2SP signed
-/// note exactly as signed (docs/FORMAT.md §10.3), which is what verifiers check.
+/// note exactly as signed (docs/FORMAT.md §10.3), which is what verifiers check — as read by
+/// <see cref="MerkleLog"/>, followed by the witnesses' cosignature lines (§10.7).
 /// </summary>
 public sealed record StoredCheckpoint(long TreeSize, byte[] RootHash, string Note, DateTimeOffset SignedAt);
 

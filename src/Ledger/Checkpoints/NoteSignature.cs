@@ -26,6 +26,9 @@ public sealed class NoteSignature
     /// <summary>The line's base64 field as written (key ID and signature).</summary>
     public string Base64 { get; }
 
+    /// <summary>The signature line as written: "— &lt;key name&gt; &lt;base64&gt;\n".</summary>
+    public string Line => $"{SignedNote.SignatureLinePrefix}{KeyName} {Base64}\n";
+
     /// <summary>The tuple of key name and key ID names the key (signed-note.md "Signatures").</summary>
     public bool ClaimsKey(NoteVerifierKey key) => KeyName == key.Name && KeyId == key.KeyId;
 

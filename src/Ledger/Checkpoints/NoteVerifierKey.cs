@@ -80,7 +80,7 @@ public sealed class NoteVerifierKey : IEquatable<NoteVerifierKey>
 
     // Over the whole typed key field, as Go's keyHash(name, key) does, so that a key of an
     // unknown type or length still gets an ID to compare with the one the string claims.
-    static uint ComputeKeyId(string name, ReadOnlySpan<byte> typedKey)
+    internal static uint ComputeKeyId(string name, ReadOnlySpan<byte> typedKey)
     {
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
         byte[] preimage = [.. nameBytes, (byte)NoteEncoding.Newline, .. typedKey];
@@ -90,51 +90,73 @@ public sealed class NoteVerifierKey : IEquatable<NoteVerifierKey>
     /// <summary>Reads <c>name+keyid+base64key</c>. Bad input is a result, never an exception.</summary>
     public static NoteVerifierKeyParse Parse(string vkey)
     {
+        var result = ParseTyped(vkey, Ed25519SignatureType, out string name, out uint keyId, out VerificationKey? publicKey);
+        return result == NoteVerifierKeyResult.Valid
+            ? new(result, new NoteVerifierKey(name, publicKey!, keyId))
+            : new(result, null);
+    }
+
+    /// <summary>
+    /// Reads the vkey text <c>name+keyid+base64(type || 32-byte Ed25519 key)</c> of an Ed25519 key
+    /// of <paramref name="signatureType"/>: 0x01 for a note signer, 0x04 for a cosigner
+    /// (tlog-cosignature.md "Format"). The key ID is checked over the typed key as the text spells it.
+    /// </summary>
+    internal static NoteVerifierKeyResult ParseTyped(string vkey, byte signatureType, out string name, out uint keyId, out VerificationKey? publicKey)
+    {
+        name = "";
+        keyId = 0;
+        publicKey = null;
         // The name cannot hold '+', so the first two '+' end the name and the key ID; the base64
         // key may hold '+' of its own.
         int first = vkey.IndexOf(Separator);
         int second = first < 0 ? -1 : vkey.IndexOf(Separator, first + 1);
         if (second < 0)
         {
-            return new(NoteVerifierKeyResult.MissingSeparator, null);
+            return NoteVerifierKeyResult.MissingSeparator;
         }
-        string name = vkey[..first];
+        string keyName = vkey[..first];
         ReadOnlySpan<char> keyIdHex = vkey.AsSpan(first + 1, second - first - 1);
         ReadOnlySpan<char> keyBase64 = vkey.AsSpan(second + 1);
 
-        if (!IsValidName(name))
+        if (!IsValidName(keyName))
         {
-            return new(NoteVerifierKeyResult.InvalidName, null);
+            return NoteVerifierKeyResult.InvalidName;
         }
         // Go's ParseUint also takes uppercase; we write and read lowercase only, so a key has one
         // spelling and Format(Parse(s)) == s.
         if (keyIdHex.Length != 8 || keyIdHex.ContainsAnyExcept("0123456789abcdef"))
         {
-            return new(NoteVerifierKeyResult.KeyIdNotEightLowercaseHexDigits, null);
+            return NoteVerifierKeyResult.KeyIdNotEightLowercaseHexDigits;
         }
-        uint keyId = uint.Parse(keyIdHex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        uint id = uint.Parse(keyIdHex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
         if (!NoteEncoding.TryDecodeBase64(keyBase64, out byte[] typedKey))
         {
-            return new(NoteVerifierKeyResult.KeyNotBase64, null);
+            return NoteVerifierKeyResult.KeyNotBase64;
         }
-        if (keyId != ComputeKeyId(name, typedKey))
+        if (id != ComputeKeyId(keyName, typedKey))
         {
-            return new(NoteVerifierKeyResult.KeyIdMismatch, null);
+            return NoteVerifierKeyResult.KeyIdMismatch;
         }
-        if (typedKey[0] != Ed25519SignatureType)
+        if (typedKey[0] != signatureType)
         {
-            return new(NoteVerifierKeyResult.UnknownSignatureType, null);
+            return NoteVerifierKeyResult.UnknownSignatureType;
         }
         if (typedKey.Length != 1 + Ed25519.PublicKeySizeBytes)
         {
-            return new(NoteVerifierKeyResult.WrongPublicKeyLength, null);
+            return NoteVerifierKeyResult.WrongPublicKeyLength;
         }
-        return new(NoteVerifierKeyResult.Valid, new NoteVerifierKey(name, VerificationKey.FromBytes(typedKey.AsSpan(1)), keyId));
+        name = keyName;
+        keyId = id;
+        publicKey = VerificationKey.FromBytes(typedKey.AsSpan(1));
+        return NoteVerifierKeyResult.Valid;
     }
 
+    /// <summary>The vkey text of an Ed25519 key of <paramref name="signatureType"/>, key ID as 8 lowercase hex digits.</summary>
+    internal static string FormatTyped(string name, uint keyId, byte signatureType, VerificationKey publicKey) =>
+        $"{name}{Separator}{keyId:x8}{Separator}{Convert.ToBase64String([signatureType, .. publicKey.Bytes])}";
+
     /// <summary>The verifier key string: <c>name+keyid+base64(0x01 || public key)</c>, key ID as 8 lowercase hex digits.</summary>
-    public string Format() =>
-        $"{Name}{Separator}{KeyId:x8}{Separator}{Convert.ToBase64String([Ed25519SignatureType, .. PublicKey.Bytes])}";
+    public string Format() => FormatTyped(Name, KeyId, Ed25519SignatureType, PublicKey);
 
     public override string ToString() => Format();
 

@@ -24,9 +24,9 @@ public enum NoteVerifierKeyResult
     /// <summary>The key ID is not SHA-256(name || 0x0A || key field bytes)[:4] (signed-note.md "Signatures").</summary>
     KeyIdMismatch = 5,
 
-    /// <summary>The key's first byte is not 0x01, the Ed25519 signature type (signed-note.md "Signature types").</summary>
+    /// <summary>The key's first byte is not the type expected: 0x01 for a note signer (signed-note.md "Signature types"), 0x04 for a cosigner (tlog-cosignature.md "Format").</summary>
     UnknownSignatureType = 6,
 
-    /// <summary>An Ed25519 key field that is not 0x01 followed by exactly 32 bytes.</summary>
+    /// <summary>An Ed25519 key field that is not its type byte followed by exactly 32 bytes.</summary>
     WrongPublicKeyLength = 7,
 }

@@ -82,6 +82,33 @@ public sealed class SignedNote
     }
 
     /// <summary>
+    /// The note with <paramref name="signatureLines"/> added after its own, each line once: how a
+    /// witness's answer joins the checkpoint it cosigned (tlog-witness.md "add-checkpoint": the
+    /// client "MAY concatenate it to the checkpoint"). The text must stay the note's text, so
+    /// the lines cannot hold a blank line. No signature is checked here.
+    /// </summary>
+    public static NoteAddition AddSignatureLines(ReadOnlySpan<byte> note, ReadOnlySpan<byte> signatureLines)
+    {
+        NoteParse original = Parse(note);
+        if (!original.IsValid)
+        {
+            return new(original.Result, null);
+        }
+        NoteParse combined = Parse([.. note, .. signatureLines]);
+        if (!combined.IsValid)
+        {
+            return new(combined.Result, null);
+        }
+        if (combined.Note.Text != original.Note.Text)
+        {
+            return new(NoteResult.NotASignatureLine, null);
+        }
+        var lines = combined.Note.Signatures.Select(s => s.Line).Distinct(StringComparer.Ordinal);
+        byte[] bytes = Encoding.UTF8.GetBytes(string.Concat([original.Note.Text, "\n", .. lines]));
+        return new(NoteResult.Valid, bytes);
+    }
+
+    /// <summary>
     /// Splits a note into its text and signature lines and checks their syntax; no signature is
     /// checked here. Bad input is a result, never an exception.
     /// </summary>
@@ -217,6 +244,13 @@ public sealed class SignedNote
 
 /// <summary>The result of <see cref="SignedNote.Parse"/>: a reason, and the note when its syntax is valid.</summary>
 public readonly record struct NoteParse(NoteResult Result, SignedNote? Note)
+{
+    [MemberNotNullWhen(true, nameof(Note))]
+    public bool IsValid => Result == NoteResult.Valid;
+}
+
+/// <summary>The result of <see cref="SignedNote.AddSignatureLines"/>: a reason, and the note's bytes when it is <see cref="NoteResult.Valid"/>.</summary>
+public readonly record struct NoteAddition(NoteResult Result, byte[]? Note)
 {
     [MemberNotNullWhen(true, nameof(Note))]
     public bool IsValid => Result == NoteResult.Valid;

@@ -21,9 +21,11 @@ public static class Audit
     /// <param name="depth">Whether to check signatures and replay the rules, or only the hashes.</param>
     /// <param name="pinnedCheckpoints">Checkpoints people saw (--checkpoint), whose trees the source must hold.</param>
     /// <param name="clock">The time the report says it was made at; the system's by default.</param>
+    /// <param name="witnesses">The witnesses whose quorum of cosignatures a checkpoint needs to count (--witness, --quorum), or null.</param>
     /// <exception cref="UnreadableInputException">The source cannot be read at all.</exception>
     public static AuditReport Run(ILedgerSource source, string? pinnedRootKeyId, IProgress<long>? progress = null, string? pinnedLogKey = null,
-        AuditDepth depth = AuditDepth.Full, IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, TimeProvider? clock = null)
+        AuditDepth depth = AuditDepth.Full, IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, TimeProvider? clock = null,
+        WitnessQuorum? witnesses = null)
     {
         var audit = new LedgerAudit(pinnedRootKeyId);
         void ReportProgress()
@@ -66,7 +68,7 @@ public static class Audit
         CheckpointSummary checkpoints;
         try
         {
-            checkpoints = audit.CheckCheckpoints(source.Checkpoints(), sourceLogKey, pinnedLogKey, pinnedCheckpoints, source.IsLive);
+            checkpoints = audit.CheckCheckpoints(source.Checkpoints(), sourceLogKey, pinnedLogKey, pinnedCheckpoints, source.IsLive, witnesses);
         }
         catch (IOException e)
         {
@@ -82,6 +84,8 @@ public static class Audit
             LatestCheckpointSize = checkpoints.LatestTreeSize,
             PinnedCheckpointCount = checkpoints.PinnedCount,
             EntriesBeyondCheckpoint = checkpoints.EntriesBeyond,
+            Witnesses = witnesses?.Witnesses.Select(w => w.Format()).ToList() ?? [],
+            WitnessQuorum = witnesses?.Quorum ?? 0,
             AuditedAt = (clock ?? TimeProvider.System).GetUtcNow(),
         };
     }

@@ -73,8 +73,14 @@ public sealed record AuditReport(
     /// <summary>How many checkpoints were pinned with --checkpoint; each one the source does not hold is a finding.</summary>
     public int PinnedCheckpointCount { get; init; }
 
-    /// <summary>How many entries follow the newest checkpoint the log key signed: a finding in an export, a figure for a live database.</summary>
+    /// <summary>How many entries follow the newest checkpoint the log key signed (and, with witnesses, the quorum cosigned): a finding in an export, a figure for a live database.</summary>
     public long EntriesBeyondCheckpoint { get; init; }
+
+    /// <summary>The witnesses given with --witness whose cosignatures a checkpoint needed (vkeys); empty if none.</summary>
+    public IReadOnlyList<string> Witnesses { get; init; } = [];
+
+    /// <summary>How many distinct witnesses had to cosign a checkpoint for it to count; 0 without witnesses.</summary>
+    public int WitnessQuorum { get; init; }
 
     /// <summary>When the audit ended.</summary>
     public DateTimeOffset AuditedAt { get; init; }
@@ -218,6 +224,10 @@ public sealed record AuditReport(
             ? texts.NoLogKey
             : texts.Checkpoints(CheckpointCount, LatestCheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "-", LogVerifierKey)
                 + (!LogKeyPinned ? texts.LogKeyNotPinned : LogKeyMismatch ? texts.LogKeyDiffers(SourceLogVerifierKey!) : texts.LogKeyPinned);
+        if (WitnessQuorum > 0)
+        {
+            yield return texts.WitnessQuorum(WitnessQuorum, Witnesses.Count);
+        }
         if (PinnedCheckpointCount > 0)
         {
             yield return texts.PinnedCheckpoints(PinnedCheckpointCount);

@@ -71,6 +71,9 @@ public enum FindingKind
 
     /// <summary>An entry's recorded time is more than the skew before the greatest recorded time before it in the log (FORMAT.md §4.5).</summary>
     RecordedTimeWentBack = 22,
+
+    /// <summary>With --witness: the newest checkpoint the log key signed, or one pinned with --checkpoint, has fewer valid cosignatures than the quorum from distinct witnesses given (FORMAT.md §10.7).</summary>
+    CheckpointShortOfQuorum = 23,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

@@ -39,9 +39,13 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // root of every signed checkpoint.
     readonly MerkleTree log = new();
     long entryCount;
-    // The largest tree size of a checkpoint the log key signed, from the source or pinned: the
-    // entries beyond it are under no signature.
+    // The largest tree size of a checkpoint the log key signed (and, with witnesses, the quorum
+    // cosigned), from the source or pinned: the entries beyond it are under no signature.
     long? newestSignedSize;
+    // The witnesses whose cosignatures make a checkpoint count (--witness, --quorum), or null.
+    WitnessQuorum? witnesses;
+    // The newest of the source's checkpoints the log signed, if it falls short of the quorum: its size and cosignatures.
+    (long Size, string Cosignatures)? newestShortOfQuorum;
     // The greatest recorded time of the entries read so far, which no later entry may go back
     // from by more than the skew (FORMAT.md §4.5); null before the first entry that parses.
     DateTimeOffset? greatestRecordedAt;
@@ -137,14 +141,17 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// the pinned one if given, else the one the source names, reported as not pinned — with its
     /// origin the key's name, at growing sizes, within the entries read, and with the root of
     /// exactly those first entries; successive checkpoints consistent. Then the checkpoints
-    /// pinned with --checkpoint, under the same key: the entries must hold each one's tree. Last,
-    /// the entries after the newest checkpoint signed by the log key, which no signature covers:
+    /// pinned with --checkpoint, under the same key: the entries must hold each one's tree. With
+    /// witnesses, a checkpoint counts (pins, covers entries) only if the quorum of them cosigned it
+    /// (FORMAT.md §10.7), and the newest one the log signed falling short is a finding. Last,
+    /// the entries after the newest checkpoint that counts, which no signature covers:
     /// a finding in a finished source (an export), a figure in a live one (a database, whose
     /// newest entries wait for the next checkpoint). Call after the last entry.
     /// </summary>
     public CheckpointSummary CheckCheckpoints(IEnumerable<SourcedCheckpoint> checkpoints, string? sourceLogKey, string? pinnedLogKey,
-        IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, bool live = false)
+        IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, bool live = false, WitnessQuorum? witnessQuorum = null)
     {
+        witnesses = witnessQuorum;
         if (pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is the one pinned with --log-key", pinnedLogKey, sourceLogKey);
@@ -189,15 +196,26 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "a ledger under a pinned log key carries its signed checkpoints", "at least one checkpoint", "none");
         }
+        if (newestShortOfQuorum is { } shortfall)
+        {
+            Report(FindingKind.CheckpointShortOfQuorum, null, null, null,
+                $"the newest checkpoint the log key signed, of {shortfall.Size}, is cosigned by {witnesses!.Quorum} of the witnesses given (FORMAT.md §10.7)",
+                $"{witnesses.Quorum} valid cosignatures", shortfall.Cosignatures);
+        }
         foreach (var pinned in pinnedCheckpoints ?? [])
         {
             CheckPinnedCheckpoint(pinned, key);
         }
-        var beyond = newestSignedSize is { } covered && entryCount > covered ? entryCount - covered : 0;
+        // Under a quorum, entries are covered only by a checkpoint that met it: with none, by nothing.
+        var coveredSize = witnesses is null ? newestSignedSize : newestSignedSize ?? 0;
+        var beyond = coveredSize is { } covered && entryCount > covered ? entryCount - covered : 0;
         if (beyond > 0 && !live)
         {
-            Report(FindingKind.EntriesBeyondCheckpoint, null, null, newestSignedSize, "every entry is under the newest checkpoint signed by the log key (FORMAT.md §9.2)",
-                $"{entryCount} entries under a checkpoint", $"{beyond} entries after the checkpoint of {newestSignedSize}, at log positions {newestSignedSize} … {entryCount - 1}");
+            Report(FindingKind.EntriesBeyondCheckpoint, null, null, coveredSize,
+                witnesses is null
+                    ? "every entry is under the newest checkpoint signed by the log key (FORMAT.md §9.2)"
+                    : $"every entry is under the newest checkpoint signed by the log key and cosigned by {witnesses.Quorum} of the witnesses given (FORMAT.md §9.2, §10.7)",
+                $"{entryCount} entries under a checkpoint", $"{beyond} entries after the checkpoint of {coveredSize}, at log positions {coveredSize} … {entryCount - 1}");
         }
         return new CheckpointSummary(count, latest, pinnedCheckpoints?.Count ?? 0, beyond);
     }
@@ -206,7 +224,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     (long Size, byte[] Root)? CheckCheckpoint(SourcedCheckpoint sourced, NoteVerifierKey key, (long Size, byte[] Root)? previous)
     {
         var where = $"checkpoint {sourced.TreeSize}";
-        if (Verified(sourced.Note, key, where, sourced.TreeSize) is not { } checkpoint)
+        if (Verified(sourced.Note, key, where, sourced.TreeSize, pinned: false) is not { } checkpoint)
         {
             return previous;
         }
@@ -249,7 +267,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key", "a log key to check it with (--log-key, or the source's)", "none");
             return;
         }
-        if (Verified(pinned.Note, key, where, listedSize: null) is not { } checkpoint)
+        if (Verified(pinned.Note, key, where, listedSize: null, pinned: true) is not { } checkpoint)
         {
             return;
         }
@@ -270,9 +288,11 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// <summary>
     /// The checkpoint a note holds if the log key signed it for the key's origin (at
     /// <paramref name="listedSize"/>, if the source lists one); else null, reported. A note the
-    /// log key signed counts towards what is covered, whatever its root: a wrong root is a finding of its own.
+    /// log key signed (and, with witnesses, the quorum cosigned) counts towards what is covered,
+    /// whatever its root: a wrong root is a finding of its own. A pinned note short of the quorum
+    /// is reported and pins nothing; a source's is still checked against the entries.
     /// </summary>
-    Checkpoint? Verified(string note, NoteVerifierKey key, string where, long? listedSize)
+    Checkpoint? Verified(string note, NoteVerifierKey key, string where, long? listedSize, bool pinned)
     {
         var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(note), [key]);
         if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
@@ -290,8 +310,51 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 parsed.IsValid ? $"{parsed.Checkpoint!.Origin}, size {parsed.Checkpoint.TreeSize}" : parsed.Result.ToString());
             return null;
         }
-        newestSignedSize = Math.Max(newestSignedSize ?? 0, parsed.Checkpoint.TreeSize);
+        var size = parsed.Checkpoint.TreeSize;
+        if (ShortOfQuorum(verification.Note, where) is { } cosignatures)
+        {
+            if (pinned)
+            {
+                Report(FindingKind.CheckpointShortOfQuorum, null, null, null, $"{where} is cosigned by {witnesses!.Quorum} of the witnesses given (FORMAT.md §10.7)",
+                    $"{witnesses.Quorum} valid cosignatures", cosignatures);
+                return null;
+            }
+            if (size > (newestShortOfQuorum?.Size ?? -1))
+            {
+                newestShortOfQuorum = (size, cosignatures);
+            }
+            return parsed.Checkpoint;
+        }
+        if (!pinned && size > (newestShortOfQuorum?.Size ?? -1))
+        {
+            newestShortOfQuorum = null;
+        }
+        newestSignedSize = Math.Max(newestSignedSize ?? 0, size);
         return parsed.Checkpoint;
+    }
+
+    /// <summary>
+    /// Null if the note's cosignatures meet the quorum (or no witnesses were given); else what they
+    /// are, e.g. "1 of 2: witness.example/a Valid, witness.example/b NoCosignature". A line by a
+    /// given witness that does not verify is a finding of its own: somebody wrote a cosignature
+    /// the witness never made (signed-note.md "Signatures": a known key's signature MUST verify).
+    /// </summary>
+    string? ShortOfQuorum(SignedNote note, string where)
+    {
+        if (witnesses is null)
+        {
+            return null;
+        }
+        var cosignatures = Cosignature.Verify(note, witnesses.Witnesses);
+        foreach (var forged in cosignatures.Where(c => c.Result is not (CosignatureResult.Valid or CosignatureResult.NoCosignature)))
+        {
+            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where}'s cosignature by the witness {forged.Witness} verifies (FORMAT.md §10.7)",
+                "a valid cosignature", forged.Result.ToString());
+        }
+        var count = Cosignature.CountWitnesses(cosignatures);
+        return count >= witnesses.Quorum
+            ? null
+            : $"{count} of {witnesses.Witnesses.Count}: {string.Join(", ", cosignatures.Select(c => $"{c.Witness.Name} {c.Result}"))}";
     }
 
     public RegistryState Registry => (RegistryState?)states.GetValueOrDefault(RegistryRules.Stream) ?? RegistryState.Empty;

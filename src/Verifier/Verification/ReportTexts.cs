@@ -74,6 +74,8 @@ abstract class ReportTexts
             "There are entries after the newest checkpoint; no signature shows they were ever published."),
         [FindingKind.RecordedTimeWentBack] = ("这条记录的记账时间比它前面的记录早了 2 秒以上：记录的时间被倒拨过，例如把验收日期写到几年以后，提前支付质保金。",
             "This entry is recorded more than 2 seconds before an entry ahead of it in the log: its time was turned back, e.g. an acceptance dated years ahead so that the warranty tranche was paid early."),
+        [FindingKind.CheckpointShortOfQuorum] = ("检查点没有得到足够多的见证方（例如居民委员会、审计方）的联署：不能证明每位居民看到的是同一段历史，它可能是被截短或分叉后重新签发的。",
+            "A checkpoint lacks the cosignatures of enough witnesses (the residents' committee, an auditor): nothing shows every resident was shown this same history; it may have been cut back or forked and signed again."),
     };
 
     /// <summary>The value of the HTML lang attribute.</summary>
@@ -131,6 +133,8 @@ abstract class ReportTexts
     public abstract string PinnedCheckpoints(int count);
 
     public abstract string EntriesBeyondCheckpoint(long count);
+
+    public abstract string WitnessQuorum(int quorum, int witnesses);
 
     public abstract string HashOnly { get; }
 
@@ -240,6 +244,7 @@ abstract class ReportTexts
         public override string LogKeyDiffers(string named) => $"（已指定；这份账目给出的是另一把：{named}）。";
         public override string PinnedCheckpoints(int count) => $"用 --checkpoint 指定了 {N(count)} 个检查点：账目必须包含每一个所签的那棵树。";
         public override string EntriesBeyondCheckpoint(long count) => $"最新检查点之后还有 {N(count)} 条记录，尚无签名覆盖。";
+        public override string WitnessQuorum(int quorum, int witnesses) => $"检查点须有 {N(witnesses)} 个见证方中至少 {N(quorum)} 个的有效联署才算数（--witness、--quorum）。";
         public override string HashOnly => "只核对了哈希（--hash-only）：没有核对签名、密钥、角色、幂等键和账目规则，也没有重算项目和住户的数字。";
         public override string AuditedAt(DateTimeOffset at, string version) => $"核对时间 {Time(at)}，核对程序 Verifier {version}。";
 
@@ -331,6 +336,7 @@ abstract class ReportTexts
         public override string LogKeyDiffers(string named) => $" (pinned; this ledger names another: {named}).";
         public override string PinnedCheckpoints(int count) => $"{N(count)} checkpoint(s) pinned with --checkpoint: the entries must hold the tree each one signs.";
         public override string EntriesBeyondCheckpoint(long count) => $"{N(count)} entries after the latest checkpoint, under no signature yet.";
+        public override string WitnessQuorum(int quorum, int witnesses) => $"A checkpoint counts only with valid cosignatures by {N(quorum)} of the {N(witnesses)} witness(es) given (--witness, --quorum).";
         public override string HashOnly =>
             "Hash-only (--hash-only): no signature, key, role, idempotency key or rule was checked, and no figures are shown, since no command was replayed.";
         public override string AuditedAt(DateTimeOffset at, string version) => $"Audited at {Time(at)} by Verifier {version}.";

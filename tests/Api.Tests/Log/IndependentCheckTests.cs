@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Api;
 using Ledger.Api.Demo;
+using Ledger.Checkpoints;
 using Ledger.Client;
 using Ledger.Grains.Log;
 using Ledger.Rules.Households;
+using Ledger.Signing;
 using Ledger.Tests.Demo;
 using Ledger.Tests.Support;
 using Xunit.Abstractions;
@@ -46,6 +50,37 @@ public sealed class IndependentCheckTests(DemoLedger demo, ITestOutputHelper out
 
         Assert.Equal(1, (await TlogCheckAsync(badProof)).ExitCode);
         Assert.Equal(1, (await TlogCheckAsync(badCheckpoint)).ExitCode);
+    }
+
+    /// <summary>
+    /// Issue 15's acceptance: a checkpoint carrying a witness's cosignature/v1 line still verifies
+    /// under the log key in x/mod's note, which ignores the line as an unknown key's, and the
+    /// cosignature itself verifies with Go's crypto/ed25519 (tlogcheck's "witnesses").
+    /// </summary>
+    [Fact]
+    public async Task GoXModStillVerifiesTheLogsSignatureOnCosignedCheckpointsAndGoTheCosignatures()
+    {
+        var check = await CollectAsync();
+        using var witnessKey = SigningKey.FromSeed(SHA256.HashData("IndependentCheckTests witness"u8));
+        var witness = new CosignatureSigner("witness.example/independent-check", witnessKey);
+        using var otherKey = SigningKey.FromSeed(SHA256.HashData("IndependentCheckTests other witness"u8));
+        var cosigned = check.DeepClone().AsObject();
+        cosigned["checkpoints"] = new JsonArray(check["checkpoints"]!.AsArray().Select(node =>
+        {
+            var note = Encoding.UTF8.GetBytes(node!.GetValue<string>());
+            var line = witness.SignatureLine(SignedNote.Parse(note).Note!.Text, 1_780_000_000);
+            return (JsonNode)Encoding.UTF8.GetString(SignedNote.AddSignatureLines(note, Encoding.UTF8.GetBytes(line)).Note!);
+        }).ToArray());
+        var unwitnessed = cosigned.DeepClone().AsObject();
+        cosigned["witnesses"] = new JsonArray(witness.VerifierKey.Format());
+        unwitnessed["witnesses"] = new JsonArray(new CosignatureSigner("witness.example/other", otherKey).VerifierKey.Format());
+
+        var (exitCode, text) = await TlogCheckAsync(cosigned);
+
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, text);
+        Assert.Contains("1 witnesses' cosignatures", text);
+        Assert.Equal(1, (await TlogCheckAsync(unwitnessed)).ExitCode);
     }
 
     /// <summary>Grows the demo's log over several checkpoints, then gathers from the API what a third party would fetch.</summary>

@@ -55,6 +55,7 @@ public sealed class CommandLineTests
     [InlineData("Grains:IdleAfter", "-00:01:00")]
     [InlineData("Grains:SnapshotEvery", "0")]
     [InlineData("urls", "ftp://127.0.0.1:21")]
+    [InlineData("Witness:Witnesses:0:VerifierKey", "community-ledger/x+6fea19f8+Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL")]
     public async Task ABadSettingStopsTheStartWithOneLineNamingItBeforeTouchingAnything(string setting, string value)
     {
         using var folder = TestFolder.Create();
@@ -66,6 +67,20 @@ public sealed class CommandLineTests
         Assert.StartsWith("ledger: ", line);
         Assert.Contains(setting, line);
         Assert.DoesNotContain("   at ", output);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public async Task AWitnessWithoutAnHttpAddressStopsTheStart()
+    {
+        using var folder = TestFolder.Create();
+
+        var (exitCode, output) = await ServerProcess.RunToExitInAsync(folder.Path, NoConfiguration,
+            "--Witness:Witnesses:0:VerifierKey", "witness.example/residents-committee+3bafa591+BNnXH/PhbZ3avyY3SnxqO6FtVRiFSeGm5iFieg/sxi8m",
+            "--Witness:Witnesses:0:Url", "witness.example:7380");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("Witness:Witnesses:0:Url", Assert.Single(Lines(output)));
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
     }
 
