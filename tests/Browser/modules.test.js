@@ -1,12 +1,14 @@
 // The page's own modules (src/Api/wwwroot/js) against the repository's vectors, in Node's
 // WebCrypto: canonical JSON (tests/vectors/canonical_json.json), entry hashes and command
 // signatures (tests/vectors/format_v1.json), RFC 6962 inclusion proofs and C2SP signed notes
-// (tests/vectors/published/), and a project's money folded from a stream built here, figure by
-// figure as src/Ledger/Rules/Projects/ProjectState.cs defines it. The browser runs the same files.
+// (tests/vectors/published/), a project's money folded from a stream built here, figure by
+// figure as src/Ledger/Rules/Projects/ProjectState.cs defines it, the log's roots as it grows,
+// and the export's zip. The browser runs the same files.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
@@ -14,6 +16,7 @@ import { entryHash, fromHex, keyIdOf, toHex, utf8, verifyEd25519 } from '../../s
 import { GrowingTree, leafHash, nodeHash, parseCheckpoint, parseVerifierKey, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
 import { foldProject, MoneyError, moneyDifferences, percentOf, projectFigures } from '../../src/Api/wwwroot/js/money.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
+import { unzip } from '../../src/Api/wwwroot/js/unzip.js';
 import { repository } from './ledger.js';
 
 const vectors = name => JSON.parse(readFileSync(join(repository, 'tests/vectors', name), 'utf8'));
@@ -229,6 +232,10 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
     ['ReversalApproved', { amountFen: 150_000_000, entrySequence: 9, reversalId: 13 }],
     ['DisbursementRequested', { amountFen: 5_000_000, disbursementId: 15, tranche: 'Acceptance' }, { amountFen: 5_000_000 }],
     ['DisbursementPaid', { amountFen: 5_000_000, disbursementId: 15 }],
+    // Progress verified by both attesters; acceptance by one only: only the first tranche unlocks.
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ProjectManager' }],
+    ['MilestoneAttested', { milestone: 'ProgressVerified', role: 'ConstructionSupervisor' }],
+    ['MilestoneAttested', { milestone: 'AcceptancePassed', role: 'ProjectManager' }],
   );
 
   it('computes every figure the project view shows, reversals and rejections included, in integer fen', () => {
@@ -239,10 +246,10 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
       { source: 'SelfRaised', plannedFen: 33_333_333, receivedFen: 0 },
     ]);
     // Caps rounded down to the fen: 60 % and 90 % of 333,333,333 fen.
-    assert.deepEqual(figures.tranches.map(t => [t.tranche, t.cumulativeCapFen, t.paidFen, t.pendingFen]), [
-      ['Progress', 199_999_999, 0, 1_000_000],
-      ['Acceptance', 299_999_999, 5_000_000, 0],
-      ['Warranty', 333_333_333, 0, 0],
+    assert.deepEqual(figures.tranches.map(t => [t.tranche, t.cumulativeCapFen, t.unlocked, t.paidFen, t.pendingFen]), [
+      ['Progress', 199_999_999, true, 0, 1_000_000],
+      ['Acceptance', 299_999_999, false, 5_000_000, 0],
+      ['Warranty', 333_333_333, false, 0, 0],
     ]);
     assert.deepEqual(figures.totals, { receivedFen: 230_012_345, paidFen: 5_000_000, pendingFen: 1_000_000, availableFen: 224_012_345 });
     assert.deepEqual(figures.campaign, { targetFen: 100_000_000, households: 2, paidFen: 50_012_345 });
@@ -289,5 +296,58 @@ describe("a project's money from its entries (money.js, as ProjectState.cs)", ()
       ['DisbursementPaid', { amountFen: 600, disbursementId: 2 }]), 3, /pays 600 fen for a request of 500 fen/);
     refused(stream(opened, receipt(1000), ['DisbursementRequested', { amountFen: 1001, tranche: 'Progress' }, { amountFen: 1001 }]), 2, /commits 1 fen more than was received/);
     refused(stream(opened, receipt(1000), ['ReversalProposed', { amountFen: 999, entrySequence: 1, kind: 'Receipt' }]), 2, /which is of 1000 fen/);
+  });
+});
+
+describe('the export zip (unzip.js, PKWARE APPNOTE 6.3)', () => {
+  // A zip as ZipArchive writes it: local headers, then the central directory, then its end record.
+  function zip(members) {
+    const locals = [];
+    const central = [];
+    let offset = 0;
+    for (const { name, data, method } of members) {
+      const stored = method === 8 ? deflateRawSync(data) : data;
+      const fileName = Buffer.from(name);
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(method, 8);
+      local.writeUInt32LE(stored.length, 18);
+      local.writeUInt32LE(data.length, 22);
+      local.writeUInt16LE(fileName.length, 26);
+      const header = Buffer.alloc(46);
+      header.writeUInt32LE(0x02014b50, 0);
+      header.writeUInt16LE(method, 10);
+      header.writeUInt32LE(stored.length, 20);
+      header.writeUInt32LE(data.length, 24);
+      header.writeUInt16LE(fileName.length, 28);
+      header.writeUInt32LE(offset, 42);
+      locals.push(local, fileName, stored);
+      central.push(header, fileName);
+      offset += local.length + fileName.length + stored.length;
+    }
+    const directory = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(members.length, 8);
+    end.writeUInt16LE(members.length, 10);
+    end.writeUInt32LE(directory.length, 12);
+    end.writeUInt32LE(offset, 16);
+    return new Uint8Array(Buffer.concat([...locals, directory, end]));
+  }
+
+  it('reads deflated and stored members by their names', async () => {
+    const entries = Buffer.from('{"a":1}\n'.repeat(1000));
+    const members = await unzip(zip([
+      { name: 'entries.jsonl', data: entries, method: 8 },
+      { name: 'manifest.json', data: Buffer.from('{}\n'), method: 0 },
+    ]));
+    assert.deepEqual(Object.keys(members), ['entries.jsonl', 'manifest.json']);
+    assert.equal(Buffer.from(members['entries.jsonl']).toString(), entries.toString());
+    assert.equal(Buffer.from(members['manifest.json']).toString(), '{}\n');
+  });
+
+  it('refuses what is no zip, and a compression it does not read', async () => {
+    await assert.rejects(unzip(new TextEncoder().encode('not a zip at all, just some text')), /no end of central directory/);
+    await assert.rejects(unzip(zip([{ name: 'x', data: Buffer.from('x'), method: 12 }])), /compression method 12/);
   });
 });

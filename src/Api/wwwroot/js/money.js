@@ -9,6 +9,8 @@ import { textIn } from './i18n.js';
 
 export const FundingSources = ['GovernmentSubsidy', 'SocialCapital', 'ResidentCrowdfunding', 'SelfRaised'];
 export const Tranches = ['Progress', 'Acceptance', 'Warranty'];
+const MilestoneOf = { Progress: 'ProgressVerified', Acceptance: 'AcceptancePassed', Warranty: 'WarrantyExpired' };
+const MilestoneAttesters = ['ProjectManager', 'ConstructionSupervisor'];
 const Crowdfunding = 'ResidentCrowdfunding';
 const SignedAmounts = ['ReceiptRecorded', 'DisbursementRequested', 'ContributionReceived'];
 
@@ -54,7 +56,7 @@ export function percentOf(amountFen, percent) {
  */
 export function foldProject(entries) {
   const state = {
-    contractPriceFen: 0, plannedFen: new Map(), tranches: [], receipts: new Map(),
+    contractPriceFen: 0, attested: new Map(), plannedFen: new Map(), tranches: [], receipts: new Map(),
     contributions: new Map(), contributedFen: 0, campaign: null, disbursements: new Map(), reversals: new Map(),
   };
   for (const entry of entries) {
@@ -104,6 +106,12 @@ function apply(state, entry) {
       }
       state.contributions.set(body.householdId, paid);
       state.contributedFen = add(state.contributedFen, amount);
+      break;
+    }
+    case 'MilestoneAttested': {
+      // A milestone is reached once both attesters have attested it; it unlocks its tranche.
+      const roles = state.attested.get(body.milestone) ?? new Set();
+      state.attested.set(body.milestone, roles.add(body.role));
       break;
     }
     case 'DisbursementRequested':
@@ -194,6 +202,7 @@ export function projectFigures(state) {
       tranche: t.tranche,
       percent: t.percent,
       cumulativeCapFen: percentOf(state.contractPriceFen, sum(state.tranches.filter(x => Tranches.indexOf(x.tranche) <= Tranches.indexOf(t.tranche)).map(x => x.percent))),
+      unlocked: MilestoneAttesters.every(role => state.attested.get(MilestoneOf[t.tranche])?.has(role) ?? false),
       paidFen: disbursedFen(state, 'Paid', t.tranche),
       pendingFen: disbursedFen(state, 'Pending', t.tranche),
     })),
@@ -223,7 +232,7 @@ export function moneyDifferences(view, entries) {
   const figures = projectFigures(foldProject(covered));
   differ('contractPriceFen', view.contractPriceFen, figures.contractPriceFen);
   matchRows(differ, 'fundingSources', 'source', view.fundingSources, figures.fundingSources, ['plannedFen', 'receivedFen']);
-  matchRows(differ, 'tranches', 'tranche', view.tranches, figures.tranches, ['percent', 'cumulativeCapFen', 'paidFen', 'pendingFen']);
+  matchRows(differ, 'tranches', 'tranche', view.tranches, figures.tranches, ['percent', 'cumulativeCapFen', 'unlocked', 'paidFen', 'pendingFen']);
   for (const name of ['receivedFen', 'paidFen', 'pendingFen', 'availableFen']) {
     differ(`totals.${name}`, view.totals?.[name], figures.totals[name]);
   }
