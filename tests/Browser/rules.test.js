@@ -183,6 +183,14 @@ describe('the replay of a ledger (LedgerAudit, ReplayTests)', () => {
     assert.ok(findings.includes('audit.ruleCommandAgain'), findings.join());
   });
 
+  it('a command that cannot be read is a finding, and its entry is not folded in', async () => {
+    const { ledger, officer } = await community();
+    ledger.append({ ...officer, personId: 'officer\n' }, 'RecordReceipt', { ...receipt(1), projectId: 'facade' }, ['project/facade', 'ReceiptRecorded', receipt(1)]);
+    ledger.append(officer, 'RecordReceipt', { ...receipt(1), projectId: 'facade' }, ['project/facade', 'ReceiptRecorded', receipt(1)]);
+    ledger.entries.at(-1).sequence = 1;
+    assert.deepEqual((await ledger.replay()).map(f => f.text), [['audit.ruleUnreadable', 'RecordReceipt', 'personId is not a valid identifier']]);
+  });
+
   it('a key added for a person never registered is refused, and the key is never the person\'s (no crash)', async () => {
     const { ledger, registrar } = await community();
     const ghost = await person('ghost');

@@ -136,11 +136,6 @@ export function commandProblem(command) {
   return null;
 }
 
-/** Parses an exact member name of `names` (EnumNames.TryParse): its index, or -1. */
-export function enumIndex(names, text) {
-  return typeof text === 'string' ? names.indexOf(text) : -1;
-}
-
 /** JsonFields: an object with no member but the allowed ones, read strictly by kind. */
 export class Fields {
   constructor(value, what, allowed) {

@@ -25,8 +25,18 @@ export class Replay {
     this.groupCommand = null;
   }
 
-  /** The next readable entry of the log; `where` = { stream, sequence, logPosition }. */
+  /**
+   * The next entry of the log whose shape audit.js found right; `where` = { stream, sequence,
+   * logPosition }. One whose command cannot be read (Command.FromJson) is, as for the .NET
+   * verifier, an unreadable entry: a finding, and neither replayed nor folded in.
+   */
   async add(entry, where) {
+    const problem = commandProblem(entry.signedCommand.command);
+    if (problem !== null) {
+      await this.flush();
+      this.fail(['audit.ruleUnreadable', String(entry.signedCommand.command.type), problem], where, '');
+      return;
+    }
     const command = `${entry.signedCommand.signature}\n${canonicalize(entry.signedCommand.command)}`;
     if (this.groupCommand !== null && this.groupCommand !== command) {
       await this.flush();
@@ -66,11 +76,8 @@ export class Replay {
     }
     this.idempotencyKeys.add(idempotency);
     try {
-      const problem = commandProblem(command);
       const rule = findRule(command.type);
-      if (problem !== null) {
-        fail(['audit.ruleUnreadable', command.type, problem]);
-      } else if (rule === null) {
+      if (rule === null) {
         fail(['audit.ruleUnknownCommand', command.type]);
       } else {
         await this.replay(rule, first, fail);
