@@ -152,7 +152,7 @@ describe('the money and the full audit', { timeout: 240_000 }, () => {
   it("audits the whole ledger in a worker from the resident supervisor's workspace, with a progress bar, the page answering", async () => {
     const audit = await fullAudit(supervisor);
     assert.equal(audit.status, 'pass', JSON.stringify(audit.failures));
-    assert.deepEqual(audit.checks, ['manifest', 'canonical', 'chain', 'keys', 'signature', 'time', 'checkpoint', 'inclusion', 'money'].map(id => [id, 'pass']));
+    assert.deepEqual(audit.checks, ['manifest', 'canonical', 'chain', 'keys', 'signature', 'time', 'checkpoint', 'inclusion', 'rules', 'money'].map(id => [id, 'pass']));
     // The export lies under the newest checkpoint, signed just before it (FORMAT.md §9.1); nothing was written since.
     const logSize = Number((await (await fetch(`${ledger.address}/v1/log/checkpoint`)).text()).split('\n')[1]);
     const { watch } = audit;
@@ -222,9 +222,9 @@ describe('the money and the full audit', { timeout: 240_000 }, () => {
     assert.equal(found[0].stream, stream);
     assert.equal(found[0].sequence, String(head.sequence));
     assert.match(found[0].text, new RegExp(`记录的金额为 ${amount + 1000} 分，而签名命令中的金额为 ${amount} 分`));
-    // Every signature still verifies: only the money shows the rewrite for what it is.
-    assert.deepEqual(audit.checks.filter(([id]) => ['canonical', 'chain', 'keys', 'signature', 'money'].includes(id)),
-      [['canonical', 'pass'], ['chain', 'pass'], ['keys', 'pass'], ['signature', 'pass'], ['money', 'fail']]);
+    // Every signature still verifies: only the rules replayed and the money show the rewrite for what it is.
+    assert.deepEqual(audit.checks.filter(([id]) => ['canonical', 'chain', 'keys', 'signature', 'rules', 'money'].includes(id)),
+      [['canonical', 'pass'], ['chain', 'pass'], ['keys', 'pass'], ['signature', 'pass'], ['rules', 'fail'], ['money', 'fail']]);
     await supervisor.locator('#audit').screenshot({ path: join(screenshots, 'work-audit-tampered.png') });
   });
 });

@@ -7,7 +7,7 @@
 // Prints VALID or INVALID with every finding; exit code 0 (valid), 1 (invalid), 2 (the command
 // line or the folder cannot be read).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditExport } from '../../src/Api/wwwroot/js/audit.js';
 import { say, textIn } from '../../src/Api/wwwroot/js/i18n.js';
@@ -44,7 +44,8 @@ try {
   options = parse(process.argv.slice(2));
   files = {
     entries: new Uint8Array(readFileSync(join(options.folder, 'entries.jsonl'))),
-    checkpoints: readFileSync(join(options.folder, 'checkpoints.jsonl'), 'utf8'),
+    // FORMAT.md §9.2: an export of a log that has no checkpoints may leave the file out.
+    checkpoints: existsSync(join(options.folder, 'checkpoints.jsonl')) ? readFileSync(join(options.folder, 'checkpoints.jsonl'), 'utf8') : '',
     manifest: readFileSync(join(options.folder, 'manifest.json'), 'utf8'),
   };
 } catch (error) {

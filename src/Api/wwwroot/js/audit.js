@@ -2,8 +2,9 @@
 // chain, its signature under the key the registry held for its signer just before it (§8, the
 // registry read from the export itself), the manifest's claims, every checkpoint's signature
 // and root recomputed from the entries (§10.6), the inclusion of every stream's head under the
-// newest checkpoint, and every project's money folded from its entries (money.js), compared
-// with the project views when the page has them.
+// newest checkpoint, every command replayed through the rules on the ledger as it stood
+// (rules/replay.js, FORMAT.md §7 step 6), and every project's money folded from its entries
+// (money.js), compared with the project views when the page has them.
 //
 // Pure and without the page's words: findings are [i18n key, ...args] for i18n.js `say`, so the
 // same code runs in the page's worker (audit-worker.js) and under Node (tools/jsverify).
@@ -13,6 +14,7 @@ import { entryHash, fromHex, keyIdOf, sha256, toHex, ZeroHash } from './crypto.j
 import { shapeProblems, signatureVerifies, withinIssueWindow } from './entrycheck.js';
 import { GrowingTree, leafHash, parseCheckpoint, parseVerifierKey, verifyNote } from './merkle.js';
 import { foldProject, MoneyError, moneyDifferences } from './money.js';
+import { Replay } from './rules/replay.js';
 
 /** The checks, in the order they are reported, each with the section of FORMAT.md it applies. */
 export const AuditChecks = [
@@ -24,6 +26,7 @@ export const AuditChecks = [
   { id: 'time', section: 'FORMAT.md §4.5' },
   { id: 'checkpoint', section: 'FORMAT.md §10.2–10.3, §10.6' },
   { id: 'inclusion', section: 'FORMAT.md §10.4, §10.6' },
+  { id: 'rules', section: 'FORMAT.md §7 step 6, §8; docs/ENTRIES.md' },
   { id: 'money', section: 'docs/ENTRIES.md, docs/API.md (ProjectView)' },
 ];
 
@@ -80,6 +83,8 @@ export async function auditExport(files, options = {}) {
   const verified = new Map();
   const projects = new Map();
   const tree = new GrowingTree();
+  // Every command decided again by the rules on the ledger as it stood (rules/replay.js).
+  const rules = new Replay(signatureVerifies, (text, where, technical) => check.rules.fail(text, where, technical));
   let nextCheckpoint = 0;
   // A checkpoint of the empty log has the empty tree's root.
   while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].treeSize === 0) {
@@ -100,6 +105,12 @@ export async function auditExport(files, options = {}) {
       // a finding at its place, never the end of the audit.
       check.canonical.fail(['audit.shape', error.message], { logPosition: position });
     }
+    if (entry) {
+      check.rules.checked++;
+      await rules.add(entry, { stream: entry.stream, sequence: entry.sequence, logPosition: position });
+    } else {
+      await rules.interrupt();
+    }
     if (entry && typeof entry.stream === 'string' && entry.stream.startsWith('project/')) {
       const list = projects.get(entry.stream) ?? [];
       list.push({ ...entry, logPosition: position });
@@ -109,6 +120,7 @@ export async function auditExport(files, options = {}) {
       await compareRoot(checkpoints[nextCheckpoint++], tree, check.checkpoint);
     }
   }
+  await rules.flush();
   progress(lines.length, lines.length);
   summary.entries = lines.length;
   summary.streams = streams.size;

@@ -64,28 +64,9 @@ export function parseYuan(text) {
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 
-/**
- * A crowdfunding target split by integer weights, exactly as src/Ledger/Rules/Projects/ShareSplit.cs
- * (docs/ENTRIES.md "Share split"): ⌊target × weight ÷ Σweights⌋ each, the fen left over one each
- * to the largest remainders, ties to the smaller household id. BigInt: no rounding anywhere.
- */
-export function splitShares(targetFen, weights) {
-  const total = weights.reduce((sum, w) => sum + BigInt(w.weight), 0n);
-  const parts = weights.map(w => {
-    const product = BigInt(targetFen) * BigInt(w.weight);
-    return { householdId: w.householdId, base: product / total, remainder: product % total };
-  });
-  let leftover = BigInt(targetFen) - parts.reduce((sum, p) => sum + p.base, 0n);
-  const ordinal = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-  for (const part of [...parts].sort((a, b) => (a.remainder === b.remainder ? ordinal(a.householdId, b.householdId) : a.remainder > b.remainder ? -1 : 1))) {
-    if (leftover === 0n) {
-      break;
-    }
-    part.base += 1n;
-    leftover -= 1n;
-  }
-  return parts.map(p => ({ householdId: p.householdId, shareFen: Number(p.base) })).sort((a, b) => ordinal(a.householdId, b.householdId));
-}
+// A crowdfunding target split by integer weights: the rules' own split (docs/ENTRIES.md "Share
+// split"), so that the page's preview is the split the ledger will record.
+export { splitShares } from './rules/projects.js';
 
 /** A money cell: the yuan shown, the exact fen kept for anyone who reads the page's data. */
 export function money(fen, tag = 'span') {
