@@ -56,6 +56,27 @@ public sealed class JavaScriptAgreementTests(DemoExport demo, ITestOutputHelper 
     }
 
     /// <summary>
+    /// The same tamperings with the checkpoints the suite leaves them (the outsider's, whose
+    /// checkpoints no longer match, and the insider's, who kept or cut them), so that the two
+    /// verifiers also agree where only the log gives the tampering away.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task TheVerifiersAgreeOnTheTamperingWithTheCheckpointsItLeft(string tampering)
+    {
+        var tampered = TamperSuiteTests.All.Single(t => t.Name == tampering).Apply(demo);
+        var folder = tampered.WriteTo($"{tampering} as left");
+        var dotnet = Audit.Run(new ExportSource(folder), tampered.PinnedRootKeyId);
+
+        var (exitCode, output) = await RunNodeAsync(folder, tampered.PinnedRootKeyId);
+
+        log.WriteLine($".NET: {(dotnet.Valid ? "VALID" : "INVALID")}, {string.Join("; ", dotnet.Findings.Take(5))}");
+        log.WriteLine(output);
+        Assert.True(exitCode == Audit.ExitCodeOf(dotnet),
+            $".NET says {(dotnet.Valid ? "VALID" : "INVALID")} ({string.Join("; ", dotnet.Findings.Take(5))}); tools/jsverify exited {exitCode}:\n{output}");
+    }
+
+    /// <summary>
     /// A checkpoint over every line of the export's entries file, parsable or not (a leaf is the
     /// entry hash of a line's bytes as they are), signed with the log key the server keeps.
     /// </summary>
