@@ -31,6 +31,7 @@ public static class CommandEndpoints
         [RegistryCommandTypes.RevokeKey] = ("Registry", "Revoke a key: it signs nothing from this entry on."),
         [RegistryCommandTypes.GrantRole] = ("Registry", "Grant a role to a registered person."),
         [RegistryCommandTypes.RevokeRole] = ("Registry", "Revoke a role from a registered person."),
+        [RegistryCommandTypes.NameLogKey] = ("Registry", "Name the log key: checkpoints from this entry on are signed by it (FORMAT.md §10.3)."),
         [ProjectCommandTypes.OpenProject] = ("Projects", "Open a project with its contract price, funding plan by source and payment policy."),
         [ProjectCommandTypes.RecordReceipt] = ("Projects", "Record money received from a source, with the hash of its document."),
         [ProjectCommandTypes.StartCampaign] = ("Projects", "Start the crowdfunding campaign: households' shares by floor or flat, exact to the fen."),
