@@ -20,7 +20,8 @@ public static class RegistryRules
     public const int MaxReasonLength = 500;
 
     static readonly string[] OpenMembers = ["displayName", "publicKey", "registrarId", "trial"];
-    internal static readonly string[] OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId", "trial"];
+    /// <summary>The members a RegistryOpened body may have (docs/ENTRIES.md "Entry bodies").</summary>
+    public static readonly IReadOnlyList<string> OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId", "trial"];
     internal static readonly string[] RegisteredMembers = ["displayName", "householdId", "keyId", "personId", "publicKey", "roles"];
     internal static readonly string[] KeyAddedMembers = ["keyId", "personId", "publicKey"];
     internal static readonly string[] KeyRevokedMembers = ["keyId", "personId", "reason"];

@@ -54,7 +54,7 @@ public sealed record RegistryState : StreamState
         var body = entry.Body;
         return entry.Type switch
         {
-            RegistryEntryTypes.RegistryOpened => ApplyOpened(JsonFields.Of(body, entry.Type, RegistryRules.OpenedMembers)),
+            RegistryEntryTypes.RegistryOpened => ApplyOpened(JsonFields.Of(body, entry.Type, [.. RegistryRules.OpenedMembers])),
             RegistryEntryTypes.PersonRegistered => ApplyRegistered(JsonFields.Of(body, entry.Type, RegistryRules.RegisteredMembers)),
             RegistryEntryTypes.KeyAdded => ApplyKeyAdded(JsonFields.Of(body, entry.Type, RegistryRules.KeyAddedMembers)),
             RegistryEntryTypes.KeyRevoked => ApplyKeyRevoked(JsonFields.Of(body, entry.Type, RegistryRules.KeyRevokedMembers)),
