@@ -71,6 +71,12 @@ public enum FindingKind
 
     /// <summary>An entry's recorded time is more than the skew before the greatest recorded time before it in the log (FORMAT.md §4.5).</summary>
     RecordedTimeWentBack = 22,
+
+    /// <summary>A checkpoint is not signed by the log key the registry names for its size: the newest LogKeyNamed among the entries it covers (FORMAT.md §10.3).</summary>
+    CheckpointNotUnderNamedKey = 23,
+
+    /// <summary>The log has checkpoints, or names a log key (manifest, --log-key), that no LogKeyNamed of the registry names: nothing the registrar signed says which key signs the log.</summary>
+    LogKeyNotNamed = 24,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>
