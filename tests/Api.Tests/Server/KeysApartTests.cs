@@ -105,6 +105,7 @@ public sealed class KeysApartTests : IAsyncLifetime
         Assert.Equal(2, signed.Latest!.TreeSize);
         var health = await http.GetFromJsonAsync<JsonElement>("/health");
         Assert.Equal("production", health.GetProperty("registry").GetString());
+        Assert.False((await http.GetFromJsonAsync<JsonElement>("/v1/keys")).GetProperty("trial").GetBoolean());
         AssertOnlyTheLogKeyIsKept(data, server);
     }
 
@@ -143,6 +144,7 @@ public sealed class KeysApartTests : IAsyncLifetime
         var health = await http.GetFromJsonAsync<JsonElement>("/health");
 
         Assert.Equal("trial", health.GetProperty("registry").GetString());
+        Assert.True((await http.GetFromJsonAsync<JsonElement>("/v1/keys")).GetProperty("trial").GetBoolean());
         var registry = (RegistryState)await server.Grains.ReadStateAsync(RegistryRules.Stream, default);
         Assert.True(registry.IsTrial);
         Assert.Equal([server.Log.VerifierKey!], registry.LogKeys);
