@@ -23,6 +23,14 @@ public static class RegistryOnHost
         Assert.IsType<CommandOutcome.Accepted>(outcome);
     }
 
+    /// <summary>The registrar names <paramref name="logKey"/> the log key (docs/FORMAT.md §10.3): the log signs checkpoints only under a named key.</summary>
+    public static async Task NameLogKeyAsync(LedgerGrains host, Ledger.Checkpoints.NoteVerifierKey logKey, DateTimeOffset now)
+    {
+        var outcome = await host.ExecuteAsync(Registrar.Sign(RegistryCommandTypes.NameLogKey, new JsonObject { ["verifierKey"] = logKey.Format() },
+            now, $"name-log-key-{logKey.KeyId:x8}"), default);
+        Assert.IsType<CommandOutcome.Accepted>(outcome);
+    }
+
     public static Ledger.Entries.SignedCommand Register(TestSigner person, DateTimeOffset now, params string[] roles) =>
         Registrar.Sign(RegistryCommandTypes.RegisterPerson, new JsonObject
         {

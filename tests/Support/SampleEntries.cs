@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Hashing;
 using Ledger.Signing;
@@ -33,6 +34,27 @@ public static class SampleEntries
         return Entry.Create(stream, sequence, previous?.Hash ?? Hash.Zero, "NoteRecorded",
             new JsonObject { ["label"] = label, ["sequence"] = sequence },
             new SignedCommand(command, Key.Sign(command.SignedBytes())), time);
+    }
+
+    /// <summary>
+    /// A registry entry that names <paramref name="key"/> the log key (docs/FORMAT.md §10.3), as
+    /// the rules write it, after <paramref name="previous"/> (or as entry 0): the log signs no
+    /// checkpoint of entries that name no key of its.
+    /// </summary>
+    public static Entry LogKeyNamed(Ledger.Checkpoints.NoteVerifierKey key, Entry? previous = null)
+    {
+        var vkey = key.Format();
+        var command = new Command("tester", KeyIds.Of(Key.PublicKey.Bytes), "NameLogKey",
+            JsonSerializer.SerializeToElement(new JsonObject { ["verifierKey"] = vkey }), $"name-{vkey}", Start);
+        return Entry.Create("registry", previous is null ? 0 : previous.Sequence + 1, previous?.Hash ?? Hash.Zero, "LogKeyNamed",
+            new JsonObject
+            {
+                ["keyId"] = key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+                ["origin"] = key.Name,
+                ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
+                ["verifierKey"] = vkey,
+            },
+            new SignedCommand(command, Key.Sign(command.SignedBytes())), Start);
     }
 
     /// <summary>A chain of <paramref name="count"/> entries of one stream.</summary>

@@ -6,4 +6,11 @@ namespace Ledger.Api.Contracts;
 /// <param name="SchemaVersion">The ledger schema version the database is at.</param>
 /// <param name="FormatVersion">The entry format version of docs/FORMAT.md this server writes.</param>
 /// <param name="LogSize">Entries in the global log.</param>
-public sealed record Health(string Status, string PostgresVersion, int SchemaVersion, int FormatVersion, long LogSize);
+/// <param name="Registry">
+/// "trial" when the registry was opened as a trial (the registrar's root key was made on this
+/// server: the ledger cannot hold against its operator, docs/FORMAT.md §12); "production" when
+/// opened by a registrar's own key; "notOpen" while a production server waits for its registrar.
+/// </param>
+/// <param name="NotSigningBecause">Why this server signs no checkpoint of the grown log, e.g. its log key is not the one the registry names; null when it signs.</param>
+public sealed record Health(string Status, string PostgresVersion, int SchemaVersion, int FormatVersion, long LogSize,
+    string Registry, string? NotSigningBecause);

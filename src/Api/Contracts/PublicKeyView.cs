@@ -6,7 +6,8 @@ namespace Ledger.Api.Contracts;
 /// </summary>
 /// <param name="RootKeyId">The key id of the registrar's root key, the ledger's root fingerprint (docs/FORMAT.md §4.4).</param>
 /// <param name="Keys">Every key the registry ever registered, revoked ones included, in the order it registered them.</param>
-public sealed record PublicKeys(string RootKeyId, IReadOnlyList<PublicKeyView> Keys);
+/// <param name="Trial">The registry was opened as a trial: its root key was made on the server, so the ledger cannot hold against the server's operator (docs/FORMAT.md §12).</param>
+public sealed record PublicKeys(string RootKeyId, IReadOnlyList<PublicKeyView> Keys, bool Trial);
 
 /// <summary>One registered signing key: whose it is, and from when to when it could sign.</summary>
 /// <param name="KeyId">The key id (docs/FORMAT.md §4.4): lowercase hex of the first 16 bytes of SHA-256("CommunityLedger/v1/key\n" ‖ public key).</param>

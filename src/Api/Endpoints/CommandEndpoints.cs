@@ -31,6 +31,7 @@ public static class CommandEndpoints
         [RegistryCommandTypes.RevokeKey] = ("Registry", "Revoke a key: it signs nothing from this entry on."),
         [RegistryCommandTypes.GrantRole] = ("Registry", "Grant a role to a registered person."),
         [RegistryCommandTypes.RevokeRole] = ("Registry", "Revoke a role from a registered person."),
+        [RegistryCommandTypes.NameLogKey] = ("Registry", "Name the log key: checkpoints from this entry on are signed by it (FORMAT.md §10.3)."),
         [ProjectCommandTypes.OpenProject] = ("Projects", "Open a project with its contract price, funding plan by source and payment policy."),
         [ProjectCommandTypes.RecordReceipt] = ("Projects", "Record money received from a source, with the hash of its document."),
         [ProjectCommandTypes.StartCampaign] = ("Projects", "Start the crowdfunding campaign: households' shares by floor or flat, exact to the fen."),
@@ -58,8 +59,9 @@ public static class CommandEndpoints
         foreach (var rule in Commands.All)
         {
             var (tag, summary) = Descriptions[rule.Type];
-            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, LedgerGrains grains, IOptions<DatabaseSettings> database, CancellationToken cancellationToken) =>
-                    ExecuteAsync(rule.Type, request, grains, TimeSpan.FromSeconds(database.Value.CommandTimeoutSeconds), cancellationToken))
+            routes.MapPost($"/v1/commands/{rule.Type}", (HttpRequest request, LedgerGrains grains, IOptions<DatabaseSettings> database,
+                    IOptions<RegistrySettings> registry, CancellationToken cancellationToken) =>
+                    ExecuteAsync(rule.Type, request, grains, TimeSpan.FromSeconds(database.Value.CommandTimeoutSeconds), registry.Value, cancellationToken))
                 .WithName(rule.Type)
                 .WithSummary(summary)
                 .WithDescription($"Allowed for: {string.Join(", ", rule.Roles.Order())}. See docs/ENTRIES.md for the body and its refusals.")
@@ -93,7 +95,7 @@ public static class CommandEndpoints
     /// command again and it is written at most once.
     /// </param>
     static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
-        string type, HttpRequest request, LedgerGrains grains, TimeSpan deadline, CancellationToken cancellationToken)
+        string type, HttpRequest request, LedgerGrains grains, TimeSpan deadline, RegistrySettings registry, CancellationToken cancellationToken)
     {
         var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
         if (body is null)
@@ -113,6 +115,10 @@ public static class CommandEndpoints
         {
             return Problems.Of(ResultCode.MalformedCommand, $"this endpoint takes {type} commands, not {signed.Command.Type}");
         }
+        if (OpeningRefusal(signed.Command, registry) is { } refusal)
+        {
+            return Problems.Of(refusal.Code, refusal.Message);
+        }
         // A database that fails or misses the deadline throws: ExceptionProblems answers 503.
         var outcome = await grains.ExecuteAsync(signed, cancellationToken).WaitAsync(deadline, cancellationToken);
         return outcome switch
@@ -122,6 +128,18 @@ public static class CommandEndpoints
             _ => throw new InvalidOperationException($"unexpected outcome {outcome}"),
         };
     }
+
+    /// <summary>
+    /// A production server takes the registry's opening only from the root key it was given, and
+    /// never as a trial: whoever reaches the server first cannot make their own key the root.
+    /// </summary>
+    static Decision.Refuse? OpeningRefusal(Command command, RegistrySettings registry) =>
+        command.Type == RegistryCommandTypes.OpenRegistry && registry.RootFingerprint is { } root
+            && (command.KeyId != root || (command.Body.ValueKind == System.Text.Json.JsonValueKind.Object
+                && command.Body.TryGetProperty("trial", out var trial) && trial.ValueKind == System.Text.Json.JsonValueKind.True))
+            ? new Decision.Refuse(ResultCode.RootKeyMismatch,
+                $"this server's registry is opened only by the root key {root}, and not as a trial (Registry:RootFingerprint)")
+            : null;
 
     static CommandAcknowledgement Acknowledge(CommandOutcome.Accepted accepted)
     {

@@ -28,6 +28,10 @@ public static class CommandExamples
         [RegistryCommandTypes.RevokeKey] = new() { ["personId"] = "resident-b3-0602", ["keyId"] = "5f8f4bfe730b9a8ca264b72e24de1dca", ["reason"] = "手机丢失" },
         [RegistryCommandTypes.GrantRole] = new() { ["personId"] = "owner-rep-sun", ["role"] = "OwnerRepresentative" },
         [RegistryCommandTypes.RevokeRole] = new() { ["personId"] = "owner-rep-sun", ["role"] = "OwnerRepresentative" },
+        [RegistryCommandTypes.NameLogKey] = new()
+        {
+            ["verifierKey"] = "community-ledger/bb58a6d3c1f04e2790d1c6a0f1e37248+6fea19f8+Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL",
+        },
         [ProjectCommandTypes.OpenProject] = new()
         {
             ["projectId"] = "b3-elevator", ["name"] = "3号楼加装电梯", ["community"] = "幸福里社区", ["contractPriceFen"] = 60_000_000,

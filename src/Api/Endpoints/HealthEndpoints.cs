@@ -1,7 +1,9 @@
 using Ledger.Api.Contracts;
 using Ledger.Api.Hosting;
 using Ledger.Entries;
+using Ledger.Grains.Hosting;
 using Ledger.Grains.Storage;
+using Ledger.Rules.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -20,7 +22,8 @@ public static class HealthEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    static async Task<Results<Ok<Health>, ProblemHttpResult>> GetHealth(HealthCheckService checks, LedgerDatabase database, CancellationToken cancellationToken)
+    static async Task<Results<Ok<Health>, ProblemHttpResult>> GetHealth(HealthCheckService checks, LedgerDatabase database, LedgerGrains grains,
+        LogIntegrationService log, CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(cancellationToken);
         if (report.Status == HealthStatus.Unhealthy)
@@ -34,8 +37,11 @@ public static class HealthEndpoints
                     ["checks"] = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
                 });
         }
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
         return TypedResults.Ok(new Health(report.Status == HealthStatus.Healthy ? "ok" : "degraded",
             database.ServerVersion, database.SchemaVersion, FormatVersion.Current,
-            (long)report.Entries[HealthCheckNames.Database].Data[HealthCheckNames.LogSize]));
+            (long)report.Entries[HealthCheckNames.Database].Data[HealthCheckNames.LogSize],
+            !registry.IsOpen ? "notOpen" : registry.IsTrial ? "trial" : "production",
+            log.NotSigningBecause));
     }
 }

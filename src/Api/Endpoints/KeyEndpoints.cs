@@ -59,6 +59,6 @@ public static class KeyEndpoints
             .Select(k => new PublicKeyView(k.KeyId, k.PersonId, k.PublicKey.ToString(), added[k.KeyId],
                 k.Revoked ? revoked[k.KeyId] : null))
             .ToList();
-        return TypedResults.Ok(new PublicKeys(registry.RootKeyId!, keys));
+        return TypedResults.Ok(new PublicKeys(registry.RootKeyId!, keys, registry.IsTrial));
     }
 }

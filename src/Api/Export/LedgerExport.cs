@@ -116,7 +116,7 @@ public static class LedgerExport
                     $"entry {entry.Stream}#{entry.Sequence} follows its stream's previous entry");
                 if (entry.Stream == RegistryRules.Stream && entry.Sequence == 0)
                 {
-                    var body = JsonFields.Of(entry.Body, "RegistryOpened body", "displayName", "keyId", "publicKey", "registrarId");
+                    var body = JsonFields.Of(entry.Body, "RegistryOpened body", [.. RegistryRules.OpenedMembers]);
                     rootPublicKey = body.String("publicKey");
                     rootKeyId = body.String("keyId");
                 }

@@ -45,6 +45,7 @@ public static class LedgerHosting
             settings.ConnectionString = configuration.GetConnectionString("Ledger");
         });
         services.AddSetting<LogSettings>((configuration, settings) => configuration.GetSection("Log").Bind(settings));
+        services.AddSetting<RegistrySettings>((configuration, settings) => configuration.GetSection("Registry").Bind(settings));
         services.AddSetting<HealthSettings>((configuration, settings) => configuration.GetSection("Health").Bind(settings));
         services.AddSetting<WitnessSettings>((configuration, settings) => configuration.GetSection("Witness").Bind(settings));
         services.AddSetting<GrainOptions>((configuration, settings) => configuration.GetSection("Grains").Bind(settings));

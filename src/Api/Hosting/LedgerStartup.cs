@@ -2,6 +2,7 @@ using Ledger.Checkpoints;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
+using Ledger.Rules.Registry;
 using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Hosting;
@@ -16,6 +17,7 @@ public sealed class LedgerStartup(
     IOptions<ServerSettings> server,
     IOptions<DatabaseSettings> databaseSettings,
     IOptions<LogSettings> logSettings,
+    IOptions<RegistrySettings> registrySettings,
     IServiceProvider services,
     TimeProvider clock,
     ILogger<LedgerStartup> logger) : IHostedService
@@ -48,22 +50,55 @@ public sealed class LedgerStartup(
             TimeSpan.FromSeconds(databaseSettings.Value.CommandTimeoutSeconds));
     }
 
-    /// <summary>Once the silo has started: opens the registry through its grain and records the log key.</summary>
+    /// <summary>
+    /// Once the silo has started: a trial opens the registry and names the log key itself; a
+    /// production server checks that the registry, if open, is the configured registrar's, and
+    /// otherwise waits for the registrar (README "Production start"). Then the log key is recorded.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var dataFolder = server.Value.DataFolder;
         var grains = services.GetRequiredService<LedgerGrains>();
-        rootFingerprint = await RegistryGenesis.EnsureOpenAsync(grains, dataFolder, clock, cancellationToken);
+        rootFingerprint = registrySettings.Value.RootFingerprint is { } configured
+            ? await CheckProductionRegistryAsync(grains, configured, cancellationToken)
+            : await RegistryGenesis.EnsureTrialOpenAsync(grains, dataFolder, clock, cancellationToken);
         log = CreateLogIntegrator(Database, dataFolder, rootFingerprint);
         var (logKey, logKeyIsOurs) = await log.EnsureKeyRecordedAsync(cancellationToken);
-        logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}",
-            Database.Location, Database.SchemaVersion, rootFingerprint);
+        if (registrySettings.Value.IsTrial)
+        {
+            await RegistryGenesis.EnsureLogKeyNamedAsync(grains, dataFolder, log.VerifierKey!, clock, cancellationToken);
+        }
+        logger.LogInformation("ledger on {Location}, schema version {SchemaVersion}, root key fingerprint {RootFingerprint}, {Mode}, log key {LogKey}",
+            Database.Location, Database.SchemaVersion, rootFingerprint,
+            registrySettings.Value.IsTrial ? "a trial (the registrar's root key is in this server's data folder)" : "production",
+            log.VerifierKey!.Format());
         if (!logKeyIsOurs)
         {
-            logger.LogWarning("the log key of this database is {LogKey}, not this server's {OwnKey} ({KeyFile}): "
-                + "this server integrates the Merkle log but leaves signing checkpoints to the server holding that key",
+            logger.LogWarning("the log key this database first recorded is {LogKey}, not this server's {OwnKey} ({KeyFile}): "
+                + "this server signs checkpoints only once the registrar names its key (NameLogKey)",
                 logKey, log.VerifierKey!.Format(), Path.Combine(dataFolder, "keys", LogKeyFileName));
         }
+    }
+
+    /// <summary>
+    /// A production server keeps the registry of the root key it was given: a database opened by
+    /// another root key, or as a trial, is not that registry, and the server does not start on it.
+    /// </summary>
+    async Task<string> CheckProductionRegistryAsync(LedgerGrains grains, string configured, CancellationToken cancellationToken)
+    {
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        if (!registry.IsOpen)
+        {
+            logger.LogWarning("the registry is not open: waiting for the registrar holding root key {RootFingerprint} "
+                + "to open it (`registrar open --key FILE --server URL`); until then only OpenRegistry is taken", configured);
+        }
+        else if (registry.RootKeyId != configured || registry.IsTrial)
+        {
+            throw new InvalidOperationException(registry.IsTrial
+                ? $"this database holds a trial registry (root key {registry.RootKeyId}), not a production one: start production on a database of its own"
+                : $"this database's registry was opened by root key {registry.RootKeyId}, not Registry:RootFingerprint {configured}");
+        }
+        return configured;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -14,6 +14,11 @@ public sealed class LogIntegrationService(LedgerStartup startup, TimeProvider cl
     long coveredAtUtcTicks = clock.GetUtcNow().UtcTicks;
     volatile string? stoppedBecause;
 
+    volatile string? notSigningBecause;
+
+    /// <summary>Why the last tick signed nothing though the log had grown beyond the latest checkpoint; null if it was covered or signed.</summary>
+    public string? NotSigningBecause => notSigningBecause;
+
     /// <summary>Why the loop stopped on a broken invariant; null while it runs (or stopped with the server).</summary>
     public string? StoppedBecause => stoppedBecause;
 
@@ -43,6 +48,13 @@ public sealed class LogIntegrationService(LedgerStartup startup, TimeProvider cl
                     {
                         Interlocked.Exchange(ref coveredAtUtcTicks, clock.GetUtcNow().UtcTicks);
                     }
+                    notSigningBecause = outcome.Decision switch
+                    {
+                        CheckpointDecision.NotNamed when !outcome.Covered =>
+                            $"this server's log key {integrator.VerifierKey} is not the one the registry names for the log (NameLogKey): it integrates but does not sign",
+                        CheckpointDecision.NotTheLogKey when !outcome.Covered => "this server holds no log key: another process signs",
+                        _ => null,
+                    };
                 }
                 catch (InvariantViolationException e)
                 {

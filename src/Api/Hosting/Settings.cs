@@ -104,6 +104,21 @@ public sealed class WitnessEndpoint
     public string Url { get; set; } = "";
 }
 
+/// <summary>
+/// Whose registry this server keeps (section <c>Registry</c>; README "Production start"). With
+/// no root fingerprint the server starts a trial: it makes the registrar's root key itself and
+/// opens the registry as a trial. With one, it makes no registrar key and waits for the
+/// registrar holding that key to open the registry (<c>registrar open</c>).
+/// </summary>
+public sealed class RegistrySettings
+{
+    /// <summary>The key id (docs/FORMAT.md §4.4) of the registrar's root key, as <c>registrar init</c> printed it.</summary>
+    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "Registry:RootFingerprint must be the root key's fingerprint: 32 lowercase hex digits, as `registrar init` prints it")]
+    public string? RootFingerprint { get; set; }
+
+    public bool IsTrial => RootFingerprint is null;
+}
+
 /// <summary>The checks behind GET /health (section <c>Health</c>).</summary>
 public sealed class HealthSettings : IValidatableObject
 {

@@ -76,12 +76,12 @@ public sealed class LedgerGrains(IGrainFactory grains, RegistryCache registry, E
 
     /// <summary>
     /// Checks the signature against the registry, catching the registry up once when the key
-    /// is unknown (another process may have registered it).
+    /// is unknown or the registry not open (another process may have registered or opened it).
     /// </summary>
     async Task<Decision.Refuse?> AuthenticateAsync(SignedCommand signed, CancellationToken cancellationToken)
     {
         var refusal = Authorization.Authenticate(await registry.CurrentAsync(cancellationToken), signed);
-        if (refusal?.Code != ResultCode.UnknownKey)
+        if (refusal?.Code is not (ResultCode.UnknownKey or ResultCode.RegistryNotOpen))
         {
             return refusal;
         }

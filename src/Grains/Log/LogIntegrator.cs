@@ -4,6 +4,7 @@ using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Hashing;
 using Ledger.Merkle;
+using Ledger.Rules.Registry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -60,9 +61,10 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
     public NoteVerifierKey? VerifierKey => signer?.VerifierKey;
 
     /// <summary>
-    /// Records this integrator's key as the log's key if the log has none yet, and returns the
-    /// log's key (C2SP vkey text) and whether it is this integrator's: a server whose key is
-    /// not the log's still integrates, but leaves signing to the process that holds the key.
+    /// Records this integrator's key as the database's log key if it has none yet (the key
+    /// /v1/log/vkey and exports name, for the registrar to name in the registry), and returns
+    /// the recorded key (C2SP vkey text) and whether it is this integrator's. Which key signs is
+    /// the registry's to say (<see cref="CheckpointDecision.NotNamed"/>).
     /// </summary>
     public async Task<(string? LogKey, bool IsOurs)> EnsureKeyRecordedAsync(CancellationToken cancellationToken)
     {
@@ -96,7 +98,7 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         await LockAsync(connection, cancellationToken);
         var latest = await LatestCheckpointAsync(connection, cancellationToken);
         var size = await ScalarAsync(connection, "SELECT size FROM merkle_head", cancellationToken);
-        if (signer is null || !IsOurs(await RecordKeyAsync(connection, cancellationToken)))
+        if (signer is null)
         {
             return new(CheckpointDecision.NotTheLogKey, latest, size);
         }
@@ -106,6 +108,13 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         {
             return new(CheckpointDecision.NotGrown, latest, size);
         }
+        if (await NamedKeyAsync(connection, size, cancellationToken) != signer.VerifierKey.Format())
+        {
+            return new(CheckpointDecision.NotNamed, latest, size);
+        }
+        // Exports and /v1/log/vkey name the key the database recorded: the first to sign, if no
+        // server recorded its own at start.
+        await RecordKeyAsync(connection, cancellationToken);
         var now = LedgerTime.Truncate(clock.GetUtcNow());
         if (!ignoreInterval && latest is not null && now - latest.SignedAt < Options.CheckpointInterval)
         {
@@ -240,6 +249,25 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         }
         await using var select = new NpgsqlCommand("SELECT verifier_key FROM log_key", connection);
         return (string?)await select.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The vkey the newest LogKeyNamed among the first <paramref name="size"/> entries names: the
+    /// only key a checkpoint of that size is valid under (docs/FORMAT.md §10.3); null if none.
+    /// </summary>
+    static async Task<string?> NamedKeyAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand("""
+            SELECT canonical FROM entry
+            WHERE stream_id = $1 AND entry_type = $2 AND log_position < $3
+            ORDER BY sequence DESC LIMIT 1
+            """, connection);
+        select.Parameters.Add(new() { Value = RegistryRules.Stream });
+        select.Parameters.Add(new() { Value = RegistryEntryTypes.LogKeyNamed });
+        select.Parameters.Add(new() { Value = size });
+        return await select.ExecuteScalarAsync(cancellationToken) is byte[] canonical
+            ? Entry.Parse(canonical).Body.GetProperty("verifierKey").GetString()
+            : null;
     }
 
     static async Task<StoredCheckpoint?> LatestCheckpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

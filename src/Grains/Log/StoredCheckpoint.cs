@@ -27,6 +27,12 @@ public enum CheckpointDecision
     /// <summary>The tree has grown, but the latest checkpoint is younger than the checkpoint interval.</summary>
     NotDue = 2,
 
-    /// <summary>This process holds no log key, or not the one the database records for the log: another process signs.</summary>
+    /// <summary>This process holds no log key: another process signs.</summary>
     NotTheLogKey = 3,
+
+    /// <summary>
+    /// The tree has grown, but the newest LogKeyNamed among its entries does not name this
+    /// process's key, or none does yet: the registrar has not named it (docs/FORMAT.md §10.3).
+    /// </summary>
+    NotNamed = 4,
 }

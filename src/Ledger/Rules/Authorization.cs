@@ -30,6 +30,10 @@ public static class Authorization
     public static Decision.Refuse? Authenticate(RegistryState registry, SignedCommand signed, Func<VerificationKey, SignedCommand, bool> verify)
     {
         var command = signed.Command;
+        if (!registry.IsOpen && command.Type != RegistryCommandTypes.OpenRegistry)
+        {
+            return new Decision.Refuse(ResultCode.RegistryNotOpen, "the registry is not open yet: the registrar opens it first (OpenRegistry)");
+        }
         var key = IsOpening(registry, command)
             ? RegistryRules.RootKeyOf(command)
             : registry.Keys.GetValueOrDefault(command.KeyId) is { } registered && registered.PersonId == command.PersonId

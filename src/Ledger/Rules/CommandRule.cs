@@ -43,6 +43,7 @@ public static class Commands
         Registry(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
         Registry(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
         Registry(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
+        Registry(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
 
         Project(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
         Project(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),

@@ -40,6 +40,8 @@ public enum ResultCode
     LastRegistrarKey = 213,
     InvalidPublicKey = 214,
     PublicKeyNotFullOrder = 215,
+    InvalidLogVerifierKey = 216,
+    LogKeyAlreadyNamed = 217,
 
     // Project streams (docs/ENTRIES.md §project), in the order the project rules check them.
     ProjectNotOpen = 300,

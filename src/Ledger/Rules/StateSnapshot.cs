@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Hashing;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
@@ -26,7 +27,7 @@ public static class StateSnapshot
     /// The layout's version. Change it with the layout: a snapshot of another version is then
     /// refused and its stream replayed, instead of being read as something it is not.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>
     /// The digest kept beside a snapshot, so that a garbled copy is seen before it is decoded
@@ -309,14 +310,22 @@ public static class StateSnapshot
             ["publicKey"] = Hex.Encode(k.PublicKey.Bytes),
             ["revoked"] = k.Revoked,
         }),
+        ["trial"] = registry.IsTrial,
+        ["logKeys"] = Array(registry.LogKeys, k => JsonValue.Create(k.Format())),
     }, "rootKeyId", registry.RootKeyId);
 
     static RegistryState DecodeRegistry(JsonElement root)
     {
-        var fields = Fields(root, "registry", "rootKeyId", "people", "keys");
+        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys");
         return RegistryState.Empty with
         {
             RootKeyId = fields.OptionalString("rootKeyId"),
+            IsTrial = fields.Boolean("trial"),
+            LogKeys = fields.Array("logKeys")
+                .Select(k => NoteVerifierKey.Parse(Text(k)) is { IsValid: true, Key: var key } && key.Format() == Text(k)
+                    ? key
+                    : throw new FormatException($"not a log verifier key: {Text(k)}"))
+                .ToImmutableList(),
             People = fields.Array("people")
                 .Select(p => JsonFields.Of(p, "a person", "id", "displayName", "roles", "householdId"))
                 .Select(p => new Person(p.String("id"), p.String("displayName"),

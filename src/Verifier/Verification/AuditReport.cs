@@ -52,6 +52,9 @@ public sealed record AuditReport(
 
     public bool RootKeyPinned => PinnedRootKeyId is not null;
 
+    /// <summary>The registry was opened as a trial (RegistryOpened says <c>"trial": true</c>): its root key was made on the server (FORMAT.md §12).</summary>
+    public bool Trial { get; init; }
+
     /// <summary>A root key was pinned and the registry was not opened with it (or there is no registry): nothing in the report can be trusted.</summary>
     public bool RootKeyMismatch => PinnedRootKeyId is not null && PinnedRootKeyId != RootKeyId;
 
@@ -107,6 +110,7 @@ public sealed record AuditReport(
         {
             FindingCount = audit.FindingCount,
             FindingsNotListed = audit.FindingsNotListed,
+            Trial = audit.Registry.IsTrial,
         };
     }
 
@@ -206,6 +210,10 @@ public sealed record AuditReport(
         if (LogKeyMismatch)
         {
             yield return texts.WrongLogKey(LogVerifierKey!, SourceLogVerifierKey!);
+        }
+        if (Trial)
+        {
+            yield return texts.Trial;
         }
     }
 

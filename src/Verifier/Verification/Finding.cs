@@ -74,6 +74,12 @@ public enum FindingKind
 
     /// <summary>With --witness: the newest checkpoint the log key signed, or one pinned with --checkpoint, has fewer valid cosignatures than the quorum from distinct witnesses given (FORMAT.md §10.7).</summary>
     CheckpointShortOfQuorum = 23,
+
+    /// <summary>A checkpoint is not signed by the log key the registry names for its size: the newest LogKeyNamed among the entries it covers (FORMAT.md §10.3).</summary>
+    CheckpointNotUnderNamedKey = 24,
+
+    /// <summary>The log has checkpoints, or names a log key (manifest, --log-key), that no LogKeyNamed of the registry names: nothing the registrar signed says which key signs the log.</summary>
+    LogKeyNotNamed = 25,
 }
 
 /// <summary>One finding: where, which check, what was expected and what was found.</summary>

@@ -49,6 +49,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     // The greatest recorded time of the entries read so far, which no later entry may go back
     // from by more than the skew (FORMAT.md §4.5); null before the first entry that parses.
     DateTimeOffset? greatestRecordedAt;
+    // The log keys the registry names, each with the log position of its LogKeyNamed: a
+    // checkpoint of size n is valid only under the newest named before position n (FORMAT.md §10.3).
+    readonly List<(long Position, NoteVerifierKey Key)> namedLogKeys = [];
     // A hash-only audit's stream ids, decoded here to find their heads without a string per entry.
     char[] streamName = new char[64];
 
@@ -77,6 +80,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         }
         CheckLink(sourced, entry.Stream, entry.Sequence, entry.PreviousHash.Bytes, entry.Hash.Bytes);
         CheckRecordedTime(sourced, entry);
+        NoteNamedLogKey(sourced, entry);
         if (groupFirst is not null && !SameCommand(groupFirst, prepared))
         {
             FlushGroup();
@@ -106,7 +110,38 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             OpenRegistry(sourced);
         }
+        else if (stream is RegistryRules.Stream)
+        {
+            // The registry is small: its entries are read in full for the log keys it names.
+            try
+            {
+                NoteNamedLogKey(sourced, Entry.Parse(sourced.Bytes));
+            }
+            catch (Exception e) when (Untrusted.IsAboutTheInput(e))
+            {
+                // A malformed registry entry names no key; the chain's checks report the line.
+            }
+        }
     }
+
+    /// <summary>
+    /// Keeps the key a LogKeyNamed names, at its log position. Whether the registrar was entitled
+    /// to name it is the replay's to say, like any command: a forged naming is a finding there.
+    /// </summary>
+    void NoteNamedLogKey(SourcedEntry sourced, Entry entry)
+    {
+        if (entry.Stream == RegistryRules.Stream && entry.Type == RegistryEntryTypes.LogKeyNamed
+            && entry.Body.ValueKind == System.Text.Json.JsonValueKind.Object
+            && entry.Body.TryGetProperty("verifierKey", out var vkey) && vkey.ValueKind == System.Text.Json.JsonValueKind.String
+            && NoteVerifierKey.Parse(vkey.GetString()!) is { IsValid: true, Key: { } key })
+        {
+            namedLogKeys.Add((sourced.LogPosition, key));
+        }
+    }
+
+    /// <summary>The log key a checkpoint of <paramref name="treeSize"/> is valid under: the newest named among its first entries; null if none.</summary>
+    NoteVerifierKey? NamedKeyFor(long treeSize) =>
+        namedLogKeys.LastOrDefault(k => k.Position < treeSize) is { Key: { } key } ? key : null;
 
     /// <summary>Replays the last command and checks the manifest and the root key; returns the findings.</summary>
     /// <param name="manifestProblem">Why the source's manifest is not exactly a manifest, if it is not.</param>
@@ -152,7 +187,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         IReadOnlyList<PinnedCheckpoint>? pinnedCheckpoints = null, bool live = false, WitnessQuorum? witnessQuorum = null)
     {
         witnesses = witnessQuorum;
-        if (pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
+        // Named keys may be several (rotation): then each must be named, not equal (below).
+        var named = namedLogKeys.Count > 0;
+        if (!named && pinnedLogKey is not null && sourceLogKey is not null && pinnedLogKey != sourceLogKey)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is the one pinned with --log-key", pinnedLogKey, sourceLogKey);
         }
@@ -163,6 +200,17 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.CheckpointInvalid, null, null, null, "the log key is a vkey (FORMAT.md §10.3)", "a valid vkey", $"{invalid.Result}: {keyText}");
         }
         var key = parsedKey is { IsValid: true, Key: { } valid } ? valid : null;
+        if (named)
+        {
+            foreach (var (what, text) in new[] { ("the log key pinned with --log-key", pinnedLogKey), ("the manifest's logVerifierKey", sourceLogKey) })
+            {
+                if (text is not null && !namedLogKeys.Any(k => k.Key.Format() == text))
+                {
+                    Report(FindingKind.LogKeyNotNamed, null, null, null, $"{what} is a log key the registry names (LogKeyNamed, FORMAT.md §10.3)",
+                        string.Join(" or ", namedLogKeys.Select(k => k.Key.Format()).Distinct()), text);
+                }
+            }
+        }
         var count = 0;
         long? latest = null;
         (long Size, byte[] Root)? previous = null;
@@ -176,11 +224,17 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 continue;
             }
             latest = Math.Max(latest ?? sourced.TreeSize, sourced.TreeSize);
-            if (key is not null)
+            var checkingKey = named ? NamedKeyFor(sourced.TreeSize) : key;
+            if (named && checkingKey is null)
+            {
+                Report(FindingKind.CheckpointNotUnderNamedKey, null, null, null, $"checkpoint {sourced.TreeSize} is signed by the log key named among its first {sourced.TreeSize} entries (FORMAT.md §10.3)",
+                    "a LogKeyNamed before it", $"the first at log position {namedLogKeys[0].Position}");
+            }
+            if (checkingKey is not null)
             {
                 try
                 {
-                    previous = CheckCheckpoint(sourced, key, previous);
+                    previous = CheckCheckpoint(sourced, checkingKey, previous, named ? FindingKind.CheckpointNotUnderNamedKey : FindingKind.CheckpointInvalid);
                 }
                 catch (Exception e) when (Untrusted.IsAboutTheInput(e))
                 {
@@ -188,7 +242,12 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
                 }
             }
         }
-        if (keyText is null && count > 0)
+        if (!named && count > 0)
+        {
+            Report(FindingKind.LogKeyNotNamed, null, null, null, "the registry names the log key that signs the checkpoints (LogKeyNamed, FORMAT.md §10.3)",
+                "a LogKeyNamed entry", "none");
+        }
+        if (!named && keyText is null && count > 0)
         {
             Report(FindingKind.CheckpointInvalid, null, null, null, "checkpoints come with the log key that signed them", "a log verifier key", "none");
         }
@@ -204,7 +263,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         }
         foreach (var pinned in pinnedCheckpoints ?? [])
         {
-            CheckPinnedCheckpoint(pinned, key);
+            CheckPinnedCheckpoint(pinned, named ? NamedKeyForNote(pinned.Note) : key);
         }
         // Under a quorum, entries are covered only by a checkpoint that met it: with none, by nothing.
         var coveredSize = witnesses is null ? newestSignedSize : newestSignedSize ?? 0;
@@ -220,11 +279,20 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         return new CheckpointSummary(count, latest, pinnedCheckpoints?.Count ?? 0, beyond);
     }
 
+    /// <summary>The named key for the tree size a note claims (checked when the note is verified under it); the newest named if the note does not parse.</summary>
+    NoteVerifierKey NamedKeyForNote(string note) =>
+        SignedNote.Parse(System.Text.Encoding.UTF8.GetBytes(note)) is { IsValid: true, Note: { } parsed }
+            && Checkpoint.Parse(parsed.Text) is { IsValid: true, Checkpoint: { } checkpoint }
+            && NamedKeyFor(checkpoint.TreeSize) is { } key
+            ? key
+            : namedLogKeys[^1].Key;
+
     /// <summary>Checks one checkpoint against the log and the one before it that checked out; returns the newest that checked out.</summary>
-    (long Size, byte[] Root)? CheckCheckpoint(SourcedCheckpoint sourced, NoteVerifierKey key, (long Size, byte[] Root)? previous)
+    /// <param name="unsigned">The finding when the key does not sign it.</param>
+    (long Size, byte[] Root)? CheckCheckpoint(SourcedCheckpoint sourced, NoteVerifierKey key, (long Size, byte[] Root)? previous, FindingKind unsigned)
     {
         var where = $"checkpoint {sourced.TreeSize}";
-        if (Verified(sourced.Note, key, where, sourced.TreeSize, pinned: false) is not { } checkpoint)
+        if (Verified(sourced.Note, key, where, sourced.TreeSize, pinned: false, unsigned) is not { } checkpoint)
         {
             return previous;
         }
@@ -267,7 +335,7 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
             Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key", "a log key to check it with (--log-key, or the source's)", "none");
             return;
         }
-        if (Verified(pinned.Note, key, where, listedSize: null, pinned: true) is not { } checkpoint)
+        if (Verified(pinned.Note, key, where, listedSize: null, pinned: true, FindingKind.CheckpointInvalid) is not { } checkpoint)
         {
             return;
         }
@@ -292,13 +360,13 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// whatever its root: a wrong root is a finding of its own. A pinned note short of the quorum
     /// is reported and pins nothing; a source's is still checked against the entries.
     /// </summary>
-    Checkpoint? Verified(string note, NoteVerifierKey key, string where, long? listedSize, bool pinned)
+    Checkpoint? Verified(string note, NoteVerifierKey key, string where, long? listedSize, bool pinned, FindingKind unsigned)
     {
         var verification = SignedNote.Verify(System.Text.Encoding.UTF8.GetBytes(note), [key]);
         if (!verification.IsValid || !verification.VerifiedBy.Contains(key))
         {
             var signers = verification.Note is { } unverified ? $" (signed by {string.Join(", ", unverified.Signatures)})" : "";
-            Report(FindingKind.CheckpointInvalid, null, null, null, $"{where} is signed by the log key {key}", "a valid signature", $"{verification.Result}{signers}");
+            Report(unsigned, null, null, null, $"{where} is signed by the log key {key}", "a valid signature", $"{verification.Result}{signers}");
             return null;
         }
         var parsed = Checkpoint.Parse(verification.Note!.Text);

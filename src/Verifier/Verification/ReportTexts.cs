@@ -72,6 +72,10 @@ abstract class ReportTexts
             "The ledger does not hold the history the checkpoint you pinned (the notice board's, say) signed: fewer entries, or the same number that disagree with it; what was published was cut, changed or partly hidden."),
         [FindingKind.EntriesBeyondCheckpoint] = ("最新的检查点之后还有记录，没有任何签名证明它们曾经公布过。",
             "There are entries after the newest checkpoint; no signature shows they were ever published."),
+        [FindingKind.CheckpointNotUnderNamedKey] = ("检查点不是由登记簿为它指定的日志密钥签发的：街道管理员签字指定的是另一把密钥，这个检查点不能证明这段历史曾经公布过。",
+            "A checkpoint is not signed by the log key the registry names for it: the registrar named another key, so nothing shows this history was published."),
+        [FindingKind.LogKeyNotNamed] = ("日志密钥没有经街道管理员在登记簿中签字指定：检查点或清单用的密钥无从核实是谁的。",
+            "The log key was never named by the registrar in the registry: nothing shows whose key signed the checkpoints or the manifest's key."),
         [FindingKind.RecordedTimeWentBack] = ("这条记录的记账时间比它前面的记录早了 2 秒以上：记录的时间被倒拨过，例如把验收日期写到几年以后，提前支付质保金。",
             "This entry is recorded more than 2 seconds before an entry ahead of it in the log: its time was turned back, e.g. an acceptance dated years ahead so that the warranty tranche was paid early."),
         [FindingKind.CheckpointShortOfQuorum] = ("检查点没有得到足够多的见证方（例如居民委员会、审计方）的联署：不能证明每位居民看到的是同一段历史，它可能是被截短或分叉后重新签发的。",
@@ -106,6 +110,9 @@ abstract class ReportTexts
     public abstract string RootKeyNotPinnedWarning(string found);
 
     public abstract string WrongLogKey(string pinned, string named);
+
+    /// <summary>What a trial ledger's report says at its top (FORMAT.md §12).</summary>
+    public abstract string Trial { get; }
 
     // What was checked.
     public abstract string CheckedHeading { get; }
@@ -229,6 +236,9 @@ abstract class ReportTexts
         public override string WrongLogKey(string pinned, string named) =>
             $"日志密钥不符：您用 --log-key 指定的是 {pinned}，这份账目给出的却是 {named}；检查点按您指定的密钥核对。";
 
+        public override string Trial =>
+            "试运行：这本账目以试运行方式开启，登记员（街道管理员）的根密钥由服务器生成并保存在服务器上。即使核对一致，也只说明运营方遵守了账目规则，不能防止运营方篡改历史。";
+
         public override string CheckedHeading => "核对内容";
         public override string Source(string source) => $"核对对象：{source}";
         public override string Counts(long entries, int streams) => $"共 {N(entries)} 条记录，分属 {N(streams)} 个账本。";
@@ -320,6 +330,9 @@ abstract class ReportTexts
             $"Note: no root key was pinned. Compare the fingerprint {found} with the one the street office publishes, then run again with --root-key {found}.";
         public override string WrongLogKey(string pinned, string named) =>
             $"Wrong log key: you pinned {pinned} with --log-key, but this ledger names {named}; its checkpoints were checked against the key you pinned.";
+
+        public override string Trial =>
+            "TRIAL: this ledger was opened as a trial; the registrar's root key was made and kept on the server. Even when everything checks out, it shows only that the operator kept the rules, not that the operator could not have rewritten history.";
 
         public override string CheckedHeading => "What was checked";
         public override string Source(string source) => $"Audit of {source}";

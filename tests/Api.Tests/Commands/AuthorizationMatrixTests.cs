@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [RegistryCommandTypes.RevokeKey] = [Role.Registrar],
         [RegistryCommandTypes.GrantRole] = [Role.Registrar],
         [RegistryCommandTypes.RevokeRole] = [Role.Registrar],
+        [RegistryCommandTypes.NameLogKey] = [Role.Registrar],
         [ProjectCommandTypes.OpenProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.RecordReceipt] = [Role.FinanceOfficer],
         [ProjectCommandTypes.StartCampaign] = [Role.FinanceOfficer],
@@ -130,6 +131,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
             RegistryCommandTypes.RevokeKey => new() { ["personId"] = "matrix-nobody", ["keyId"] = new string('c', 32), ["reason"] = "matrix" },
             RegistryCommandTypes.GrantRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
             RegistryCommandTypes.RevokeRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
+            RegistryCommandTypes.NameLogKey => new() { ["verifierKey"] = "matrix+00000000+AQ==" },
             ProjectCommandTypes.OpenProject => CommandRefusalTests.OpenProject($"matrix-opened-{role}"),
             ProjectCommandTypes.RecordReceipt => Project(new() { ["source"] = "GovernmentSubsidy", ["amountFen"] = 1, ["documentHash"] = hash }),
             ProjectCommandTypes.StartCampaign => Project(new()

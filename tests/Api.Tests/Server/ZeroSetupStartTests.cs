@@ -27,9 +27,10 @@ public sealed class ZeroSetupStartTests
         {
             var health = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Address, "/health"));
             Assert.Equal("ok", health.GetProperty("status").GetString());
+            Assert.Equal("trial", health.GetProperty("registry").GetString());
             Assert.StartsWith("15.", health.GetProperty("postgresVersion").GetString());
             Assert.True(health.GetProperty("schemaVersion").GetInt32() >= 1);
-            Assert.Equal(1, health.GetProperty("logSize").GetInt64());
+            Assert.Equal(2, health.GetProperty("logSize").GetInt64());
             genesisHash = await RegistryHeadAsync(server, data);
         }
 
@@ -37,7 +38,7 @@ public sealed class ZeroSetupStartTests
         {
             Assert.Equal(genesisHash, await RegistryHeadAsync(server, data));
             var health = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Address, "/health"));
-            Assert.Equal(1, health.GetProperty("logSize").GetInt64());
+            Assert.Equal(2, health.GetProperty("logSize").GetInt64());
         }
         Assert.True(File.Exists(Path.Combine(data, "keys", "registrar.json")));
     }
@@ -59,7 +60,8 @@ public sealed class ZeroSetupStartTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.False(Directory.Exists(Path.Combine(folder.Path, "data", "postgres")));
             await using var count = database.DataSource.CreateCommand("SELECT count(*) FROM entry WHERE stream_id = 'registry'");
-            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+            // The trial's opening and its naming of the log key.
+            Assert.Equal(2L, (long)(await count.ExecuteScalarAsync())!);
         }
         finally
         {
@@ -90,8 +92,9 @@ public sealed class ZeroSetupStartTests
         var response = await new Ledger.Client.LedgerClient(http, TimeProvider.System).GetAsync("/v1/entries?stream=registry", registrar);
         Assert.True(response.IsSuccess, response.Body.ToString());
         var entries = response.Body.GetProperty("entries");
-        Assert.Equal(1, entries.GetArrayLength());
-        return entries[0].GetProperty("hash").GetString()!;
+        // The trial's opening, then its naming of the log key.
+        Assert.Equal(2, entries.GetArrayLength());
+        return entries[1].GetProperty("hash").GetString()!;
     }
 }
 

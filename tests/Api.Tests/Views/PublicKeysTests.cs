@@ -22,7 +22,9 @@ public sealed class PublicKeysTests(ApiServer api) : IClassFixture<ApiServer>
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(api.Server.RootFingerprint, response.Body.GetProperty("rootKeyId").GetString());
-        Assert.Equal(["keys", "rootKeyId"], response.Body.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["keys", "rootKeyId", "trial"], response.Body.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        // The test server is a zero-setup start: a trial, which the page shows as such.
+        Assert.True(response.Body.GetProperty("trial").GetBoolean());
         var keys = response.Body.GetProperty("keys").EnumerateArray().ToList();
         var registry = (RegistryState)await api.Server.Grains.ReadStateAsync(RegistryRules.Stream, default);
         Assert.Equal(registry.Keys.Keys.Order(StringComparer.Ordinal), keys.Select(k => k.GetProperty("keyId").GetString()!).Order(StringComparer.Ordinal));

@@ -25,7 +25,8 @@ public sealed class CheckpointSigningTests
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, clock, new LogIntegratorOptions { CheckpointInterval = TimeSpan.FromSeconds(5) });
 
         Assert.Equal(CheckpointDecision.NotGrown, (await integrator.RunOnceAsync(default)).Decision);
-        await LogFixtures.AppendAsync(database.Store, 3, "first");
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 2, "first");
         var first = await integrator.RunOnceAsync(default);
         Assert.Equal(CheckpointDecision.Signed, first.Decision);
         Assert.Equal(3, first.Latest!.TreeSize);
@@ -66,7 +67,8 @@ public sealed class CheckpointSigningTests
     public async Task TheCheckpointNoteIsATlogCheckpointSignedAsAC2spNoteByTheLogKey()
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
-        await LogFixtures.AppendAsync(database.Store, 4, "note");
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 3, "note");
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start));
 
         var note = (await integrator.IntegrateAndSignNowAsync(default)).Latest!.Note;
@@ -95,8 +97,9 @@ public sealed class CheckpointSigningTests
         Assert.Equal((LogFixtures.Signer.VerifierKey.Format(), true), await logKeyHolder.EnsureKeyRecordedAsync(default));
         Assert.Equal((LogFixtures.Signer.VerifierKey.Format(), false), await other.EnsureKeyRecordedAsync(default));
 
-        await LogFixtures.AppendAsync(database.Store, 9, "others");
-        Assert.Equal(CheckpointDecision.NotTheLogKey, (await other.IntegrateAndSignNowAsync(default)).Decision);
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 8, "others");
+        Assert.Equal(CheckpointDecision.NotNamed, (await other.IntegrateAndSignNowAsync(default)).Decision);
         Assert.Equal(CheckpointDecision.NotTheLogKey, (await keyless.IntegrateAndSignNowAsync(default)).Decision);
 
         Assert.Equal(9, await LogFixtures.ScalarAsync(database.DataSource, "SELECT size FROM merkle_head"));
@@ -105,11 +108,52 @@ public sealed class CheckpointSigningTests
     }
 
     [Fact]
+    public async Task AnIntegratorWhoseKeyIsNotNamedIntegratesButSignsOnlyOnceTheRegistryNamesIt()
+    {
+        await using var database = await LogFixtures.NewDatabaseAsync();
+        var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start));
+        await LogFixtures.AppendAsync(database.Store, 4, "unnamed");
+
+        Assert.Equal(CheckpointDecision.NotNamed, (await integrator.IntegrateAndSignNowAsync(default)).Decision);
+        Assert.Equal(4, await LogFixtures.ScalarAsync(database.DataSource, "SELECT size FROM merkle_head"));
+        await LogFixtures.NameLogKeyAsync(database.Store, LogFixtures.SignerNamed(LogFixtures.Origin, "another key"));
+        Assert.Equal(CheckpointDecision.NotNamed, (await integrator.IntegrateAndSignNowAsync(default)).Decision);
+        Assert.Equal(0, await LogFixtures.ScalarAsync(database.DataSource, "SELECT count(*) FROM checkpoint"));
+
+        await using var named = await LogFixtures.NewDatabaseAsync();
+        var namedIntegrator = new LogIntegrator(named.DataSource, LogFixtures.Signer, new ManualClock(Start));
+        await LogFixtures.AppendAsync(named.Store, 4, "unnamed");
+        await LogFixtures.NameLogKeyAsync(named.Store);
+        Assert.Equal(5, (await namedIntegrator.IntegrateAndSignNowAsync(default)).Latest!.TreeSize);
+    }
+
+    [Fact]
+    public async Task AfterTheRegistryNamesAnotherKeyTheOldKeySignsNoLargerTree()
+    {
+        await using var database = await LogFixtures.NewDatabaseAsync();
+        var next = LogFixtures.SignerNamed(LogFixtures.Origin, "next key");
+        var old = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start));
+        var rotated = new LogIntegrator(database.DataSource, next, new ManualClock(Start));
+        var first = await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 2, "before");
+        Assert.Equal(CheckpointDecision.Signed, (await old.IntegrateAndSignNowAsync(default)).Decision);
+
+        await LogFixtures.NameLogKeyAsync(database.Store, next, previous: first);
+        await LogFixtures.AppendAsync(database.Store, 2, "after");
+
+        Assert.Equal(CheckpointDecision.NotNamed, (await old.IntegrateAndSignNowAsync(default)).Decision);
+        var signed = await rotated.IntegrateAndSignNowAsync(default);
+        Assert.Equal(CheckpointDecision.Signed, signed.Decision);
+        Assert.Equal(6, LogFixtures.VerifiedBody(signed.Latest!.Note, next.VerifierKey).TreeSize);
+    }
+
+    [Fact]
     public async Task EveryPairOfStoredCheckpointsIsConsistent()
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start), new LogIntegratorOptions { BatchSize = 5 });
-        foreach (var (count, i) in new[] { 1, 1, 2, 3, 5, 8, 13, 21, 34 }.Select((c, i) => (c, i)))
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        foreach (var (count, i) in new[] { 0, 1, 2, 3, 5, 8, 13, 21, 34 }.Select((c, i) => (c, i)))
         {
             await LogFixtures.AppendAsync(database.Store, count, $"fib{i}");
             Assert.Equal(CheckpointDecision.Signed, (await integrator.IntegrateAndSignNowAsync(default)).Decision);
@@ -136,7 +180,8 @@ public sealed class CheckpointSigningTests
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start));
-        await LogFixtures.AppendAsync(database.Store, 6, "before");
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 5, "before");
         await integrator.IntegrateAndSignNowAsync(default);
 
         // A superuser drops the guard and rewrites the subtree of leaves 0–3, which the next
@@ -184,7 +229,8 @@ public sealed class CheckpointSigningTests
     public async Task TheDatabaseRefusesToRewriteOrShrinkTheLog(string sql)
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
-        await LogFixtures.AppendAsync(database.Store, 4, "guarded");
+        await LogFixtures.NameLogKeyAsync(database.Store);
+        await LogFixtures.AppendAsync(database.Store, 3, "guarded");
         await new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Start)).IntegrateAndSignNowAsync(default);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => LogFixtures.ExecuteAsync(database.DataSource, sql));

@@ -4,6 +4,7 @@ using Ledger.Grains.Hosting;
 using Ledger.Grains.Log;
 using Ledger.Merkle;
 using Ledger.Rules.Households;
+using Ledger.Rules.Registry;
 using Ledger.Tests.Domain;
 using Ledger.Tests.Hosting;
 using Npgsql;
@@ -34,6 +35,8 @@ public sealed class ConcurrentIntegrationTests(ITestOutputHelper output)
             new(right, LogFixtures.Signer, domain.Clock, options),
         ];
         var c = domain.Community;
+        Assert.IsType<CommandOutcome.Accepted>(await domain.Host.ExecuteAsync(RegistryOnHost.Registrar.Sign(RegistryCommandTypes.NameLogKey,
+            new JsonObject { ["verifierKey"] = LogFixtures.Signer.VerifierKey.Format() }, domain.Clock.GetUtcNow(), "name-log-key"), default));
         var awards = Enumerable.Range(0, 400)
             .Select(i => c.Sign(c.Coordinator, HouseholdCommandTypes.AwardPoints, new JsonObject
             {
@@ -75,6 +78,7 @@ public sealed class ConcurrentIntegrationTests(ITestOutputHelper output)
     public async Task FourIntegratorsOnTwoProcessesRacingOverABacklogNeverInsertANodeTwice()
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
+        await LogFixtures.NameLogKeyAsync(database.Store);
         await LogFixtures.AppendAsync(database.Store, 3_000, "backlog", streamCount: 30);
         await using var left = NpgsqlDataSource.Create(database.ConnectionString);
         await using var right = NpgsqlDataSource.Create(database.ConnectionString);
@@ -93,7 +97,7 @@ public sealed class ConcurrentIntegrationTests(ITestOutputHelper output)
         var sizes = await Task.WhenAll(racers);
 
         // A node inserted twice would have failed its racer on merkle_node_pk; none did.
-        Assert.All(sizes, size => Assert.Equal(3_000, size));
+        Assert.All(sizes, size => Assert.Equal(3_001, size));
         await LogFixtures.AssertLogIsTheEntryTableAsync(database.DataSource);
         Assert.Equal(1, await LogFixtures.ScalarAsync(database.DataSource, "SELECT count(*) FROM checkpoint"));
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Ledger.Checkpoints;
+using Ledger.Entries;
 using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Ledger.Merkle;
@@ -28,6 +29,17 @@ public static class LogFixtures
         var migrated = new MigratedDatabase();
         await migrated.InitializeAsync();
         return new OwnDatabase(migrated);
+    }
+
+    /// <summary>
+    /// Appends the registry entry that names <paramref name="signer"/>'s key the log key (after
+    /// <paramref name="previous"/>, the registry's entry before): one entry, at the next log position.
+    /// </summary>
+    public static async Task<Entry> NameLogKeyAsync(EntryStore store, NoteSigner? signer = null, Entry? previous = null)
+    {
+        var named = SampleEntries.LogKeyNamed((signer ?? Signer).VerifierKey, previous);
+        Assert.IsType<AppendResult.Appended>(await store.AppendAsync([named], default));
+        return named;
     }
 
     /// <summary>Appends <paramref name="count"/> entries spread over <paramref name="streamCount"/> streams, one entry of each per transaction.</summary>

@@ -57,6 +57,7 @@ public sealed class TamperedProofTests
     public async Task FlippingAnyBitOfASignedCheckpointNoteIsRejected()
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
+        await LogFixtures.NameLogKeyAsync(database.Store);
         await LogFixtures.AppendAsync(database.Store, 12, "flip");
         var checkpoint = (await new LogIntegrator(database.DataSource, LogFixtures.Signer, TimeProvider.System).IntegrateAndSignNowAsync(default)).Latest!;
         var note = Encoding.UTF8.GetBytes(checkpoint.Note);
@@ -77,6 +78,7 @@ public sealed class TamperedProofTests
     public async Task ACheckpointVerifiesOnlyUnderTheLogKey()
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
+        await LogFixtures.NameLogKeyAsync(database.Store);
         await LogFixtures.AppendAsync(database.Store, 3, "keys");
         var note = Encoding.UTF8.GetBytes((await new LogIntegrator(database.DataSource, LogFixtures.Signer, TimeProvider.System)
             .IntegrateAndSignNowAsync(default)).Latest!.Note);

@@ -71,12 +71,13 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
-    public void CommandOtherThanOpeningBeforeTheRegistryIsOpenIsRefusedAsUnknownKey()
+    public void CommandOtherThanOpeningBeforeTheRegistryIsOpenIsRefusedAsRegistryNotOpen()
     {
-        // Nothing is registered yet, so no key can be found: RegistryNotOpen is never reported.
+        // A production server waits for its registrar: what comes before the opening is told so,
+        // not that its key is unknown.
         var scenario = new RegistryScenario();
 
-        AssertRefusedAndNothingWritten(ResultCode.UnknownKey, scenario,
+        AssertRefusedAndNothingWritten(ResultCode.RegistryNotOpen, scenario,
             scenario.Sign(TheRegistrar, RegistryCommandTypes.RegisterPerson, RegisterCarol()));
     }
 

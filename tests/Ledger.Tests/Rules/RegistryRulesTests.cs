@@ -47,6 +47,7 @@ public sealed class RegistryRulesTests
     [InlineData(RegistryCommandTypes.RevokeKey)]
     [InlineData(RegistryCommandTypes.GrantRole)]
     [InlineData(RegistryCommandTypes.RevokeRole)]
+    [InlineData(RegistryCommandTypes.NameLogKey)]
     public void RegistryCommandIsGivenOnlyByARegistrarAndWritesOnlyTheRegistry(string type)
     {
         var rule = Commands.Find(type);
@@ -880,5 +881,155 @@ public sealed class RegistryRulesTests
         AssertAccepted(scenario.RevokeKey("deputy", "deputy"));
 
         AssertRefusedAndUnchanged(ResultCode.LastRegistrarKey, scenario, () => scenario.RevokeRole(Registrar, Role.Registrar));
+    }
+
+    // A trial opening.
+
+    [Fact]
+    public void ATrialOpeningSaysSoInItsEntryAndTheState()
+    {
+        var scenario = new RegistryScenario();
+        var body = OpenBody(Registrar, Registrar);
+        body["trial"] = true;
+
+        var opened = Assert.Single(AssertAccepted(Submit(scenario, RegistryCommandTypes.OpenRegistry, body)).Entries);
+
+        Assert.True(opened.Body["trial"]!.GetValue<bool>());
+        Assert.True(scenario.Registry.IsTrial);
+    }
+
+    [Fact]
+    public void AnOpeningThatIsNoTrialWritesNoTrialMember()
+    {
+        var scenario = new RegistryScenario();
+        var body = OpenBody(Registrar, Registrar);
+        body["trial"] = false;
+
+        var opened = Assert.Single(AssertAccepted(Submit(scenario, RegistryCommandTypes.OpenRegistry, body)).Entries);
+
+        Assert.False(opened.Body.ContainsKey("trial"));
+        Assert.False(scenario.Registry.IsTrial);
+    }
+
+    [Fact]
+    public void AnOpeningWhoseTrialIsNotABooleanIsRefusedAsMalformedCommand()
+    {
+        var scenario = new RegistryScenario();
+        var body = OpenBody(Registrar, Registrar);
+        body["trial"] = "yes";
+
+        AssertRefusedAndUnchanged(ResultCode.MalformedCommand, scenario, () => Submit(scenario, RegistryCommandTypes.OpenRegistry, body));
+    }
+
+    // NameLogKey.
+
+    static Ledger.Checkpoints.NoteVerifierKey LogKey(string keyName, string origin = "community-ledger/test") =>
+        Ledger.Checkpoints.NoteVerifierKey.FromPublicKey(origin, Key(keyName).PublicKey);
+
+    static JsonObject NameLogKeyBody(string verifierKey) => new() { ["verifierKey"] = verifierKey };
+
+    [Fact]
+    public void NamingALogKeyWritesItsIdOriginKeyAndVkey()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        var key = LogKey("log");
+
+        var named = Assert.Single(AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(key.Format()))).Entries);
+
+        Assert.Equal(RegistryEntryTypes.LogKeyNamed, named.Type);
+        Assert.Equal(
+            $$"""{"keyId":"{{key.KeyId:x8}}","origin":"community-ledger/test","publicKey":"{{PublicKeyHex("log")}}","verifierKey":"{{key.Format()}}"}""",
+            System.Text.Encoding.UTF8.GetString(Ledger.Canonical.CanonicalJson.Encode(named.Body)));
+        Assert.Equal([key], scenario.Registry.LogKeys);
+    }
+
+    [Fact]
+    public void NamingAnotherLogKeyRotatesItTheNewestLast()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format())));
+
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log-2").Format())));
+
+        Assert.Equal([LogKey("log"), LogKey("log-2")], scenario.Registry.LogKeys);
+    }
+
+    [Fact]
+    public void NamingTheLogKeyThatIsAlreadyNamedIsRefusedAsLogKeyAlreadyNamed()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format())));
+
+        AssertRefusedAndUnchanged(ResultCode.LogKeyAlreadyNamed, scenario,
+            () => Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format())));
+    }
+
+    [Fact]
+    public void NamingAnEarlierLogKeyAgainRotatesBackToIt()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format())));
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log-2").Format())));
+
+        AssertAccepted(Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format())));
+
+        Assert.Equal(LogKey("log"), scenario.Registry.LogKeys[^1]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("no separators")]
+    [InlineData("origin+0000000+AQ==")]
+    [InlineData("origin+00000000+AQ==")]
+    [InlineData("bad name+00000000+AQ==")]
+    public void NamingSomethingThatIsNoVkeyIsRefusedAsInvalidLogVerifierKey(string verifierKey)
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+
+        AssertRefusedAndUnchanged(ResultCode.InvalidLogVerifierKey, scenario,
+            () => Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(verifierKey)));
+    }
+
+    [Fact]
+    public void NamingAVkeyWithAWrongKeyIdIsRefusedAsInvalidLogVerifierKey()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        var vkey = LogKey("log").Format();
+        var parts = vkey.Split('+', 3);
+        var wrongId = (Convert.ToUInt32(parts[1], 16) ^ 1).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+
+        AssertRefusedAndUnchanged(ResultCode.InvalidLogVerifierKey, scenario,
+            () => Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody($"{parts[0]}+{wrongId}+{parts[2]}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicKeysNotOfFullOrder))]
+    public void NamingALogKeyNotOfFullOrderIsRefusedAsPublicKeyNotFullOrder(string publicKey)
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        var key = Ledger.Checkpoints.NoteVerifierKey.FromPublicKey("community-ledger/test",
+            Ledger.Signing.VerificationKey.FromBytes(Convert.FromHexString(publicKey)));
+
+        AssertRefusedAndUnchanged(ResultCode.PublicKeyNotFullOrder, scenario,
+            () => Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(key.Format())));
+    }
+
+    [Fact]
+    public void NamingALogKeyWithAnotherMemberIsRefusedAsMalformedCommand()
+    {
+        var scenario = OpenedByTheRegistrarAlone();
+        var body = NameLogKeyBody(LogKey("log").Format());
+        body["origin"] = "community-ledger/test";
+
+        AssertRefusedAndUnchanged(ResultCode.MalformedCommand, scenario, () => Submit(scenario, RegistryCommandTypes.NameLogKey, body));
+    }
+
+    [Fact]
+    public void NamingALogKeyBySomeoneWhoIsNoRegistrarIsRefusedAsRoleMissing()
+    {
+        var scenario = Populated();
+
+        AssertRefusedAndUnchanged(ResultCode.RoleMissing, scenario,
+            () => Submit(scenario, RegistryCommandTypes.NameLogKey, NameLogKeyBody(LogKey("log").Format()), Fin));
     }
 }

@@ -214,6 +214,8 @@ public sealed class RegistryScenario
     [
         $"sequence {state.Sequence}",
         $"root key {state.RootKeyId ?? "none"}",
+        $"trial {state.IsTrial}",
+        .. state.LogKeys.Select(k => $"log key {k}"),
         .. state.People.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
             $"person {p.Key}: id {p.Value.Id}, \"{p.Value.DisplayName}\", roles [{string.Join(", ", p.Value.Roles)}], household {p.Value.HouseholdId ?? "none"}"),
         .. state.Keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k =>

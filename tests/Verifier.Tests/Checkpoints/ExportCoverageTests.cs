@@ -23,6 +23,7 @@ public sealed class ExportCoverageTests
         await using var domain = await SampleLedger.BuildAsync();
         using var logKey = SigningKey.FromSeed(new byte[32]);
         var log = new LogIntegrator(domain.Admin, new NoteSigner("verifier-test-log", logKey), TimeProvider.System);
+        await Ledger.Tests.Hosting.RegistryOnHost.NameLogKeyAsync(domain.Host, log.VerifierKey!, domain.Clock.GetUtcNow());
         var covered = (await log.IntegrateAndSignNowAsync(default)).Latest!.TreeSize;
         // Accepted after the newest checkpoint, which has not been signed again since.
         await domain.Community.AcceptAsync(domain.Host, domain.Community.Coordinator, HouseholdCommandTypes.AwardPoints, new JsonObject

@@ -2,10 +2,14 @@ using System.Diagnostics;
 
 namespace Ledger.Tests.Cli;
 
-/// <summary>The real verifier, run as `dotnet Verifier.dll ARGUMENTS` from the test's output folder, as a person runs it.</summary>
+/// <summary>The real verifier, run as `dotnet Verifier.dll ARGUMENTS` from the test's output folder, as a person runs it; and the registrar's tool the same way.</summary>
 public static class VerifierProcess
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => RunAsync("Verifier.dll", arguments);
+
+    public static Task<(int ExitCode, string Output, string Error)> RunRegistrarAsync(params string[] arguments) => RunAsync("Registrar.dll", arguments);
+
+    static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -13,7 +17,7 @@ public static class VerifierProcess
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Verifier.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -119,6 +119,7 @@ public sealed class DatabaseAuditTests
         await using var domain = await SampleLedger.BuildAsync();
         using var logKey = SigningKey.FromSeed(new byte[32]);
         var integrator = new LogIntegrator(domain.Admin, new NoteSigner("verifier-test-log", logKey), TimeProvider.System);
+        await Ledger.Tests.Hosting.RegistryOnHost.NameLogKeyAsync(domain.Host, integrator.VerifierKey!, domain.Clock.GetUtcNow());
         await integrator.IntegrateAndSignNowAsync(default);
         var sizeBefore = await domain.Store.LogSizeAsync(default);
         // Once the audit's snapshot is taken, the server goes on: a new entry, and a checkpoint
@@ -150,6 +151,7 @@ public sealed class DatabaseAuditTests
         await using var domain = await SampleLedger.BuildAsync();
         using var logKey = SigningKey.FromSeed(new byte[32]);
         var integrator = new LogIntegrator(domain.Admin, new NoteSigner("verifier-test-log", logKey), TimeProvider.System);
+        await Ledger.Tests.Hosting.RegistryOnHost.NameLogKeyAsync(domain.Host, integrator.VerifierKey!, domain.Clock.GetUtcNow());
         await integrator.IntegrateAndSignNowAsync(default);
         // Accepted after the checkpoint, as every entry is for up to a second on a running server.
         await domain.Community.AcceptAsync(domain.Host, domain.Community.Coordinator, HouseholdCommandTypes.AwardPoints, new JsonObject

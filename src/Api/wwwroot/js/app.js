@@ -17,6 +17,8 @@ import { verifyProject } from './verify.js';
 import { renderWork } from './work.js';
 
 const main = document.getElementById('main');
+// Whether the registry was opened as a trial (GET /v1/keys): read once, shown on every view.
+const trial = getJson('/v1/keys').then(keys => keys.trial === true, () => false);
 
 function route() {
   const [path, query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
@@ -43,6 +45,7 @@ function renderChrome() {
   });
   const current = ['portal', 'work', 'signin'].find(name => location.hash.startsWith(`#/${name}`)) ?? 'projects';
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('current', a.dataset.nav === current));
+  trial.then(isTrial => { document.getElementById('trial').hidden = !isTrial; });
   // The header says whose key this browser holds: the person id it names at once, then the name
   // the registry holds for them (an unknown or revoked key keeps the id; #/signin says why).
   signedInKey().then(key => {

@@ -440,6 +440,9 @@ const zh = {
   'code.StorageUnavailable': '账本数据库暂时没有响应，这次未写入。请稍后原样再提交一次。',
   'code.ClusterUnavailable': '处理这项操作的服务器暂时没有响应，这次可能未写入。请稍后原样再提交一次（不会重复记账）。',
   'code.PublicKeyNotFullOrder': '这个公钥不是有效的签名公钥。请让本人在自己的浏览器里重新生成密钥。',
+  'code.InvalidLogVerifierKey': '这不是有效的账本签名公钥（vkey）。请从服务器 /v1/log/vkey 原样复制。',
+  'code.LogKeyAlreadyNamed': '这个账本签名公钥已经是当前的公钥。',
+  'trial.banner': '试运行：登记员密钥保存在服务器上，账目不能防止运营方篡改。',
   'code.MethodNotAllowed': '这个地址不接受这种请求。请刷新页面后重试。',
   'code.RequestHeadersTooLarge': '请求头太大。请退出登录后重新登录。',
   'code.RequestTargetTooLong': '网址太长，服务器无法处理。请从首页重新进入。',
@@ -1085,6 +1088,9 @@ const en = {
   'code.StorageUnavailable': 'The ledger\'s database did not answer and nothing was written. Submit the same again shortly.',
   'code.ClusterUnavailable': 'The server deciding this did not answer; it may not be written. Submit the same again shortly (it is never recorded twice).',
   'code.PublicKeyNotFullOrder': 'This public key cannot sign. Ask the person to make a new key in their own browser.',
+  'code.InvalidLogVerifierKey': 'This is not a valid log verifier key (vkey). Copy it exactly from the server\'s /v1/log/vkey.',
+  'code.LogKeyAlreadyNamed': 'This log key is already the current one.',
+  'trial.banner': 'Trial: the registrar\'s key is kept on the server, so the ledger cannot stop its operator from rewriting it.',
   'code.MethodNotAllowed': 'This address does not take this kind of request. Reload the page and try again.',
   'code.RequestHeadersTooLarge': 'The request\'s headers are too large. Sign out and sign in again.',
   'code.RequestTargetTooLong': 'The address is too long for the server. Start again from the home page.',
@@ -1314,7 +1320,7 @@ const termsZh = {
   RedemptionReserved: '积分兑换', RedemptionFulfilled: '兑换发放', RedemptionCancelled: '兑换取消',
   VolunteerService: '志愿服务', WasteSorting: '垃圾分类', CouncilParticipation: '参加议事会', ResourceDonation: '资源捐赠',
   CatalogItemAdded: '物品上架', CatalogItemRestocked: '补充库存', CatalogItemWithdrawn: '物品下架', ItemReserved: '预留库存', ItemReleased: '释放库存',
-  RegistryOpened: '建立登记簿', PersonRegistered: '登记人员', KeyAdded: '添加密钥', KeyRevoked: '吊销密钥', RoleGranted: '授予角色', RoleRevoked: '撤销角色',
+  RegistryOpened: '建立登记簿', PersonRegistered: '登记人员', KeyAdded: '添加密钥', KeyRevoked: '吊销密钥', RoleGranted: '授予角色', RoleRevoked: '撤销角色', LogKeyNamed: '指定账本签名密钥',
 };
 
 const termsEn = {
@@ -1338,7 +1344,7 @@ const termsEn = {
   CrowdfundingPaid: 'Crowdfunding paid', CrowdfundingRefunded: 'Crowdfunding refunded', PointsAwarded: 'Points awarded',
   RedemptionReserved: 'Redemption reserved', RedemptionFulfilled: 'Redemption fulfilled', RedemptionCancelled: 'Redemption cancelled',
   CatalogItemAdded: 'Item added', CatalogItemRestocked: 'Item restocked', CatalogItemWithdrawn: 'Item withdrawn', ItemReserved: 'Stock reserved', ItemReleased: 'Stock released',
-  RegistryOpened: 'Registry opened', PersonRegistered: 'Person registered', KeyAdded: 'Key added', KeyRevoked: 'Key revoked', RoleGranted: 'Role granted', RoleRevoked: 'Role revoked',
+  RegistryOpened: 'Registry opened', PersonRegistered: 'Person registered', KeyAdded: 'Key added', KeyRevoked: 'Key revoked', RoleGranted: 'Role granted', RoleRevoked: 'Role revoked', LogKeyNamed: 'Log key named',
 };
 
 const dictionaries = { zh, en };

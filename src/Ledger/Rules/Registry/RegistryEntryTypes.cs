@@ -9,6 +9,7 @@ public static class RegistryCommandTypes
     public const string RevokeKey = "RevokeKey";
     public const string GrantRole = "GrantRole";
     public const string RevokeRole = "RevokeRole";
+    public const string NameLogKey = "NameLogKey";
 }
 
 /// <summary>The entry types of the registry stream (docs/ENTRIES.md §registry).</summary>
@@ -20,4 +21,5 @@ public static class RegistryEntryTypes
     public const string KeyRevoked = "KeyRevoked";
     public const string RoleGranted = "RoleGranted";
     public const string RoleRevoked = "RoleRevoked";
+    public const string LogKeyNamed = "LogKeyNamed";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Signing;
 
@@ -18,20 +19,25 @@ public static class RegistryRules
 
     public const int MaxReasonLength = 500;
 
-    internal static readonly string[] OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId"];
+    static readonly string[] OpenMembers = ["displayName", "publicKey", "registrarId", "trial"];
+    /// <summary>The members a RegistryOpened body may have (docs/ENTRIES.md "Entry bodies").</summary>
+    public static readonly IReadOnlyList<string> OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId", "trial"];
     internal static readonly string[] RegisteredMembers = ["displayName", "householdId", "keyId", "personId", "publicKey", "roles"];
     internal static readonly string[] KeyAddedMembers = ["keyId", "personId", "publicKey"];
     internal static readonly string[] KeyRevokedMembers = ["keyId", "personId", "reason"];
     internal static readonly string[] RoleGrantedMembers = ["householdId", "personId", "role"];
     internal static readonly string[] RoleRevokedMembers = ["personId", "role"];
+    internal static readonly string[] LogKeyNamedMembers = ["keyId", "origin", "publicKey", "verifierKey"];
 
     /// <summary>
     /// Opens the registry: entry 0 names the root key, and the command is signed by that same
-    /// key (the verifier's trust root, checked against a pinned fingerprint).
+    /// key (the verifier's trust root, checked against a pinned fingerprint). A trial opening
+    /// (<c>"trial": true</c>) says so in the ledger itself: its root key was made on the server,
+    /// so the ledger cannot hold against whoever runs it (docs/FORMAT.md §12).
     /// </summary>
     public static Decision Open(RegistryState registry, Command command)
     {
-        var body = JsonFields.Of(command.Body, "body", "displayName", "publicKey", "registrarId");
+        var body = JsonFields.Of(command.Body, "body", OpenMembers);
         if (registry.IsOpen)
         {
             return Decision.Refusing(ResultCode.RegistryAlreadyOpen, "the registry is already open");
@@ -49,12 +55,50 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, problem);
         }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RegistryOpened, new JsonObject
+        var opened = new JsonObject
         {
             ["displayName"] = body.String("displayName"),
             ["keyId"] = rootKey.KeyId,
             ["publicKey"] = Hex.Encode(rootKey.PublicKey.Bytes),
             ["registrarId"] = registrarId,
+        };
+        // Only a trial says so: an entry has one spelling, and a real opening's is the one it always had.
+        if (IsTrial(body))
+        {
+            opened["trial"] = true;
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RegistryOpened, opened));
+    }
+
+    /// <summary>
+    /// Names the log key (docs/FORMAT.md §10.3): from this entry's log position on, checkpoints
+    /// are signed by this key, so a verifier holding only the root fingerprint knows which log
+    /// key to expect. Naming another key later rotates it.
+    /// </summary>
+    public static Decision NameLogKey(RegistryState registry, Command command)
+    {
+        var body = JsonFields.Of(command.Body, "body", "verifierKey");
+        var parse = NoteVerifierKey.Parse(body.String("verifierKey"));
+        if (!parse.IsValid)
+        {
+            return Decision.Refusing(ResultCode.InvalidLogVerifierKey,
+                $"verifierKey must be an Ed25519 note verifier key <origin>+<8 hex key ID>+<base64 of 0x01 and the key> (docs/FORMAT.md §10.3): {parse.Result}");
+        }
+        var key = parse.Key;
+        if (FullOrderProblem(key.PublicKey) is { } keyRefusal)
+        {
+            return keyRefusal;
+        }
+        if (registry.LogKeys.LastOrDefault() is { } current && current.Equals(key))
+        {
+            return Decision.Refusing(ResultCode.LogKeyAlreadyNamed, $"{key} is already the log key");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.LogKeyNamed, new JsonObject
+        {
+            ["keyId"] = key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+            ["origin"] = key.Name,
+            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
+            ["verifierKey"] = key.Format(),
         }));
     }
 
@@ -231,7 +275,7 @@ public static class RegistryRules
     {
         try
         {
-            var body = JsonFields.Of(command.Body, "body", "displayName", "publicKey", "registrarId");
+            var body = JsonFields.Of(command.Body, "body", OpenMembers);
             return TryReadKey(body.String("publicKey"), out var key) && key.KeyId == command.KeyId ? key.PublicKey : null;
         }
         catch (FormatException)
@@ -247,6 +291,22 @@ public static class RegistryRules
             throw new FormatException("keyId must be the key id of publicKey");
         }
         return key;
+    }
+
+    /// <summary>Whether an opening command or entry says it is a trial.</summary>
+    internal static bool IsTrial(JsonFields body) => body.Has("trial") && body.Boolean("trial");
+
+    /// <summary>A recorded LogKeyNamed's key: its members must all say the same key.</summary>
+    internal static NoteVerifierKey ReadLogKey(JsonFields body)
+    {
+        var parse = NoteVerifierKey.Parse(body.String("verifierKey"));
+        if (!parse.IsValid || parse.Key.Format() != body.String("verifierKey") || parse.Key.Name != body.String("origin")
+            || parse.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) != body.String("keyId")
+            || Hex.Encode(parse.Key.PublicKey.Bytes) != body.String("publicKey"))
+        {
+            throw new FormatException("keyId, origin and publicKey must be those of verifierKey");
+        }
+        return parse.Key;
     }
 
     internal static Role ReadRole(JsonFields body) =>
@@ -272,10 +332,13 @@ public static class RegistryRules
         {
             return new Decision.Refuse(ResultCode.InvalidPublicKey, "publicKey must be 64 lowercase hex digits");
         }
-        return key.PublicKey.IsFullOrderPoint
-            ? null
-            : new Decision.Refuse(ResultCode.PublicKeyNotFullOrder, "publicKey must encode an Ed25519 point of full order (RFC 8032 §5.1.3, canonical, not of small or mixed order)");
+        return FullOrderProblem(key.PublicKey);
     }
+
+    static Decision.Refuse? FullOrderProblem(VerificationKey key) =>
+        key.IsFullOrderPoint
+            ? null
+            : new Decision.Refuse(ResultCode.PublicKeyNotFullOrder, "the public key must encode an Ed25519 point of full order (RFC 8032 §5.1.3, canonical, not of small or mixed order)");
 
     static bool TryReadKey(string hex, out (string KeyId, VerificationKey PublicKey) key)
     {

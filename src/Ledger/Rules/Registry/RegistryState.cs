@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ledger.Canonical;
+using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Signing;
 
@@ -32,6 +33,15 @@ public sealed record RegistryState : StreamState
 
     public bool IsOpen => RootKeyId is not null;
 
+    /// <summary>Whether the registry was opened as a trial: its root key was made on the server (docs/FORMAT.md §12).</summary>
+    public bool IsTrial { get; init; }
+
+    /// <summary>
+    /// The log keys the registrar named, oldest first; the last signs from its entry on. Their
+    /// log positions are the verifier's to know: state is per stream (docs/FORMAT.md §10.3).
+    /// </summary>
+    public ImmutableList<NoteVerifierKey> LogKeys { get; init; } = ImmutableList<NoteVerifierKey>.Empty;
+
     public Person? PersonOf(string personId) => People.GetValueOrDefault(personId);
 
     /// <summary>Whether some registrar still holds a key that is not revoked: the registry must never lock itself out.</summary>
@@ -44,12 +54,16 @@ public sealed record RegistryState : StreamState
         var body = entry.Body;
         return entry.Type switch
         {
-            RegistryEntryTypes.RegistryOpened => ApplyOpened(JsonFields.Of(body, entry.Type, RegistryRules.OpenedMembers)),
+            RegistryEntryTypes.RegistryOpened => ApplyOpened(JsonFields.Of(body, entry.Type, [.. RegistryRules.OpenedMembers])),
             RegistryEntryTypes.PersonRegistered => ApplyRegistered(JsonFields.Of(body, entry.Type, RegistryRules.RegisteredMembers)),
             RegistryEntryTypes.KeyAdded => ApplyKeyAdded(JsonFields.Of(body, entry.Type, RegistryRules.KeyAddedMembers)),
             RegistryEntryTypes.KeyRevoked => ApplyKeyRevoked(JsonFields.Of(body, entry.Type, RegistryRules.KeyRevokedMembers)),
             RegistryEntryTypes.RoleGranted => ApplyRoleGranted(JsonFields.Of(body, entry.Type, RegistryRules.RoleGrantedMembers)),
             RegistryEntryTypes.RoleRevoked => ApplyRoleRevoked(JsonFields.Of(body, entry.Type, RegistryRules.RoleRevokedMembers)),
+            RegistryEntryTypes.LogKeyNamed => this with
+            {
+                LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(JsonFields.Of(body, entry.Type, RegistryRules.LogKeyNamedMembers))),
+            },
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
     }
@@ -61,6 +75,7 @@ public sealed record RegistryState : StreamState
         return this with
         {
             RootKeyId = key.KeyId,
+            IsTrial = RegistryRules.IsTrial(body),
             People = People.Add(registrar.Id, registrar),
             Keys = Keys.Add(key.KeyId, new RegisteredKey(key.KeyId, registrar.Id, key.PublicKey, Revoked: false)),
         };
