@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { keyIdOf } from '../../src/Api/wwwroot/js/crypto.js';
+import { keyIdOf, toHex } from '../../src/Api/wwwroot/js/crypto.js';
 import { signatureVerifies } from '../../src/Api/wwwroot/js/entrycheck.js';
 import { isFullOrderPoint } from '../../src/Api/wwwroot/js/rules/edwards.js';
 import { addMonths, checked, parseTime, StateError } from '../../src/Api/wwwroot/js/rules/fields.js';
 import { splitShares } from '../../src/Api/wwwroot/js/rules/projects.js';
+import { emptyRegistry, nameLogKey } from '../../src/Api/wwwroot/js/rules/registry.js';
 import { Replay } from '../../src/Api/wwwroot/js/rules/replay.js';
 import { canonical } from './signing.js';
 
@@ -29,6 +30,20 @@ describe('keys the registry records (RegistryRulesTests, FullOrderPointTests)', 
   ]) {
     it(`${what} is not`, () => assert.equal(isFullOrderPoint(hex(key)), false));
   }
+});
+
+describe('the log key the registrar names (RegistryRulesTests: NameLogKey)', () => {
+  // FORMAT.md §10.3's example log key.
+  const vkey = 'community-ledger/bb58a6d3c1f04e2790d1c6a0f1e37248+6fea19f8+Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL';
+  const name = text => nameLogKey({ ...emptyRegistry(), logKeys: [] }, { body: { verifierKey: text } });
+  it('names a valid key, every member the key itself', async () => {
+    const { entries } = await name(vkey);
+    assert.deepEqual(entries[0].body, { keyId: '6fea19f8', origin: 'community-ledger/bb58a6d3c1f04e2790d1c6a0f1e37248', publicKey: toHex(Buffer.from('Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL', 'base64').subarray(1)), verifierKey: vkey });
+  });
+  it('refuses a key ID that is not the key\'s', async () => assert.equal((await name(vkey.replace('+6fea19f8+', '+6fea19f9+'))).refuse.code, 'InvalidLogVerifierKey'));
+  it('refuses the same key named again', async () => {
+    assert.equal((await nameLogKey({ ...emptyRegistry(), logKeys: [vkey] }, { body: { verifierKey: vkey } })).refuse.code, 'LogKeyAlreadyNamed');
+  });
 });
 
 describe('share split (ShareSplitTests)', () => {

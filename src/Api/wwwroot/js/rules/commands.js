@@ -31,6 +31,7 @@ export const Commands = {
   RevokeKey: registryRule(registry.revokeKey),
   GrantRole: registryRule(registry.grantRole),
   RevokeRole: registryRule(registry.revokeRole),
+  NameLogKey: registryRule(registry.nameLogKey),
 
   OpenProject: projectRule(projects.open, 'FinanceOfficer'),
   RecordReceipt: projectRule(projects.recordReceipt, 'FinanceOfficer'),
@@ -78,6 +79,9 @@ const isOpening = (state, command) => command.type === 'OpenRegistry' && !regist
  * its person, or for the opening the root key in its own body — or a refusal UnknownKey.
  */
 export async function signingKey(state, command) {
+  if (!registry.isOpen(state) && command.type !== 'OpenRegistry') {
+    return refuse('RegistryNotOpen', 'the registry is not open yet: the registrar opens it first (OpenRegistry)');
+  }
   const key = isOpening(state, command)
     ? await registry.rootKeyOf(command)
     : state.keys.get(command.keyId)?.personId === command.personId ? state.keys.get(command.keyId).publicKey : null;

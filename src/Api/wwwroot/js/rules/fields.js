@@ -169,6 +169,14 @@ export class Fields {
     return member;
   }
 
+  boolean(name) {
+    const member = this.element(name);
+    if (typeof member !== 'boolean') {
+      throw new FormatError(`member "${name}" must be true or false`);
+    }
+    return member;
+  }
+
   optionalString(name) {
     return this.has(name) ? this.string(name) : null;
   }

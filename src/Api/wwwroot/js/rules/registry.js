@@ -2,7 +2,8 @@
 // role at each log position. Decide returns { entries } or { refuse: { code, message } };
 // apply folds an entry into a new state or throws, leaving the old one as it was.
 
-import { fromHex, keyIdOf } from '../crypto.js';
+import { concat, fromHex, keyIdOf, toBase64, toHex } from '../crypto.js';
+import { parseVerifierKey } from '../merkle.js';
 import { isFullOrderPoint } from './edwards.js';
 import { added, Fields, FormatError, invariant, isHex, isIdentifier, isShortText, lookup } from './fields.js';
 
@@ -14,20 +15,25 @@ export const Roles = ['FinanceOfficer', 'ProjectManager', 'ConstructionSuperviso
 
 const MaxDisplayNameLength = 100;
 const MaxReasonLength = 500;
-const OpenedMembers = ['displayName', 'keyId', 'publicKey', 'registrarId'];
+const OpenMembers = ['displayName', 'publicKey', 'registrarId', 'trial'];
+const OpenedMembers = ['displayName', 'keyId', 'publicKey', 'registrarId', 'trial'];
 const RegisteredMembers = ['displayName', 'householdId', 'keyId', 'personId', 'publicKey', 'roles'];
 const KeyAddedMembers = ['keyId', 'personId', 'publicKey'];
 const KeyRevokedMembers = ['keyId', 'personId', 'reason'];
 const RoleGrantedMembers = ['householdId', 'personId', 'role'];
 const RoleRevokedMembers = ['personId', 'role'];
+const LogKeyNamedMembers = ['keyId', 'origin', 'publicKey', 'verifierKey'];
 
 export const refuse = (code, message) => ({ refuse: { code, message } });
 export const accept = (...entries) => ({ entries });
 export const newEntry = (stream, type, body) => ({ stream, type, body });
 
-/** The empty registry: not open, nobody, no key. People: id → { roles: Set, householdId }; keys: id → { personId, publicKey, revoked }. */
+/**
+ * The empty registry: not open, nobody, no key. People: id → { roles: Set, householdId }; keys:
+ * id → { personId, publicKey, revoked }; logKeys: the log keys named, oldest first, as vkey text.
+ */
 export function emptyRegistry() {
-  return { sequence: -1, rootKeyId: null, people: new Map(), keys: new Map() };
+  return { sequence: -1, rootKeyId: null, trial: false, people: new Map(), keys: new Map(), logKeys: [] };
 }
 
 export const isOpen = registry => registry.rootKeyId !== null;
@@ -62,7 +68,7 @@ async function newKey(hex) {
 /** The root key an OpenRegistry command names, if it names its own signing key (hex), else null. */
 export async function rootKeyOf(command) {
   try {
-    const body = new Fields(command.body, 'body', ['displayName', 'publicKey', 'registrarId']);
+    const body = new Fields(command.body, 'body', OpenMembers);
     const key = await tryReadKey(body.string('publicKey'));
     return key !== null && key.keyId === command.keyId ? key.publicKey : null;
   } catch (error) {
@@ -90,8 +96,11 @@ const displayNameProblem = name => isShortText(name, MaxDisplayNameLength)
   ? null
   : `displayName must be 1 to ${MaxDisplayNameLength} characters without control characters`;
 
+/** Whether an opening command or entry says it is a trial (RegistryRules.IsTrial). */
+const isTrial = fields => fields.has('trial') && fields.boolean('trial');
+
 export async function open(registry, command) {
-  const body = new Fields(command.body, 'body', ['displayName', 'publicKey', 'registrarId']);
+  const body = new Fields(command.body, 'body', OpenMembers);
   if (isOpen(registry)) {
     return refuse('RegistryAlreadyOpen', 'the registry is already open');
   }
@@ -107,9 +116,39 @@ export async function open(registry, command) {
   if (problem) {
     return refuse('MalformedCommand', problem);
   }
-  return accept(newEntry(Stream, 'RegistryOpened', {
-    displayName: body.string('displayName'), keyId: rootKey.key.keyId, publicKey: rootKey.key.publicKey, registrarId,
-  }));
+  const opened = { displayName: body.string('displayName'), keyId: rootKey.key.keyId, publicKey: rootKey.key.publicKey, registrarId };
+  // Only a trial says so: an entry has one spelling, and a real opening's is the one it always had.
+  if (isTrial(body)) {
+    opened.trial = true;
+  }
+  return accept(newEntry(Stream, 'RegistryOpened', opened));
+}
+
+/** A note verifier key (FORMAT.md §10.3) as its members, or null: valid, and spelled as it formats. */
+async function readVerifierKey(text) {
+  const parsed = await parseVerifierKey(text);
+  if (parsed.error) {
+    return null;
+  }
+  const keyId = toHex(parsed.keyId);
+  const formatted = `${parsed.name}+${keyId}+${toBase64(concat(new Uint8Array([1]), parsed.publicKey))}`;
+  return formatted === text ? { keyId, origin: parsed.name, publicKey: toHex(parsed.publicKey), verifierKey: text } : null;
+}
+
+/** Names the log key (RegistryRules.NameLogKey): from this entry on, checkpoints are signed by it. */
+export async function nameLogKey(registry, command) {
+  const body = new Fields(command.body, 'body', ['verifierKey']);
+  const key = await readVerifierKey(body.string('verifierKey'));
+  if (key === null) {
+    return refuse('InvalidLogVerifierKey', 'verifierKey must be an Ed25519 note verifier key <origin>+<8 hex key ID>+<base64 of 0x01 and the key> (docs/FORMAT.md §10.3)');
+  }
+  if (!isFullOrderPoint(fromHex(key.publicKey, 32))) {
+    return refuse('PublicKeyNotFullOrder', 'the public key must encode an Ed25519 point of full order (RFC 8032 §5.1.3, canonical, not of small or mixed order)');
+  }
+  if (registry.logKeys.at(-1) === key.verifierKey) {
+    return refuse('LogKeyAlreadyNamed', `${key.verifierKey} is already the log key`);
+  }
+  return accept(newEntry(Stream, 'LogKeyNamed', key));
 }
 
 export async function register(registry, command) {
@@ -266,6 +305,7 @@ export async function applyRegistry(state, entry) {
       const key = await readKey(fields);
       const registrarId = fields.string('registrarId');
       next.rootKeyId = key.keyId;
+      next.trial = isTrial(fields);
       next.people = added(state.people, registrarId, { roles: new Set(['Registrar']), householdId: null, displayName: fields.string('displayName') });
       next.keys = added(state.keys, key.keyId, { personId: registrarId, publicKey: key.publicKey, revoked: false });
       return next;
@@ -308,6 +348,16 @@ export async function applyRegistry(state, entry) {
       }
       const householdId = role !== 'Resident' ? person.householdId : granted ? fields.string('householdId') : null;
       next.people = new Map(state.people).set(personId, { ...person, roles, householdId });
+      return next;
+    }
+    case 'LogKeyNamed': {
+      // A recorded naming's members must all say the same key (RegistryRules.ReadLogKey).
+      const fields = new Fields(body, entry.type, LogKeyNamedMembers);
+      const key = await readVerifierKey(fields.string('verifierKey'));
+      if (key === null || key.origin !== fields.string('origin') || key.keyId !== fields.string('keyId') || key.publicKey !== fields.string('publicKey')) {
+        throw new FormatError('keyId, origin and publicKey must be those of verifierKey');
+      }
+      next.logKeys = [...state.logKeys, key.verifierKey];
       return next;
     }
     default:
