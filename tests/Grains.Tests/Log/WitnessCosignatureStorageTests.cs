@@ -22,6 +22,7 @@ public sealed class WitnessCosignatureStorageTests
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Now));
+        await LogFixtures.NameLogKeyAsync(database.Store);
         await LogFixtures.AppendAsync(database.Store, 3, "cosigned");
         var signed = (await integrator.IntegrateAndSignNowAsync(default)).Latest!;
         var log = new MerkleLog(database.DataSource);
@@ -33,14 +34,14 @@ public sealed class WitnessCosignatureStorageTests
 
         foreach (var witness in witnesses.AsEnumerable().Reverse())
         {
-            await log.AddCosignatureAsync(3, witness.VerifierKey.Format(), witness.SignatureLine(text, 1_780_000_000), Now, default);
+            await log.AddCosignatureAsync(4, witness.VerifierKey.Format(), witness.SignatureLine(text, 1_780_000_000), Now, default);
         }
-        await log.AddCosignatureAsync(3, witnesses[0].VerifierKey.Format(), witnesses[0].SignatureLine(text, 1_780_000_001), Now, default);
+        await log.AddCosignatureAsync(4, witnesses[0].VerifierKey.Format(), witnesses[0].SignatureLine(text, 1_780_000_001), Now, default);
 
         var read = (await log.LatestCheckpointAsync(default))!;
         Assert.Equal(signed.Note + string.Concat(witnesses.Select(w => w.SignatureLine(text, 1_780_000_000))), read.Note);
-        Assert.Equal(read.Note, (await log.CheckpointAsync(3, default))!.Note);
-        Assert.Equal(witnesses.Select(w => w.VerifierKey.Format()).ToHashSet(), await log.CosignersAsync(3, default));
+        Assert.Equal(read.Note, (await log.CheckpointAsync(4, default))!.Note);
+        Assert.Equal(witnesses.Select(w => w.VerifierKey.Format()).ToHashSet(), await log.CosignersAsync(4, default));
         var note = SignedNote.Parse(Encoding.UTF8.GetBytes(read.Note)).Note!;
         Assert.True(note.Verify([LogFixtures.Signer.VerifierKey]).IsValid);
         Assert.Equal(2, Cosignature.CountWitnesses(Cosignature.Verify(note, witnesses.Select(w => w.VerifierKey))));
@@ -51,6 +52,7 @@ public sealed class WitnessCosignatureStorageTests
     {
         await using var database = await LogFixtures.NewDatabaseAsync();
         var integrator = new LogIntegrator(database.DataSource, LogFixtures.Signer, new ManualClock(Now));
+        await LogFixtures.NameLogKeyAsync(database.Store);
         await LogFixtures.AppendAsync(database.Store, 2, "refused");
         var signed = (await integrator.IntegrateAndSignNowAsync(default)).Latest!;
         var log = new MerkleLog(database.DataSource);
@@ -60,12 +62,12 @@ public sealed class WitnessCosignatureStorageTests
         var text = SignedNote.Parse(Encoding.UTF8.GetBytes(signed.Note)).Note!.Text;
 
         await Assert.ThrowsAsync<PostgresException>(() =>
-            log.AddCosignatureAsync(2, witness.VerifierKey.Format(), other.SignatureLine(text, 1), Now, default));
+            log.AddCosignatureAsync(3, witness.VerifierKey.Format(), other.SignatureLine(text, 1), Now, default));
         await Assert.ThrowsAsync<PostgresException>(() =>
-            log.AddCosignatureAsync(2, witness.VerifierKey.Format(), witness.SignatureLine(text, 1).TrimEnd('\n'), Now, default));
+            log.AddCosignatureAsync(3, witness.VerifierKey.Format(), witness.SignatureLine(text, 1).TrimEnd('\n'), Now, default));
         await Assert.ThrowsAsync<PostgresException>(() =>
             log.AddCosignatureAsync(99, witness.VerifierKey.Format(), witness.SignatureLine(text, 1), Now, default));
-        await log.AddCosignatureAsync(2, witness.VerifierKey.Format(), witness.SignatureLine(text, 1), Now, default);
+        await log.AddCosignatureAsync(3, witness.VerifierKey.Format(), witness.SignatureLine(text, 1), Now, default);
         foreach (var change in new[] { "UPDATE witness_cosignature SET received_at = now()", "DELETE FROM witness_cosignature", "TRUNCATE witness_cosignature" })
         {
             await using var command = database.DataSource.CreateCommand(change);
