@@ -52,11 +52,25 @@ export async function renderCheck(main, query) {
     valid ? h('p', { class: 'verdict pass', id: 'check-verdict' }, '✓ ', t('checkView.pass'))
       : h('p', { class: 'verdict fail', id: 'check-verdict', role: 'alert' }, '✗ ', t('checkView.fail', failed.join(t('checkView.separator')))),
     h('ol', { class: 'check-steps' }, checks.map(step)),
+    witnessesLine(printed.note, key.name),
     h('details', { class: 'check-technical' }, h('summary', {}, t('checkView.technical')),
       h('dl', { class: 'kv' },
         h('dt', {}, t('checkView.logKey')), h('dd', {}, h('code', {}, vkey)),
         ...checks.flatMap(c => c.technical.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]))),
       h('p', { class: 'small muted' }, t('checkView.sections')))));
+}
+
+/**
+ * Who cosigned the printed checkpoint: the names of its signature lines other than the log
+ * key's (C2SP tlog-cosignature, FORMAT.md §10.7). Named, not checked: this page has no witness's
+ * key, so it says so and points to the verifier, which checks them with --witness.
+ */
+function witnessesLine(note, logKeyName) {
+  const split = note.lastIndexOf('\n\n');
+  const names = split < 0 ? [] : [...new Set(note.slice(split + 2).split('\n')
+    .map(line => /^\u2014 (\S+) \S+$/.exec(line)?.[1]).filter(name => name && name !== logKeyName))];
+  return h('p', { class: 'small', id: 'check-witnesses', dataset: { witnesses: names.join(' ') } },
+    names.length === 0 ? t('checkView.noWitnesses') : t('checkView.witnesses', names.join(t('checkView.separator'))));
 }
 
 /** The notice's values from the link, each as the notice printed it, or what is wrong with the link. */

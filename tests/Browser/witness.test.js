@@ -1,0 +1,85 @@
+// The notice of a ledger whose checkpoints two witnesses cosign (issue 15 item 1, docs/WITNESS.md):
+// the server with two real witness processes (src/Witness); the notice's QR link carries the
+// checkpoint note with both cosignature lines, and the check view, opened from that link on a
+// phone, still says ✓ (the log's signature verifies beside the cosignatures) and names both
+// witnesses, saying it has not checked their cosignatures.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startDemoLedger } from './ledger.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const witnessNames = ['witness.example/residents-committee', 'witness.example/auditor'];
+
+let ledger;
+let browser;
+const pageErrors = [];
+
+async function freshPage(viewport, locale) {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', error => pageErrors.push(error));
+  return page;
+}
+
+/** The names of a note's signature lines. */
+function signers(note) {
+  return note.slice(note.lastIndexOf('\n\n') + 2).split('\n').filter(Boolean).map(line => line.split(' ')[1]);
+}
+
+describe('the notice of a witnessed ledger', { timeout: 300_000 }, () => {
+  before(async () => {
+    ledger = await startDemoLedger({ witnesses: witnessNames });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ledger?.stop();
+  });
+
+  it("links to the checkpoint with both witnesses' cosignatures, and the check view says ✓ and names both", async () => {
+    // The server submits its newest checkpoint to the witnesses within a second or so of starting.
+    const deadline = Date.now() + 30_000;
+    let served;
+    do {
+      served = await (await fetch(`${ledger.address}/v1/log/checkpoint`)).text();
+    } while (witnessNames.some(name => !signers(served).includes(name)) && Date.now() < deadline
+      && await new Promise(next => setTimeout(next, 200), true));
+    assert.ok(witnessNames.every(name => signers(served).includes(name)), served);
+
+    const notice = await freshPage({ width: 1280, height: 900 }, 'zh-CN');
+    await notice.goto(`${ledger.address}/#/project/b3-elevator/notice`);
+    await notice.waitForSelector('#notice-qr');
+    const link = await notice.getAttribute('#notice-qr', 'data-link');
+    const note = Buffer.from(new URLSearchParams(link.split('?')[1]).get('c'), 'base64url').toString('utf8');
+    for (const name of witnessNames) {
+      assert.ok(signers(note).includes(name), `the notice's link carries ${name}'s cosignature:\n${note}`);
+    }
+    await notice.context().close();
+
+    // In Chinese, as the link stands, then in English (?lang=en).
+    for (const [url, words] of [[link, /见证方的联署/], [link.replace('#', '?lang=en#'), /cosigned by the witnesses/]]) {
+      const page = await freshPage({ width: 390, height: 844 }, 'zh-CN');
+      await page.goto(url);
+      await page.waitForSelector('#check-result[data-status]');
+      const text = await page.textContent('#check-result');
+      assert.equal(await page.getAttribute('#check-result', 'data-status'), 'pass', text);
+      assert.match(await page.textContent('#check-verdict'), /^✓/);
+      const line = await page.textContent('#check-witnesses');
+      assert.match(line, words);
+      assert.deepEqual((await page.getAttribute('#check-witnesses', 'data-witnesses')).split(' ').sort(), [...witnessNames].sort());
+      for (const name of witnessNames) {
+        assert.ok(line.includes(name), line);
+      }
+      await page.context().close();
+    }
+    assert.deepEqual(pageErrors.map(e => e.message), []);
+  });
+});
