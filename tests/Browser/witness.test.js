@@ -1,8 +1,8 @@
 // The notice of a ledger whose checkpoints two witnesses cosign (issue 15 item 1, docs/WITNESS.md):
 // the server with two real witness processes (src/Witness); the notice's QR link carries the
 // checkpoint note with both cosignature lines, and the check view, opened from that link on a
-// phone, still says ✓ (the log's signature verifies beside the cosignatures) and names both
-// witnesses, saying it has not checked their cosignatures.
+// phone, still says ✓ (the log's signature verifies beside the cosignatures), names both
+// witnesses and verifies their cosignatures in the browser with the keys GET /v1/log/witnesses gives.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -44,7 +44,7 @@ describe('the notice of a witnessed ledger', { timeout: 300_000 }, () => {
     await ledger?.stop();
   });
 
-  it("links to the checkpoint with both witnesses' cosignatures, and the check view says ✓ and names both", async () => {
+  it("links to the checkpoint with both witnesses' cosignatures, and the check view says ✓ and verifies both", async () => {
     // The server submits its newest checkpoint to the witnesses within a second or so of starting.
     const deadline = Date.now() + 30_000;
     let served;
@@ -65,7 +65,7 @@ describe('the notice of a witnessed ledger', { timeout: 300_000 }, () => {
     await notice.context().close();
 
     // In Chinese, as the link stands, then in English (?lang=en).
-    for (const [url, words] of [[link, /见证方的联署/], [link.replace('#', '?lang=en#'), /cosigned by the witnesses/]]) {
+    for (const [url, words] of [[link, /联署已在本机核对无误/], [link.replace('#', '?lang=en#'), /their cosignatures verify here/]]) {
       const page = await freshPage({ width: 390, height: 844 }, 'zh-CN');
       await page.goto(url);
       await page.waitForSelector('#check-result[data-status]');
@@ -75,11 +75,33 @@ describe('the notice of a witnessed ledger', { timeout: 300_000 }, () => {
       const line = await page.textContent('#check-witnesses');
       assert.match(line, words);
       assert.deepEqual((await page.getAttribute('#check-witnesses', 'data-witnesses')).split(' ').sort(), [...witnessNames].sort());
+      // Verified in the browser with the keys GET /v1/log/witnesses gives: both, none failed.
+      assert.deepEqual((await page.getAttribute('#check-witnesses', 'data-verified')).split(' ').sort(), [...witnessNames].sort());
+      assert.equal(await page.getAttribute('#check-witnesses', 'data-failed'), '');
       for (const name of witnessNames) {
         assert.ok(line.includes(name), line);
       }
       await page.context().close();
     }
+
+    // One bit of the auditor's cosignature flipped: the log's signature still holds, the auditor's line is named as failing.
+    const [base, query] = link.split('?');
+    const params = new URLSearchParams(query);
+    const altered = note.replace(/^(\u2014 witness\.example\/auditor )(\S+)$/m, (_, prefix, signature) => {
+      const bytes = Buffer.from(signature, 'base64');
+      bytes[40] ^= 1;
+      return prefix + bytes.toString('base64');
+    });
+    assert.notEqual(altered, note);
+    params.set('c', Buffer.from(altered, 'utf8').toString('base64url'));
+    const page = await freshPage({ width: 390, height: 844 }, 'zh-CN');
+    await page.goto(`${base}?${params}`);
+    await page.waitForSelector('#check-result[data-status]');
+    assert.equal(await page.getAttribute('#check-result', 'data-status'), 'pass');
+    assert.equal(await page.getAttribute('#check-witnesses', 'data-failed'), 'witness.example/auditor');
+    assert.equal(await page.getAttribute('#check-witnesses', 'data-verified'), 'witness.example/residents-committee');
+    assert.match(await page.textContent('#check-witnesses'), /witness\.example\/auditor 的联署核对不通过/);
+    await page.context().close();
     assert.deepEqual(pageErrors.map(e => e.message), []);
   });
 });
