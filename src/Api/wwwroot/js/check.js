@@ -11,7 +11,7 @@ import { entryHash, fromBase64, fromBase64Url, fromHex, toBase64Url, toHex, utf8
 import { h, hash } from './dom.js';
 import { t } from './i18n.js';
 import {
-  leafHash, parseCheckpoint, parseCosignatureKey, parseVerifierKey, verifyConsistency, verifyCosignature, verifyInclusion, verifyNote,
+  leafHash, parseCheckpoint, parseCosignatureKey, parseVerifierKey, signatureNames, verifyConsistency, verifyCosignature, verifyInclusion, verifyNote,
 } from './merkle.js';
 
 const Hex64 = /^[0-9a-f]{64}$/;
@@ -70,9 +70,7 @@ export async function renderCheck(main, query) {
  * named as not checked, since this page has no key for it (the verifier checks with --witness).
  */
 async function witnessesLine(note, logKeyName, witnessKeys) {
-  const split = note.lastIndexOf('\n\n');
-  const names = split < 0 ? [] : [...new Set(note.slice(split + 2).split('\n')
-    .map(line => /^\u2014 (\S+) \S+$/.exec(line)?.[1]).filter(name => name && name !== logKeyName))];
+  const names = signatureNames(note).filter(name => name !== logKeyName);
   const keys = (await Promise.all(witnessKeys.split('\n').filter(Boolean).map(parseCosignatureKey))).filter(k => !k.error);
   const verdicts = await Promise.all(keys.map(async k => ({ name: k.name, ...await verifyCosignature(note, k) })));
   const verified = verdicts.filter(v => v.valid).map(v => v.name);

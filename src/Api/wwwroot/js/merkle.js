@@ -89,6 +89,12 @@ export async function parseVerifierKey(vkey) {
   return { name: parts[0], keyId: id, publicKey: key.subarray(1) };
 }
 
+/** The names of a signed note's signature lines, in order, each once (the log's and the witnesses'). */
+export function signatureNames(note) {
+  const split = note.lastIndexOf('\n\n');
+  return split < 0 ? [] : [...new Set(note.slice(split + 2).split('\n').map(line => /^\u2014 (\S+) \S+$/.exec(line)?.[1]).filter(Boolean))];
+}
+
 /**
  * A witness's verifier key, "<name>+<8 hex key ID>+<base64(0x04 ‖ public key)>" (FORMAT.md
  * §10.7, C2SP tlog-cosignature), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4].
