@@ -1,3 +1,5 @@
+using Ledger.Api.Hosting;
+
 namespace Ledger.Api;
 
 /// <summary>What Program.cs reads for the export and demo commands beside their own arguments.</summary>
@@ -11,6 +13,14 @@ public static class CommandLineOptions
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         return (Path.GetFullPath(data), configuration.GetConnectionString("Ledger"));
+    }
+
+    /// <summary>The witnesses the environment names (<c>Witness__Witnesses__0__VerifierKey</c> …), as the server reads them.</summary>
+    public static WitnessSettings Witnesses()
+    {
+        var settings = new WitnessSettings();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Witness").Bind(settings);
+        return settings;
     }
 
     /// <summary>

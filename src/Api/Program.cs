@@ -33,7 +33,8 @@ var export = new Command("export", "Write the ledger's export (entries.jsonl, ch
 export.SetAction((parse, cancellationToken) =>
 {
     var (dataFolder, connectionString) = CommandLineOptions.Read(parse.GetValue(data)!);
-    return ExportCommand.RunAsync(parse.GetValue(outputFolder)!, dataFolder, connectionString, Console.Out, Console.Error, cancellationToken);
+    return ExportCommand.RunAsync(parse.GetValue(outputFolder)!, dataFolder, connectionString, Console.Out, Console.Error, cancellationToken,
+        CommandLineOptions.Witnesses());
 });
 
 var demo = new Command("demo", "Seed the demo community through the HTTP API of a server started in this process, then stop.") { data };

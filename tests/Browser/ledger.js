@@ -38,41 +38,87 @@ function freePort() {
   });
 }
 
-/** Seeds the demo into a new data folder and serves it; `stop()` stops the server and removes the folder. */
-export async function startDemoLedger() {
+/** The witness (src/Witness, docs/WITNESS.md), built like the server. */
+async function witnessDll() {
+  await run('dotnet', ['build', join(repository, 'src/Witness'), '--nologo', '-v', 'q', '-c', 'Debug'], { cwd: repository, maxBuffer: 1 << 24 });
+  return join(repository, 'src/Witness/bin/Debug/net10.0/Witness.dll');
+}
+
+/** Starts `command` and resolves once its output contains `ready` (90 s at most); the process and what it printed. */
+async function started(command, args, ready) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise((resolveReady, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${args[0]} did not start in 90 s:\n${output}`)), 90_000);
+    const collect = chunk => {
+      output += chunk;
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', code => {
+      clearTimeout(timer);
+      fail(new Error(`${args[0]} exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+async function stopped(child) {
+  if (child.exitCode === null) {
+    const exited = new Promise(done => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/**
+ * Seeds the demo into a new data folder and serves it; `stop()` stops the server and removes the
+ * folder. With `witnesses: ['name', …]`, a witness process of each name (src/Witness, a state
+ * folder of its own) follows the log, and the server submits its checkpoints to them
+ * (`witnesses` then holds each one's name and verifier key).
+ */
+export async function startDemoLedger({ witnesses: witnessNames = [] } = {}) {
   const dll = await apiDll();
   // PostgreSQL runs as the postgres user when the tests run as root: the folder must be traversable.
   const data = mkdtempSync(join(tmpdir(), 'ledger-browser-'));
   chmodSync(data, 0o755);
   const dataFolder = join(data, 'data');
   const demo = await run('dotnet', [dll, 'demo', '--data', dataFolder], { maxBuffer: 1 << 24 });
-  const port = await freePort();
-  const address = `http://127.0.0.1:${port}`;
-  // Checkpoints every second, so that an entry written by a test is under one within a second or two.
-  const server = spawn('dotnet', [dll, '--data', dataFolder, '--urls', address, '--Log:CheckpointIntervalSeconds=1'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the server did not start in 90 s:\n${output}`)), 90_000);
-    const collect = chunk => {
-      output += chunk;
-      if (output.includes('Now listening on')) {
-        clearTimeout(timer);
-        ready();
-      }
-    };
-    server.stdout.on('data', collect);
-    server.stderr.on('data', collect);
-    server.on('exit', code => {
-      clearTimeout(timer);
-      fail(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
+  const serve = async settings => {
+    const address = `http://127.0.0.1:${await freePort()}`;
+    // Checkpoints every second, so that an entry written by a test is under one within a second or two.
+    const { child, output } = await started('dotnet', [dll, '--data', dataFolder, '--urls', address, '--Log:CheckpointIntervalSeconds=1', ...settings],
+      /Now listening on/);
+    return { address, server: child, output };
+  };
+  const witnesses = [];
+  const settings = [];
+  if (witnessNames.length > 0) {
+    // The log's key as a witness's operator reads it (GET /v1/log/vkey), from the server once started.
+    const first = await serve([]);
+    const logKey = await (await fetch(`${first.address}/v1/log/vkey`)).text();
+    await stopped(first.server);
+    const witness = await witnessDll();
+    for (const [i, name] of witnessNames.entries()) {
+      const state = join(data, `witness-${i}`);
+      const { stdout } = await run('dotnet', [witness, 'init', '--name', name, '--state', state]);
+      const address = `http://127.0.0.1:${await freePort()}`;
+      const { child } = await started('dotnet', [witness, 'serve', '--state', state, '--log', `${logKey.split('+')[0]}=${logKey}`, '--listen', address],
+        /witness .* serving /);
+      witnesses.push({ name, vkey: stdout.trim(), process: child });
+      settings.push(`--Witness:Witnesses:${i}:VerifierKey=${stdout.trim()}`, `--Witness:Witnesses:${i}:Url=${address}`);
+    }
+  }
+  const { address, server, output } = await serve(settings);
   return {
     address,
     dataFolder,
     demoOutput: demo.stdout,
-    output: () => output,
+    output,
     keyFile: personId => join(dataFolder, 'demo-keys', `${personId}.json`),
     registrarKeyFile: join(dataFolder, 'keys', 'registrar.json'),
     psql: sql => psql(dataFolder, sql),
@@ -84,11 +130,11 @@ export async function startDemoLedger() {
       const result = spawnSync('dotnet', [verifier, '--database', connection, '--root-key', rootKeyId], { encoding: 'utf8', maxBuffer: 1 << 24 });
       return { status: result.status, output: result.stdout + result.stderr };
     },
+    witnesses: witnesses.map(({ name, vkey }) => ({ name, vkey })),
     async stop() {
-      if (server.exitCode === null) {
-        const exited = new Promise(done => server.once('exit', done));
-        server.kill('SIGTERM');
-        await exited;
+      await stopped(server);
+      for (const witness of witnesses) {
+        await stopped(witness.process);
       }
       if (!process.env.LEDGER_KEEP_DATA) {
         rmSync(data, { recursive: true, force: true });

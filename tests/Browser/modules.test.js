@@ -13,7 +13,9 @@ import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
 import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
 import { entryHash, fromBase64Url, fromHex, keyIdOf, toBase64Url, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
-import { GrowingTree, leafHash, nodeHash, parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from '../../src/Api/wwwroot/js/merkle.js';
+import {
+  GrowingTree, leafHash, nodeHash, parseCheckpoint, parseCosignatureKey, parseVerifierKey, verifyConsistency, verifyCosignature, verifyInclusion, verifyNote,
+} from '../../src/Api/wwwroot/js/merkle.js';
 import { foldProject, MoneyError, moneyDifferences, percentOf, projectFigures } from '../../src/Api/wwwroot/js/money.js';
 import { protectSeed, readKeyFile } from '../../src/Api/wwwroot/js/keyfile.js';
 import { unzip } from '../../src/Api/wwwroot/js/unzip.js';
@@ -164,6 +166,28 @@ describe('C2SP signed notes and checkpoints (FORMAT.md §10.3)', () => {
       assert.equal(parsed.origin, checkpoint.origin);
       assert.equal(parsed.treeSize, checkpoint.tree_size);
       assert.equal(parsed.rootLine, checkpoint.root_hash_base64);
+    });
+  }
+});
+
+describe("witnesses' cosignatures, as the check view verifies them (FORMAT.md §10.7, tests/vectors/cosignature_v1.json)", () => {
+  const vector = vectors('cosignature_v1.json');
+  it('parses the witness key and verifies its cosignature; the other witness has none', async () => {
+    const key = await parseCosignatureKey(vector.witness.vkey);
+    assert.equal(key.name, vector.witness.name);
+    assert.equal(toHex(key.publicKey), vector.witness.public_key_hex);
+    assert.deepEqual(await verifyCosignature(vector.cosigned_note, key), { valid: true });
+    const other = await verifyCosignature(vector.cosigned_note, await parseCosignatureKey(vector.other_witness.vkey));
+    assert.equal(other.absent, true);
+    // The log's key spells 0x01, not 0x04: not a witness key.
+    assert.ok((await parseCosignatureKey(vector.log.vkey)).error);
+    assert.ok((await parseCosignatureKey(vector.witness.vkey.replace('3bafa591', '3bafa592'))).error);
+  });
+  for (const corrupted of vector.corrupted) {
+    it(`refuses ${corrupted.id}`, async () => {
+      const verdict = await verifyCosignature(corrupted.cosigned_note, await parseCosignatureKey(vector.witness.vkey));
+      assert.equal(verdict.valid, false);
+      assert.equal(verdict.absent === true, corrupted.wantErr === 'NoCosignature', verdict.reason);
     });
   }
 });

@@ -30,15 +30,17 @@ public static class ExportEndpoints
     /// deleted when the response is done with it. A checkpoint is signed over every entry
     /// first, so the export lies under its newest checkpoint — unless the log's loop stopped
     /// on a broken invariant, which signs nothing more (the export then says what is uncovered).
+    /// The configured witnesses are asked to cosign that checkpoint, for Witness:ExportWaitSeconds
+    /// at most; one that does not answer in time is named in the server's log.
     /// </summary>
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetExport(
-        LedgerDatabase database, LedgerStartup startup, LogIntegrationService logLoop, TimeProvider clock, CancellationToken cancellationToken)
+        LedgerDatabase database, LedgerStartup startup, LogIntegrationService logLoop, WitnessCosigner witnesses, TimeProvider clock, CancellationToken cancellationToken)
     {
         var file = new FileStream(Path.Combine(Path.GetTempPath(), $"ledger-export-{Guid.NewGuid():N}.zip"),
             LedgerExport.PrivateFileOptions(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         try
         {
-            await LedgerExport.WriteZipAsync(database, logLoop.StoppedBecause is null ? startup.Log : null, file, clock.GetUtcNow(), cancellationToken);
+            await LedgerExport.WriteZipAsync(database, logLoop.StoppedBecause is null ? startup.Log : null, witnesses, file, clock.GetUtcNow(), cancellationToken);
             file.Position = 0;
             return TypedResults.Stream(file, ZipContentType, "ledger-export.zip");
         }

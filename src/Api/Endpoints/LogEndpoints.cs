@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ledger.Api.Contracts;
+using Ledger.Api.Hosting;
 using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
@@ -9,6 +10,7 @@ using Ledger.Grains.Storage;
 using Ledger.Hashing;
 using Ledger.Merkle;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Endpoints;
 
@@ -50,6 +52,13 @@ public static class LogEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        log.MapGet("/witnesses", GetWitnesses)
+            .WithName("GetWitnesses")
+            .WithSummary("The verifier keys of the witnesses this server submits its checkpoints to (docs/WITNESS.md): name+keyid+base64(0x04 ‖ Ed25519 public key).")
+            .WithDescription("Public. text/plain, one key per line, each ending in a line feed; empty when none is configured. "
+                + "Only the server's word: a verifier pins the witnesses' keys out of band (--witness).")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
 
         log.MapGet("/inclusion", GetInclusionProof)
             .WithName("GetInclusionProof")
@@ -118,6 +127,10 @@ public static class LogEndpoints
         var key = await log.VerifierKeyAsync(cancellationToken);
         return key is null ? NotFound("the log has no key yet") : TypedResults.Text(key, "text/plain", Encoding.UTF8);
     }
+
+    /// <summary>The configured witnesses' verifier keys, so that the check view can verify their cosignatures in the browser.</summary>
+    public static ContentHttpResult GetWitnesses(IOptions<WitnessSettings> settings) =>
+        TypedResults.Text(string.Concat(settings.Value.Witnesses.Select(w => w.VerifierKey + "\n")), "text/plain", Encoding.UTF8);
 
     /// <summary>An entry's inclusion proof.</summary>
     /// <param name="stream">The entry's stream id, with sequence; or give hash instead.</param>

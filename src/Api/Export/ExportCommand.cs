@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Ledger.Api.Hosting;
 using Ledger.Checkpoints;
 using Ledger.Grains.Log;
@@ -12,7 +13,8 @@ namespace Ledger.Api.Export;
 /// <c>export OUT_DIR [--data DIR]</c>: opens the database as the server would (the configured
 /// connection string, else the local cluster in the data folder) without serving HTTP, and
 /// writes an export directory (docs/FORMAT.md §9), after signing a checkpoint over every entry
-/// with the data folder's log key if it holds the log's. Exit codes: 0 written; 1 the database
+/// with the data folder's log key if it holds the log's, and having the witnesses cosign it
+/// (docs/WITNESS.md). Exit codes: 0 written; 1 the database
 /// cannot be read; 2 OUT_DIR cannot be used (checked before the database is opened).
 /// </summary>
 public static class ExportCommand
@@ -21,9 +23,17 @@ public static class ExportCommand
     public const int Failed = 1;
     public const int BadOutputFolder = 2;
 
+    /// <param name="witnesses">The witnesses to have the checkpoint signed here cosigned by (the environment's, as the server's); none if null.</param>
     public static async Task<int> RunAsync(string outputFolder, string dataFolder, string? connectionString,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        TextWriter output, TextWriter error, CancellationToken cancellationToken = default, WitnessSettings? witnesses = null)
     {
+        witnesses ??= new WitnessSettings();
+        var invalid = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(witnesses, new ValidationContext(witnesses), invalid, validateAllProperties: true))
+        {
+            error.WriteLine($"ledger export: {string.Join("; ", invalid.Select(r => r.ErrorMessage))}");
+            return Failed;
+        }
         var folder = Path.GetFullPath(outputFolder);
         if (Prepare(folder) is { } problem)
         {
@@ -34,7 +44,12 @@ public static class ExportCommand
         {
             await using var database = await LedgerDatabase.OpenAsync(connectionString, dataFolder, cancellationToken);
             using var logKey = LogKeyOf(dataFolder);
-            var manifest = await LedgerExport.WriteDirectoryAsync(database, await LogSignerAsync(database, logKey, cancellationToken), folder, cancellationToken);
+            // A witness that does not cosign in time is named on standard error.
+            using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true)
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+            using var cosigner = new WitnessCosigner(witnesses, TimeProvider.System, loggers.CreateLogger("ledger export"));
+            var manifest = await LedgerExport.WriteDirectoryAsync(database, await LogSignerAsync(database, logKey, cancellationToken), cosigner, folder,
+                cancellationToken);
             output.WriteLine($"exported {manifest.EntryCount} entries of {manifest.Streams.Count} streams to {folder}; root key fingerprint {manifest.RootKeyId}");
             return Written;
         }

@@ -1,3 +1,4 @@
+using Ledger.Api.Hosting;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -82,12 +83,22 @@ public static class LedgerExport
     /// reports entries beyond it, docs/VERIFIER.md) and entries committed since wait for the next
     /// export. Otherwise (this process does not hold the log key and its holder has not signed
     /// yet, or no log is given) every committed entry is exported, and the verifier says which
-    /// no checkpoint covers.
+    /// no checkpoint covers. The checkpoint is then submitted to <paramref name="witnesses"/>, and
+    /// the export waits for their cosignatures (bounded, docs/WITNESS.md), so that its newest
+    /// checkpoint carries them.
     /// </summary>
-    public static async Task<long> ExportedLogSizeAsync(LedgerDatabase database, LogIntegrator? log, CancellationToken cancellationToken) =>
-        log is not null && await log.IntegrateAndSignNowAsync(cancellationToken) is { Covered: true, Latest: { } latest }
-            ? latest.TreeSize
-            : await database.Entries.LogSizeAsync(cancellationToken);
+    public static async Task<long> ExportedLogSizeAsync(LedgerDatabase database, LogIntegrator? log, WitnessCosigner? witnesses, CancellationToken cancellationToken)
+    {
+        if (log is null || await log.IntegrateAndSignNowAsync(cancellationToken) is not { Covered: true, Latest: { } latest })
+        {
+            return await database.Entries.LogSizeAsync(cancellationToken);
+        }
+        if (witnesses is not null)
+        {
+            await witnesses.CosignLatestNowAsync(database.DataSource, cancellationToken);
+        }
+        return latest.TreeSize;
+    }
 
     /// <summary>
     /// Writes the entries file to <paramref name="destination"/>: the log's first
@@ -167,9 +178,11 @@ public static class LedgerExport
 
     /// <summary>Writes the three files into <paramref name="directory"/>, which must exist; the manifest last.</summary>
     /// <param name="log">The log's integrator, to sign a checkpoint over every entry first (<see cref="ExportedLogSizeAsync"/>); null to sign nothing.</param>
-    public static async Task<ExportManifest> WriteDirectoryAsync(LedgerDatabase database, LogIntegrator? log, string directory, CancellationToken cancellationToken)
+    /// <param name="witnesses">The witnesses to have that checkpoint cosigned by; null for none.</param>
+    public static async Task<ExportManifest> WriteDirectoryAsync(LedgerDatabase database, LogIntegrator? log, WitnessCosigner? witnesses, string directory,
+        CancellationToken cancellationToken)
     {
-        var logSize = await ExportedLogSizeAsync(database, log, cancellationToken);
+        var logSize = await ExportedLogSizeAsync(database, log, witnesses, cancellationToken);
         ExportManifest manifest;
         await using (var entries = NewFile(Path.Combine(directory, EntriesFileName)))
         {
@@ -191,10 +204,11 @@ public static class LedgerExport
 
     /// <summary>Writes a zip of the three files (entries, checkpoints, then the manifest) to <paramref name="destination"/>, which stays open.</summary>
     /// <param name="log">As for <see cref="WriteDirectoryAsync"/>.</param>
-    public static async Task<ExportManifest> WriteZipAsync(LedgerDatabase database, LogIntegrator? log, Stream destination, DateTimeOffset writtenAt,
-        CancellationToken cancellationToken)
+    /// <param name="witnesses">As for <see cref="WriteDirectoryAsync"/>.</param>
+    public static async Task<ExportManifest> WriteZipAsync(LedgerDatabase database, LogIntegrator? log, WitnessCosigner? witnesses, Stream destination,
+        DateTimeOffset writtenAt, CancellationToken cancellationToken)
     {
-        var logSize = await ExportedLogSizeAsync(database, log, cancellationToken);
+        var logSize = await ExportedLogSizeAsync(database, log, witnesses, cancellationToken);
         await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         var entriesFile = zip.CreateEntry(EntriesFileName, CompressionLevel.Optimal);
         entriesFile.LastWriteTime = writtenAt;

@@ -73,6 +73,8 @@ public static class LedgerHosting
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
+        services.AddSingleton(provider => new WitnessCosigner(provider.GetRequiredService<IOptions<WitnessSettings>>().Value,
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<WitnessCosigner>>()));
         services.AddSingleton<WitnessSubmissionService>();
         services.AddHostedService(provider => provider.GetRequiredService<WitnessSubmissionService>());
         // What LedgerStartup opened, for the endpoints and the grains; the service provider

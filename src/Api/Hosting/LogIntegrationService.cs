@@ -7,9 +7,9 @@ namespace Ledger.Api.Hosting;
 /// server runs. A database error is logged and retried on the next tick; a broken invariant (a
 /// stored tree or checkpoint that does not check out) stops the loop, so that nothing more is
 /// signed over state that cannot be trusted (STYLE.md 9), and /health says so. On stop, every
-/// entry accepted is put under a signed checkpoint.
+/// entry accepted is put under a signed checkpoint, submitted to the witnesses.
 /// </summary>
-public sealed class LogIntegrationService(LedgerStartup startup, TimeProvider clock, ILogger<LogIntegrator> logger) : BackgroundService
+public sealed class LogIntegrationService(LedgerStartup startup, WitnessCosigner witnesses, TimeProvider clock, ILogger<LogIntegrator> logger) : BackgroundService
 {
     long coveredAtUtcTicks = clock.GetUtcNow().UtcTicks;
     volatile string? stoppedBecause;
@@ -86,6 +86,8 @@ public sealed class LogIntegrationService(LedgerStartup startup, TimeProvider cl
             // A server that stops leaves every entry it accepted under a signed checkpoint
             // (Kestrel, started last, has stopped first: no entry is accepted after this).
             await startup.Log.IntegrateAndSignNowAsync(cancellationToken);
+            // … and has the witnesses cosign it, waiting Witness:ExportWaitSeconds at most.
+            await witnesses.CosignLatestNowAsync(startup.Database.DataSource, cancellationToken);
         }
         catch (Exception e)
         {

@@ -79,6 +79,10 @@ public sealed class WitnessSettings : IValidatableObject
 {
     public List<WitnessEndpoint> Witnesses { get; set; } = [];
 
+    /// <summary>How long an export, and the server's stop, wait for the witnesses to cosign the checkpoint just signed.</summary>
+    [Range(1, 600, ErrorMessage = "Witness:ExportWaitSeconds must be a whole number of seconds from 1 to 600")]
+    public int ExportWaitSeconds { get; set; } = 5;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         for (var i = 0; i < Witnesses.Count; i++)

@@ -80,7 +80,14 @@ public sealed class DatabaseSource : ILedgerSource
                 yield return new SourcedEntry(reader.GetInt64(0), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(1));
             }
         }
+        // Each note as the server serves and exports it: as the log signed it, followed by the
+        // witnesses' cosignature lines (docs/FORMAT.md §10.7), so that --witness and --quorum
+        // count them here too. A database from before migration 0007 has no cosignatures.
+        var cosignatures = Query(connection, transaction, "SELECT to_regclass('witness_cosignature') IS NOT NULL", reader => reader.GetBoolean(0)).Single()
+            ? "coalesce((SELECT string_agg(signature_line, '' ORDER BY witness_key) FROM witness_cosignature w WHERE w.tree_size = checkpoint.tree_size), '')"
+            : "''";
         log = (Query(connection, transaction, "SELECT verifier_key FROM log_key", reader => reader.GetString(0)).FirstOrDefault(),
-            Query(connection, transaction, "SELECT tree_size, note FROM checkpoint ORDER BY tree_size", reader => new SourcedCheckpoint(reader.GetInt64(0), reader.GetString(1))));
+            Query(connection, transaction, $"SELECT tree_size, note || {cosignatures} FROM checkpoint ORDER BY tree_size",
+                reader => new SourcedCheckpoint(reader.GetInt64(0), reader.GetString(1))));
     }
 }

@@ -39,8 +39,8 @@ public sealed class ExportCoverageTests
         var withoutTheKey = Directory.CreateDirectory(Path.Combine(folder.Path, "without-the-key")).FullName;
         var withTheKey = Directory.CreateDirectory(Path.Combine(folder.Path, "with-the-key")).FullName;
 
-        await LedgerExport.WriteDirectoryAsync(database, null, withoutTheKey, default);
-        await LedgerExport.WriteDirectoryAsync(database, log, withTheKey, default);
+        await LedgerExport.WriteDirectoryAsync(database, null, null, withoutTheKey, default);
+        await LedgerExport.WriteDirectoryAsync(database, log, null, withTheKey, default);
 
         var uncovered = Audit.Run(new ExportSource(withoutTheKey), Ledger.Tests.Hosting.RegistryOnHost.Registrar.KeyId, pinnedLogKey: log.VerifierKey!.Format());
         var finding = Assert.Single(uncovered.Findings);

@@ -46,7 +46,7 @@ public sealed class NamedLogKeyTests(DemoExport demo)
         var after = (await next.IntegrateAndSignNowAsync(default)).Latest!.TreeSize;
         await using var database = await LedgerDatabase.OpenAsync(domain.ConnectionString, "unused", default);
         using var folder = TestFolder.Create();
-        await LedgerExport.WriteDirectoryAsync(database, next, folder.Path, default);
+        await LedgerExport.WriteDirectoryAsync(database, next, null, folder.Path, default);
 
         var report = Audit.Run(new ExportSource(folder.Path), RegistryOnHost.Registrar.KeyId);
 

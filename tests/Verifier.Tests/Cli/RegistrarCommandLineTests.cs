@@ -44,7 +44,7 @@ public sealed class RegistrarCommandLineTests : IAsyncLifetime
         // The opening and the naming, under a checkpoint the server signed (now, or already in the background).
         Assert.Equal(2, (await server.Log.IntegrateAndSignNowAsync(default)).Latest?.TreeSize);
         var export = Directory.CreateDirectory(Path.Combine(folder.Path, "export")).FullName;
-        await LedgerExport.WriteDirectoryAsync(server.Database, server.Log, export, default);
+        await LedgerExport.WriteDirectoryAsync(server.Database, server.Log, null, export, default);
         var (verifyExit, report, _) = await VerifierProcess.RunAsync(export, "--root-key", fingerprint, "--lang", "en");
 
         Assert.True(verifyExit == 0, report);

@@ -10,7 +10,9 @@ import { canonicalize } from './canonical.js';
 import { entryHash, fromBase64, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from './crypto.js';
 import { h, hash } from './dom.js';
 import { t } from './i18n.js';
-import { leafHash, parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyNote } from './merkle.js';
+import {
+  leafHash, parseCheckpoint, parseCosignatureKey, parseVerifierKey, signatureNames, verifyConsistency, verifyCosignature, verifyInclusion, verifyNote,
+} from './merkle.js';
 
 const Hex64 = /^[0-9a-f]{64}$/;
 const Decimal = /^(0|[1-9][0-9]*)$/;
@@ -33,7 +35,8 @@ export async function renderCheck(main, query) {
       title, h('p', { class: 'verdict fail', role: 'alert' }, '✗ ', t('checkView.badLink', printed.error))));
     return;
   }
-  const [vkey, currentNote] = await Promise.all([getText('/v1/log/vkey'), getText('/v1/log/checkpoint')]);
+  const [vkey, currentNote, witnessKeys] = await Promise.all([getText('/v1/log/vkey'), getText('/v1/log/checkpoint'),
+    getText('/v1/log/witnesses').catch(() => '')]);
   const key = await parseVerifierKey(vkey);
   if (key.error) {
     throw new Error(`GET /v1/log/vkey: ${key.error}`);
@@ -52,11 +55,35 @@ export async function renderCheck(main, query) {
     valid ? h('p', { class: 'verdict pass', id: 'check-verdict' }, '✓ ', t('checkView.pass'))
       : h('p', { class: 'verdict fail', id: 'check-verdict', role: 'alert' }, '✗ ', t('checkView.fail', failed.join(t('checkView.separator')))),
     h('ol', { class: 'check-steps' }, checks.map(step)),
+    await witnessesLine(printed.note, key.name, witnessKeys),
     h('details', { class: 'check-technical' }, h('summary', {}, t('checkView.technical')),
       h('dl', { class: 'kv' },
         h('dt', {}, t('checkView.logKey')), h('dd', {}, h('code', {}, vkey)),
         ...checks.flatMap(c => c.technical.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]))),
       h('p', { class: 'small muted' }, t('checkView.sections')))));
+}
+
+/**
+ * Who cosigned the printed checkpoint: the names of its signature lines other than the log
+ * key's (C2SP tlog-cosignature, FORMAT.md §10.7). The cosignature of each witness the server
+ * names (GET /v1/log/witnesses) is verified here, Ed25519 strict; a line by any other name is
+ * named as not checked, since this page has no key for it (the verifier checks with --witness).
+ */
+async function witnessesLine(note, logKeyName, witnessKeys) {
+  const names = signatureNames(note).filter(name => name !== logKeyName);
+  const keys = (await Promise.all(witnessKeys.split('\n').filter(Boolean).map(parseCosignatureKey))).filter(k => !k.error);
+  const verdicts = await Promise.all(keys.map(async k => ({ name: k.name, ...await verifyCosignature(note, k) })));
+  const verified = verdicts.filter(v => v.valid).map(v => v.name);
+  const failed = verdicts.filter(v => !v.valid && !v.absent).map(v => v.name);
+  const unchecked = names.filter(name => !keys.some(k => k.name === name));
+  const separator = t('checkView.separator');
+  const parts = [
+    verified.length > 0 ? t('checkView.witnessesVerified', verified.join(separator)) : '',
+    failed.length > 0 ? t('checkView.witnessesFailed', failed.join(separator)) : '',
+    unchecked.length > 0 ? t('checkView.witnessesUnchecked', unchecked.join(separator)) : '',
+  ].filter(Boolean);
+  return h('p', { class: 'small', id: 'check-witnesses', dataset: { witnesses: names.join(' '), verified: verified.join(' '), failed: failed.join(' ') } },
+    parts.length === 0 ? t('checkView.noWitnesses') : parts.join(' '));
 }
 
 /** The notice's values from the link, each as the notice printed it, or what is wrong with the link. */

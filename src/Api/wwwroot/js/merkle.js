@@ -89,6 +89,77 @@ export async function parseVerifierKey(vkey) {
   return { name: parts[0], keyId: id, publicKey: key.subarray(1) };
 }
 
+/** The names of a signed note's signature lines, in order, each once (the log's and the witnesses'). */
+export function signatureNames(note) {
+  const split = note.lastIndexOf('\n\n');
+  return split < 0 ? [] : [...new Set(note.slice(split + 2).split('\n').map(line => /^\u2014 (\S+) \S+$/.exec(line)?.[1]).filter(Boolean))];
+}
+
+/**
+ * A witness's verifier key, "<name>+<8 hex key ID>+<base64(0x04 ‖ public key)>" (FORMAT.md
+ * §10.7, C2SP tlog-cosignature), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4].
+ */
+export async function parseCosignatureKey(vkey) {
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  const parts = first < 0 || second < 0 ? [] : [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+  if (parts.length !== 3 || parts[0] === '' || /\s/.test(parts[0]) || !/^[0-9a-f]{8}$/.test(parts[1])) {
+    return { error: 'not vkey text: name+keyid+key' };
+  }
+  let key;
+  try {
+    key = fromBase64(parts[2]);
+  } catch {
+    return { error: 'the key is not base64' };
+  }
+  if (key.length !== 33 || key[0] !== 4) {
+    return { error: 'not a cosignature/v1 key (type byte 0x04 and 32 bytes)' };
+  }
+  const id = (await sha256(concat(utf8(parts[0] + '\n'), key))).subarray(0, 4);
+  if (toHex(id) !== parts[1]) {
+    return { error: `the key ID ${parts[1]} is not the key's (${toHex(id)})` };
+  }
+  return { name: parts[0], keyId: id, publicKey: key.subarray(1) };
+}
+
+/**
+ * The witness's cosignature of a signed note (C2SP tlog-cosignature, FORMAT.md §10.7): a line
+ * "— <name> <base64(key ID ‖ 8-byte big-endian timestamp ‖ signature)>" by the key's name and
+ * ID, the signature over "cosignature/v1\ntime <timestamp>\n" and the note's text.
+ * { valid } if one verifies, else why not ({ absent: true } when the note has no line by it).
+ */
+export async function verifyCosignature(note, key) {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) {
+    return { valid: false, reason: 'not a signed note: no blank line before the signatures' };
+  }
+  const text = note.slice(0, split + 1);
+  for (const line of note.slice(split + 2, -1).split('\n')) {
+    const match = /^\u2014 (\S+) (\S+)$/.exec(line);
+    let signature;
+    try {
+      signature = match?.[1] === key.name ? fromBase64(match[2]) : null;
+    } catch {
+      return { valid: false, reason: `the line by ${key.name} is not base64` };
+    }
+    if (!signature || !equalBytes(signature.subarray(0, 4), key.keyId)) {
+      continue;
+    }
+    if (signature.length !== 76) {
+      return { valid: false, reason: `the line by ${key.name} is not 76 bytes` };
+    }
+    const time = new DataView(signature.buffer, signature.byteOffset + 4, 8).getBigUint64(0);
+    if (time === 0n || time > 2n ** 63n - 1n) {
+      return { valid: false, reason: `the cosignature by ${key.name} has no valid time` };
+    }
+    const message = utf8(`cosignature/v1\ntime ${time}\n${text}`);
+    return await verifyEd25519(key.publicKey, signature.subarray(12), message)
+      ? { valid: true }
+      : { valid: false, reason: `the cosignature by ${key.name} does not verify` };
+  }
+  return { valid: false, absent: true, reason: `no cosignature by ${key.name} with key ID ${toHex(key.keyId)}` };
+}
+
 /**
  * A signed note (C2SP signed-note): the text up to the last blank line, and a signature line
  * "— <name> <base64(key ID ‖ signature)>" by the key's name and ID that verifies over the

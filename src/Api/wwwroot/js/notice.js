@@ -8,7 +8,7 @@ import { checkLink } from './check.js';
 import { toHex } from './crypto.js';
 import { beijingParts, h, hash, money, nowText, person, qrCode, table, time } from './dom.js';
 import { language, t, term } from './i18n.js';
-import { parseCheckpoint } from './merkle.js';
+import { parseCheckpoint, signatureNames } from './merkle.js';
 
 const chineseNumerals = ['', '一', '二', '三', '四'];
 
@@ -101,8 +101,15 @@ function movements(inQuarter, entries, project) {
     : table([t('project.time'), t('notice.kind'), '#' + t('project.amount'), t('project.signer')], rows, { class: 'movements' });
 }
 
-/** The latest checkpoint, waited for (a few seconds at most) until it covers the project's head. */
+/**
+ * The latest checkpoint, waited for (a few seconds at most) until it covers the project's head
+ * and carries the cosignature of every witness the server names (GET /v1/log/witnesses), so that
+ * the QR code prints the cosigned note; if a witness has not cosigned by then, the covering
+ * checkpoint with the cosignatures it has.
+ */
 async function checkpointCovering(head) {
+  const witnesses = (await getText('/v1/log/witnesses').catch(() => '')).split('\n').filter(Boolean).map(vkey => vkey.split('+')[0]);
+  let covering = null;
   for (let attempt = 0; attempt < 6; attempt++) {
     if (attempt > 0) {
       await new Promise(resolve => setTimeout(resolve, 2000));
@@ -110,10 +117,13 @@ async function checkpointCovering(head) {
     const note = await getText('/v1/log/checkpoint').catch(() => null);
     const parsed = note === null ? { error: 'none' } : parseCheckpoint(note.slice(0, note.lastIndexOf('\n\n') + 1));
     if (!parsed.error && (!head || head.logPosition < parsed.treeSize)) {
-      return { ...parsed, note };
+      covering = { ...parsed, note };
+      if (witnesses.every(name => signatureNames(note).includes(name))) {
+        return covering;
+      }
     }
   }
-  return null;
+  return covering;
 }
 
 function verification(projectId, project, head, checkpoint, keys, vkey) {
