@@ -310,8 +310,9 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
 
     static string StreamOf(PostgresException e, IReadOnlyList<Entry> entries)
     {
-        // The key detail reads "Key (stream_id, sequence)=(project/p-1, 4) already exists.";
-        // name the batch stream it mentions, or the only one if the detail is withheld.
+        // The detail reads "Key (stream_id, sequence)=(project/p-1, 4) already exists." (or,
+        // from the chain check, "… does not name the hash of …"); name the batch stream it
+        // mentions, or the first one if the detail is withheld.
         var detail = e.Detail ?? "";
         return entries.Select(entry => entry.Stream).FirstOrDefault(s => detail.Contains($"({s},", StringComparison.Ordinal))
             ?? entries[0].Stream;
