@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Ledger.Bench.Limits;
 using Ledger.Bench.Log;
 using Ledger.Entries;
 using Ledger.Grains.Storage;
+using Ledger.Hashing;
 using Npgsql;
 
 namespace Ledger.Bench.Storage;
@@ -26,7 +29,7 @@ public static class InsertCost
     const int EntriesPerFilledStream = 100;
 
     // N entries over N / 100 household streams of 100 entries each, linked as the chain check
-    // wants, with 600 bytes of filler for the canonical bytes (an award's entry is about that
+    // wants (entry i to stream i mod S at sequence i div S, its hash SHA-256 of "stream#sequence"), with 600 bytes of filler for the canonical bytes (an award's entry is about that
     // size). Recorded before every entry that ChainedEntries makes, so none goes back in time.
     const string FillSql = """
         INSERT INTO entry (log_position, stream_id, sequence, hash, previous_hash, entry_type, canonical, recorded_at)
@@ -53,9 +56,13 @@ public static class InsertCost
                 case "--batch" when i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var b) && b is > 0 and <= 2_000: batchSize = b; break;
                 case "--batches" when i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var k) && k > 0: batches = k; break;
                 default:
-                    error.WriteLine("usage: bench inserts [--entries N (at least 100)] [--batch B (1 … 2000)] [--batches K]");
-                    return 2;
+                    return Usage(error);
             }
+        }
+        if (StreamCount(entries) < batchSize)
+        {
+            // A batch holds at most one entry per filled stream (ChainedEntries.Next).
+            return Usage(error);
         }
         error.WriteLine("starting a throwaway PostgreSQL cluster …");
         await using var scratch = await Machine.StartClusterAsync("inserts", CancellationToken.None);
@@ -73,6 +80,12 @@ public static class InsertCost
                 $"| {f.SchemaVersion:0000} | {f.IndexBytes / 1048576.0:F1} MiB | {f.WalBytesPerEntryAfterCheckpoint:N0} B | {f.WalBytesPerEntry:N0} B | {f.EntriesPerSecond:N0} |"));
         }
         return 0;
+    }
+
+    static int Usage(TextWriter error)
+    {
+        error.WriteLine("usage: bench inserts [--entries N (at least 100 × B)] [--batch B (1 … 2000)] [--batches K]");
+        return 2;
     }
 
     static async Task<Figures> MeasureAsync(Machine.ScratchCluster scratch, int version, long entries, int batchSize, int batches,
@@ -100,7 +113,7 @@ public static class InsertCost
         await using (var command = dataSource.CreateCommand(FillSql))
         {
             command.Parameters.Add(new() { Value = entries });
-            command.Parameters.Add(new() { Value = (entries + EntriesPerFilledStream - 1) / EntriesPerFilledStream });
+            command.Parameters.Add(new() { Value = StreamCount(entries) });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await ExecuteAsync(dataSource, $"UPDATE log_head SET size = {entries}", cancellationToken);
@@ -119,8 +132,9 @@ public static class InsertCost
             }
         }
 
-        // Made before anything is measured; the same entries for every schema.
-        var chained = new ChainedEntries(streamCount: batchSize, runName: "inserts");
+        // Made before anything is measured; the same entries for every schema. They continue the
+        // filled streams, whose ids are spread over the primary key like a street's households.
+        var chained = new ChainedEntries(FilledHeads(entries), runName: "inserts");
         var ready = Enumerable.Range(0, batches + 1).Select(_ => chained.Next(batchSize)).ToList();
         await ExecuteAsync(dataSource, "CHECKPOINT", cancellationToken);
 
@@ -154,6 +168,20 @@ public static class InsertCost
         }
         return new Figures(version, indexBytes, afterCheckpoint, perEntry, batches * batchSize / seconds);
     }
+
+    /// <summary>Each filled stream's next sequence and head hash, as <see cref="FillSql"/> computes them.</summary>
+    static List<(string Stream, long NextSequence, Hash HeadHash)> FilledHeads(long entries)
+    {
+        var streamCount = StreamCount(entries);
+        return Enumerable.Range(0, (int)streamCount).Select(s =>
+        {
+            var stream = $"household/fill-{s}";
+            var last = (entries - 1 - s) / streamCount;
+            return (stream, last + 1, Hash.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes($"{stream}#{last}"))));
+        }).ToList();
+    }
+
+    static long StreamCount(long entries) => (entries + EntriesPerFilledStream - 1) / EntriesPerFilledStream;
 
     /// <summary>Appends the batch as EntryStore does (log head locked first, then its insert statement), explained, and commits it.</summary>
     static async Task ExplainAppendAsync(NpgsqlDataSource dataSource, IReadOnlyList<Entry> batch, TextWriter output, CancellationToken cancellationToken)
