@@ -7,7 +7,8 @@
 
 -- The chain link, checked once per appending statement instead of by a foreign key: every
 -- appended entry after the first of its stream must find its predecessor, (stream_id,
--- sequence − 1), through the primary key, with the hash it names. Entries are append-only
+-- sequence − 1), with the hash it names (one index probe each, by the primary key or the hash
+-- index below, whichever the planner picks). Entries are append-only
 -- (0001), so a predecessor seen once stays as seen: no row lock is needed, and one never
 -- committed (another writer's) is not seen, so an entry linking to it is refused as before.
 -- The error is the one the foreign key raised, same SQLSTATE and constraint name, so that
