@@ -6,6 +6,7 @@ using Ledger.Bench.Load;
 using Ledger.Bench.Log;
 using Ledger.Bench.Memory;
 using Ledger.Bench.Report;
+using Ledger.Bench.Storage;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
@@ -17,6 +18,7 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
 //   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
 //   dotnet run -c Release --project bench -- chaos [--seed S] [--seconds N] [--kills K] [--clients C]
+//   dotnet run -c Release --project bench -- inserts [--entries N] [--batch B] [--batches K]
 const string Usage = """
     usage: bench report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
            bench verifier [--entries N] [--households H] [--keep DIR]
@@ -26,6 +28,7 @@ const string Usage = """
            bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
            bench memory [--households N] [--cap C] [--concurrency K]
            bench chaos [--seed S] [--seconds N] [--kills K] [--clients C]
+           bench inserts [--entries N] [--batch B] [--batches K]
     """;
 
 switch (args.FirstOrDefault())
@@ -48,6 +51,8 @@ switch (args.FirstOrDefault())
         return await HouseholdsTouched.RunAsync(args[1..], Console.Out, Console.Error);
     case "chaos":
         return await ChaosRunner.RunAsync(args[1..], Console.Out, Console.Error);
+    case "inserts":
+        return await InsertCost.RunAsync(args[1..], Console.Out, Console.Error);
     default:
         Console.Error.WriteLine(Usage);
         return 2;

@@ -21,17 +21,25 @@ public sealed class ChainedEntries
     static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     readonly string[] streams;
-    readonly Entry?[] heads;
+    readonly long[] nextSequences;
+    readonly Hash[] headHashes;
     readonly SignedCommand signed;
     long next;
 
     /// <param name="streamCount">How many household streams the entries are spread over.</param>
     /// <param name="runName">Part of every stream id, so that entries of two generators never collide in one database.</param>
     public ChainedEntries(int streamCount, string runName)
+        : this(Enumerable.Range(0, streamCount).Select(s => (HouseholdRules.StreamOf($"{runName}-{s}"), 0L, Hash.Zero)).ToList(), runName)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streamCount);
-        streams = Enumerable.Range(0, streamCount).Select(s => HouseholdRules.StreamOf($"{runName}-{s}")).ToArray();
-        heads = new Entry?[streamCount];
+    }
+
+    /// <summary>Entries that continue streams already in the store, each from its next sequence and head hash.</summary>
+    public ChainedEntries(IReadOnlyList<(string Stream, long NextSequence, Hash HeadHash)> continued, string runName)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(continued.Count);
+        streams = continued.Select(c => c.Stream).ToArray();
+        nextSequences = continued.Select(c => c.NextSequence).ToArray();
+        headHashes = continued.Select(c => c.HeadHash).ToArray();
         using var key = SigningKey.FromSeed(SHA256.HashData(Encoding.UTF8.GetBytes("bench coordinator")));
         var body = new JsonObject
         {
@@ -58,14 +66,14 @@ public sealed class ChainedEntries
         {
             var index = first + i;
             var stream = (int)(index % streams.Length);
-            var head = heads[stream];
             var body = new JsonObject
             {
                 ["activity"] = "WasteSorting", ["points"] = 10, ["quantity"] = 1, ["reference"] = $"sorting-{index}",
             };
-            var entry = Entry.Create(streams[stream], head is null ? 0 : head.Sequence + 1, head?.Hash ?? Hash.Zero,
+            var entry = Entry.Create(streams[stream], nextSequences[stream], headHashes[stream],
                 HouseholdEntryTypes.PointsAwarded, body, signed, Start.AddMilliseconds(index));
-            heads[stream] = entry;
+            nextSequences[stream]++;
+            headHashes[stream] = entry.Hash;
             batch[i] = entry;
         });
         next += count;

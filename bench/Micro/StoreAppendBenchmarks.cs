@@ -13,7 +13,7 @@ namespace Ledger.Bench.Micro;
 /// EntryStore.AppendAsync, durably committed (synchronous_commit on), on a throwaway local
 /// cluster started once per benchmark process: one entry per transaction, and batches of 100
 /// and 500 entries of as many streams in one transaction (group commit). Each entry is the next
-/// of its stream, so the chain's foreign key is checked as in production. Entries are made in
+/// of its stream, so the chain link is checked as in production. Entries are made in
 /// the iteration setup, outside the timing; the time is per AppendAsync call (per batch).
 /// </summary>
 [Config(typeof(StoreAppendConfig))]

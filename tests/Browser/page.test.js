@@ -226,7 +226,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
   });
 
   // What a superuser can do behind the append-only guard (as tests/Verifier.Tests/Database/DatabaseAuditTests.cs):
-  // switch the triggers (and the chain's foreign key) off, rewrite a row and recompute its stored hash
+  // switch the triggers (the chain check among them) off, rewrite a row and recompute its stored hash
   // so that the row agrees with itself, switch them on again.
   function rewrite(sequence, from, to) {
     ledger.psql(`

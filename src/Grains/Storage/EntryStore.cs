@@ -87,16 +87,7 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(LockLogSql));
-        var insert = new NpgsqlBatchCommand(InsertSql);
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.Stream).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.Sequence).ToArray() });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.Hash.Bytes.ToArray()).ToArray() });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.PreviousHash.Bytes.ToArray()).ToArray() });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.CanonicalBytes.ToArray()).ToArray() });
-        insert.Parameters.Add(new() { Value = entries.Select(e => e.RecordedAt.UtcDateTime).ToArray() });
-        insert.Parameters.Add(new() { Value = (object?)registrySequence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(InsertCommand(entries, registrySequence));
         var offsets = new int[requests.Count];
         for (var i = 1; i < requests.Count; i++)
         {
@@ -152,6 +143,24 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
         positions.Sort();
         Invariant.Holds(positions[^1] - positions[0] == entries.Count - 1, "one append takes contiguous log positions");
         return new BatchResult.Appended(requests.Select((r, i) => (IReadOnlyList<long>)positions.GetRange(offsets[i], r.Entries.Count)).ToList());
+    }
+
+    /// <summary>
+    /// The statement that inserts a batch's entries at the next log positions (after the log
+    /// head's lock): the one the append runs, and the one bench/Storage/InsertCost.cs explains.
+    /// </summary>
+    internal static NpgsqlBatchCommand InsertCommand(IReadOnlyList<Entry> entries, long? registrySequence)
+    {
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Stream).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Sequence).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Hash.Bytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.PreviousHash.Bytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.CanonicalBytes.ToArray()).ToArray() });
+        insert.Parameters.Add(new() { Value = entries.Select(e => e.RecordedAt.UtcDateTime).ToArray() });
+        insert.Parameters.Add(new() { Value = (object?)registrySequence ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return insert;
     }
 
     /// <summary>The receipt of a person's idempotency key, with the entries it wrote, if any.</summary>
@@ -310,8 +319,9 @@ public sealed class EntryStore(NpgsqlDataSource dataSource)
 
     static string StreamOf(PostgresException e, IReadOnlyList<Entry> entries)
     {
-        // The key detail reads "Key (stream_id, sequence)=(project/p-1, 4) already exists.";
-        // name the batch stream it mentions, or the only one if the detail is withheld.
+        // The detail reads "Key (stream_id, sequence)=(project/p-1, 4) already exists." (or,
+        // from the chain check, "… does not name the hash of …"); name the batch stream it
+        // mentions, or the first one if the detail is withheld.
         var detail = e.Detail ?? "";
         return entries.Select(entry => entry.Stream).FirstOrDefault(s => detail.Contains($"({s},", StringComparison.Ordinal))
             ?? entries[0].Stream;

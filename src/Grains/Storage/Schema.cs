@@ -18,8 +18,18 @@ public static class Schema
     public static int LatestVersion => Migrations[^1].Version;
 
     /// <summary>Brings the database to <see cref="LatestVersion"/>; returns the version.</summary>
-    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        MigrateAsync(dataSource, LatestVersion, cancellationToken);
+
+    /// <summary>
+    /// Brings the database to <paramref name="targetVersion"/> and no further; returns the
+    /// version. An older target is for tests and benchmarks that compare a schema with its
+    /// successor (a server always migrates to the latest).
+    /// </summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_xact_lock({MigrationLockId})", cancellationToken);
@@ -35,7 +45,7 @@ public static class Schema
         {
             throw new SchemaTooNewException(current, LatestVersion);
         }
-        foreach (var migration in Migrations.Where(m => m.Version > current))
+        foreach (var migration in Migrations.Where(m => m.Version > current && m.Version <= targetVersion))
         {
             await Execute(connection, migration.Sql, cancellationToken);
             await using var record = new NpgsqlCommand(
@@ -45,7 +55,7 @@ public static class Schema
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return LatestVersion;
+        return Math.Max(current, targetVersion);
     }
 
     public static async Task<int> CurrentVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -16,11 +16,14 @@ public static class StorageErrors
 
     /// <summary>
     /// A stream position was taken by another writer (primary key), or the entry does not link
-    /// to the stream's committed head (chain foreign key): either way the writer's view of the
-    /// stream is stale.
+    /// to the stream's committed head (the chain check, raised as a foreign key violation by
+    /// 0008_leaner_entry_indexes.sql as by 0001's foreign key before it): either way the
+    /// writer's view of the stream is stale. A hash already in the log at another position
+    /// (entry_hash_unique, 23P01) is not mapped: the hash covers the stream and sequence, so
+    /// only a broken writer or tampering produces one, and it must fail loudly.
     /// </summary>
     public static bool IsSequenceConflict(PostgresException e) =>
-        (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "entry_pk" or "entry_stream_sequence_hash_unique")
+        (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "entry_pk")
         || (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "entry_links_to_previous");
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Ledger.Grains.Log;
 using Ledger.Grains.Storage;
 using Ledger.Tests.Support;
 using Npgsql;
@@ -55,6 +56,32 @@ public sealed class SchemaTests(TestDatabase database) : IClassFixture<TestDatab
         finally
         {
             await newer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ALedgerWrittenBeforeTheLeanerIndexesKeepsItsChainsAndHashesThroughTheirMigration()
+    {
+        var older = new TestDatabase();
+        await older.InitializeAsync();
+        try
+        {
+            // 0007 is the last schema with the chain's foreign key and the B-tree on hashes.
+            Assert.Equal(7, await Schema.MigrateAsync(older.DataSource, 7, default));
+            var store = new EntryStore(older.DataSource);
+            var chain = SampleEntries.Chain("project/before-0008", 3);
+            Assert.IsType<AppendResult.Appended>(await store.AppendAsync(chain.Take(2).ToList(), default));
+
+            Assert.Equal(Schema.LatestVersion, await Schema.MigrateAsync(older.DataSource, default));
+
+            var forked = SampleEntries.Chain("project/before-0008", 3, "forked");
+            Assert.IsType<AppendResult.SequenceConflict>(await store.AppendAsync([forked[2]], default));
+            Assert.IsType<AppendResult.Appended>(await store.AppendAsync([chain[2]], default));
+            Assert.Equal(("project/before-0008", 0L), await new MerkleLog(older.DataSource).LocateAsync(chain[0].Hash, default));
+        }
+        finally
+        {
+            await older.DisposeAsync();
         }
     }
 
