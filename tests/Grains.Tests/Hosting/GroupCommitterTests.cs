@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Ledger.Grains.Hosting;
 using Ledger.Grains.Storage;
 using Ledger.Hashing;
 using Ledger.Tests.Storage;
 using Ledger.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Tests.Hosting;
 
@@ -16,7 +18,7 @@ public sealed class GroupCommitterTests(MigratedDatabase migrated) : IClassFixtu
     [Fact]
     public async Task ACommandDecidedOnAHeadTheLastBatchMovedIsAConflictAnsweredBeforeTheDatabase()
     {
-        await using var committer = new GroupCommitter(migrated.Store);
+        await using var committer = new GroupCommitter(migrated.Store, Metrics);
         var first = SampleEntries.Next("household/committer-stale", null, "first");
         Assert.IsType<AppendResult.Appended>(await committer.AppendAsync([first], Condition("first")));
         var sizeBefore = await migrated.Store.LogSizeAsync(default);
@@ -35,7 +37,7 @@ public sealed class GroupCommitterTests(MigratedDatabase migrated) : IClassFixtu
     [Fact]
     public async Task ACommandPastTheHeadTheLastBatchLeftStillGoesToTheDatabase()
     {
-        await using var committer = new GroupCommitter(migrated.Store);
+        await using var committer = new GroupCommitter(migrated.Store, Metrics);
         var first = SampleEntries.Next("household/committer-behind", null, "first");
         Assert.IsType<AppendResult.Appended>(await committer.AppendAsync([first], Condition("behind-first")));
         // Written by another process, which this committer does not see.
@@ -46,6 +48,8 @@ public sealed class GroupCommitterTests(MigratedDatabase migrated) : IClassFixtu
 
         Assert.IsType<AppendResult.Appended>(await committer.AppendAsync([third], Condition("behind-third")));
     }
+
+    static readonly GrainMetrics Metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     static AppendCondition Condition(string key) => new(new CommandReceipt("tester", key, Hash.Of([], System.Text.Encoding.UTF8.GetBytes(key))), null);
 }
