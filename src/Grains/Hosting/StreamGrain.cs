@@ -271,6 +271,8 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
         }
         catch
         {
+            // An uncertain write: the entries may or may not have committed. Nothing is decided
+            // on them, or on what was decided on them, before the store is read again.
             Settle(proposal, result: null);
             throw;
         }
