@@ -17,8 +17,10 @@ namespace Ledger.Grains.Hosting;
 
 /// <summary>
 /// The single writer of one stream (DESIGN.md 8): Orleans keeps one activation of it in the
-/// cluster and gives it one call at a time, so the commands it coordinates are decided one
-/// after another on its state. It also writes the other streams of those commands (a project
+/// cluster, and the commands it coordinates are decided one after another on its state. They are
+/// pipelined (docs/STORAGE.md "A busy stream pipelined"): each is decided on the tentative state
+/// the earlier ones left while those still commit, and acknowledged only once its own entries,
+/// and so every entry it was decided on, are committed. It also writes the other streams of those commands (a project
 /// writes its households' streams for PayShare and refunds, the catalog a household's for a
 /// redemption), through replicas of theirs that it keeps. Every replica may be behind the
 /// store, and PostgreSQL arbitrates: an append decided on a stale replica takes a position
@@ -26,10 +28,24 @@ namespace Ledger.Grains.Hosting;
 /// calls another while deciding, so no two grains ever wait on each other (docs/GRAINS.md).
 /// It keeps a snapshot of its own stream, a cache it checks before use (docs/GRAINS.md "Snapshots").
 /// </summary>
+[Reentrant]
 internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, RegistryCache registry,
     TimeProvider clock, IOptions<GrainOptions> options, GrainMetrics metrics, ILogger<StreamGrain> logger) : Grain, IStreamGrain
 {
     readonly Dictionary<string, StreamReplica> replicas = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One decision at a time, in the order the calls came: the grain is reentrant so that
+    /// commands are decided while earlier ones commit, but each is decided on the tentative
+    /// state all earlier decisions left, and handed to the committer in that order.
+    /// </summary>
+    readonly SemaphoreSlim deciding = new(1, 1);
+
+    /// <summary>The commands handed to the committer and not yet settled, in the order decided.</summary>
+    readonly List<Proposal> inFlight = [];
+
+    /// <summary>True while a snapshot is being written: reentrant calls never write two at once.</summary>
+    bool snapshotting;
 
     /// <summary>The snapshot row as last read or written; its ETag is the row's version.</summary>
     readonly GrainState<StreamSnapshot> snapshot = new(new StreamSnapshot());
@@ -133,10 +149,11 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     /// </summary>
     async Task SnapshotAsync(long every, CancellationToken cancellationToken)
     {
-        if (!replicas.TryGetValue(Stream, out var own) || own.Head is not { } head || own.State.Sequence - snapshotSequence < every)
+        if (snapshotting || !replicas.TryGetValue(Stream, out var own) || own.Head is not { } head || own.State.Sequence - snapshotSequence < every)
         {
             return;
         }
+        snapshotting = true;
         snapshotSequence = own.State.Sequence;
         var state = StateSnapshot.Encode(own.State);
         snapshot.State = new StreamSnapshot
@@ -156,6 +173,10 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
         catch (Exception e)
         {
             logger.LogWarning(e, "{Stream}: the snapshot at #{Sequence} was not written", Stream, snapshotSequence);
+        }
+        finally
+        {
+            snapshotting = false;
         }
     }
 
@@ -201,10 +222,19 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
 
     public async Task<StreamHead> Head()
     {
-        var replica = Replica(Stream);
-        replica.Stale = true;
-        metrics.EntriesRead.Add(await replica.CatchUpAsync(store, CancellationToken.None), GrainTag);
-        return new StreamHead(replica.State.Sequence, replica.Head?.Hash ?? Hashing.Hash.Zero);
+        await deciding.WaitAsync();
+        try
+        {
+            await DrainAsync();
+            var replica = Replica(Stream);
+            replica.Stale = true;
+            metrics.EntriesRead.Add(await replica.CatchUpAsync(store, CancellationToken.None), GrainTag);
+            return new StreamHead(replica.State.Sequence, replica.Head?.Hash ?? Hashing.Hash.Zero);
+        }
+        finally
+        {
+            deciding.Release();
+        }
     }
 
     public Task StreamWritten(long sequence)
@@ -219,63 +249,50 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
     /// <returns>The outcome, or null when a conflict calls for another attempt.</returns>
     async Task<CommandOutcome?> TryOnceAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams, CommandReceipt receipt)
     {
-        // Own stream first, so that dropping other replicas never drops one this command holds.
-        var written = streams.OrderBy(s => s == Stream ? 0 : 1).Select(Replica).ToList();
-        // The other streams have writers of their own (a household's grain awards points to
-        // it): read what they wrote since, rather than deciding on a replica an append would
-        // find stale. One short read per other stream; a conflict costs the whole group commit.
-        foreach (var other in written.Skip(1))
+        Proposal proposal;
+        await deciding.WaitAsync();
+        try
         {
-            other.Stale = true;
-        }
-        var now = LedgerTime.Truncate(clock.GetUtcNow());
-        var (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
-        if (decision is Decision.Refuse)
-        {
-            // Another grain or process may have written since these replicas were read: an
-            // acceptance is checked by the database (sequence and registry guards), but a
-            // refusal is final only when decided on the streams as they stand.
-            registry.MarkStale();
-            written.ForEach(r => r.Stale = true);
-            (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
-            if (decision is Decision.Refuse refusal)
+            (var proposed, var refused) = await ProposeAsync(rule, signed, streams, receipt);
+            if (refused is not null)
             {
-                return CommandOutcome.From(refusal);
+                return refused;
             }
+            proposal = proposed!;
         }
-        var entries = EntryChain.Link(((Decision.Accept)decision).Entries, written.ToDictionary(r => r.Stream, r => r.Head), signed, now);
+        finally
+        {
+            deciding.Release();
+        }
         AppendResult result;
         try
         {
-            result = await committer.AppendAsync(entries, new AppendCondition(receipt, registryState.Sequence));
+            result = await proposal.Commit;
         }
         catch
         {
-            // An uncertain write: the entries may or may not have committed. Drop the
-            // replicas' state so that nothing is decided on a view that may be wrong.
-            written.ForEach(r => r.Stale = true);
+            // An uncertain write: the entries may or may not have committed. Nothing is decided
+            // on them, or on what was decided on them, before the store is read again.
+            Settle(proposal, result: null);
             throw;
         }
+        Settle(proposal, result);
+        var entries = proposal.Entries;
         switch (result)
         {
             case AppendResult.Appended appended:
-                foreach (var entry in entries)
-                {
-                    written.Single(r => r.Stream == entry.Stream).Apply(entry);
-                }
                 if (Stream == RegistryRules.Stream)
                 {
                     await registry.AppliedAsync(entries, CancellationToken.None);
                 }
-                foreach (var other in written.Skip(1))
+                foreach (var other in proposal.Written.Skip(1))
                 {
-                    await Coordinator.GrainOf(GrainFactory, other.Stream).StreamWritten(other.State.Sequence);
+                    await Coordinator.GrainOf(GrainFactory, other.Stream).StreamWritten(entries.Last(e => e.Stream == other.Stream).Sequence);
                 }
                 return new CommandOutcome.Accepted(
                     entries.Select((e, i) => new Acknowledgement(e.Stream, e.Sequence, e.Hash, appended.LogPositions[i])).ToList(),
                     Replayed: false);
             case AppendResult.SequenceConflict:
-                written.ForEach(r => r.Stale = true);
                 return null;
             case AppendResult.RegistryChanged:
                 registry.MarkStale();
@@ -285,10 +302,138 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             case AppendResult.ReceiptExists:
                 return await EarlierResultAsync(signed.Command, receipt);
             case AppendResult.RecordedTimeWentBack:
-                return await ClockBehindLogAsync(now);
+                return await ClockBehindLogAsync(proposal.RecordedAt);
             default:
                 throw new InvalidOperationException($"unexpected append result {result}");
         }
+    }
+
+    /// <summary>
+    /// Decides the command on the tentative state (the committed entries and the proposals in
+    /// flight) and hands its entries to the committer, in decision order, under the
+    /// <see cref="deciding"/> turn.
+    /// </summary>
+    /// <returns>The proposal in flight, or else the final refusal.</returns>
+    async Task<(Proposal? Proposal, CommandOutcome.Refused? Refusal)> ProposeAsync(CommandRule rule, SignedCommand signed, IReadOnlyList<string> streams, CommandReceipt receipt)
+    {
+        // Own stream first, so that dropping other replicas never drops one this command holds.
+        var written = streams.OrderBy(s => s == Stream ? 0 : 1).Select(Replica).ToList();
+        // A command whose key is still in flight waits for it: its receipt, or the state it
+        // made, then gives the first result (idempotency as if they had come one by one).
+        if (inFlight.Any(p => p.Receipt.PersonId == receipt.PersonId && p.Receipt.IdempotencyKey == receipt.IdempotencyKey))
+        {
+            await DrainAsync();
+        }
+        // The other streams have writers of their own (a household's grain awards points to
+        // it): read what they wrote since, rather than deciding on a replica an append would
+        // find stale. One short read per other stream; a conflict costs the whole group commit.
+        // A replica with proposals in flight is not read (the store may hold them unsettled):
+        // if its grain wrote meanwhile, the database refuses the append and it is decided again.
+        foreach (var other in written.Skip(1).Where(r => !r.HasProposals))
+        {
+            other.Stale = true;
+        }
+        var now = LedgerTime.Truncate(clock.GetUtcNow());
+        var (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
+        if (decision is Decision.Refuse)
+        {
+            // A refusal is final only when decided on the streams as they stand: not on
+            // proposals still in flight (one may yet fail), nor on replicas another grain or
+            // process may have written since (an acceptance is checked by the database's
+            // sequence and registry guards, a refusal by nothing). So the proposals are settled
+            // first, the pipeline waiting, and the streams read again.
+            await DrainAsync();
+            registry.MarkStale();
+            written.ForEach(r => r.Stale = true);
+            (decision, registryState) = await DecideAsync(rule, signed.Command, written, now);
+            if (decision is Decision.Refuse refusal)
+            {
+                return (null, CommandOutcome.From(refusal));
+            }
+        }
+        var entries = EntryChain.Link(((Decision.Accept)decision).Entries, written.ToDictionary(r => r.Stream, r => r.TentativeHead), signed, now);
+        // Every later proposal links to this one through the grain's own stream, so the
+        // database's chain link refuses it whenever this one is not committed (docs/STORAGE.md
+        // "A busy stream pipelined"); every command a grain coordinates writes its stream.
+        Invariant.Holds(entries.Any(e => e.Stream == Stream), $"{signed.Command.Type} writes the stream of the grain that decides it, {Stream}");
+        var commit = committer.AppendAsync(entries, new AppendCondition(receipt, registryState.Sequence));
+        foreach (var entry in entries)
+        {
+            written.Single(r => r.Stream == entry.Stream).Propose(entry);
+        }
+        var proposal = new Proposal(entries, written, receipt, now, commit);
+        inFlight.Add(proposal);
+        return (proposal, null);
+    }
+
+    /// <summary>
+    /// Takes a proposal's answer (null: an uncertain write) into the replicas. Committed, it
+    /// settles once every proposal before it has (a later command's commit implies the
+    /// earlier's, by the chain link, so only the order of the answers can differ). Not
+    /// committed, it and every proposal after it are withdrawn: each was decided on a state that
+    /// did not happen, and the database refuses it for the same reason (or the committer, on its
+    /// behalf); each is then decided again on the state as it stands.
+    /// </summary>
+    void Settle(Proposal proposal, AppendResult? result)
+    {
+        var committed = result is AppendResult.Appended;
+        var index = inFlight.IndexOf(proposal);
+        if (index < 0)
+        {
+            // Withdrawn after an earlier proposal's uncertain write, which did commit after
+            // all: its entries are in the store, not in the replicas. Withdrawn and refused, it
+            // says nothing of the store that its predecessor's answer did not.
+            if (committed)
+            {
+                proposal.Written.ForEach(r => r.Stale = true);
+            }
+            return;
+        }
+        // A conflict means the store has entries these replicas lack; after an uncertain write,
+        // it may or may not have these: either way nothing is decided on them before a read.
+        if (result is null or AppendResult.SequenceConflict)
+        {
+            proposal.Written.ForEach(r => r.Stale = true);
+        }
+        if (committed)
+        {
+            proposal.Committed = true;
+            while (inFlight is [{ Committed: true } first, ..])
+            {
+                inFlight.RemoveAt(0);
+                foreach (var entry in first.Entries)
+                {
+                    first.Written.Single(r => r.Stream == entry.Stream).Settle(entry);
+                }
+                first.Settled.SetResult();
+            }
+            return;
+        }
+        var withdrawn = inFlight[index..];
+        inFlight.RemoveRange(index, withdrawn.Count);
+        foreach (var dropped in withdrawn)
+        {
+            foreach (var entry in dropped.Entries)
+            {
+                dropped.Written.Single(r => r.Stream == entry.Stream).Withdraw(entry);
+            }
+            if (dropped.Committed)
+            {
+                dropped.Written.ForEach(r => r.Stale = true);
+            }
+            dropped.Settled.SetResult();
+        }
+    }
+
+    /// <summary>Waits until every proposal in flight is settled or withdrawn.</summary>
+    async Task DrainAsync()
+    {
+        if (inFlight.Count > 0)
+        {
+            metrics.PipelineWaits.Add(1, GrainTag);
+        }
+        await Task.WhenAll(inFlight.Select(p => p.Settled.Task).ToList());
+        Invariant.Holds(inFlight.Count == 0, $"{Stream}: nothing is proposed while the pipeline drains");
     }
 
     /// <summary>
@@ -314,10 +459,14 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             + "send the same command again, to another server or later; it is written at most once");
     }
 
-    /// <summary>Decides on the written streams' replicas caught up with the store.</summary>
+    /// <summary>Decides on the written streams' tentative states, their replicas caught up with the store.</summary>
     async Task<(Decision Decision, RegistryState Registry)> DecideAsync(CommandRule rule, Command command,
         List<StreamReplica> written, DateTimeOffset now)
     {
+        if (written.Any(r => r.Stale && r.HasProposals))
+        {
+            await DrainAsync();
+        }
         foreach (var replica in written)
         {
             metrics.EntriesRead.Add(await replica.CatchUpAsync(store, CancellationToken.None), GrainTag);
@@ -326,9 +475,9 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
         // the registry as it stands; every other command on this process's registry cache,
         // which the registry guard of the append checks.
         var registryState = written.Find(r => r.Stream == RegistryRules.Stream) is { } own
-            ? (RegistryState)own.State
+            ? (RegistryState)own.TentativeState
             : await registry.CurrentAsync(CancellationToken.None);
-        var context = new DecisionContext(registryState, written.ToDictionary(r => r.Stream, r => r.State), command, now);
+        var context = new DecisionContext(registryState, written.ToDictionary(r => r.Stream, r => r.TentativeState), command, now);
         return (Commands.Decide(rule, context), registryState);
     }
 
@@ -352,8 +501,8 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             if (replicas.Count >= options.Value.MaxReplicas)
             {
                 // The other streams' replicas are a cache of the store: dropped, they are read
-                // again when next written. This grain's own stays.
-                foreach (var other in replicas.Keys.Where(s => s != Stream).ToList())
+                // again when next written. This grain's own stays, and so do those with proposals in flight.
+                foreach (var other in replicas.Where(r => r.Key != Stream && !r.Value.HasProposals).Select(r => r.Key).ToList())
                 {
                     replicas.Remove(other);
                 }
@@ -362,6 +511,30 @@ internal abstract class StreamGrain(EntryStore store, GroupCommitter committer, 
             replicas.Add(stream, replica);
         }
         return replica;
+    }
+
+    /// <summary>A command's entries handed to the committer: proposed on the replicas it writes until its commit is settled.</summary>
+    /// <param name="written">The replicas of the streams it writes, the grain's own first.</param>
+    /// <param name="recordedAt">The clock reading its entries carry.</param>
+    /// <param name="commit">The committer's answer.</param>
+    sealed class Proposal(IReadOnlyList<Entry> entries, List<StreamReplica> written, CommandReceipt receipt,
+        DateTimeOffset recordedAt, Task<AppendResult> commit)
+    {
+        public IReadOnlyList<Entry> Entries { get; } = entries;
+
+        public List<StreamReplica> Written { get; } = written;
+
+        public CommandReceipt Receipt { get; } = receipt;
+
+        public DateTimeOffset RecordedAt { get; } = recordedAt;
+
+        public Task<AppendResult> Commit { get; } = commit;
+
+        /// <summary>Committed, and waiting for the proposals before it to settle.</summary>
+        public bool Committed { get; set; }
+
+        /// <summary>Completed once settled or withdrawn; its waiters run after the settling turn.</summary>
+        public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

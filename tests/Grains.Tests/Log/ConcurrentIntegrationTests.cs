@@ -48,8 +48,25 @@ public sealed class ConcurrentIntegrationTests(ITestOutputHelper output)
             }))
             .ToList();
         var stopwatch = Stopwatch.StartNew();
+        // The writers go in four waves of 100, each after a checkpoint was signed: pipelined
+        // grains can write all 400 within one integrator's round, and the log must grow while
+        // checkpoints are signed.
+        using var checkpointSigned = new SemaphoreSlim(0);
+        async Task<CommandOutcome[]> WriteInWavesAsync()
+        {
+            var written = new List<CommandOutcome>();
+            foreach (var wave in awards.Select((award, i) => (award, i)).Chunk(100))
+            {
+                if (written.Count > 0)
+                {
+                    await checkpointSigned.WaitAsync();
+                }
+                written.AddRange(await Task.WhenAll(wave.Select(w => ClientRetry.ExecuteAsync(w.i % 2 == 0 ? domain.Host : domain.OtherHost, w.award))));
+            }
+            return [.. written];
+        }
 
-        var writing = Task.WhenAll(awards.Select((award, i) => ClientRetry.ExecuteAsync(i % 2 == 0 ? domain.Host : domain.OtherHost, award)));
+        var writing = WriteInWavesAsync();
         var integrating = integrators.Select(async integrator =>
         {
             var signed = 0;
@@ -59,6 +76,7 @@ public sealed class ConcurrentIntegrationTests(ITestOutputHelper output)
                 if ((await integrator.IntegrateAndSignNowAsync(default)).Decision == CheckpointDecision.Signed)
                 {
                     signed++;
+                    checkpointSigned.Release();
                 }
             }
             return signed;
