@@ -52,7 +52,7 @@ public static class CommandBatchEndpoints
             .WithDescription("The body is a JSON array of signed commands of any types. Each is executed as its own route "
                 + "(POST /v1/commands/{Type}) executes it, with the same authorization, idempotency and result codes; commands on different "
                 + "streams at once, commands on a stream they share in the order sent. The answer lists each command's result in that order: "
-                + "its status and its acknowledgement or problem. A body that is not such an array executes nothing. See docs/API.md \"Batches\".")
+                + "its status and its acknowledgement or problem. A body that is not a JSON array of JSON objects executes nothing. See docs/API.md \"Batches\".")
             .WithTags("Batches")
             .Accepts<IReadOnlyList<SignedCommandRequest>>("application/json")
             .Produces<CommandBatchResults>()
@@ -78,10 +78,10 @@ public static class CommandBatchEndpoints
             return Problems.Create(StatusCodes.Status400BadRequest, Problems.TooManyCommands,
                 $"a batch holds at most {MaxCommands} commands: send them in smaller batches; nothing was executed");
         }
-        catch (Exception e) when (e is JsonException or FormatException or CanonicalFormException)
+        catch (Exception e) when (e is JsonException or FormatException)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedBatch,
-                $"the body is not a JSON array of signed commands (docs/FORMAT.md §6): {e.Message}; nothing was executed");
+                $"the body is not a JSON array of signed commands (docs/FORMAT.md §6), each a JSON object: {e.Message}; nothing was executed");
         }
         var results = Schedule(members, async signed =>
         {
@@ -101,14 +101,33 @@ public static class CommandBatchEndpoints
     }
 
     /// <summary>A member of a batch: its signed command, or the answer it has before it is executed.</summary>
-    sealed record Member(SignedCommand? Signed, CommandResult? Answer);
+    sealed record Member(SignedCommand? Signed, CommandResult? Answer)
+    {
+        /// <summary>A member's bytes read as its own route reads its body, refused as that route refuses them.</summary>
+        public static Member Of(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length > CommandEndpoints.MaxCommandBytes)
+            {
+                return new Member(null, Result(CommandEndpoints.TooLarge()));
+            }
+            try
+            {
+                return new Member(CommandEndpoints.Parse(bytes), null);
+            }
+            catch (Exception e) when (e is FormatException or CanonicalFormException)
+            {
+                return new Member(null, Result(CommandEndpoints.Malformed(e)));
+            }
+        }
+    }
 
     /// <summary>
     /// Reads the batch's members, each from its own bytes exactly as sent, as its own route reads
-    /// its body: the array is only split, never written again.
+    /// its body: the array is only split, never written again. A member that is a JSON object but
+    /// not a signed command is refused on its own (<c>MalformedCommand</c>), as its route would.
     /// </summary>
     /// <exception cref="JsonException">The body is not one JSON array.</exception>
-    /// <exception cref="FormatException">A member is not a signed command.</exception>
+    /// <exception cref="FormatException">The body is not an array, or a member is not a JSON object.</exception>
     /// <exception cref="TooManyCommandsException">More than <see cref="MaxCommands"/> members.</exception>
     static List<Member> Read(byte[] body)
     {
@@ -124,19 +143,13 @@ public static class CommandBatchEndpoints
             {
                 throw new TooManyCommandsException();
             }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new FormatException($"command {members.Count} (from 0) is not a JSON object");
+            }
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
-            var bytes = body.AsSpan(start, (int)reader.BytesConsumed - start);
-            try
-            {
-                members.Add(bytes.Length > CommandEndpoints.MaxCommandBytes
-                    ? new Member(null, Result(CommandEndpoints.TooLarge()))
-                    : new Member(CommandEndpoints.Parse(bytes), null));
-            }
-            catch (Exception e) when (e is FormatException or CanonicalFormException)
-            {
-                throw new FormatException($"command {members.Count} (from 0) is not a signed command: {e.Message}", e);
-            }
+            members.Add(Member.Of(body.AsSpan(start, (int)reader.BytesConsumed - start)));
         }
         // Anything after the array (the reader refuses a second value) is not a batch either.
         reader.Read();

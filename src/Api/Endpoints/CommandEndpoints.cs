@@ -111,7 +111,7 @@ public static class CommandEndpoints
         }
         catch (Exception e) when (e is FormatException or CanonicalFormException)
         {
-            return Problems.Of(ResultCode.MalformedCommand, $"the body is not a signed command (docs/FORMAT.md §6): {e.Message}");
+            return Malformed(e);
         }
         if (signed.Command.Type != type)
         {
@@ -123,6 +123,10 @@ public static class CommandEndpoints
     /// <summary>The answer to a command of more than <see cref="MaxCommandBytes"/>, alone or in a batch.</summary>
     public static ProblemHttpResult TooLarge() =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, $"a command is at most {MaxCommandBytes} bytes");
+
+    /// <summary>The answer to bytes that <see cref="Parse"/> refuses, alone or in a batch.</summary>
+    public static ProblemHttpResult Malformed(Exception parsing) =>
+        Problems.Of(ResultCode.MalformedCommand, $"the body is not a signed command (docs/FORMAT.md §6): {parsing.Message}");
 
     /// <summary>Reads a signed command from the bytes the client sent, alone or as a member of a batch.</summary>
     /// <exception cref="FormatException">The bytes are JSON but not a signed command.</exception>

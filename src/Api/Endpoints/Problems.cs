@@ -31,7 +31,7 @@ public static class Problems
     public const string Unhealthy = "Unhealthy";
     public const string InternalError = "InternalError";
 
-    /// <summary>A batch of commands that is not a JSON array of signed commands (docs/API.md "Batches"): nothing in it is executed.</summary>
+    /// <summary>A batch of commands that is not a JSON array of JSON objects (docs/API.md "Batches"): nothing in it is executed.</summary>
     public const string MalformedBatch = "MalformedBatch";
 
     /// <summary>A batch of more commands than a batch holds: nothing in it is executed.</summary>

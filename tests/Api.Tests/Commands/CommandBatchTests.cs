@@ -100,7 +100,8 @@ public sealed class CommandBatchTests(ApiServer api) : IClassFixture<ApiServer>
         "VALID",
         "{\"commands\":[VALID]}",
         "[VALID,1]",
-        "[VALID,{\"command\":{},\"signature\":\"\"}]",
+        "[VALID,\"text\"]",
+        "[VALID,null]",
         "[VALID,[VALID]]",
         "[VALID,]",
         "[VALID][]",
@@ -178,6 +179,31 @@ public sealed class CommandBatchTests(ApiServer api) : IClassFixture<ApiServer>
             }
         }
         return results;
+    }
+
+    [Fact]
+    public async Task AMemberThatIsNotASignedCommandIsRefusedAloneAsItsRouteRefusesIt()
+    {
+        var valid = LedgerClient.BatchBody([Award(api.Coordinator, ApiServer.HouseholdB, "beside-malformed-ones")]).AsSpan()[1..^1].ToArray();
+        var badHex = Encoding.UTF8.GetString(LedgerClient.BatchBody([Award(api.Coordinator, ApiServer.HouseholdA, "malformed-signature")]).AsSpan()[1..^1])
+            .Split("\"signature\":")[0] + "\"signature\":\"not hex\"}";
+        string[] malformed = [badHex, "{\"command\":{},\"signature\":\"\"}", "{\"command\":1.5}"];
+        var before = await api.LogSizeAsync();
+
+        var batch = await api.Client.PostRawBatchAsync(Encoding.UTF8.GetBytes($"[{string.Join(",", malformed)},{Encoding.UTF8.GetString(valid)}]"));
+
+        Assert.Equal(HttpStatusCode.OK, batch.Status);
+        var results = batch.Body.GetProperty("results").EnumerateArray().ToList();
+        for (var i = 0; i < malformed.Length; i++)
+        {
+            var alone = await api.Client.PostRawAsync(HouseholdCommandTypes.AwardPoints, Encoding.UTF8.GetBytes(malformed[i]));
+            Assert.Equal((HttpStatusCode.BadRequest, "MalformedCommand"), (alone.Status, alone.Code));
+            Assert.Equal(400, results[i].GetProperty("status").GetInt32());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(alone.Body.GetRawText()), JsonNode.Parse(results[i].GetProperty("problem").GetRawText())),
+                $"member {i}: alone {alone.Body}, in the batch {results[i]}");
+        }
+        Assert.Equal(200, results[^1].GetProperty("status").GetInt32());
+        Assert.Equal(before + 1, await api.LogSizeAsync());
     }
 
     SignedCommand Award(PersonKey signer, string householdId, string reference, string? idempotencyKey = null) =>
