@@ -43,11 +43,53 @@ public sealed class LedgerClient(HttpClient http, TimeProvider clock)
         PostRawAsync(signed.Command.Type, CanonicalJson.Encode(signed.ToJson()), cancellationToken);
 
     /// <summary>Posts any bytes to a command's endpoint: for tests of what the server refuses.</summary>
-    public async Task<LedgerResponse> PostRawAsync(string type, byte[] body, CancellationToken cancellationToken = default)
+    public Task<LedgerResponse> PostRawAsync(string type, byte[] body, CancellationToken cancellationToken = default) =>
+        PostJsonAsync($"/v1/commands/{type}", body, cancellationToken);
+
+    /// <summary>
+    /// Posts signed commands as one batch (docs/API.md "Batches"), each exactly as signed.
+    /// </summary>
+    /// <returns>
+    /// Each command's result, in the order given, as its own route would have answered it; when the
+    /// server refused the batch itself (nothing was executed), that refusal is each command's result.
+    /// </returns>
+    public async Task<IReadOnlyList<LedgerResponse>> PostBatchAsync(IReadOnlyList<SignedCommand> commands, CancellationToken cancellationToken = default)
+    {
+        var batch = await PostRawBatchAsync(BatchBody(commands), cancellationToken);
+        if (!batch.IsSuccess)
+        {
+            return [.. commands.Select(_ => batch)];
+        }
+        return [.. batch.Body.GetProperty("results").EnumerateArray().Select(result => new LedgerResponse((HttpStatusCode)result.GetProperty("status").GetInt32(),
+            result.GetProperty("acknowledgement") is { ValueKind: JsonValueKind.Object } acknowledgement ? acknowledgement : result.GetProperty("problem")))];
+    }
+
+    /// <summary>A batch's body: a JSON array of the commands' canonical JSON, the bytes each alone would be posted as.</summary>
+    public static byte[] BatchBody(IEnumerable<SignedCommand> commands)
+    {
+        using var body = new MemoryStream();
+        body.WriteByte((byte)'[');
+        foreach (var (signed, index) in commands.Select((signed, index) => (signed, index)))
+        {
+            if (index > 0)
+            {
+                body.WriteByte((byte)',');
+            }
+            body.Write(CanonicalJson.Encode(signed.ToJson()));
+        }
+        body.WriteByte((byte)']');
+        return body.ToArray();
+    }
+
+    /// <summary>Posts any bytes as a batch: for tests of what the server refuses.</summary>
+    public Task<LedgerResponse> PostRawBatchAsync(byte[] body, CancellationToken cancellationToken = default) =>
+        PostJsonAsync("/v1/commands", body, cancellationToken);
+
+    async Task<LedgerResponse> PostJsonAsync(string target, byte[] body, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await http.PostAsync($"/v1/commands/{type}", content, cancellationToken);
+        using var response = await http.PostAsync(target, content, cancellationToken);
         return await ReadAsync(response, cancellationToken);
     }
 

@@ -83,9 +83,11 @@ public static class CommandEndpoints
     /// that misspells a type learns why. Literal routes win, so this sees unknown types only.
     /// </summary>
     public static void MapUnknownCommandEndpoint(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/v1/commands/{type}", (string type) =>
-                Problems.Of(ResultCode.UnknownCommandType, $"there is no command {type}: the command types are listed in docs/ENTRIES.md"))
-            .ExcludeFromDescription();
+        routes.MapPost("/v1/commands/{type}", UnknownType).ExcludeFromDescription();
+
+    /// <summary>The answer to a command of a type the command table does not have, alone or in a batch.</summary>
+    public static ProblemHttpResult UnknownType(string type) =>
+        Problems.Of(ResultCode.UnknownCommandType, $"there is no command {type}: the command types are listed in docs/ENTRIES.md");
 
     /// <param name="deadline">
     /// The server's deadline on the command's database work (<c>Database:CommandTimeoutSeconds</c>).
@@ -100,21 +102,44 @@ public static class CommandEndpoints
         var body = await RequestBodies.ReadAsync(request, MaxCommandBytes, cancellationToken);
         if (body is null)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, $"a command is at most {MaxCommandBytes} bytes");
+            return TooLarge();
         }
         SignedCommand signed;
         try
         {
-            signed = SignedCommand.FromJson(CanonicalJson.Parse(body));
+            signed = Parse(body);
         }
         catch (Exception e) when (e is FormatException or CanonicalFormException)
         {
-            return Problems.Of(ResultCode.MalformedCommand, $"the body is not a signed command (docs/FORMAT.md §6): {e.Message}");
+            return Malformed(e);
         }
         if (signed.Command.Type != type)
         {
             return Problems.Of(ResultCode.MalformedCommand, $"this endpoint takes {type} commands, not {signed.Command.Type}");
         }
+        return await ExecuteAsync(signed, grains, deadline, registry, cancellationToken);
+    }
+
+    /// <summary>The answer to a command of more than <see cref="MaxCommandBytes"/>, alone or in a batch.</summary>
+    public static ProblemHttpResult TooLarge() =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, $"a command is at most {MaxCommandBytes} bytes");
+
+    /// <summary>The answer to bytes that <see cref="Parse"/> refuses, alone or in a batch.</summary>
+    public static ProblemHttpResult Malformed(Exception parsing) =>
+        Problems.Of(ResultCode.MalformedCommand, $"the body is not a signed command (docs/FORMAT.md §6): {parsing.Message}");
+
+    /// <summary>Reads a signed command from the bytes the client sent, alone or as a member of a batch.</summary>
+    /// <exception cref="FormatException">The bytes are JSON but not a signed command.</exception>
+    /// <exception cref="CanonicalFormException">The bytes are not JSON the canonical form can carry (docs/FORMAT.md §2).</exception>
+    public static SignedCommand Parse(ReadOnlySpan<byte> body) => SignedCommand.FromJson(CanonicalJson.Parse(body));
+
+    /// <summary>
+    /// Executes a signed command of a known type, alone or as a member of a batch: the same
+    /// checks, the same grain call, the same answer.
+    /// </summary>
+    public static async Task<Results<Ok<CommandAcknowledgement>, ProblemHttpResult>> ExecuteAsync(
+        SignedCommand signed, LedgerGrains grains, TimeSpan deadline, RegistrySettings registry, CancellationToken cancellationToken)
+    {
         if (OpeningRefusal(signed.Command, registry) is { } refusal)
         {
             return Problems.Of(refusal.Code, refusal.Message);

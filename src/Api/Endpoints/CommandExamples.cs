@@ -75,6 +75,17 @@ public static class CommandExamples
         [CatalogCommandTypes.WithdrawCatalogItem] = new() { ["itemId"] = "fee-50" },
     };
 
+    /// <summary>A batch (POST /v1/commands): the points of one event, awarded to two households at once.</summary>
+    public static JsonArray Batch() => new(new[] { "b3-0602", "b3-0101" }.Select(householdId =>
+    {
+        var body = Bodies[HouseholdCommandTypes.AwardPoints].DeepClone().AsObject();
+        body["householdId"] = householdId;
+        var signed = SignedCommand(HouseholdCommandTypes.AwardPoints, body);
+        signed["command"]!["personId"] = "coordinator-wu";
+        signed["command"]!["idempotencyKey"] = $"award/2026-05-12/{householdId}";
+        return (JsonNode)signed;
+    }).ToArray());
+
     /// <summary>A whole signed command around an example body.</summary>
     public static JsonObject SignedCommand(string type, JsonObject body) => new()
     {

@@ -25,7 +25,7 @@ public static class OpenApiDocument
                     Title = "Community Ledger API",
                     Version = "v1",
                     Description = "An auditable ledger of public funds and resident points for a street office (街道) and its communities. "
-                        + "Commands are signed (docs/FORMAT.md §6) and posted to /v1/commands/{Type}; private views take a signed read "
+                        + "Commands are signed (docs/FORMAT.md §6) and posted to /v1/commands/{Type}, or many at once to /v1/commands; private views take a signed read "
                         + "in the Authorization header (docs/API.md). Errors are RFC 9457 problem details with a stable code.",
                 };
                 document.Servers?.Clear();
@@ -64,6 +64,11 @@ public static class OpenApiDocument
                     && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media))
                 {
                     media.Example = CommandExamples.SignedCommand(name, body);
+                }
+                if (name == CommandBatchEndpoints.Name && operation.RequestBody?.Content is { } batch
+                    && batch.TryGetValue("application/json", out var commands))
+                {
+                    commands.Example = CommandExamples.Batch();
                 }
                 return Task.CompletedTask;
             });

@@ -31,6 +31,12 @@ public static class Problems
     public const string Unhealthy = "Unhealthy";
     public const string InternalError = "InternalError";
 
+    /// <summary>A batch of commands that is not a JSON array of JSON objects (docs/API.md "Batches"): nothing in it is executed.</summary>
+    public const string MalformedBatch = "MalformedBatch";
+
+    /// <summary>A batch of more commands than a batch holds: nothing in it is executed.</summary>
+    public const string TooManyCommands = "TooManyCommands";
+
     /// <summary>The code of an error status that no endpoint chose a code for.</summary>
     public static string CodeOf(int status) => status switch
     {
@@ -135,6 +141,13 @@ sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHa
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        await Answer(context, exception, logger).ExecuteAsync(context);
+        return true;
+    }
+
+    /// <summary>The problem that answers an exception, logged when the server is at fault: a request's, or one command's of a batch.</summary>
+    public static ProblemHttpResult Answer(HttpContext context, Exception exception, ILogger logger)
+    {
         var problem = exception switch
         {
             // A timed-out wait is the server's own deadline on database work (CommandEndpoints).
@@ -153,7 +166,6 @@ sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHa
             logger.LogError(exception, "{Method} {Path} answered {Status}: {Message}",
                 context.Request.Method, context.Request.Path, problem.StatusCode, exception.Message);
         }
-        await problem.ExecuteAsync(context);
-        return true;
+        return problem;
     }
 }

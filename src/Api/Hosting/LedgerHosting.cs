@@ -112,6 +112,7 @@ public static class LedgerHosting
         app.MapEntryEndpoints();
         app.MapCommandEndpoints();
         app.MapUnknownCommandEndpoint();
+        app.MapCommandBatchEndpoint();
         app.MapViewEndpoints();
         app.MapExportEndpoints();
         app.MapLogEndpoints();

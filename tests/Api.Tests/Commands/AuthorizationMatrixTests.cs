@@ -109,6 +109,28 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         }
     }
 
+    public static TheoryData<Role> EveryRole() => new(Enum.GetValues<Role>());
+
+    /// <summary>The same matrix through a batch (docs/API.md "Batches"): a role's every command in one request.</summary>
+    [Theory]
+    [MemberData(nameof(EveryRole))]
+    public async Task InABatchARoleIsRefusedACommandExactlyWhenItMayNotGiveIt(Role role)
+    {
+        var signer = community.Holder(role);
+        var rules = Rules.Commands.All.ToList();
+
+        var results = await community.Api.Client.PostBatchAsync(
+            [.. rules.Select(rule => community.Api.Client.Sign(signer, rule.Type, MinimalBody(rule.Type, role, signer)))]);
+
+        Assert.Equal(rules.Count, results.Count);
+        foreach (var (rule, response) in rules.Zip(results))
+        {
+            var refused = response.Status == HttpStatusCode.Forbidden && response.Code == "RoleMissing";
+            Assert.True(refused != rule.Roles.Contains(role), $"{role} {rule.Type} in a batch: {response.Status} {response.Body}");
+            Assert.NotEqual(HttpStatusCode.Unauthorized, response.Status);
+        }
+    }
+
     /// <summary>
     /// A well-formed body that a permitted signer gets past the envelope with: mostly about a
     /// project, person, item or redemption that does not exist, so the rule refuses it and

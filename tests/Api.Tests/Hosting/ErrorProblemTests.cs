@@ -19,6 +19,7 @@ public sealed class ErrorProblemTests(ApiServer api) : IClassFixture<ApiServer>
     [InlineData("GET", "/v1/nothing-here", HttpStatusCode.NotFound, "NotFound")]
     [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
     [InlineData("GET", "/v1/commands/AwardPoints", HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
+    [InlineData("GET", "/v1/commands", HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
     public async Task AnErrorNoEndpointAnswersIsAProblemWithItsCode(string method, string path, HttpStatusCode status, string code)
     {
         using var http = new HttpClient { BaseAddress = api.Server.Address };

@@ -136,10 +136,25 @@ async function signedRead(key, target) {
 
 /** Posts a signed command (FORMAT.md §6) as its canonical JSON; a lost answer is retried once with the same bytes. */
 export async function postCommand(signed) {
-  const body = canonicalize(signed);
-  const send = () => request(`/v1/commands/${signed.command.type}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body,
-  });
+  return postJson(`/v1/commands/${signed.command.type}`, canonicalize(signed));
+}
+
+/** The most commands a batch holds (CommandBatchEndpoints.MaxCommands, docs/API.md "Batches"). */
+export const MaxBatchCommands = 500;
+
+/**
+ * Posts signed commands as one batch (docs/API.md "Batches"), each as the canonical JSON it would
+ * be posted as alone; a lost answer is retried once with the same bytes. Returns, in the order
+ * given, each command's acknowledgement or, for a refused one, its ApiError; a batch refused as a
+ * whole throws its ApiError.
+ */
+export async function postCommands(signed) {
+  const { results } = await postJson('/v1/commands', `[${signed.map(canonicalize).join(',')}]`);
+  return results.map(r => r.acknowledgement ?? new ApiError(r.status, r.problem));
+}
+
+async function postJson(path, body) {
+  const send = () => request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   let response;
   try {
     response = await send();

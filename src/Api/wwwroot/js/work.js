@@ -5,7 +5,7 @@
 // refusal is said from its result code (i18n.js refusal); a refused command writes nothing.
 // Documents are hashed here with SHA-256: only the hash is sent, the file stays on this machine.
 
-import { ApiError, getJson, postCommand, signCommand, signedGet, streamEntries } from './api.js';
+import { ApiError, MaxBatchCommands, getJson, postCommand, postCommands, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
 import { fullAudit } from './fullaudit.js';
 import { handover } from './handover.js';
@@ -710,25 +710,36 @@ function awardForm(context) {
     progress.value = 0;
     results.replaceChildren();
     let done = 0;
-    for (const householdId of ids) {
-      const body = { householdId, activity: activity.value, quantity: count, points: each, reference: reference.value.trim() };
-      // One idempotency key per household and event: pressing again after a network failure
-      // re-sends each command under its key, and the ledger writes none of them twice.
-      const key = `award/${body.reference}/${householdId}`.slice(0, 128);
-      const line = h('li', { dataset: { household: householdId } }, `${householdId}：`);
-      results.append(line);
+    // One batch per MaxBatchCommands households: one round trip, each household's result its own.
+    for (let start = 0; start < ids.length; start += MaxBatchCommands) {
+      const chunk = ids.slice(start, start + MaxBatchCommands);
+      const lines = chunk.map(householdId => h('li', { dataset: { household: householdId } }, `${householdId}：`));
+      results.append(...lines);
+      let answers;
       try {
-        const answer = await postCommand(await signCommand(context.key, 'AwardPoints', body, key));
+        answers = await postCommands(await Promise.all(chunk.map(householdId => {
+          const body = { householdId, activity: activity.value, quantity: count, points: each, reference: reference.value.trim() };
+          // One idempotency key per household and event: pressing again after a network failure
+          // re-sends each command under its key, and the ledger writes none of them twice.
+          return signCommand(context.key, 'AwardPoints', body, `award/${body.reference}/${householdId}`.slice(0, 128));
+        })));
+      } catch (error) {
+        answers = chunk.map(() => error);
+      }
+      lines.forEach((line, i) => {
+        const answer = answers[i];
+        if (answer instanceof Error) {
+          line.classList.add('error');
+          line.dataset.status = 'refused';
+          line.append(refusal(answer));
+          return;
+        }
         line.classList.add('ok');
         line.dataset.status = answer.replayed ? 'replayed' : 'awarded';
         line.append(t(answer.replayed ? 'coordinator.already' : 'coordinator.awarded', each));
         done++;
-      } catch (error) {
-        line.classList.add('error');
-        line.dataset.status = 'refused';
-        line.append(refusal(error));
-      }
-      progress.value++;
+      });
+      progress.value += chunk.length;
     }
     submit.disabled = false;
     results.prepend(h('li', { id: 'award-summary', dataset: { done: String(done), total: String(ids.length) } }, t('coordinator.summary', done, ids.length)));
