@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ledger.Rules;
 
 namespace Ledger.Bench.Load;
 
@@ -60,6 +61,11 @@ public sealed record LoadOptions(
                 return (null, $"unexpected argument {args[i]}{(value is null ? "" : " " + value)}; {Usage}");
             }
             i++;
+        }
+        if (seconds > SigningAhead.LongestWindow.TotalSeconds)
+        {
+            return (null, $"--seconds is at most {SigningAhead.LongestWindow.TotalSeconds:0}: the window's commands are all signed before it opens, "
+                + $"and the server takes a command only within {Authorization.IssueWindow.TotalMinutes:0} minutes of the time it was signed");
         }
         if (url is not null)
         {
