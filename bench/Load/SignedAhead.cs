@@ -90,7 +90,7 @@ public static class SigningAhead
     /// <summary>Closed loop: the window's commands, over the warm-up's recent acknowledged rate times the window.</summary>
     const double ClosedLoopHeadroom = 2.0;
 
-    /// <summary>The warm-up's seconds over which the closed loop's rate is taken.</summary>
+    /// <summary>The warm-up's last seconds over which the closed loop's rate is taken (longer when signing took longer).</summary>
     const int RateSeconds = 5;
 
     /// <summary>Signs ahead from when it may (<see cref="MaxAge"/>) until the window opens, on every core.</summary>
@@ -105,19 +105,21 @@ public static class SigningAhead
         {
             await Task.Delay(untilThen);
         }
-        var recent = new Queue<long>();
+        var recent = new Queue<(long At, long Acknowledged)>();
         long signed = 0;
         long target = 0;
         while (Stopwatch.GetTimestamp() < measureFrom)
         {
-            recent.Enqueue(acknowledged());
-            if (recent.Count > RateSeconds + 1)
+            var now = Stopwatch.GetTimestamp();
+            recent.Enqueue((now, acknowledged()));
+            while (recent.Count > 2 && Stopwatch.GetElapsedTime(recent.Peek().At, now).TotalSeconds > RateSeconds)
             {
                 recent.Dequeue();
             }
+            var (from, to) = (recent.Peek(), recent.Last());
             var windowCommands = rate is { } perSecond
                 ? perSecond * seconds
-                : recent.Count > 1 ? ClosedLoopHeadroom * (recent.Last() - recent.Peek()) / (recent.Count - 1) * seconds : 0;
+                : to.At > from.At ? ClosedLoopHeadroom * (to.Acknowledged - from.Acknowledged) / Stopwatch.GetElapsedTime(from.At, to.At).TotalSeconds * seconds : 0;
             target = Math.Max(target, (long)Math.Ceiling(windowCommands / scripts.Count) + 1);
             var perClient = target;
             await Task.Run(() => Parallel.ForEach(scripts, script =>
