@@ -23,7 +23,7 @@ namespace Ledger.Bench.Micro;
 public class AllocationBudgetBenchmarks
 {
     /// <summary>The prepared community's log: the registry, the project and its campaign, one payment, a hundred awards.</summary>
-    const int CommunityEntries = 120;
+    const int CommunityEntries = 119;
 
     PreparedCommunity community = null!;
     byte[] awardPointsRequest = null!;
