@@ -102,7 +102,7 @@ public sealed class LoadClient(LedgerClient client, LoadWorkload workload, Clien
     /// <summary>Commands of the window signed in it: a cycle's approvals and payment, which name the request's answer.</summary>
     public long SignedInWindowForCycles { get; private set; }
 
-    /// <summary>Commands of the window signed in it because the commands signed ahead had run out.</summary>
+    /// <summary>Commands of the window signed in it because none was left signed ahead (all used, or none signed: a warm-up too short).</summary>
     public long SignedInWindowRanOut { get; private set; }
 
     /// <summary>Stopwatch ticks this client spent signing in the window: the generator's own Ed25519 work there.</summary>

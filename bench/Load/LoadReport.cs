@@ -110,7 +110,7 @@ public sealed class LoadReport(
         output.WriteLine($"| memory in the window | {(acknowledged == 0 ? "-" : $"{cpu.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; {cpu.Gc.Gen0:N0} / {cpu.Gc.Gen1:N0} / {cpu.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {cpu.Gc.Paused.TotalSeconds:N2} s (the generator) |");
         output.WriteLine($"| signed ahead of the window | {sentSignedAhead:N0} of the {measured.Count:N0} commands sent in it ({signedAhead:N0} signed ahead); signed in it: "
             + $"{clients.Sum(c => c.SignedInWindowForCycles):N0} approvals and payments of disbursement cycles, which name the request's answer, "
-            + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} after a client's ran out; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
+            + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} by a client with none left signed ahead; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
         output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
         output.WriteLine();
         output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");
