@@ -104,6 +104,7 @@ public static class LoadGenerator
         var watching = watch.RunAsync(stopWatching.Token);
 
         var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
+        var serverRuntime = target.ServerProcessId is { } serverProcessId ? ServerRuntime.TryStart(serverProcessId) : null;
         var clients = new List<(LoadClient Client, ClientScript Script, HttpClient Http)>();
         var startAt = Stopwatch.GetTimestamp();
         var measureFrom = startAt + (long)options.WarmupSeconds * Stopwatch.Frequency;
@@ -120,6 +121,7 @@ public static class LoadGenerator
         var signingAhead = SigningAhead.RunAsync([.. clients.Select(c => c.Script)], () => clients.Sum(c => c.Client.AcknowledgedSoFar),
             options.Rate, options.Seconds, measureFrom, endAt);
         CpuSample? cpuFrom = null;
+        RuntimeUse? serverFrom = null;
         var sampling = Task.Run(async () =>
         {
             var warmupLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom);
@@ -128,10 +130,16 @@ public static class LoadGenerator
                 await Task.Delay(warmupLeft);
             }
             cpuFrom = CpuSample.Take();
+            serverFrom = serverRuntime?.Sample();
         });
         await Task.WhenAll(clients.Select(c => Task.Run(c.Client.RunAsync)));
         var cpuTo = CpuSample.Take();
+        var serverTo = serverRuntime?.Sample();
         await sampling;
+        if (serverRuntime is not null)
+        {
+            await serverRuntime.DisposeAsync();
+        }
         var signedAhead = await signingAhead;
         foreach (var (_, _, clientHttp) in clients)
         {
@@ -160,7 +168,7 @@ public static class LoadGenerator
 
         var report = new LoadReport(options, target.Description, health.Body.GetProperty("postgresVersion").ToString(),
             clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!, cpuTo, target.ServerProcessId, postmaster), lag, watch.Failures,
-            signedAhead, ed25519OneCore);
+            signedAhead, ed25519OneCore, serverTo - serverFrom);
         output.WriteLine();
         report.Write(output);
         output.WriteLine();

@@ -32,7 +32,8 @@ public sealed class LoadReport(
     CheckpointLag lag,
     IReadOnlyDictionary<string, int> watchFailures,
     long signedAhead,
-    double ed25519OneCore)
+    double ed25519OneCore,
+    RuntimeUse? serverRuntime)
 {
     static readonly string[] CommandTypes =
     [
@@ -106,8 +107,17 @@ public sealed class LoadReport(
             output.WriteLine($"| CPU, {(cpu.Database is null ? "other processes" : "everything else")} | {Math.Max(0, all - cpu.Process - (cpu.Server ?? 0) - (cpu.Database ?? 0)):P0} of {Environment.ProcessorCount} cores"
                 + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
-        output.WriteLine($"| JIT in the window | {cpu.JitMethods:N0} methods compiled in {cpu.JitTime.TotalSeconds:N1} s (the generator) |");
-        output.WriteLine($"| memory in the window | {(acknowledged == 0 ? "-" : $"{cpu.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; {cpu.Gc.Gen0:N0} / {cpu.Gc.Gen1:N0} / {cpu.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {cpu.Gc.Paused.TotalSeconds:N2} s (the generator) |");
+        var generator = new RuntimeUse(cpu.JitMethods, cpu.JitTime, cpu.Gc);
+        string Jit(RuntimeUse use) => $"{use.JitMethods:N0} methods compiled in {use.JitTime.TotalSeconds:N1} s";
+        string Memory(RuntimeUse use) => $"{(acknowledged == 0 ? "-" : $"{use.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; "
+            + $"{use.Gc.Gen0:N0} / {use.Gc.Gen1:N0} / {use.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {use.Gc.Paused.TotalSeconds:N2} s";
+        // The server's from its event counters, good to a second at either end of the window.
+        output.WriteLine(serverRuntime is { } serverJit
+            ? $"| JIT in the window | the server {Jit(serverJit)}; the generator {Jit(generator)} |"
+            : $"| JIT in the window | the generator {Jit(generator)}; the server's not measured |");
+        output.WriteLine(serverRuntime is { } serverUse
+            ? $"| memory in the window | the server {Memory(serverUse)}; the generator {Memory(generator)} |"
+            : $"| memory in the window | the generator {Memory(generator)}; the server's not measured |");
         output.WriteLine($"| signed ahead of the window | {sentSignedAhead:N0} of the {measured.Count:N0} commands sent in it ({signedAhead:N0} signed ahead); signed in it: "
             + $"{clients.Sum(c => c.SignedInWindowForCycles):N0} approvals and payments of disbursement cycles, which name the request's answer, "
             + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} by a client with none left signed ahead; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
