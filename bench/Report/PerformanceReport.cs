@@ -132,17 +132,18 @@ public static class PerformanceReport
         Row("the batch endpoint, commands per second", "not measured: no batch route yet", ed25519, null, "≥ 0.6", null);
         Row($"p99 latency at 80 % of the peak (open loop, {offered:N0}/s offered; {eightyRate.Format(r => $"{r:N0}/s")} acknowledged)", eightyP99.Format(p => $"{p:N1} ms"),
             "", null, "≤ 50 ms", eightyP99.Median <= 50);
-        var verifyOneCore = TimeSpan.FromSeconds(1 / limits.Ed25519OneCore);
         if (peaks.All(p => p.ServerCpuPerCommand is not null))
         {
+            // Each load run sets its server's CPU against the verify it measured just before.
             var cpuPerCommand = Spread.Of(peaks.Select(p => p.ServerCpuPerCommand!.Value.TotalMicroseconds));
+            var verify = Spread.Of(peaks.Select(p => p.Ed25519VerifyOneCore.TotalMicroseconds));
+            var ratio = Spread.Of(peaks.Select(p => p.ServerCpuPerCommand!.Value / p.Ed25519VerifyOneCore));
             Row("server CPU per command at the peak (the server's process, /proc/PID/stat, over acknowledged commands)", cpuPerCommand.Format(us => $"{us:N0} µs"),
-                $"Ed25519 verify, one core: {verifyOneCore.TotalMicroseconds:N1} µs", cpuPerCommand.Median / verifyOneCore.TotalMicroseconds, "≤ 3",
-                cpuPerCommand.Median <= 3 * verifyOneCore.TotalMicroseconds);
+                $"Ed25519 verify, one core, before each load: {verify.Format(us => $"{us:N1} µs")}", ratio.Median, "≤ 3", ratio.Median <= 3);
         }
         var lags = peaks.Select(p => p.CheckpointLagMax).ToList();
-        Row("checkpoint lag under the peak load, longest", lags.Contains(null) ? "not covered" : Spread.Of(lags.Select(l => l!.Value.TotalSeconds)).Format(l => $"{l:N2} s"),
-            "", null, "≤ 2 s", !lags.Contains(null) && Spread.Of(lags.Select(l => l!.Value.TotalSeconds)).Median <= 2);
+        var lag = lags.Contains(null) ? null : Spread.Of(lags.Select(l => l!.Value.TotalSeconds));
+        Row("checkpoint lag under the peak load, longest", lag?.Format(l => $"{l:N2} s") ?? "not covered", "", null, "≤ 2 s", lag is { } longest && longest.Median <= 2);
         Row($"verifier with signatures, {verifier.Entries:N0} entries", $"{verifier.SignaturesPerSecond:N0} entries/s", ed25519,
             verifier.SignaturesPerSecond / limits.Ed25519AllCores, "≥ 0.8", verifier.SignaturesPerSecond >= 0.8 * limits.Ed25519AllCores);
         Row($"verifier, hash-only, {verifier.Entries:N0} entries", $"{verifier.HashOnlyPerSecond:N0} entries/s",
