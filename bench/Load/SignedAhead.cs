@@ -55,13 +55,8 @@ public sealed class ClientScript(LoadWorkload workload, int index, Random random
     public SignedStep Sign(UnsignedCommand command, string? cycleProject = null) =>
         new(command.Type, CanonicalJson.Encode(signer.Sign(command.Signer, command.Type, command.Body).ToJson()), cycleProject);
 
-    public void SignAhead(int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            ahead.Enqueue(Next());
-        }
-    }
+    /// <summary>Draws the next step, signs it now and keeps it for the window.</summary>
+    public void SignOneAhead() => ahead.Enqueue(Next());
 
     /// <returns>The oldest step signed ahead; null when none is left.</returns>
     public SignedStep? TakeSignedAhead() => ahead.TryDequeue(out var step) ? step : null;
@@ -127,7 +122,7 @@ public static class SigningAhead
                 // Stops at the window's opening, topped up or not: signing in the window is what this avoids.
                 while (script.AheadCount < perClient && Stopwatch.GetTimestamp() < measureFrom)
                 {
-                    script.SignAhead(1);
+                    script.SignOneAhead();
                     Interlocked.Increment(ref signed);
                 }
             }));
