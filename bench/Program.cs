@@ -10,7 +10,7 @@ using Ledger.Bench.Storage;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
-//   dotnet run -c Release --project bench -- report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
+//   dotnet run -c Release --project bench -- report [--clients N] [--seconds S] [--warmup S] [--runs N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
 //   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
@@ -20,7 +20,7 @@ using Ledger.Bench.Verifier;
 //   dotnet run -c Release --project bench -- chaos [--seed S] [--seconds N] [--kills K] [--clients C]
 //   dotnet run -c Release --project bench -- inserts [--entries N] [--batch B] [--batches K]
 const string Usage = """
-    usage: bench report [--clients N] [--seconds S] [--warmup S] [--verifier-entries N] [--proof-entries N] [--memory-households N]
+    usage: bench report [--clients N] [--seconds S] [--warmup S] [--runs N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
            bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]

@@ -7,6 +7,7 @@ using Ledger.Bench.Limits;
 using Ledger.Bench.Load;
 using Ledger.Client;
 using Ledger.Grains.LocalPostgres;
+using Ledger.Tests.Support;
 using Ledger.Verifier.Verification;
 
 namespace Ledger.Bench.Chaos;
@@ -79,7 +80,9 @@ public static class ChaosRunner
         await using var database = await Machine.StartClusterAsync("chaos", cancellationToken);
         var connectionString = database.Cluster.ConnectionString;
         ServerNode[] nodes = [.. new[] { "a", "b" }.Select(name =>
-            new ServerNode(name, Path.Combine(database.Folder, name), connectionString, Path.Combine(logs, $"{name}.log")))];
+            new ServerNode(name, Path.Combine(database.Folder, name), connectionString, Path.Combine(logs, $"{name}.log"),
+                // Failure detection fast enough for a run of minutes.
+                FastFailover.Arguments))];
         try
         {
             // One after the other: the first writes the registry's genesis with its registrar's key.

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Ledger.Client;
-using Ledger.Tests.Support;
 
 namespace Ledger.Bench.Chaos;
 
@@ -12,8 +11,11 @@ namespace Ledger.Bench.Chaos;
 /// is beside the bench's own assembly since the bench references src/Api) on loopback ports
 /// of its own, and started again after it was killed: the same data folder, new free HTTP and
 /// silo ports. Its output goes to a log file; readiness is its own "Now listening on" line.
+/// The fault runner starts it with fast failure detection (<see cref="FastFailover"/>); the load
+/// generator, as a process of its own so that its CPU time is the server's alone.
 /// </summary>
-public sealed class ServerNode(string name, string dataFolder, string connectionString, string logFile) : IAsyncDisposable
+/// <param name="settings">Further settings as arguments, e.g. ["--Log:CheckpointIntervalSeconds", "1"].</param>
+public sealed class ServerNode(string name, string dataFolder, string connectionString, string logFile, IReadOnlyList<string> settings) : IAsyncDisposable
 {
     // Bounded so that a hung start fails the run instead of stalling it.
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
@@ -66,8 +68,7 @@ public sealed class ServerNode(string name, string dataFolder, string connection
             // Request logs would cost more than some commands; readiness is the lifetime's line.
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-            // Failure detection fast enough for a run of minutes.
-            .. FastFailover.Arguments,
+            .. settings,
         ];
         foreach (var argument in arguments)
         {

@@ -4,12 +4,19 @@ using System.Globalization;
 namespace Ledger.Bench.Load;
 
 /// <summary>Shares of all cores over the measured window; null where not measurable here.</summary>
+/// <param name="Wall">The window's length, to turn a share of all cores into CPU time.</param>
+/// <param name="Process">This process: the generator.</param>
+/// <param name="Server">The server's process, when it runs on this machine as a process of ours.</param>
 /// <param name="Others">The busiest other programs by name (a shared machine's other work), largest first.</param>
 /// <param name="JitMethods">Methods this process's JIT compiled in the window (tiering up included).</param>
 /// <param name="JitTime">The time its JIT spent compiling them.</param>
 /// <param name="Gc">This process's allocations and collections in the window (server and generator when in-process).</param>
-public sealed record CpuUse(double? MachineBusy, double? MachineIowait, double Process, double? Database, IReadOnlyList<(string Name, double Share)> Others,
-    long JitMethods, TimeSpan JitTime, GcUse Gc);
+public sealed record CpuUse(TimeSpan Wall, double? MachineBusy, double? MachineIowait, double Process, double? Server, double? Database,
+    IReadOnlyList<(string Name, double Share)> Others, long JitMethods, TimeSpan JitTime, GcUse Gc)
+{
+    /// <summary>The CPU time a share of all cores stands for over the window.</summary>
+    public TimeSpan? Time(double? share) => share is { } s ? Wall * (s * Environment.ProcessorCount) : null;
+}
 
 /// <summary>Bytes allocated, collections by generation and the time the collector paused the process.</summary>
 public readonly record struct GcUse(long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
@@ -27,7 +34,7 @@ public readonly record struct ProcessTicks(int ParentId, string Name, long Ticks
 /// CPU time of the whole machine (Linux /proc/stat, in clock ticks) and of every process
 /// (/proc/PID/stat), at one moment. Between two samples they say whether the run was bound by
 /// the cores or by waiting (for the disk, the database, the network); how much this process
-/// took — with an in-process server, the server and the generator together; how much the
+/// (the generator) took; how much the server's process took; how much the
 /// local PostgreSQL server took (its postmaster and every process it started); and, on a
 /// machine shared with other work, who else was busy. Elsewhere than Linux, only this process.
 /// </summary>
@@ -46,8 +53,9 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
     }
 
     /// <summary>Shares of all cores between two samples.</summary>
+    /// <param name="serverProcessId">The server's process; null when it is not a process of ours.</param>
     /// <param name="postmasterProcessId">The local PostgreSQL server's postmaster; null when it is not on this machine.</param>
-    public static CpuUse Between(CpuSample start, CpuSample end, int? postmasterProcessId)
+    public static CpuUse Between(CpuSample start, CpuSample end, int? serverProcessId, int? postmasterProcessId)
     {
         var wall = Stopwatch.GetElapsedTime(start.At, end.At);
         var coreTicks = wall.TotalSeconds * ClockTicksPerSecond * Environment.ProcessorCount;
@@ -55,9 +63,12 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
         double? database = postmasterProcessId is { } postmaster && end.Processes.ContainsKey(postmaster)
             ? (DatabaseTicks(end, postmaster) - DatabaseTicks(start, postmaster)) / coreTicks
             : null;
+        double? server = serverProcessId is { } pid && start.Processes.TryGetValue(pid, out var serverFrom) && end.Processes.TryGetValue(pid, out var serverTo)
+            ? (serverTo.Ticks - serverFrom.Ticks) / coreTicks
+            : null;
         // A process that started in the window spent all its time in it; one that ended in it is missed.
         var others = end.Processes
-            .Where(p => p.Key != Environment.ProcessId && p.Key != postmasterProcessId && p.Value.ParentId != postmasterProcessId)
+            .Where(p => p.Key != Environment.ProcessId && p.Key != serverProcessId && p.Key != postmasterProcessId && p.Value.ParentId != postmasterProcessId)
             .Select(p => (p.Value.Name, Ticks: p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) && before.Name == p.Value.Name ? before.Ticks : 0)))
             .GroupBy(p => p.Name, StringComparer.Ordinal)
             .Select(g => (Name: g.Key, Share: g.Sum(p => p.Ticks) / coreTicks))
@@ -70,13 +81,13 @@ public sealed record CpuSample(long At, long? MachineBusyTicks, long? MachineIdl
         var gc = end.Gc - start.Gc;
         if (start.MachineBusyTicks is not { } busy0 || end.MachineBusyTicks is not { } busy1)
         {
-            return new CpuUse(null, null, process, database, others, jitMethods, jitTime, gc);
+            return new CpuUse(wall, null, null, process, server, database, others, jitMethods, jitTime, gc);
         }
         var iowait = (end.MachineIowaitTicks - start.MachineIowaitTicks)!.Value;
         double total = busy1 - busy0 + (end.MachineIdleTicks - start.MachineIdleTicks)!.Value + iowait;
         return total <= 0
-            ? new CpuUse(null, null, process, database, others, jitMethods, jitTime, gc)
-            : new CpuUse((busy1 - busy0) / total, iowait / total, process, database, others, jitMethods, jitTime, gc);
+            ? new CpuUse(wall, null, null, process, server, database, others, jitMethods, jitTime, gc)
+            : new CpuUse(wall, (busy1 - busy0) / total, iowait / total, process, server, database, others, jitMethods, jitTime, gc);
     }
 
     /// <summary>The postmaster's own time, the time of the children it has reaped, and the time of its living children (backends, WAL writer, checkpointer…).</summary>

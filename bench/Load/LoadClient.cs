@@ -66,13 +66,14 @@ public sealed class Pacer(long startAt, long measureFrom, double? rate, int clie
 
 /// <summary>
 /// One of the N concurrent clients: its own HttpClient (one keep-alive connection), its own
-/// seeded random choices, and its own records, merged when every client has stopped.
-/// Stops by time: no command is sent that is due after the end.
+/// script of seeded random steps (<see cref="ClientScript"/>), and its own records, merged when
+/// every client has stopped. In the window it sends the steps signed ahead of it. Stops by
+/// time: no command is sent that is due after the end.
 /// </summary>
-public sealed class LoadClient(int index, LedgerClient client, LoadWorkload workload, Random random, Pacer pacer, long measureFrom, long endAt)
+public sealed class LoadClient(LedgerClient client, LoadWorkload workload, ClientScript script, Pacer pacer, long measureFrom, long endAt)
 {
-    long awards;
     long lastAnsweredAt;
+    long acknowledged;
     bool stopped;
 
     public List<Sample> Samples { get; } = [];
@@ -89,44 +90,42 @@ public sealed class LoadClient(int index, LedgerClient client, LoadWorkload work
 
     public List<Acknowledgement> Acknowledgements { get; } = [];
 
+    /// <summary>Acknowledgements so far, read while the client runs (the signer's estimate of the rate).</summary>
+    public long AcknowledgedSoFar => Interlocked.Read(ref acknowledged);
+
     /// <summary>Refusals by "status code" and transport failures by exception type.</summary>
     public Dictionary<string, int> Errors { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Stopwatch ticks spent signing: the generator's own Ed25519 work, on the same cores as an in-process server.</summary>
-    public long SigningTicks { get; private set; }
+    /// <summary>Commands of the window signed ahead of it.</summary>
+    public long SentSignedAhead { get; private set; }
+
+    /// <summary>Commands of the window signed in it: a cycle's approvals and payment, which name the request's answer.</summary>
+    public long SignedInWindowForCycles { get; private set; }
+
+    /// <summary>Commands of the window signed in it because none was left signed ahead (all used, or none signed: a warm-up too short).</summary>
+    public long SignedInWindowRanOut { get; private set; }
+
+    /// <summary>Stopwatch ticks this client spent signing in the window: the generator's own Ed25519 work there.</summary>
+    public long SigningTicksInWindow { get; private set; }
 
     public async Task RunAsync()
     {
         while (!stopped)
         {
-            var choice = random.NextDouble();
-            if (choice < LoadWorkload.AwardShare)
+            var (step, response) = await SendAsync(cycleCommand: null);
+            if (step?.CycleProject is { } project && response is { IsSuccess: true } requested)
             {
-                await SendAsync(workload.Award(random, $"{index}/{awards++}"));
-            }
-            else if (choice < LoadWorkload.AwardShare + LoadWorkload.PaymentShare)
-            {
-                await SendAsync(workload.Payment(random));
-            }
-            else
-            {
-                await DisbursementCycleAsync();
+                await ContinueCycleAsync(project, LoadWorkload.DisbursementIdOf(requested.Body));
             }
         }
     }
 
-    /// <summary>Request, three approvals, payment: each step waits for the one before; a refused step ends the cycle.</summary>
-    async Task DisbursementCycleAsync()
+    /// <summary>After the request, three approvals, payment: each step waits for the one before; a refused step ends the cycle.</summary>
+    async Task ContinueCycleAsync(string project, long disbursementId)
     {
-        var project = workload.Project(random);
-        if (await SendAsync(workload.RequestDisbursement(project)) is not { IsSuccess: true } requested)
-        {
-            return;
-        }
-        var disbursementId = LoadWorkload.DisbursementIdOf(requested.Body);
         foreach (var approval in workload.Approvals(project, disbursementId))
         {
-            if (await SendAsync(approval) is not { IsSuccess: true })
+            if ((await SendAsync(approval)).Response is not { IsSuccess: true })
             {
                 return;
             }
@@ -134,37 +133,50 @@ public sealed class LoadClient(int index, LedgerClient client, LoadWorkload work
         await SendAsync(workload.PayDisbursement(project, disbursementId));
     }
 
-    /// <returns>The answer; null if the run is over or the request failed without one.</returns>
-    async Task<LedgerResponse?> SendAsync(UnsignedCommand command)
+    /// <param name="cycleCommand">A cycle's next command, signed when due; null for the script's next step.</param>
+    /// <returns>What was sent and its answer; a null step if the run is over, a null answer if the request failed without one.</returns>
+    async Task<(SignedStep? Step, LedgerResponse? Response)> SendAsync(UnsignedCommand? cycleCommand)
     {
         var due = pacer.NextDue();
         if (due >= endAt)
         {
             stopped = true;
-            return null;
+            return (null, null);
         }
         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait);
         }
+        var inWindow = due >= measureFrom;
+        var step = inWindow && cycleCommand is null ? script.TakeSignedAhead() : null;
+        if (step is not null)
+        {
+            SentSignedAhead++;
+        }
+        else
+        {
+            var signing = Stopwatch.GetTimestamp();
+            step = cycleCommand is null ? script.Next() : script.Sign(cycleCommand);
+            if (inWindow)
+            {
+                SigningTicksInWindow += Stopwatch.GetTimestamp() - signing;
+                _ = cycleCommand is null ? SignedInWindowRanOut++ : SignedInWindowForCycles++;
+            }
+        }
         // A client still busy with its previous command when this one fell due was late by
         // the server's doing: count from the due time. A client that was idle and woke late
         // was late by the timer's (about a millisecond): count from the send.
-        var signing = Stopwatch.GetTimestamp();
-        var signed = client.Sign(command.Signer, command.Type, command.Body);
-        var signedAt = Stopwatch.GetTimestamp();
-        SigningTicks += signedAt - signing;
         var late = lastAnsweredAt > due;
-        if (late && due >= measureFrom)
+        if (late && inWindow)
         {
             Late++;
         }
-        var sentAt = late ? due : signedAt;
+        var sentAt = late ? due : Stopwatch.GetTimestamp();
         LedgerResponse? response = null;
         try
         {
-            response = await client.PostAsync(signed);
+            response = await client.PostRawAsync(step.Type, step.Request);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
@@ -173,14 +185,15 @@ public sealed class LoadClient(int index, LedgerClient client, LoadWorkload work
         var answeredAt = lastAnsweredAt = Stopwatch.GetTimestamp();
         if (response is { IsSuccess: true })
         {
-            Acknowledgements.Add(Acknowledgement.Read(command.Type, answeredAt, response.Body));
+            Acknowledgements.Add(Acknowledgement.Read(step.Type, answeredAt, response.Body));
+            Interlocked.Increment(ref acknowledged);
         }
         else if (response is not null)
         {
             Count($"{(int)response.Status} {response.Code ?? "(no code)"}");
         }
-        Samples.Add(new Sample(command.Type, sentAt, answeredAt, response is { IsSuccess: true }));
-        return response;
+        Samples.Add(new Sample(step.Type, sentAt, answeredAt, response is { IsSuccess: true }));
+        return (step, response);
     }
 
     void Count(string error) => Errors[error] = Errors.GetValueOrDefault(error) + 1;

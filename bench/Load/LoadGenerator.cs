@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Ledger.Api.Demo;
+using Ledger.Bench.Chaos;
+using Ledger.Bench.Limits;
 using Ledger.Client;
 using Ledger.Grains.LocalPostgres;
 using Ledger.Verifier.Verification;
@@ -9,13 +11,17 @@ using Npgsql;
 namespace Ledger.Bench.Load;
 
 /// <summary>
-/// Issue 8 item 2, the end-to-end load generator:
+/// Issue 8 item 2 and issue 16 item 5, the end-to-end load generator:
 /// <c>dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N]
 /// [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
 /// N concurrent clients send signed commands over HTTP on loopback for S seconds after a
 /// warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
-/// loop at R commands per second; then every acknowledged command is looked up in the ledger
-/// (stream, sequence, hash and log position) and the verifier audits the whole ledger.
+/// loop at R commands per second, to a server process of its own (or the one at --url). The
+/// window's commands are signed before it opens (<see cref="SigningAhead"/>), so that it
+/// measures the server; the server's CPU time per command is read from its process and set
+/// next to one Ed25519 verify on one core, measured first. Then every acknowledged command is
+/// looked up in the ledger (stream, sequence, hash and log position) and the verifier audits
+/// the whole ledger.
 /// Prints a markdown table; exit code 0 when everything acknowledged is stored as
 /// acknowledged and the verifier finds nothing, 1 otherwise, 2 for bad arguments or a
 /// target that cannot be set up. Figures are reported, never asserted.
@@ -30,6 +36,9 @@ public static class LoadGenerator
     static readonly TimeSpan CoverageWait = TimeSpan.FromSeconds(30);
 
     static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the one-core Ed25519 verify rate is measured, before the server starts.</summary>
+    static readonly TimeSpan Ed25519Duration = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
@@ -57,19 +66,21 @@ public static class LoadGenerator
     {
         try
         {
+            // Before the server starts: the rate of one core that its CPU per command is set against.
+            var ed25519OneCore = Ed25519Rate.OneCore(Ed25519Duration);
             await using ILoadTarget target = options.Url is { } url
                 ? new RemoteTarget(url, options.DataFolder!)
-                : await InProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
-            return await MeasureAsync(options, target, output);
+                : await ServerProcessTarget.StartAsync(options.CheckpointIntervalSeconds, output, CancellationToken.None);
+            return await MeasureAsync(options, target, ed25519OneCore, output);
         }
         catch (Exception e) when (e is DemoException or LocalClusterException or NpgsqlException
-            or HttpRequestException or UnreadableInputException or IOException)
+            or HttpRequestException or UnreadableInputException or IOException or ChaosSetupException)
         {
             throw new LoadSetupException(e.Message);
         }
     }
 
-    static async Task<LoadFigures> MeasureAsync(LoadOptions options, ILoadTarget target, TextWriter output)
+    static async Task<LoadFigures> MeasureAsync(LoadOptions options, ILoadTarget target, double ed25519OneCore, TextWriter output)
     {
         using var http = new HttpClient { BaseAddress = target.Address, Timeout = RequestTimeout };
         var setupClient = new LedgerClient(http, TimeProvider.System);
@@ -93,7 +104,8 @@ public static class LoadGenerator
         var watching = watch.RunAsync(stopWatching.Token);
 
         var postmaster = await target.DatabaseProcessIdAsync(CancellationToken.None);
-        var clients = new List<(LoadClient Client, HttpClient Http)>();
+        var serverRuntime = target.ServerProcessId is { } serverProcessId ? ServerRuntime.TryStart(serverProcessId) : null;
+        var clients = new List<(LoadClient Client, ClientScript Script, HttpClient Http)>();
         var startAt = Stopwatch.GetTimestamp();
         var measureFrom = startAt + (long)options.WarmupSeconds * Stopwatch.Frequency;
         var endAt = measureFrom + (long)options.Seconds * Stopwatch.Frequency;
@@ -101,10 +113,15 @@ public static class LoadGenerator
         {
             // Each client its own HttpClient and so its own keep-alive connection.
             var clientHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = target.Address, Timeout = RequestTimeout };
-            clients.Add((new LoadClient(i, new LedgerClient(clientHttp, TimeProvider.System), workload, new Random(options.Seed + i),
-                new Pacer(startAt, measureFrom, options.Rate, options.Clients, i), measureFrom, endAt), clientHttp));
+            var ledgerClient = new LedgerClient(clientHttp, TimeProvider.System);
+            var script = new ClientScript(workload, i, new Random(options.Seed + i), ledgerClient);
+            clients.Add((new LoadClient(ledgerClient, workload, script, new Pacer(startAt, measureFrom, options.Rate, options.Clients, i), measureFrom, endAt),
+                script, clientHttp));
         }
+        var signingAhead = SigningAhead.RunAsync([.. clients.Select(c => c.Script)], () => clients.Sum(c => c.Client.AcknowledgedSoFar),
+            options.Rate, options.Seconds, measureFrom, endAt);
         CpuSample? cpuFrom = null;
+        RuntimeUse? serverFrom = null;
         var sampling = Task.Run(async () =>
         {
             var warmupLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom);
@@ -113,11 +130,18 @@ public static class LoadGenerator
                 await Task.Delay(warmupLeft);
             }
             cpuFrom = CpuSample.Take();
+            serverFrom = serverRuntime?.Sample();
         });
         await Task.WhenAll(clients.Select(c => Task.Run(c.Client.RunAsync)));
         var cpuTo = CpuSample.Take();
+        var serverTo = serverRuntime?.Sample();
         await sampling;
-        foreach (var (_, clientHttp) in clients)
+        if (serverRuntime is not null)
+        {
+            await serverRuntime.DisposeAsync();
+        }
+        var signedAhead = await signingAhead;
+        foreach (var (_, _, clientHttp) in clients)
         {
             clientHttp.Dispose();
         }
@@ -143,7 +167,8 @@ public static class LoadGenerator
         var auditTime = auditing.Elapsed;
 
         var report = new LoadReport(options, target.Description, health.Body.GetProperty("postgresVersion").ToString(),
-            clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!, cpuTo, postmaster), lag, watch.Failures);
+            clients.Select(c => c.Client).ToList(), measureFrom, endAt, CpuSample.Between(cpuFrom!, cpuTo, target.ServerProcessId, postmaster), lag, watch.Failures,
+            signedAhead, ed25519OneCore, serverTo - serverFrom);
         output.WriteLine();
         report.Write(output);
         output.WriteLine();

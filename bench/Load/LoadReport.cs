@@ -6,8 +6,14 @@ using Ledger.Rules.Projects;
 
 namespace Ledger.Bench.Load;
 
-/// <summary>A load run's headline figures: acknowledged commands per second and p99 latency in the measured window, the longest checkpoint lag, errors in the whole run, and the final checks.</summary>
-public sealed record LoadFigures(double CommandsPerSecond, double P99Milliseconds, TimeSpan? CheckpointLagMax, long Errors, bool LedgerComplete, bool AuditValid);
+/// <summary>
+/// A load run's headline figures: acknowledged commands per second and p99 latency in the
+/// measured window, the server's CPU time per acknowledged command in it (null when the server
+/// is not a process of ours) and one Ed25519 verify on one core in the same run, the longest
+/// checkpoint lag, errors in the whole run, and the final checks.
+/// </summary>
+public sealed record LoadFigures(double CommandsPerSecond, double P99Milliseconds, TimeSpan? ServerCpuPerCommand, TimeSpan Ed25519VerifyOneCore,
+    TimeSpan? CheckpointLagMax, long Errors, bool LedgerComplete, bool AuditValid);
 
 /// <summary>
 /// The figures of one run as markdown: throughput, latency percentiles, errors, checkpoint lag
@@ -24,7 +30,10 @@ public sealed class LoadReport(
     long endAt,
     CpuUse cpu,
     CheckpointLag lag,
-    IReadOnlyDictionary<string, int> watchFailures)
+    IReadOnlyDictionary<string, int> watchFailures,
+    long signedAhead,
+    double ed25519OneCore,
+    RuntimeUse? serverRuntime)
 {
     static readonly string[] CommandTypes =
     [
@@ -37,9 +46,13 @@ public sealed class LoadReport(
     {
         var window = Stopwatch.GetElapsedTime(measureFrom, endAt);
         var milliseconds = SortedLatencies(Measured());
-        return new LoadFigures(Acknowledged() / window.TotalSeconds, NearestRank.Percentile(milliseconds, 0.99), lag.Max,
-            clients.Sum(c => c.Errors.Values.Sum()), LedgerComplete: false, AuditValid: false);
+        return new LoadFigures(Acknowledged() / window.TotalSeconds, NearestRank.Percentile(milliseconds, 0.99), ServerCpuPerCommand(), Ed25519Verify,
+            lag.Max, clients.Sum(c => c.Errors.Values.Sum()), LedgerComplete: false, AuditValid: false);
     }
+
+    TimeSpan Ed25519Verify => TimeSpan.FromSeconds(1 / ed25519OneCore);
+
+    TimeSpan? ServerCpuPerCommand() => cpu.Time(cpu.Server) is { } server && Acknowledged() is > 0 and var acknowledged ? server / acknowledged : null;
 
     List<Sample> Measured() => [.. clients.SelectMany(c => c.Samples).Where(s => s.SentAt >= measureFrom && s.SentAt < endAt)];
 
@@ -53,7 +66,8 @@ public sealed class LoadReport(
         var errors = clients.SelectMany(c => c.Errors).GroupBy(e => e.Key).Select(g => (Error: g.Key, Count: g.Sum(e => e.Value)))
             .OrderByDescending(e => e.Count).ToList();
         var sent = clients.Sum(c => c.Samples.Count);
-        var signing = TimeSpan.FromSeconds(clients.Sum(c => c.SigningTicks) / (double)Stopwatch.Frequency);
+        var signingInWindow = TimeSpan.FromSeconds(clients.Sum(c => c.SigningTicksInWindow) / (double)Stopwatch.Frequency);
+        var sentSignedAhead = clients.Sum(c => c.SentSignedAhead);
         var households = clients.SelectMany(c => c.Acknowledgements).SelectMany(a => a.Entries)
             .Select(e => e.Stream).Where(s => s.StartsWith("household/load-", StringComparison.Ordinal)).Distinct().Count();
 
@@ -74,7 +88,14 @@ public sealed class LoadReport(
             + (watchFailures.Count > 0 ? $"; failed polls: {string.Join(", ", watchFailures.Select(f => $"{f.Key} ×{f.Value}"))}" : "")
             + ") |");
         output.WriteLine($"| CPU, whole machine | {(cpu.MachineBusy is { } busy ? $"{busy:P0} busy, {cpu.MachineIowait:P0} iowait" : "not measured (no /proc/stat)")} of {Environment.ProcessorCount} cores |");
-        output.WriteLine($"| CPU, this process | {cpu.Process:P0} of {Environment.ProcessorCount} cores ({(options.Url is null ? "server and generator" : "the generator")}) |");
+        output.WriteLine($"| CPU, the generator (this process) | {cpu.Process:P0} of {Environment.ProcessorCount} cores |");
+        output.WriteLine(cpu.Server is { } server
+            ? $"| CPU, the server's process | {server:P0} of {Environment.ProcessorCount} cores (/proc/PID/stat) |"
+            : "| CPU, the server's process | not measured (a server at --url) |");
+        var perCommand = ServerCpuPerCommand();
+        output.WriteLine($"| server CPU per command | **{(perCommand is { } time ? $"{time.TotalMicroseconds:N0} µs" : "-")}** per acknowledged command in the window"
+            + (perCommand is { } ratio ? $", {ratio / Ed25519Verify:N2} × one Ed25519 verify on one core ({Ed25519Verify.TotalMicroseconds:N1} µs, this run)" : $"; one Ed25519 verify on one core: {Ed25519Verify.TotalMicroseconds:N1} µs, this run")
+            + (cpu.Time(cpu.Database) is { } databaseTime && acknowledged > 0 ? $"; PostgreSQL {(databaseTime / acknowledged).TotalMicroseconds:N0} µs more" : "") + " |");
         if (cpu.Database is { } database)
         {
             output.WriteLine($"| CPU, PostgreSQL | {database:P0} of {Environment.ProcessorCount} cores |");
@@ -83,12 +104,23 @@ public sealed class LoadReport(
         {
             // On a shared machine, what neither this process nor its database used: other work
             // skews every figure above. Against a server at --url, the server is among them.
-            output.WriteLine($"| CPU, {(cpu.Database is null ? "other processes" : "everything else")} | {Math.Max(0, all - cpu.Process - (cpu.Database ?? 0)):P0} of {Environment.ProcessorCount} cores"
+            output.WriteLine($"| CPU, {(cpu.Database is null ? "other processes" : "everything else")} | {Math.Max(0, all - cpu.Process - (cpu.Server ?? 0) - (cpu.Database ?? 0)):P0} of {Environment.ProcessorCount} cores"
                 + (cpu.Others.Count == 0 ? "" : $" ({string.Join(", ", cpu.Others.Select(o => $"{o.Name} {o.Share:P0}"))})") + " |");
         }
-        output.WriteLine($"| JIT in the window | {cpu.JitMethods:N0} methods compiled in {cpu.JitTime.TotalSeconds:N1} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
-        output.WriteLine($"| memory in the window | {(acknowledged == 0 ? "-" : $"{cpu.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; {cpu.Gc.Gen0:N0} / {cpu.Gc.Gen1:N0} / {cpu.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {cpu.Gc.Paused.TotalSeconds:N2} s ({(options.Url is null ? "server and generator" : "the generator")}) |");
-        output.WriteLine($"| generator's signing | {(sent == 0 ? "-" : $"{signing.TotalMicroseconds / sent:N0} µs per command")}, {signing.TotalSeconds:N1} s of CPU in all |");
+        var generator = new RuntimeUse(cpu.JitMethods, cpu.JitTime, cpu.Gc);
+        string Jit(RuntimeUse use) => $"{use.JitMethods:N0} methods compiled in {use.JitTime.TotalSeconds:N1} s";
+        string Memory(RuntimeUse use) => $"{(acknowledged == 0 ? "-" : $"{use.Gc.AllocatedBytes / 1024.0 / acknowledged:N1} KiB allocated per acknowledged command")}; "
+            + $"{use.Gc.Gen0:N0} / {use.Gc.Gen1:N0} / {use.Gc.Gen2:N0} collections of generation 0 / 1 / 2, paused {use.Gc.Paused.TotalSeconds:N2} s";
+        // The server's from its event counters, good to a second at either end of the window.
+        output.WriteLine(serverRuntime is { } serverJit
+            ? $"| JIT in the window | the server {Jit(serverJit)}; the generator {Jit(generator)} |"
+            : $"| JIT in the window | the generator {Jit(generator)}; the server's not measured |");
+        output.WriteLine(serverRuntime is { } serverUse
+            ? $"| memory in the window | the server {Memory(serverUse)}; the generator {Memory(generator)} |"
+            : $"| memory in the window | the generator {Memory(generator)}; the server's not measured |");
+        output.WriteLine($"| signed ahead of the window | {sentSignedAhead:N0} of the {measured.Count:N0} commands sent in it ({signedAhead:N0} signed ahead); signed in it: "
+            + $"{clients.Sum(c => c.SignedInWindowForCycles):N0} approvals and payments of disbursement cycles, which name the request's answer, "
+            + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} by a client with none left signed ahead; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
         output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
         output.WriteLine();
         output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");

@@ -1,12 +1,16 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ledger.Api;
 using Ledger.Api.Demo;
 using Ledger.Api.Endpoints;
+using Ledger.Bench.Chaos;
 using Ledger.Bench.Limits;
 using Ledger.Client;
+using Ledger.Grains.Storage;
 using Ledger.Verifier.Verification;
+using Npgsql;
 
 namespace Ledger.Bench.Load;
 
@@ -15,7 +19,7 @@ public readonly record struct StoredPosition(string Hash, long LogPosition);
 
 /// <summary>
 /// The server under load and the two ways to check it afterwards: read back what it stored,
-/// and audit it with the verifier library. Two real implementations: a server this process
+/// and audit it with the verifier library. Two real implementations: a server process this one
 /// starts (read from its database) and a running one named by --url (read through the API).
 /// </summary>
 public interface ILoadTarget : IAsyncDisposable
@@ -31,6 +35,9 @@ public interface ILoadTarget : IAsyncDisposable
     /// <summary>The registrar's root key id, pinned for the audit.</summary>
     string RootKeyId { get; }
 
+    /// <summary>The server's process on this machine, for its CPU time; null when not known (a server at --url).</summary>
+    int? ServerProcessId { get; }
+
     /// <summary>The local PostgreSQL server's postmaster, for its CPU time; null when that is not at hand.</summary>
     Task<int?> DatabaseProcessIdAsync(CancellationToken cancellationToken);
 
@@ -43,58 +50,64 @@ public interface ILoadTarget : IAsyncDisposable
 }
 
 /// <summary>
-/// A server started in this process on a throwaway data folder: a zero-setup local PostgreSQL
-/// cluster (started here, so that its connection string is at hand for the audit), the
-/// server over it, and the demo community seeded through the API. Deleted at the end.
+/// A server started as a process of its own (<c>dotnet Api.dll</c>, <see cref="ServerNode"/>) on
+/// a throwaway data folder and a zero-setup local PostgreSQL cluster started here, so that its
+/// CPU time is its own (/proc/PID/stat) and not shared with the generator's signing and HTTP
+/// client; the demo community seeded through the API; read back and audited from the database
+/// once it has stopped. Deleted at the end.
 /// </summary>
-public sealed class InProcessTarget : ILoadTarget
+public sealed class ServerProcessTarget : ILoadTarget
 {
     readonly Machine.ScratchCluster scratch;
-    LedgerServer? server;
+    readonly ServerNode server;
+    readonly NpgsqlDataSource database;
 
-    InProcessTarget(Machine.ScratchCluster scratch, LedgerServer server)
+    ServerProcessTarget(Machine.ScratchCluster scratch, ServerNode server, string rootKeyId)
     {
         this.scratch = scratch;
         this.server = server;
-        Address = server.Address;
-        RootKeyId = server.RootFingerprint;
+        database = NpgsqlDataSource.Create(scratch.Cluster.ConnectionString);
+        RootKeyId = rootKeyId;
     }
 
-    public string Description => $"in-process server, local PostgreSQL cluster in {scratch.Folder}";
+    public string Description => $"server process {server.ProcessId} (dotnet Api.dll), local PostgreSQL cluster in {scratch.Folder}";
 
-    public Uri Address { get; }
+    public Uri Address => server.Client.Http.BaseAddress!;
 
     public string KeysFolder => Path.Combine(scratch.Folder, DemoCommand.KeysFolderName);
 
     public string RootKeyId { get; }
 
+    public int? ServerProcessId => server.ProcessId;
+
     /// <param name="checkpointIntervalSeconds">The server's Log:CheckpointIntervalSeconds; null for its default.</param>
-    public static async Task<InProcessTarget> StartAsync(int? checkpointIntervalSeconds, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<ServerProcessTarget> StartAsync(int? checkpointIntervalSeconds, TextWriter output, CancellationToken cancellationToken)
     {
         var scratch = await Machine.StartClusterAsync("load", cancellationToken);
-        var folder = scratch.Folder;
-        LedgerServer? server = null;
+        var dataFolder = Path.Combine(scratch.Folder, "server");
+        var logFile = Path.Combine(scratch.Folder, "server.log");
+        var server = new ServerNode("server", dataFolder, scratch.Cluster.ConnectionString, logFile,
+            checkpointIntervalSeconds is { } seconds ? ["--Log:CheckpointIntervalSeconds", seconds.ToString(CultureInfo.InvariantCulture)] : []);
         try
         {
-            // Request logs at this rate would cost more than some commands.
-            string[] settings = checkpointIntervalSeconds is { } seconds
-                ? ["--Logging:LogLevel:Default=Warning", $"--Log:CheckpointIntervalSeconds={seconds}"]
-                : ["--Logging:LogLevel:Default=Warning"];
-            server = await LedgerServer.StartAsync(new ServerOptions(folder, scratch.Cluster.ConnectionString, "http://127.0.0.1:0", SiloPort: 0), settings, cancellationToken);
-            var target = new InProcessTarget(scratch, server);
-            var registrar = PersonKey.Load(Path.Combine(folder, "keys", RegistryGenesis.RegistrarId + ".json"));
-            using var http = new HttpClient { BaseAddress = server.Address };
-            var summary = await new DemoCommunity(new LedgerClient(http, TimeProvider.System), registrar, target.KeysFolder, TextWriter.Null)
-                .SeedAsync(cancellationToken);
-            output.WriteLine($"started {target.Description} on {server.Address}; seeded the demo community ({summary.Accepted} commands)");
+            await server.StartAsync(cancellationToken);
+            var registrar = PersonKey.Load(Path.Combine(dataFolder, "keys", RegistryGenesis.RegistrarId + ".json"));
+            var target = new ServerProcessTarget(scratch, server, registrar.KeyId);
+            var summary = await new DemoCommunity(server.Client, registrar, target.KeysFolder, TextWriter.Null).SeedAsync(cancellationToken);
+            output.WriteLine($"started {target.Description} on {target.Address}; seeded the demo community ({summary.Accepted} commands)");
             return target;
+        }
+        catch (ChaosSetupException e)
+        {
+            // The log goes with the scratch folder: what it says goes into the message.
+            var tail = File.Exists(logFile) ? string.Join(" | ", File.ReadLines(logFile).TakeLast(5)) : "";
+            await server.DisposeAsync();
+            await scratch.DisposeAsync();
+            throw new LoadSetupException($"{e.Message}: {tail}");
         }
         catch
         {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
+            await server.DisposeAsync();
             await scratch.DisposeAsync();
             throw;
         }
@@ -103,7 +116,7 @@ public sealed class InProcessTarget : ILoadTarget
     /// <summary>The parent of a backend of ours is the postmaster (field 4 of /proc/PID/stat).</summary>
     public async Task<int?> DatabaseProcessIdAsync(CancellationToken cancellationToken)
     {
-        await using var command = server!.Database.DataSource.CreateCommand("SELECT pg_backend_pid()");
+        await using var command = database.CreateCommand("SELECT pg_backend_pid()");
         var backend = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         var stat = $"/proc/{backend}/stat";
         if (!File.Exists(stat))
@@ -111,7 +124,7 @@ public sealed class InProcessTarget : ILoadTarget
             return null;
         }
         var text = await File.ReadAllTextAsync(stat, cancellationToken);
-        return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Reads the log from the first acknowledged position on, straight from the database.</summary>
@@ -124,26 +137,27 @@ public sealed class InProcessTarget : ILoadTarget
             return stored;
         }
         // EntryStore reads check that each stored hash is the hash of the stored bytes.
-        await foreach (var entry in server!.Database.Entries.ReadAllAsync(acknowledged.Min(a => a.LogPosition), cancellationToken))
+        await foreach (var entry in new EntryStore(database).ReadAllAsync(acknowledged.Min(a => a.LogPosition), cancellationToken))
         {
             stored[(entry.Entry.Stream, entry.Entry.Sequence)] = new StoredPosition(entry.Entry.Hash.ToString(), entry.LogPosition);
         }
         return stored;
     }
 
+    /// <summary>Stops the server as a service manager would (it signs its last checkpoint), then audits the database.</summary>
     public async Task<AuditReport> StopAndAuditAsync(string? logKey, CancellationToken cancellationToken)
     {
-        await server!.DisposeAsync();
-        server = null;
+        if (!await server.StopAsync())
+        {
+            throw new LoadSetupException("the server did not stop on SIGTERM within a minute and was killed: its last checkpoint is missing");
+        }
         return Audit.Run(new DatabaseSource(scratch.Cluster.ConnectionString), RootKeyId, pinnedLogKey: logKey);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
+        await server.DisposeAsync();
+        await database.DisposeAsync();
         await scratch.DisposeAsync();
     }
 }
@@ -166,6 +180,9 @@ public sealed class RemoteTarget(Uri address, string dataFolder) : ILoadTarget
     public string KeysFolder => Path.Combine(dataFolder, DemoCommand.KeysFolderName);
 
     public string RootKeyId { get; } = RegistrarKeyId(dataFolder);
+
+    /// <summary>Not looked for: the server at --url may be any process, or in a container.</summary>
+    public int? ServerProcessId => null;
 
     /// <summary>Its database may be anywhere: not measured.</summary>
     public Task<int?> DatabaseProcessIdAsync(CancellationToken cancellationToken) => Task.FromResult<int?>(null);

@@ -34,6 +34,7 @@ public sealed class PreparedCommunity
     readonly Dictionary<string, SigningKey> keys = new(StringComparer.Ordinal);
     readonly Dictionary<string, StreamState> states = new(StringComparer.Ordinal);
     readonly Dictionary<string, Entry?> heads = new(StringComparer.Ordinal);
+    readonly List<Entry> log = [];
     int commandCount;
 
     PreparedCommunity()
@@ -41,6 +42,9 @@ public sealed class PreparedCommunity
     }
 
     public RegistryState Registry => (RegistryState)State(RegistryRules.Stream);
+
+    /// <summary>Every entry written so far, in the order written: the community's global log.</summary>
+    public IReadOnlyList<Entry> Log => log;
 
     public static PreparedCommunity Create()
     {
@@ -142,6 +146,7 @@ public sealed class PreparedCommunity
             states[entry.Stream] = State(entry.Stream).Apply(entry);
             heads[entry.Stream] = entry;
         }
+        log.AddRange(entries);
         return entries;
     }
 
