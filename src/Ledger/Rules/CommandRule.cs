@@ -1,3 +1,4 @@
+using Ledger.Bodies;
 using Ledger.Entries;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
@@ -37,13 +38,13 @@ public static class Commands
 
     public static IReadOnlyList<CommandRule> All { get; } =
     [
-        Registry(RegistryCommandTypes.OpenRegistry, RegistryRules.Open, Role.Registrar),
-        Registry(RegistryCommandTypes.RegisterPerson, RegistryRules.Register, Role.Registrar),
-        Registry(RegistryCommandTypes.AddKey, RegistryRules.AddKey, Role.Registrar),
-        Registry(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
-        Registry(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
-        Registry(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
-        Registry(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
+        Registry<OpenRegistryBody>(RegistryCommandTypes.OpenRegistry, RegistryRules.Open, Role.Registrar),
+        Registry<RegisterPersonBody>(RegistryCommandTypes.RegisterPerson, RegistryRules.Register, Role.Registrar),
+        Registry<AddKeyBody>(RegistryCommandTypes.AddKey, RegistryRules.AddKey, Role.Registrar),
+        Registry<RevokeKeyBody>(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
+        Registry<GrantRoleBody>(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
+        Registry<RevokeRoleBody>(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
+        Registry<NameLogKeyBody>(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
 
         Project(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
         Project(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
@@ -100,8 +101,10 @@ public static class Commands
     public static IReadOnlyList<string> StreamsOf(CommandRule rule, Command command) =>
         rule.Streams(command).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    static CommandRule Registry(string type, Func<RegistryState, Command, Decision> decide, params Role[] roles) =>
-        new(type, Set(roles), _ => RegistryStream, context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command));
+    static CommandRule Registry<TBody>(string type, Func<RegistryState, Command, TBody, Decision> decide, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
+        new(type, Set(roles), _ => RegistryStream,
+            context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command, TBody.Read(context.Command.Body)));
 
     static CommandRule Project(string type, Func<DecisionContext, Decision> decide, params Role[] roles) =>
         new(type, Set(roles), c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], decide);
