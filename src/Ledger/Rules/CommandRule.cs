@@ -46,21 +46,21 @@ public static class Commands
         Registry<RevokeRoleBody>(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
         Registry<NameLogKeyBody>(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
 
-        Project(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
+        Project<OpenProjectBody>(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
+        Project<RecordReceiptBody>(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
+        Project<StartCampaignBody>(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
         new(ProjectCommandTypes.PayShare, Set(Role.Resident),
-            c => [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], ProjectRules.PayShare),
-        Project(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
-        Project(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ApproveDisbursement, ProjectRules.ApproveDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
-        Project(ProjectCommandTypes.RejectDisbursement, ProjectRules.RejectDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
-        Project(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
+            c => [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody<PayShareBody>(ProjectRules.PayShare)),
+        Project<AttestMilestoneBody>(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
+        Project<RequestDisbursementBody>(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
+        Project<ApproveDisbursementBody>(ProjectCommandTypes.ApproveDisbursement, ProjectRules.ApproveDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project<RejectDisbursementBody>(ProjectCommandTypes.RejectDisbursement, ProjectRules.RejectDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project<PayDisbursementBody>(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
+        Project<ProposeReversalBody>(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
+        Project<ApproveReversalBody>(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
         new(ProjectCommandTypes.CancelProject, Set(Role.FinanceOfficer),
-            c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c)), .. ProjectRules.RefundsOf(c).Select(HouseholdRules.StreamOf)], ProjectRules.Cancel),
-        Project(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
+            c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.RefundsOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody<CancelProjectBody>(ProjectRules.Cancel)),
+        Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
 
         Household(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
         Household(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
@@ -106,8 +106,9 @@ public static class Commands
         new(type, Set(roles), _ => RegistryStream,
             context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command, TBody.Read(context.Command.Body)));
 
-    static CommandRule Project(string type, Func<DecisionContext, Decision> decide, params Role[] roles) =>
-        new(type, Set(roles), c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], decide);
+    static CommandRule Project<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
+        new(type, Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
 
     static CommandRule Household(string type, Func<DecisionContext, Decision> decide, bool withCatalog, params Role[] roles) =>
         new(type, Set(roles), c => withCatalog
@@ -116,6 +117,10 @@ public static class Commands
 
     static CommandRule Catalog(string type, Func<DecisionContext, Decision> decide) =>
         new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, decide);
+
+    /// <summary>A rule that decides on the command's body read once, before it runs (an unknown member is MalformedCommand).</summary>
+    static Func<DecisionContext, Decision> WithBody<TBody>(Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
+        context => decide(context, TBody.Read(context.Command.Body));
 
     static IReadOnlySet<Role> Set(params Role[] roles) => roles.ToHashSet();
 }

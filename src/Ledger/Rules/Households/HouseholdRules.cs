@@ -25,7 +25,7 @@ public static class HouseholdRules
 
     public static string StreamOf(string householdId) => "household/" + householdId;
 
-    public static string HouseholdIdOf(Command command) => Projects.ProjectRules.IdentifierOf(command, "householdId");
+    public static string HouseholdIdOf(Command command) => Bodies.Routing.HouseholdIdOf(command.Body);
 
     /// <summary>Whether the signer is a registered resident of this household.</summary>
     public static Decision.Refuse? ResidentCheck(DecisionContext context, string householdId)
