@@ -62,10 +62,10 @@ public static class Commands
             c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.RefundsOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody<CancelProjectBody>(ProjectRules.Cancel)),
         Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
 
-        Household(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
-        Household(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
-        Household(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
-        Household(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
+        Household<AwardPointsBody>(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
+        Household<ReserveRedemptionBody>(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
+        Household<FulfilRedemptionBody>(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
+        Household<CancelRedemptionBody>(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
 
         Catalog(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
         Catalog(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
@@ -110,10 +110,11 @@ public static class Commands
         where TBody : ICommandBody<TBody> =>
         new(type, Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
 
-    static CommandRule Household(string type, Func<DecisionContext, Decision> decide, bool withCatalog, params Role[] roles) =>
+    static CommandRule Household<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, bool withCatalog, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
         new(type, Set(roles), c => withCatalog
-            ? [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), CatalogRules.Stream]
-            : [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c))], decide);
+            ? [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), CatalogRules.Stream]
+            : [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body))], WithBody(decide));
 
     static CommandRule Catalog(string type, Func<DecisionContext, Decision> decide) =>
         new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, decide);
