@@ -67,9 +67,9 @@ public static class Commands
         Household<FulfilRedemptionBody>(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
         Household<CancelRedemptionBody>(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
 
-        Catalog(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
-        Catalog(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
-        Catalog(CatalogCommandTypes.WithdrawCatalogItem, CatalogRules.Withdraw),
+        Catalog<AddCatalogItemBody>(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
+        Catalog<RestockCatalogItemBody>(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
+        Catalog<WithdrawCatalogItemBody>(CatalogCommandTypes.WithdrawCatalogItem, CatalogRules.Withdraw),
     ];
 
     static readonly Dictionary<string, CommandRule> ByType = All.ToDictionary(r => r.Type);
@@ -116,8 +116,8 @@ public static class Commands
             ? [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), CatalogRules.Stream]
             : [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body))], WithBody(decide));
 
-    static CommandRule Catalog(string type, Func<DecisionContext, Decision> decide) =>
-        new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, decide);
+    static CommandRule Catalog<TBody>(string type, Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
+        new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, WithBody(decide));
 
     /// <summary>A rule that decides on the command's body read once, before it runs (an unknown member is MalformedCommand).</summary>
     static Func<DecisionContext, Decision> WithBody<TBody>(Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
