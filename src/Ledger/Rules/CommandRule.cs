@@ -18,11 +18,12 @@ public sealed record DecisionContext(
 }
 
 /// <summary>
-/// One command type: who may give it (the role × command matrix), which streams it writes,
-/// and the pure rule that decides it.
+/// One command type: its body's record (src/Ledger/Bodies), who may give it (the role × command
+/// matrix), which streams it writes, and the pure rule that decides it.
 /// </summary>
 public sealed record CommandRule(
     string Type,
+    Type Body,
     IReadOnlySet<Role> Roles,
     Func<Command, IReadOnlyList<string>> Streams,
     Func<DecisionContext, Decision> Decide);
@@ -49,7 +50,7 @@ public static class Commands
         Project<OpenProjectBody>(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
         Project<RecordReceiptBody>(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
         Project<StartCampaignBody>(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
-        new(ProjectCommandTypes.PayShare, Set(Role.Resident),
+        new(ProjectCommandTypes.PayShare, typeof(PayShareBody), Set(Role.Resident),
             c => [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody<PayShareBody>(ProjectRules.PayShare)),
         Project<AttestMilestoneBody>(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
         Project<RequestDisbursementBody>(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
@@ -58,7 +59,7 @@ public static class Commands
         Project<PayDisbursementBody>(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
         Project<ProposeReversalBody>(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
         Project<ApproveReversalBody>(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
-        new(ProjectCommandTypes.CancelProject, Set(Role.FinanceOfficer),
+        new(ProjectCommandTypes.CancelProject, typeof(CancelProjectBody), Set(Role.FinanceOfficer),
             c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.RefundsOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody<CancelProjectBody>(ProjectRules.Cancel)),
         Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
 
@@ -103,21 +104,21 @@ public static class Commands
 
     static CommandRule Registry<TBody>(string type, Func<RegistryState, Command, TBody, Decision> decide, params Role[] roles)
         where TBody : ICommandBody<TBody> =>
-        new(type, Set(roles), _ => RegistryStream,
+        new(type, typeof(TBody), Set(roles), _ => RegistryStream,
             context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command, TBody.Read(context.Command.Body)));
 
     static CommandRule Project<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, params Role[] roles)
         where TBody : ICommandBody<TBody> =>
-        new(type, Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
+        new(type, typeof(TBody), Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
 
     static CommandRule Household<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, bool withCatalog, params Role[] roles)
         where TBody : ICommandBody<TBody> =>
-        new(type, Set(roles), c => withCatalog
+        new(type, typeof(TBody), Set(roles), c => withCatalog
             ? [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), CatalogRules.Stream]
             : [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body))], WithBody(decide));
 
     static CommandRule Catalog<TBody>(string type, Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
-        new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, WithBody(decide));
+        new(type, typeof(TBody), Set(Role.VolunteerCoordinator), _ => CatalogStream, WithBody(decide));
 
     /// <summary>A rule that decides on the command's body read once, before it runs (an unknown member is MalformedCommand).</summary>
     static Func<DecisionContext, Decision> WithBody<TBody>(Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
