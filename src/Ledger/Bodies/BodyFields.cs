@@ -18,7 +18,7 @@ public readonly struct BodyFields
 
     /// <summary>The body's members, which must all be among <paramref name="allowed"/>.</summary>
     public static BodyFields Of(JsonElement body, string what, IReadOnlyList<string> allowed) =>
-        new(JsonFields.Of(body, what, [.. allowed]));
+        new(JsonFields.Of(body, what, allowed));
 
     public Member<string> String(string name) => Read(name, static (f, n) => f.String(n));
 

@@ -59,7 +59,7 @@ public sealed record StartCampaignBody(
         var fields = BodyFields.Of(body, "body", Members);
         return new(
             fields.Read<IReadOnlyList<FloorWeight>?>("floorWeights", static (f, n) => f.Has(n)
-                ? f.Array(n).Select(w => JsonFields.Of(w, "floor weight", [.. FloorWeight.Members]))
+                ? f.Array(n).Select(w => JsonFields.Of(w, "floor weight", FloorWeight.Members))
                     .Select(w => new FloorWeight(w.Integer("floor"), w.Integer("weight"))).ToList()
                 : null),
             fields.Read<IReadOnlyList<CampaignHousehold>>("households", static (f, n) => f.Array(n).Select(CampaignHousehold.Read).ToList()),
