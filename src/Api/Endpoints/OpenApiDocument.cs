@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ledger.Entries;
+using Ledger.Rules;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -7,7 +8,8 @@ using Microsoft.OpenApi;
 namespace Ledger.Api.Endpoints;
 
 /// <summary>
-/// The OpenAPI document (STYLE.md 15): its title, and an example request for every command.
+/// The OpenAPI document (STYLE.md 15): its title, and for every command the schema of its body
+/// (<see cref="BodySchemas"/>) and an example request.
 /// The document is committed as docs/openapi.v1.json and a test fails when the server's
 /// drifts from it, so it names no server address (that depends on where it runs). Private reads
 /// name the signed read's scheme (<see cref="SignedReadAuthentication"/>) as their security: required
@@ -60,9 +62,10 @@ public static class OpenApiDocument
                     });
                 }
                 var name = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
-                if (name is not null && CommandExamples.Bodies.TryGetValue(name, out var body)
+                if (name is not null && Commands.Find(name) is { } rule && CommandExamples.Bodies.TryGetValue(name, out var body)
                     && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media))
                 {
+                    media.Schema = BodySchemas.SignedCommandOf(rule, context.Document!);
                     media.Example = CommandExamples.SignedCommand(name, body);
                 }
                 if (name == CommandBatchEndpoints.Name && operation.RequestBody?.Content is { } batch

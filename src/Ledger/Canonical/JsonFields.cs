@@ -15,7 +15,10 @@ public readonly struct JsonFields
     JsonFields(JsonElement value) => this.value = value;
 
     /// <summary>Reads an object whose members must all be among <paramref name="allowed"/>.</summary>
-    public static JsonFields Of(JsonElement value, string what, params string[] allowed)
+    public static JsonFields Of(JsonElement value, string what, params string[] allowed) => Of(value, what, (IReadOnlyList<string>)allowed);
+
+    /// <summary>The same, for a list of members kept once (a typed body's, src/Ledger/Bodies): nothing is copied per read.</summary>
+    public static JsonFields Of(JsonElement value, string what, IReadOnlyList<string> allowed)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -23,7 +26,7 @@ public readonly struct JsonFields
         }
         foreach (var member in value.EnumerateObject())
         {
-            if (System.Array.IndexOf(allowed, member.Name) < 0)
+            if (!allowed.Contains(member.Name))
             {
                 throw new FormatException($"{what} has an unknown member \"{member.Name}\"");
             }

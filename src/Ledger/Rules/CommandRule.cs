@@ -1,3 +1,4 @@
+using Ledger.Bodies;
 using Ledger.Entries;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
@@ -17,11 +18,12 @@ public sealed record DecisionContext(
 }
 
 /// <summary>
-/// One command type: who may give it (the role × command matrix), which streams it writes,
-/// and the pure rule that decides it.
+/// One command type: its body's record (src/Ledger/Bodies), who may give it (the role × command
+/// matrix), which streams it writes, and the pure rule that decides it.
 /// </summary>
 public sealed record CommandRule(
     string Type,
+    Type Body,
     IReadOnlySet<Role> Roles,
     Func<Command, IReadOnlyList<string>> Streams,
     Func<DecisionContext, Decision> Decide);
@@ -37,38 +39,38 @@ public static class Commands
 
     public static IReadOnlyList<CommandRule> All { get; } =
     [
-        Registry(RegistryCommandTypes.OpenRegistry, RegistryRules.Open, Role.Registrar),
-        Registry(RegistryCommandTypes.RegisterPerson, RegistryRules.Register, Role.Registrar),
-        Registry(RegistryCommandTypes.AddKey, RegistryRules.AddKey, Role.Registrar),
-        Registry(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
-        Registry(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
-        Registry(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
-        Registry(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
+        Registry<OpenRegistryBody>(RegistryCommandTypes.OpenRegistry, RegistryRules.Open, Role.Registrar),
+        Registry<RegisterPersonBody>(RegistryCommandTypes.RegisterPerson, RegistryRules.Register, Role.Registrar),
+        Registry<AddKeyBody>(RegistryCommandTypes.AddKey, RegistryRules.AddKey, Role.Registrar),
+        Registry<RevokeKeyBody>(RegistryCommandTypes.RevokeKey, RegistryRules.RevokeKey, Role.Registrar),
+        Registry<GrantRoleBody>(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
+        Registry<RevokeRoleBody>(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
+        Registry<NameLogKeyBody>(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
 
-        Project(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
-        new(ProjectCommandTypes.PayShare, Set(Role.Resident),
-            c => [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], ProjectRules.PayShare),
-        Project(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
-        Project(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ApproveDisbursement, ProjectRules.ApproveDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
-        Project(ProjectCommandTypes.RejectDisbursement, ProjectRules.RejectDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
-        Project(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
-        Project(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
-        new(ProjectCommandTypes.CancelProject, Set(Role.FinanceOfficer),
-            c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c)), .. ProjectRules.RefundsOf(c).Select(HouseholdRules.StreamOf)], ProjectRules.Cancel),
-        Project(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
+        Project<OpenProjectBody>(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
+        Project<RecordReceiptBody>(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
+        Project<StartCampaignBody>(ProjectCommandTypes.StartCampaign, ProjectRules.StartCampaign, Role.FinanceOfficer),
+        new(ProjectCommandTypes.PayShare, typeof(PayShareBody), Set(Role.Resident),
+            c => [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody<PayShareBody>(ProjectRules.PayShare)),
+        Project<AttestMilestoneBody>(ProjectCommandTypes.AttestMilestone, ProjectRules.AttestMilestone, Role.ProjectManager, Role.ConstructionSupervisor),
+        Project<RequestDisbursementBody>(ProjectCommandTypes.RequestDisbursement, ProjectRules.RequestDisbursement, Role.FinanceOfficer),
+        Project<ApproveDisbursementBody>(ProjectCommandTypes.ApproveDisbursement, ProjectRules.ApproveDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project<RejectDisbursementBody>(ProjectCommandTypes.RejectDisbursement, ProjectRules.RejectDisbursement, Role.OwnerRepresentative, Role.ConstructionSupervisor, Role.ProjectManager),
+        Project<PayDisbursementBody>(ProjectCommandTypes.PayDisbursement, ProjectRules.PayDisbursement, Role.FinanceOfficer),
+        Project<ProposeReversalBody>(ProjectCommandTypes.ProposeReversal, ProjectRules.ProposeReversal, Role.FinanceOfficer),
+        Project<ApproveReversalBody>(ProjectCommandTypes.ApproveReversal, ProjectRules.ApproveReversal, Role.ResidentSupervisor),
+        new(ProjectCommandTypes.CancelProject, typeof(CancelProjectBody), Set(Role.FinanceOfficer),
+            c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.RefundsOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody<CancelProjectBody>(ProjectRules.Cancel)),
+        Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
 
-        Household(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
-        Household(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
-        Household(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
-        Household(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
+        Household<AwardPointsBody>(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
+        Household<ReserveRedemptionBody>(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
+        Household<FulfilRedemptionBody>(HouseholdCommandTypes.FulfilRedemption, HouseholdRules.FulfilRedemption, withCatalog: false, Role.VolunteerCoordinator),
+        Household<CancelRedemptionBody>(HouseholdCommandTypes.CancelRedemption, HouseholdRules.CancelRedemption, withCatalog: true, Role.VolunteerCoordinator, Role.Resident),
 
-        Catalog(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
-        Catalog(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
-        Catalog(CatalogCommandTypes.WithdrawCatalogItem, CatalogRules.Withdraw),
+        Catalog<AddCatalogItemBody>(CatalogCommandTypes.AddCatalogItem, CatalogRules.AddItem),
+        Catalog<RestockCatalogItemBody>(CatalogCommandTypes.RestockCatalogItem, CatalogRules.Restock),
+        Catalog<WithdrawCatalogItemBody>(CatalogCommandTypes.WithdrawCatalogItem, CatalogRules.Withdraw),
     ];
 
     static readonly Dictionary<string, CommandRule> ByType = All.ToDictionary(r => r.Type);
@@ -100,19 +102,27 @@ public static class Commands
     public static IReadOnlyList<string> StreamsOf(CommandRule rule, Command command) =>
         rule.Streams(command).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    static CommandRule Registry(string type, Func<RegistryState, Command, Decision> decide, params Role[] roles) =>
-        new(type, Set(roles), _ => RegistryStream, context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command));
+    static CommandRule Registry<TBody>(string type, Func<RegistryState, Command, TBody, Decision> decide, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
+        new(type, typeof(TBody), Set(roles), _ => RegistryStream,
+            context => decide(context.State<RegistryState>(RegistryRules.Stream), context.Command, TBody.Read(context.Command.Body)));
 
-    static CommandRule Project(string type, Func<DecisionContext, Decision> decide, params Role[] roles) =>
-        new(type, Set(roles), c => [ProjectRules.StreamOf(ProjectRules.ProjectIdOf(c))], decide);
+    static CommandRule Project<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
+        new(type, typeof(TBody), Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
 
-    static CommandRule Household(string type, Func<DecisionContext, Decision> decide, bool withCatalog, params Role[] roles) =>
-        new(type, Set(roles), c => withCatalog
-            ? [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c)), CatalogRules.Stream]
-            : [HouseholdRules.StreamOf(HouseholdRules.HouseholdIdOf(c))], decide);
+    static CommandRule Household<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, bool withCatalog, params Role[] roles)
+        where TBody : ICommandBody<TBody> =>
+        new(type, typeof(TBody), Set(roles), c => withCatalog
+            ? [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body)), CatalogRules.Stream]
+            : [HouseholdRules.StreamOf(Routing.HouseholdIdOf(c.Body))], WithBody(decide));
 
-    static CommandRule Catalog(string type, Func<DecisionContext, Decision> decide) =>
-        new(type, Set(Role.VolunteerCoordinator), _ => CatalogStream, decide);
+    static CommandRule Catalog<TBody>(string type, Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
+        new(type, typeof(TBody), Set(Role.VolunteerCoordinator), _ => CatalogStream, WithBody(decide));
+
+    /// <summary>A rule that decides on the command's body read once, before it runs (an unknown member is MalformedCommand).</summary>
+    static Func<DecisionContext, Decision> WithBody<TBody>(Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
+        context => decide(context, TBody.Read(context.Command.Body));
 
     static IReadOnlySet<Role> Set(params Role[] roles) => roles.ToHashSet();
 }

@@ -63,6 +63,28 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task EveryCommandsRequestBodyNamesItsBodySchemaAndItsExampleFitsIt()
+    {
+        var document = JsonNode.Parse(await api.Client.Http.GetStringAsync("/openapi/v1.json"))!;
+
+        foreach (var rule in Ledger.Rules.Commands.All)
+        {
+            var media = document["paths"]![$"/v1/commands/{rule.Type}"]!["post"]!["requestBody"]!["content"]!["application/json"]!;
+            var command = media["schema"]!["allOf"]![1]!["properties"]!["command"]!["properties"]!;
+            Assert.Equal(rule.Type, command["type"]!["const"]!.GetValue<string>());
+            var reference = command["body"]!["$ref"]!.GetValue<string>();
+            Assert.Equal($"#/components/schemas/{rule.Type}Body", reference);
+            var schema = document["components"]!["schemas"]![$"{rule.Type}Body"]!;
+            var properties = schema["properties"]!.AsObject().Select(p => p.Key).ToList();
+            var required = schema["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToList() ?? [];
+            var example = media["example"]!["command"]!["body"]!.AsObject().Select(m => m.Key).ToList();
+            Assert.False(schema["additionalProperties"]!.GetValue<bool>(), rule.Type);
+            Assert.Empty(required.Except(example));
+            Assert.Empty(example.Except(properties));
+        }
+    }
+
+    [Fact]
     public async Task EveryReadThatTakesASignedReadNamesItsScheme()
     {
         var document = JsonNode.Parse(await api.Client.Http.GetStringAsync("/openapi/v1.json"))!;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Entries;
 
 namespace Ledger.Rules.Catalog;
@@ -20,12 +20,11 @@ public static class CatalogRules
     internal static readonly string[] WithdrawnMembers = ["itemId"];
     internal static readonly string[] ReservationMembers = ["householdId", "itemId", "quantity", "redemptionId"];
 
-    public static Decision AddItem(DecisionContext context)
+    public static Decision AddItem(DecisionContext context, AddCatalogItemBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", AddedMembers);
         var catalog = context.State<CatalogState>(Stream);
-        var itemId = body.String("itemId");
-        var name = body.String("name");
+        var itemId = body.ItemId.Value;
+        var name = body.Name.Value;
         if (!Names.IsIdentifier(itemId) || name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"itemId is an identifier and name 1 to {MaxNameLength} characters");
@@ -34,12 +33,12 @@ public static class CatalogRules
         {
             return Decision.Refusing(ResultCode.CatalogItemExists, $"the catalog has {itemId} already");
         }
-        if (!EnumNames.TryParse<RewardKind>(body.String("kind"), out var kind))
+        if (!EnumNames.TryParse<RewardKind>(body.Kind.Value, out var kind))
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"kind is one of {string.Join(", ", Enum.GetNames<RewardKind>())}");
         }
-        var price = body.Integer("pricePoints");
-        var stock = body.OptionalInteger("stock");
+        var price = body.PricePoints.Value;
+        var stock = body.Stock.Value;
         if (price is < 1 or > MaxPricePoints || stock is < 0 or > MaxStock)
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"pricePoints are from 1 to {MaxPricePoints}, stock from 0 to {MaxStock}");
@@ -52,30 +51,28 @@ public static class CatalogRules
         return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemAdded, entry));
     }
 
-    public static Decision Restock(DecisionContext context)
+    public static Decision Restock(DecisionContext context, RestockCatalogItemBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", RestockedMembers);
-        if (NotOffered(context.State<CatalogState>(Stream), body.String("itemId")) is { } refusal)
+        if (NotOffered(context.State<CatalogState>(Stream), body.ItemId.Value) is { } refusal)
         {
             return refusal;
         }
-        var quantity = body.Integer("quantity");
+        var quantity = body.Quantity.Value;
         if (quantity is < 1 or > MaxStock)
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"quantity is from 1 to {MaxStock}");
         }
         return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemRestocked,
-            new JsonObject { ["itemId"] = body.String("itemId"), ["quantity"] = quantity }));
+            new JsonObject { ["itemId"] = body.ItemId.Value, ["quantity"] = quantity }));
     }
 
-    public static Decision Withdraw(DecisionContext context)
+    public static Decision Withdraw(DecisionContext context, WithdrawCatalogItemBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", WithdrawnMembers);
-        if (NotOffered(context.State<CatalogState>(Stream), body.String("itemId")) is { } refusal)
+        if (NotOffered(context.State<CatalogState>(Stream), body.ItemId.Value) is { } refusal)
         {
             return refusal;
         }
-        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemWithdrawn, new JsonObject { ["itemId"] = body.String("itemId") }));
+        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemWithdrawn, new JsonObject { ["itemId"] = body.ItemId.Value }));
     }
 
     /// <summary>Refuses unless the catalog offers this item.</summary>

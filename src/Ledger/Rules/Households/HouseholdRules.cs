@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Entries;
 using Ledger.Rules.Catalog;
 
@@ -25,8 +25,6 @@ public static class HouseholdRules
 
     public static string StreamOf(string householdId) => "household/" + householdId;
 
-    public static string HouseholdIdOf(Command command) => Projects.ProjectRules.IdentifierOf(command, "householdId");
-
     /// <summary>Whether the signer is a registered resident of this household.</summary>
     public static Decision.Refuse? ResidentCheck(DecisionContext context, string householdId)
     {
@@ -36,21 +34,20 @@ public static class HouseholdRules
             : new Decision.Refuse(ResultCode.NotResidentOfHousehold, $"{person.Id} is not a registered resident of household {householdId}");
     }
 
-    public static Decision AwardPoints(DecisionContext context)
+    public static Decision AwardPoints(DecisionContext context, AwardPointsBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", "activity", "householdId", "points", "quantity", "reference");
-        var household = Household(context);
-        if (!EnumNames.TryParse<Activity>(body.String("activity"), out var activity))
+        var household = Household(context, body.HouseholdId);
+        if (!EnumNames.TryParse<Activity>(body.Activity.Value, out var activity))
         {
             return Decision.Refusing(ResultCode.UnknownActivity, $"activity is one of {string.Join(", ", Enum.GetNames<Activity>())}");
         }
-        var points = body.Integer("points");
-        var quantity = body.Integer("quantity");
+        var points = body.Points.Value;
+        var quantity = body.Quantity.Value;
         if (points is < 1 or > MaxPointsPerAward || quantity is < 1 or > MaxQuantity)
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"points are from 1 to {MaxPointsPerAward}, quantity from 1 to {MaxQuantity}");
         }
-        var reference = Reference(body, "reference");
+        var reference = Reference(body.Reference);
         if (household.AwardReferences.Contains(reference))
         {
             return Decision.Refusing(ResultCode.AwardReferenceUsed, $"household {household.HouseholdId} was awarded for {reference} already");
@@ -65,25 +62,24 @@ public static class HouseholdRules
     }
 
     /// <summary>Reserves a catalog item for points: the household's points and the item's stock, in one transaction.</summary>
-    public static Decision ReserveRedemption(DecisionContext context)
+    public static Decision ReserveRedemption(DecisionContext context, ReserveRedemptionBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", "householdId", "itemId", "quantity");
-        var household = Household(context);
+        var household = Household(context, body.HouseholdId);
         var catalog = context.State<CatalogState>(CatalogRules.Stream);
         if (ResidentCheck(context, household.HouseholdId) is { } notResident)
         {
             return notResident;
         }
-        var quantity = body.Integer("quantity");
+        var quantity = body.Quantity.Value;
         if (quantity is < 1 or > MaxQuantity)
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"quantity is from 1 to {MaxQuantity}");
         }
-        if (CatalogRules.NotOffered(catalog, body.String("itemId")) is { } notOffered)
+        if (CatalogRules.NotOffered(catalog, body.ItemId.Value) is { } notOffered)
         {
             return notOffered;
         }
-        var item = catalog.Items[body.String("itemId")];
+        var item = catalog.Items[body.ItemId.Value];
         if (item.Stock is { } stock && stock < quantity)
         {
             return Decision.Refusing(ResultCode.OutOfStock, $"{stock} of {item.ItemId} left");
@@ -112,39 +108,37 @@ public static class HouseholdRules
     }
 
     /// <summary>The provider has delivered: the reserved points are spent.</summary>
-    public static Decision FulfilRedemption(DecisionContext context)
+    public static Decision FulfilRedemption(DecisionContext context, FulfilRedemptionBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", "householdId", "redemptionId");
-        var household = Household(context);
-        if (NotReserved(household, body.Integer("redemptionId")) is { } refusal)
+        var household = Household(context, body.HouseholdId);
+        if (NotReserved(household, body.RedemptionId.Value) is { } refusal)
         {
             return refusal;
         }
-        var redemption = household.Redemptions[body.Integer("redemptionId")];
+        var redemption = household.Redemptions[body.RedemptionId.Value];
         return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionFulfilled,
             new JsonObject { ["points"] = redemption.Points, ["redemptionId"] = redemption.Id }));
     }
 
     /// <summary>The provider, or a resident of the household, cancels: the points and the stock come back.</summary>
-    public static Decision CancelRedemption(DecisionContext context)
+    public static Decision CancelRedemption(DecisionContext context, CancelRedemptionBody body)
     {
-        var body = JsonFields.Of(context.Command.Body, "body", "householdId", "reason", "redemptionId");
-        var household = Household(context);
+        var household = Household(context, body.HouseholdId);
         var person = context.Registry.People[context.Command.PersonId];
         if (!person.Holds(Role.VolunteerCoordinator) && ResidentCheck(context, household.HouseholdId) is { } notResident)
         {
             return notResident;
         }
-        if (NotReserved(household, body.Integer("redemptionId")) is { } refusal)
+        if (NotReserved(household, body.RedemptionId.Value) is { } refusal)
         {
             return refusal;
         }
-        var redemption = household.Redemptions[body.Integer("redemptionId")];
+        var redemption = household.Redemptions[body.RedemptionId.Value];
         return Decision.Accepting(
             new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionCancelled, new JsonObject
             {
                 ["points"] = redemption.Points,
-                ["reason"] = Reference(body, "reason"),
+                ["reason"] = Reference(body.Reason),
                 ["redemptionId"] = redemption.Id,
             }),
             new NewEntry(CatalogRules.Stream, CatalogEntryTypes.ItemReleased, new JsonObject
@@ -156,7 +150,8 @@ public static class HouseholdRules
             }));
     }
 
-    static HouseholdState Household(DecisionContext context) => context.State<HouseholdState>(StreamOf(HouseholdIdOf(context.Command)));
+    /// <summary>The household the command was routed to (<see cref="Routing.HouseholdIdOf"/> read the same member).</summary>
+    static HouseholdState Household(DecisionContext context, Member<string> householdId) => context.State<HouseholdState>(StreamOf(householdId.Value));
 
     /// <summary>Refuses unless the household has this redemption reserved.</summary>
     static Decision.Refuse? NotReserved(HouseholdState household, long redemptionId)
@@ -170,11 +165,11 @@ public static class HouseholdRules
             : new Decision.Refuse(ResultCode.RedemptionNotReserved, $"redemption #{redemptionId} is {redemption.Status.ToString().ToLowerInvariant()}");
     }
 
-    static string Reference(JsonFields body, string member)
+    static string Reference(Member<string> member)
     {
-        var text = body.String(member);
+        var text = member.Value;
         return text.Length is 0 or > MaxReferenceLength || text.Any(char.IsControl)
-            ? throw new FormatException($"{member} must be 1 to {MaxReferenceLength} characters without control characters")
+            ? throw new FormatException($"{member.Name} must be 1 to {MaxReferenceLength} characters without control characters")
             : text;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Rules.Households;
@@ -40,38 +41,24 @@ public static class ProjectRules
 
     public static string StreamOf(string projectId) => "project/" + projectId;
 
-    /// <summary>The project a command names, read for routing before any rule runs.</summary>
-    public static string ProjectIdOf(Command command) => IdentifierOf(command, "projectId");
-
-    internal static string IdentifierOf(Command command, string member)
+    public static Decision Open(DecisionContext context, OpenProjectBody body)
     {
-        if (command.Body.ValueKind != JsonValueKind.Object || !command.Body.TryGetProperty(member, out var value)
-            || value.ValueKind != JsonValueKind.String || !Names.IsIdentifier(value.GetString()))
-        {
-            throw new FormatException($"{member} must be an identifier");
-        }
-        return value.GetString()!;
-    }
-
-    public static Decision Open(DecisionContext context)
-    {
-        var body = Body(context, "community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (project.Status != ProjectStatus.NotOpened)
         {
             return Decision.Refusing(ResultCode.ProjectAlreadyOpen, $"project {project.ProjectId} was opened already");
         }
-        var name = Text(body, "name");
-        var community = Text(body, "community");
-        var contractPrice = body.Integer("contractPriceFen");
+        var name = Text(body.Name);
+        var community = Text(body.Community);
+        var contractPrice = body.ContractPriceFen.Value;
         if (!Money.IsValidAmount(contractPrice))
         {
-            return AmountOutOfRange("contractPriceFen");
+            return AmountOutOfRange(body.ContractPriceFen);
         }
         ImmutableSortedDictionary<FundingSource, long> plan;
         try
         {
-            plan = ReadPlan(body.Object("fundingPlan"));
+            plan = body.FundingPlan.Value;
         }
         catch (FormatException e)
         {
@@ -83,7 +70,7 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.InvalidFundingPlan,
                 "fundingPlan names every source once with an amount ≥ 0, and the amounts add up to contractPriceFen");
         }
-        var cap = body.OptionalInteger("residentShareCapPercent") ?? DefaultResidentShareCapPercent;
+        var cap = body.ResidentShareCapPercent.Value ?? DefaultResidentShareCapPercent;
         if (cap is < 0 or > 100)
         {
             return Decision.Refusing(ResultCode.ResidentShareAboveCap, "residentShareCapPercent is a percentage from 0 to 100");
@@ -96,7 +83,7 @@ public static class ProjectRules
         ImmutableList<TranchePolicy> tranches;
         try
         {
-            tranches = body.Has("tranches") ? ReadTranches(body.Array("tranches")).ToImmutableList() : DefaultTranches;
+            tranches = body.Tranches.Value ?? DefaultTranches;
         }
         catch (FormatException e)
         {
@@ -107,7 +94,7 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.InvalidTranches,
                 "tranches are Progress, Acceptance and Warranty in that order, with percentages that add up to 100");
         }
-        var warrantyMonths = body.Integer("warrantyMonths");
+        var warrantyMonths = body.WarrantyMonths.Value;
         if (warrantyMonths is < 0 or > MaxWarrantyMonths)
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
@@ -125,15 +112,14 @@ public static class ProjectRules
         });
     }
 
-    public static Decision RecordReceipt(DecisionContext context)
+    public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
     {
-        var body = Body(context, "amountFen", "documentHash", "projectId", "reference", "source");
-        var project = Project(context);
-        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (OpenWithAmount(project, body.AmountFen, out var amount) is { } refusal)
         {
             return refusal;
         }
-        if (!EnumNames.TryParse<FundingSource>(body.String("source"), out var source))
+        if (!EnumNames.TryParse<FundingSource>(body.Source.Value, out var source))
         {
             return Decision.Refusing(ResultCode.UnknownFundingSource, $"source is one of {string.Join(", ", Enum.GetNames<FundingSource>())}");
         }
@@ -141,8 +127,8 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.CrowdfundingIsPaidByHouseholds, "crowdfunding comes in as households' PayShare, not as a receipt");
         }
-        var documentHash = body.Hash("documentHash");
-        var reference = body.OptionalString("reference");
+        var documentHash = body.DocumentHash.Value;
+        var reference = body.Reference.Value;
         if (checked(project.ReceivedFen(source) + amount) > project.PlannedFen[source])
         {
             return Decision.Refusing(ResultCode.ReceiptBeyondPlan,
@@ -151,7 +137,7 @@ public static class ProjectRules
         var entry = new JsonObject { ["amountFen"] = amount, ["documentHash"] = documentHash.ToString(), ["source"] = source.ToString() };
         if (reference is not null)
         {
-            entry["reference"] = ShortText(reference, "reference");
+            entry["reference"] = ShortText(reference, body.Reference.Name);
         }
         return Accept(project, ProjectEntryTypes.ReceiptRecorded, entry);
     }
@@ -161,11 +147,10 @@ public static class ProjectRules
     /// — "ByFloor" (weights by floor; by default the floor number, so higher floors pay more,
     /// seed 001 §4.3 按楼层分摊) or "Flat" (equal shares) — and split exactly by <see cref="ShareSplit"/>.
     /// </summary>
-    public static Decision StartCampaign(DecisionContext context)
+    public static Decision StartCampaign(DecisionContext context, StartCampaignBody body)
     {
-        var body = Body(context, "floorWeights", "households", "projectId", "rule", "targetFen");
-        var project = Project(context);
-        if (OpenWithAmount(project, body, "targetFen", out var target) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (OpenWithAmount(project, body.TargetFen, out var target) is { } refusal)
         {
             return refusal;
         }
@@ -178,9 +163,9 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.CampaignTargetBeyondPlan,
                 $"the target may be at most the planned crowdfunding, {project.PlannedFen[FundingSource.ResidentCrowdfunding]} fen");
         }
-        var rule = body.String("rule");
-        var households = body.Array("households").Select(h => JsonFields.Of(h, "household", "floor", "householdId")).ToList();
-        var ids = households.Select(h => h.String("householdId")).ToList();
+        var rule = body.Rule.Value;
+        var households = body.Households.Value;
+        var ids = households.Select(h => h.HouseholdId.Value).ToList();
         if (rule is not ("ByFloor" or "Flat") || households.Count is 0 or > MaxCampaignHouseholds
             || ids.Any(id => !Names.IsIdentifier(id)) || ids.Distinct().Count() != ids.Count)
         {
@@ -190,10 +175,7 @@ public static class ProjectRules
         var weights = new List<(string HouseholdId, long Weight)>();
         if (rule == "ByFloor")
         {
-            var listed = body.Has("floorWeights")
-                ? body.Array("floorWeights").Select(w => JsonFields.Of(w, "floor weight", "floor", "weight"))
-                    .Select(w => (Floor: w.Integer("floor"), Weight: w.Integer("weight"))).ToList()
-                : null;
+            var listed = body.FloorWeights.Value;
             // A floor weighed twice is a bad rule, not an exception out of ToDictionary.
             if (listed is not null && listed.DistinctBy(w => w.Floor).Count() != listed.Count)
             {
@@ -202,20 +184,20 @@ public static class ProjectRules
             var floorWeights = listed?.ToDictionary(w => w.Floor, w => w.Weight);
             foreach (var household in households)
             {
-                var floor = household.OptionalInteger("floor");
+                var floor = household.Floor.Value;
                 long weight = 0;
                 var known = floor is >= 1 and <= 200 && (floorWeights is null ? (weight = floor.Value) >= 0 : floorWeights.TryGetValue(floor.Value, out weight));
                 if (!known || weight is < 0 or > MaxWeight)
                 {
                     return Decision.Refusing(ResultCode.InvalidShareRule,
-                        $"household {household.String("householdId")} needs a floor from 1 to 200 with a weight from 0 to {MaxWeight}");
+                        $"household {household.HouseholdId.Value} needs a floor from 1 to 200 with a weight from 0 to {MaxWeight}");
                 }
-                weights.Add((household.String("householdId"), weight));
+                weights.Add((household.HouseholdId.Value, weight));
             }
         }
         else
         {
-            if (body.Has("floorWeights"))
+            if (body.FloorWeights.IsPresent)
             {
                 return Decision.Refusing(ResultCode.InvalidShareRule, "floorWeights go with the ByFloor rule only");
             }
@@ -225,7 +207,7 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.InvalidShareRule, "at least one household must carry weight");
         }
-        var floors = households.ToDictionary(h => h.String("householdId"), h => h.OptionalInteger("floor"));
+        var floors = households.ToDictionary(h => h.HouseholdId.Value, h => h.Floor.Value);
         var shares = ShareSplit.Split(target, weights);
         return Accept(project, ProjectEntryTypes.CampaignStarted, new JsonObject
         {
@@ -244,13 +226,12 @@ public static class ProjectRules
     }
 
     /// <summary>A household's payment of its share: one atomic write to the household and the project stream.</summary>
-    public static Decision PayShare(DecisionContext context)
+    public static Decision PayShare(DecisionContext context, PayShareBody body)
     {
-        var body = Body(context, "amountFen", "householdId", "projectId", "reference");
-        var project = Project(context);
-        var householdId = body.String("householdId");
+        var project = Project(context, body.ProjectId);
+        var householdId = body.HouseholdId.Value;
         var household = context.State<HouseholdState>(HouseholdRules.StreamOf(householdId));
-        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
+        if (OpenWithAmount(project, body.AmountFen, out var amount) is { } refusal)
         {
             return refusal;
         }
@@ -273,11 +254,11 @@ public static class ProjectRules
         }
         Invariant.Holds(household.ContributionsFen.GetValueOrDefault(project.ProjectId) == paid,
             $"household {householdId} and project {project.ProjectId} agree on what was paid");
-        var reference = body.OptionalString("reference");
+        var reference = body.Reference.Value;
         var householdEntry = new JsonObject { ["amountFen"] = amount, ["projectId"] = project.ProjectId };
         if (reference is not null)
         {
-            householdEntry["reference"] = ShortText(reference, "reference");
+            householdEntry["reference"] = ShortText(reference, body.Reference.Name);
         }
         return Decision.Accepting(
             new NewEntry(household.Stream, HouseholdEntryTypes.CrowdfundingPaid, householdEntry),
@@ -285,23 +266,22 @@ public static class ProjectRules
                 new JsonObject { ["amountFen"] = amount, ["householdId"] = householdId }));
     }
 
-    public static Decision AttestMilestone(DecisionContext context)
+    public static Decision AttestMilestone(DecisionContext context, AttestMilestoneBody body)
     {
-        var body = Body(context, "evidenceHash", "milestone", "projectId", "role");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        if (!EnumNames.TryParse<Milestone>(body.String("milestone"), out var milestone))
+        if (!EnumNames.TryParse<Milestone>(body.Milestone.Value, out var milestone))
         {
             return Decision.Refusing(ResultCode.UnknownMilestone, $"milestone is one of {string.Join(", ", Enum.GetNames<Milestone>())}");
         }
-        if (RoleNamed(context, body, ProjectState.MilestoneAttesters) is not { } role)
+        if (RoleNamed(context, body.Role, ProjectState.MilestoneAttesters) is not { } role)
         {
             return Decision.Refusing(ResultCode.RoleMissing, "milestones are attested as ProjectManager or ConstructionSupervisor, a role the signer holds");
         }
-        var evidence = body.Hash("evidenceHash");
+        var evidence = body.EvidenceHash.Value;
         if (milestone > Milestone.ProgressVerified && !project.Reached(milestone - 1))
         {
             return Decision.Refusing(ResultCode.MilestoneOutOfOrder, $"{milestone} comes after {milestone - 1}, which is not reached");
@@ -331,20 +311,19 @@ public static class ProjectRules
         });
     }
 
-    public static Decision RequestDisbursement(DecisionContext context)
+    public static Decision RequestDisbursement(DecisionContext context, RequestDisbursementBody body)
     {
-        var body = Body(context, "amountFen", "invoiceHash", "payee", "projectId", "tranche");
-        var project = Project(context);
-        if (OpenWithAmount(project, body, "amountFen", out var amount) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (OpenWithAmount(project, body.AmountFen, out var amount) is { } refusal)
         {
             return refusal;
         }
-        if (!EnumNames.TryParse<Tranche>(body.String("tranche"), out var tranche))
+        if (!EnumNames.TryParse<Tranche>(body.Tranche.Value, out var tranche))
         {
             return Decision.Refusing(ResultCode.UnknownTranche, $"tranche is one of {string.Join(", ", Enum.GetNames<Tranche>())}");
         }
-        var payee = Text(body, "payee");
-        var invoice = body.Hash("invoiceHash");
+        var payee = Text(body.Payee);
+        var invoice = body.InvoiceHash.Value;
         if (!project.Reached(ProjectState.MilestoneOf(tranche)))
         {
             return Decision.Refusing(ResultCode.TrancheLocked, $"the {tranche} tranche opens when {ProjectState.MilestoneOf(tranche)} is attested");
@@ -371,16 +350,15 @@ public static class ProjectRules
     }
 
     /// <summary>三方签字: the owner representative, the construction supervisor and the project manager, three distinct people.</summary>
-    public static Decision ApproveDisbursement(DecisionContext context)
+    public static Decision ApproveDisbursement(DecisionContext context, ApproveDisbursementBody body)
     {
-        var body = Body(context, "disbursementId", "projectId", "role");
-        var project = Project(context);
-        if (NotPending(project, body) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (NotPending(project, body.DisbursementId) is { } refusal)
         {
             return refusal;
         }
-        var disbursement = project.Disbursements[body.Integer("disbursementId")];
-        if (RoleNamed(context, body, ProjectState.DisbursementApprovers) is not { } role)
+        var disbursement = project.Disbursements[body.DisbursementId.Value];
+        if (RoleNamed(context, body.Role, ProjectState.DisbursementApprovers) is not { } role)
         {
             return Decision.Refusing(ResultCode.RoleMissing, "disbursements are approved as OwnerRepresentative, ConstructionSupervisor or ProjectManager, a role the signer holds");
         }
@@ -401,37 +379,35 @@ public static class ProjectRules
     }
 
     /// <summary>Any approver may reject a request, which voids it.</summary>
-    public static Decision RejectDisbursement(DecisionContext context)
+    public static Decision RejectDisbursement(DecisionContext context, RejectDisbursementBody body)
     {
-        var body = Body(context, "disbursementId", "projectId", "reason", "role");
-        var project = Project(context);
-        if (NotPending(project, body) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (NotPending(project, body.DisbursementId) is { } refusal)
         {
             return refusal;
         }
-        var disbursement = project.Disbursements[body.Integer("disbursementId")];
-        if (RoleNamed(context, body, ProjectState.DisbursementApprovers) is not { } role)
+        var disbursement = project.Disbursements[body.DisbursementId.Value];
+        if (RoleNamed(context, body.Role, ProjectState.DisbursementApprovers) is not { } role)
         {
             return Decision.Refusing(ResultCode.RoleMissing, "disbursements are rejected as OwnerRepresentative, ConstructionSupervisor or ProjectManager, a role the signer holds");
         }
         return Accept(project, ProjectEntryTypes.DisbursementRejected, new JsonObject
         {
             ["disbursementId"] = disbursement.Id,
-            ["reason"] = Text(body, "reason"),
+            ["reason"] = Text(body.Reason),
             ["role"] = role.ToString(),
         });
     }
 
-    public static Decision PayDisbursement(DecisionContext context)
+    public static Decision PayDisbursement(DecisionContext context, PayDisbursementBody body)
     {
-        var body = Body(context, "bankReference", "disbursementId", "projectId");
-        var project = Project(context);
-        if (NotPending(project, body) is { } refusal)
+        var project = Project(context, body.ProjectId);
+        if (NotPending(project, body.DisbursementId) is { } refusal)
         {
             return refusal;
         }
-        var disbursement = project.Disbursements[body.Integer("disbursementId")];
-        var reference = Text(body, "bankReference");
+        var disbursement = project.Disbursements[body.DisbursementId.Value];
+        var reference = Text(body.BankReference);
         if (ProjectState.DisbursementApprovers.Any(r => !disbursement.Approvals.ContainsKey(r)))
         {
             return Decision.Refusing(ResultCode.ApprovalsMissing,
@@ -450,16 +426,15 @@ public static class ProjectRules
     }
 
     /// <summary>A mistake is never edited: a finance officer proposes its reversal with a reason.</summary>
-    public static Decision ProposeReversal(DecisionContext context)
+    public static Decision ProposeReversal(DecisionContext context, ProposeReversalBody body)
     {
-        var body = Body(context, "entrySequence", "projectId", "reason");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        var target = body.Integer("entrySequence");
-        var reason = Text(body, "reason");
+        var target = body.EntrySequence.Value;
+        var reason = Text(body.Reason);
         var (kind, amount) = project.Receipts.TryGetValue(target, out var receipt)
             ? (ReceiptKind, receipt.AmountFen)
             : project.Disbursements.Values.FirstOrDefault(d => d.PaidSequence == target) is { } payment
@@ -485,17 +460,16 @@ public static class ProjectRules
     }
 
     /// <summary>A resident supervisor approves a reversal; from then on the entry no longer counts.</summary>
-    public static Decision ApproveReversal(DecisionContext context)
+    public static Decision ApproveReversal(DecisionContext context, ApproveReversalBody body)
     {
-        var body = Body(context, "projectId", "reversalId");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        if (!project.Reversals.TryGetValue(body.Integer("reversalId"), out var reversal))
+        if (!project.Reversals.TryGetValue(body.ReversalId.Value, out var reversal))
         {
-            return Decision.Refusing(ResultCode.UnknownReversal, $"no reversal #{body.Integer("reversalId")}");
+            return Decision.Refusing(ResultCode.UnknownReversal, $"no reversal #{body.ReversalId.Value}");
         }
         if (reversal.Approved)
         {
@@ -523,21 +497,20 @@ public static class ProjectRules
     /// refunded, each on both streams, in the same transaction. The command lists the
     /// households to refund so that the streams it writes are known before it is decided.
     /// </summary>
-    public static Decision Cancel(DecisionContext context)
+    public static Decision Cancel(DecisionContext context, CancelProjectBody body)
     {
-        var body = Body(context, "projectId", "reason", "refunds");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        var reason = Text(body, "reason");
+        var reason = Text(body.Reason);
         if (project.Disbursements.Values.Any(d => d.Status is DisbursementStatus.Pending or DisbursementStatus.Paid))
         {
             return Decision.Refusing(ResultCode.DisbursementsOutstanding, "a project with pending or paid disbursements is not cancelled");
         }
         var owed = project.ContributionsFen.Where(c => c.Value > 0).Select(c => c.Key).ToList();
-        if (!RefundsOf(context.Command).SequenceEqual(owed))
+        if (!body.Refunds.Value.SequenceEqual(owed))
         {
             return Decision.Refusing(ResultCode.RefundListMismatch, $"refunds must list exactly the households that paid, in order: {string.Join(", ", owed)}");
         }
@@ -554,10 +527,9 @@ public static class ProjectRules
     }
 
     /// <summary>Closes a project when nothing is left to pay: the contract paid in full, nothing pending.</summary>
-    public static Decision Close(DecisionContext context)
+    public static Decision Close(DecisionContext context, CloseProjectBody body)
     {
-        Body(context, "projectId");
-        var project = Project(context);
+        var project = Project(context, body.ProjectId);
         if (Unopened(project) is { } refusal)
         {
             return refusal;
@@ -577,18 +549,6 @@ public static class ProjectRules
         });
     }
 
-    /// <summary>The households a CancelProject command refunds, read for routing.</summary>
-    public static IReadOnlyList<string> RefundsOf(Command command)
-    {
-        if (!command.Body.TryGetProperty("refunds", out var refunds) || refunds.ValueKind != JsonValueKind.Array)
-        {
-            throw new FormatException("refunds must be an array of household ids");
-        }
-        return refunds.EnumerateArray()
-            .Select(r => r.ValueKind == JsonValueKind.String && Names.IsIdentifier(r.GetString()) ? r.GetString()! : throw new FormatException("refunds must be an array of household ids"))
-            .ToList();
-    }
-
     internal static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan)
     {
         var fields = JsonFields.Of(plan, "fundingPlan", Enum.GetNames<FundingSource>());
@@ -605,20 +565,19 @@ public static class ProjectRules
     internal static TEnum ReadEnum<TEnum>(JsonFields fields, string member) where TEnum : struct, Enum =>
         EnumNames.TryParse<TEnum>(fields.String(member), out var value) ? value : throw new FormatException($"{member} is not a {typeof(TEnum).Name}");
 
-    static JsonFields Body(DecisionContext context, params string[] members) => JsonFields.Of(context.Command.Body, "body", members);
+    /// <summary>The project the command was routed to (<see cref="Routing.ProjectIdOf"/> read the same member).</summary>
+    static ProjectState Project(DecisionContext context, Member<string> projectId) =>
+        context.State<ProjectState>(StreamOf(projectId.Value));
 
-    static ProjectState Project(DecisionContext context) =>
-        context.State<ProjectState>(StreamOf(ProjectIdOf(context.Command)));
-
-    /// <summary>Refuses unless the project is open and the amount member is from 1 fen to 10^12 fen.</summary>
-    static Decision.Refuse? OpenWithAmount(ProjectState project, JsonFields body, string member, out long amount)
+    /// <summary>Refuses unless the project is open and the amount is from 1 fen to 10^12 fen.</summary>
+    static Decision.Refuse? OpenWithAmount(ProjectState project, Member<long> member, out long amount)
     {
         amount = 0;
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        amount = body.Integer(member);
+        amount = member.Value;
         return Money.IsValidAmount(amount) ? null : AmountOutOfRange(member);
     }
 
@@ -630,15 +589,15 @@ public static class ProjectRules
     };
 
     /// <summary>Refuses unless the body names a pending disbursement of an open project.</summary>
-    static Decision.Refuse? NotPending(ProjectState project, JsonFields body)
+    static Decision.Refuse? NotPending(ProjectState project, Member<long> disbursementId)
     {
         if (Unopened(project) is { } refusal)
         {
             return refusal;
         }
-        if (!project.Disbursements.TryGetValue(body.Integer("disbursementId"), out var disbursement))
+        if (!project.Disbursements.TryGetValue(disbursementId.Value, out var disbursement))
         {
-            return new Decision.Refuse(ResultCode.UnknownDisbursement, $"no disbursement #{body.Integer("disbursementId")}");
+            return new Decision.Refuse(ResultCode.UnknownDisbursement, $"no disbursement #{disbursementId.Value}");
         }
         return disbursement.Status switch
         {
@@ -650,8 +609,8 @@ public static class ProjectRules
     }
 
     /// <summary>The role named in the body, if it is one of <paramref name="allowed"/> and the signer holds it.</summary>
-    static Role? RoleNamed(DecisionContext context, JsonFields body, IReadOnlyList<Role> allowed) =>
-        EnumNames.TryParse<Role>(body.String("role"), out var role) && allowed.Contains(role)
+    static Role? RoleNamed(DecisionContext context, Member<string> named, IReadOnlyList<Role> allowed) =>
+        EnumNames.TryParse<Role>(named.Value, out var role) && allowed.Contains(role)
             && context.Registry.People[context.Command.PersonId].Holds(role)
             ? role
             : null;
@@ -659,10 +618,10 @@ public static class ProjectRules
     static Decision Accept(ProjectState project, string type, JsonObject body) =>
         Decision.Accepting(new NewEntry(StreamOf(project.ProjectId), type, body));
 
-    static Decision.Refuse AmountOutOfRange(string member) =>
-        new(ResultCode.AmountOutOfRange, $"{member} must be from 1 to {Money.MaxAmountFen} fen");
+    static Decision.Refuse AmountOutOfRange(Member<long> member) =>
+        new(ResultCode.AmountOutOfRange, $"{member.Name} must be from 1 to {Money.MaxAmountFen} fen");
 
-    static string Text(JsonFields body, string member) => ShortText(body.String(member), member);
+    static string Text(Member<string> member) => ShortText(member.Value, member.Name);
 
     static string ShortText(string text, string member) =>
         text.Length is 0 or > MaxTextLength || text.Any(char.IsControl)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
@@ -19,7 +20,6 @@ public static class RegistryRules
 
     public const int MaxReasonLength = 500;
 
-    static readonly string[] OpenMembers = ["displayName", "publicKey", "registrarId", "trial"];
     /// <summary>The members a RegistryOpened body may have (docs/ENTRIES.md "Entry bodies").</summary>
     public static readonly IReadOnlyList<string> OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId", "trial"];
     internal static readonly string[] RegisteredMembers = ["displayName", "householdId", "keyId", "personId", "publicKey", "roles"];
@@ -35,35 +35,34 @@ public static class RegistryRules
     /// (<c>"trial": true</c>) says so in the ledger itself: its root key was made on the server,
     /// so the ledger cannot hold against whoever runs it (docs/FORMAT.md §12).
     /// </summary>
-    public static Decision Open(RegistryState registry, Command command)
+    public static Decision Open(RegistryState registry, Command command, OpenRegistryBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", OpenMembers);
         if (registry.IsOpen)
         {
             return Decision.Refusing(ResultCode.RegistryAlreadyOpen, "the registry is already open");
         }
-        if (NewKeyProblem(body.String("publicKey"), out var rootKey) is { } keyRefusal)
+        if (NewKeyProblem(body.PublicKey.Value, out var rootKey) is { } keyRefusal)
         {
             return keyRefusal;
         }
-        var registrarId = body.String("registrarId");
+        var registrarId = body.RegistrarId.Value;
         if (!Names.IsIdentifier(registrarId) || command.PersonId != registrarId || command.KeyId != rootKey.KeyId)
         {
             return Decision.Refusing(ResultCode.RootKeyMismatch, "the registry is opened by its registrar with the root key it names");
         }
-        if (DisplayNameProblem(body.String("displayName")) is { } problem)
+        if (DisplayNameProblem(body.DisplayName.Value) is { } problem)
         {
             return Decision.Refusing(ResultCode.MalformedCommand, problem);
         }
         var opened = new JsonObject
         {
-            ["displayName"] = body.String("displayName"),
+            ["displayName"] = body.DisplayName.Value,
             ["keyId"] = rootKey.KeyId,
             ["publicKey"] = Hex.Encode(rootKey.PublicKey.Bytes),
             ["registrarId"] = registrarId,
         };
         // Only a trial says so: an entry has one spelling, and a real opening's is the one it always had.
-        if (IsTrial(body))
+        if (body.Trial.Value == true)
         {
             opened["trial"] = true;
         }
@@ -75,10 +74,9 @@ public static class RegistryRules
     /// are signed by this key, so a verifier holding only the root fingerprint knows which log
     /// key to expect. Naming another key later rotates it.
     /// </summary>
-    public static Decision NameLogKey(RegistryState registry, Command command)
+    public static Decision NameLogKey(RegistryState registry, Command command, NameLogKeyBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "verifierKey");
-        var parse = NoteVerifierKey.Parse(body.String("verifierKey"));
+        var parse = NoteVerifierKey.Parse(body.VerifierKey.Value);
         if (!parse.IsValid)
         {
             return Decision.Refusing(ResultCode.InvalidLogVerifierKey,
@@ -102,15 +100,14 @@ public static class RegistryRules
         }));
     }
 
-    public static Decision Register(RegistryState registry, Command command)
+    public static Decision Register(RegistryState registry, Command command, RegisterPersonBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "displayName", "householdId", "personId", "publicKey", "roles");
-        var personId = body.String("personId");
+        var personId = body.PersonId.Value;
         if (!Names.IsIdentifier(personId))
         {
             return Decision.Refusing(ResultCode.MalformedCommand, "personId is not a valid identifier");
         }
-        if (DisplayNameProblem(body.String("displayName")) is { } problem)
+        if (DisplayNameProblem(body.DisplayName.Value) is { } problem)
         {
             return Decision.Refusing(ResultCode.MalformedCommand, problem);
         }
@@ -118,22 +115,21 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.PersonAlreadyRegistered, $"{personId} is already registered");
         }
-        var roleNames = body.Array("roles");
         var roles = new List<Role>();
-        foreach (var name in roleNames)
+        foreach (var name in body.Roles.Value)
         {
-            if (!Roles.TryParse(name.ValueKind == System.Text.Json.JsonValueKind.String ? name.GetString() : null, out var role) || roles.Contains(role))
+            if (!Roles.TryParse(name, out var role) || roles.Contains(role))
             {
                 return Decision.Refusing(ResultCode.UnknownRole, $"roles must be distinct names of roles: {string.Join(", ", Enum.GetNames<Role>())}");
             }
             roles.Add(role);
         }
-        var householdId = body.OptionalString("householdId");
+        var householdId = body.HouseholdId.Value;
         if (HouseholdProblem(roles.Contains(Role.Resident), householdId) is { } householdRefusal)
         {
             return householdRefusal;
         }
-        if (NewKeyProblem(body.String("publicKey"), out var key) is { } keyRefusal)
+        if (NewKeyProblem(body.PublicKey.Value, out var key) is { } keyRefusal)
         {
             return keyRefusal;
         }
@@ -143,7 +139,7 @@ public static class RegistryRules
         }
         var entry = new JsonObject
         {
-            ["displayName"] = body.String("displayName"),
+            ["displayName"] = body.DisplayName.Value,
             ["keyId"] = key.KeyId,
             ["personId"] = personId,
             ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
@@ -156,15 +152,14 @@ public static class RegistryRules
         return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.PersonRegistered, entry));
     }
 
-    public static Decision AddKey(RegistryState registry, Command command)
+    public static Decision AddKey(RegistryState registry, Command command, AddKeyBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "personId", "publicKey");
-        var personId = body.String("personId");
+        var personId = body.PersonId.Value;
         if (!registry.People.ContainsKey(personId))
         {
             return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
         }
-        if (NewKeyProblem(body.String("publicKey"), out var key) is { } keyRefusal)
+        if (NewKeyProblem(body.PublicKey.Value, out var key) is { } keyRefusal)
         {
             return keyRefusal;
         }
@@ -180,12 +175,11 @@ public static class RegistryRules
         }));
     }
 
-    public static Decision RevokeKey(RegistryState registry, Command command)
+    public static Decision RevokeKey(RegistryState registry, Command command, RevokeKeyBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "keyId", "personId", "reason");
-        var personId = body.String("personId");
-        var keyId = body.String("keyId");
-        var reason = body.String("reason");
+        var personId = body.PersonId.Value;
+        var keyId = body.KeyId.Value;
+        var reason = body.Reason.Value;
         if (reason.Length is 0 or > MaxReasonLength)
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"reason must be 1 to {MaxReasonLength} characters");
@@ -214,19 +208,18 @@ public static class RegistryRules
         }));
     }
 
-    public static Decision GrantRole(RegistryState registry, Command command)
+    public static Decision GrantRole(RegistryState registry, Command command, GrantRoleBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "householdId", "personId", "role");
-        var personId = body.String("personId");
+        var personId = body.PersonId.Value;
         if (registry.PersonOf(personId) is not { } person)
         {
             return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
         }
-        if (!Roles.TryParse(body.String("role"), out var role))
+        if (!Roles.TryParse(body.Role.Value, out var role))
         {
             return Decision.Refusing(ResultCode.UnknownRole, $"role must be one of: {string.Join(", ", Enum.GetNames<Role>())}");
         }
-        var householdId = body.OptionalString("householdId");
+        var householdId = body.HouseholdId.Value;
         if (HouseholdProblem(role == Role.Resident, householdId) is { } householdRefusal)
         {
             return householdRefusal;
@@ -243,15 +236,14 @@ public static class RegistryRules
         return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleGranted, entry));
     }
 
-    public static Decision RevokeRole(RegistryState registry, Command command)
+    public static Decision RevokeRole(RegistryState registry, Command command, RevokeRoleBody body)
     {
-        var body = JsonFields.Of(command.Body, "body", "personId", "role");
-        var personId = body.String("personId");
+        var personId = body.PersonId.Value;
         if (registry.PersonOf(personId) is not { } person)
         {
             return Decision.Refusing(ResultCode.UnknownPerson, $"{personId} is not registered");
         }
-        if (!Roles.TryParse(body.String("role"), out var role))
+        if (!Roles.TryParse(body.Role.Value, out var role))
         {
             return Decision.Refusing(ResultCode.UnknownRole, $"role must be one of: {string.Join(", ", Enum.GetNames<Role>())}");
         }
@@ -275,8 +267,7 @@ public static class RegistryRules
     {
         try
         {
-            var body = JsonFields.Of(command.Body, "body", OpenMembers);
-            return TryReadKey(body.String("publicKey"), out var key) && key.KeyId == command.KeyId ? key.PublicKey : null;
+            return TryReadKey(OpenRegistryBody.Read(command.Body).PublicKey.Value, out var key) && key.KeyId == command.KeyId ? key.PublicKey : null;
         }
         catch (FormatException)
         {
@@ -293,7 +284,7 @@ public static class RegistryRules
         return key;
     }
 
-    /// <summary>Whether an opening command or entry says it is a trial.</summary>
+    /// <summary>Whether a RegistryOpened entry says it is a trial.</summary>
     internal static bool IsTrial(JsonFields body) => body.Has("trial") && body.Boolean("trial");
 
     /// <summary>A recorded LogKeyNamed's key: its members must all say the same key.</summary>
