@@ -71,6 +71,7 @@ public static class LedgerHosting
             }
         });
         services.AddHostedService(provider => provider.GetRequiredService<LedgerStartup>());
+        services.AddSingleton<BatchedCommandSlots>();
         services.AddSingleton<LogIntegrationService>();
         services.AddHostedService(provider => provider.GetRequiredService<LogIntegrationService>());
         services.AddSingleton(provider => new WitnessCosigner(provider.GetRequiredService<IOptions<WitnessSettings>>().Value,
