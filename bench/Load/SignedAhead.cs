@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Ledger.Canonical;
 using Ledger.Client;
 using Ledger.Rules;
 
@@ -54,7 +53,7 @@ public sealed class ClientScript(LoadWorkload workload, int index, Random random
 
     /// <summary>A command signed now, as LedgerClient posts it: the canonical JSON of the signed command.</summary>
     public SignedStep Sign(UnsignedCommand command, string? cycleProject = null) =>
-        new(command.Type, CanonicalJson.Encode(signer.Sign(command.Signer, command.Type, command.Body).ToJson()), cycleProject);
+        new(command.Type, LedgerClient.Encode(signer.Sign(command.Signer, command.Type, command.Body)), cycleProject);
 
     /// <summary>Draws the next step, signs it now and keeps it for the window.</summary>
     public void SignOneAhead() => ahead.Enqueue(Next());

@@ -91,8 +91,8 @@ public sealed class LedgerClient(HttpClient http, TimeProvider clock)
         return body.ToArray();
     }
 
-    /// <summary>A signed command as it is posted: its canonical JSON.</summary>
-    static byte[] Encode(SignedCommand signed) => CanonicalJson.Encode(signed.ToJson());
+    /// <summary>A signed command as it is posted, alone or in a batch: its canonical JSON.</summary>
+    public static byte[] Encode(SignedCommand signed) => CanonicalJson.Encode(signed.ToJson());
 
     /// <summary>Posts any bytes as a batch: for tests of what the server refuses.</summary>
     public Task<LedgerResponse> PostRawBatchAsync(byte[] body, CancellationToken cancellationToken = default) =>
