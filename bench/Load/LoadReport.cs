@@ -123,7 +123,8 @@ public sealed class LoadReport(
         output.WriteLine($"| signed ahead of the window | {sentSignedAhead:N0} of the {measured.Count:N0} commands sent in it ({signedAhead:N0} signed ahead); signed in it: "
             + $"{clients.Sum(c => c.SignedInWindowForCycles):N0} approvals and payments of disbursement cycles, which name the request's answer, "
             + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} by a client with none left signed ahead; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
-        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
+        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}"
+            + (options.Batch is null ? $"; payments and disbursements over {options.Projects} project(s)" : "; batches carry awards only") + " |");
         output.WriteLine();
         output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");
         output.WriteLine("|---|---|---|---|");
