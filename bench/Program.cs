@@ -10,22 +10,22 @@ using Ledger.Bench.Storage;
 using Ledger.Bench.Verifier;
 
 // Usage (Release builds only give meaningful figures):
-//   dotnet run -c Release --project bench -- report [--clients N] [--seconds S] [--warmup S] [--runs N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
+//   dotnet run -c Release --project bench -- report [--clients N] [--seconds S] [--warmup S] [--runs N] [--batch N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
 //   dotnet run -c Release --project bench -- verifier [--entries N] [--households H] [--keep DIR]
 //   dotnet run -c Release --project bench -- micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*']
 //   dotnet run -c Release --project bench -- limits [--seconds S]
 //   dotnet run -c Release --project bench -- log-proofs [--entries N] [--seed S] [--nodes-only]
-//   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R]
+//   dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N] [--seconds S] [--households H] [--projects P] [--rate R | --batch N]
 //   dotnet run -c Release --project bench -- memory [--households N] [--cap C] [--concurrency K]
 //   dotnet run -c Release --project bench -- chaos [--seed S] [--seconds N] [--kills K] [--clients C]
 //   dotnet run -c Release --project bench -- inserts [--entries N] [--batch B] [--batches K]
 const string Usage = """
-    usage: bench report [--clients N] [--seconds S] [--warmup S] [--runs N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
+    usage: bench report [--clients N] [--seconds S] [--warmup S] [--runs N] [--batch N] [--verifier-entries N] [--proof-entries N] [--memory-households N]
            bench verifier [--entries N] [--households H] [--keep DIR]
            bench micro [BenchmarkDotNet arguments, e.g. --filter '*Merkle*' or --list flat]
            bench limits [--seconds S]
            bench log-proofs [--entries N] [--seed S] [--nodes-only]
-           bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]
+           bench load [--url URL --data DIR] [--clients N] [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N] [--batch N]
            bench memory [--households N] [--cap C] [--concurrency K]
            bench chaos [--seed S] [--seconds N] [--kills K] [--clients C]
            bench inserts [--entries N] [--batch B] [--batches K]

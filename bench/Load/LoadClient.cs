@@ -68,9 +68,11 @@ public sealed class Pacer(long startAt, long measureFrom, double? rate, int clie
 /// One of the N concurrent clients: its own HttpClient (one keep-alive connection), its own
 /// script of seeded random steps (<see cref="ClientScript"/>), and its own records, merged when
 /// every client has stopped. In the window it sends the steps signed ahead of it. Stops by
-/// time: no command is sent that is due after the end.
+/// time: no command is sent that is due after the end. With a batch size it sends that many
+/// steps at a time as one batch, each counted as a command whose answer came with its batch's.
 /// </summary>
-public sealed class LoadClient(LedgerClient client, LoadWorkload workload, ClientScript script, Pacer pacer, long measureFrom, long endAt)
+/// <param name="batch">Commands per batch (POST /v1/commands); null to post each to its own route.</param>
+public sealed class LoadClient(LedgerClient client, LoadWorkload workload, ClientScript script, Pacer pacer, long measureFrom, long endAt, int? batch)
 {
     long lastAnsweredAt;
     long acknowledged;
@@ -110,6 +112,10 @@ public sealed class LoadClient(LedgerClient client, LoadWorkload workload, Clien
 
     public async Task RunAsync()
     {
+        while (!stopped && batch is { } size)
+        {
+            await SendBatchAsync(size);
+        }
         while (!stopped)
         {
             var (step, response) = await SendAsync(cycleCommand: null);
@@ -149,21 +155,7 @@ public sealed class LoadClient(LedgerClient client, LoadWorkload workload, Clien
             await Task.Delay(wait);
         }
         var inWindow = due >= measureFrom;
-        var step = inWindow && cycleCommand is null ? script.TakeSignedAhead() : null;
-        if (step is not null)
-        {
-            SentSignedAhead++;
-        }
-        else
-        {
-            var signing = Stopwatch.GetTimestamp();
-            step = cycleCommand is null ? script.Next() : script.Sign(cycleCommand);
-            if (inWindow)
-            {
-                SigningTicksInWindow += Stopwatch.GetTimestamp() - signing;
-                _ = cycleCommand is null ? SignedInWindowRanOut++ : SignedInWindowForCycles++;
-            }
-        }
+        var step = Take(cycleCommand, inWindow);
         // A client still busy with its previous command when this one fell due was late by
         // the server's doing: count from the due time. A client that was idle and woke late
         // was late by the timer's (about a millisecond): count from the send.
@@ -183,6 +175,66 @@ public sealed class LoadClient(LedgerClient client, LoadWorkload workload, Clien
             Count(e.GetType().Name);
         }
         var answeredAt = lastAnsweredAt = Stopwatch.GetTimestamp();
+        Record(step, response, sentAt, answeredAt);
+        return (step, response);
+    }
+
+    /// <summary>
+    /// One batch, closed loop: its steps taken as single commands take them, posted together,
+    /// and each command's answer recorded as a single command's is. Each command's latency is
+    /// its batch's, so that the percentiles over the window's commands are the batches'.
+    /// </summary>
+    async Task SendBatchAsync(int size)
+    {
+        var due = pacer.NextDue();
+        if (due >= endAt)
+        {
+            stopped = true;
+            return;
+        }
+        var inWindow = due >= measureFrom;
+        var steps = Enumerable.Range(0, size).Select(_ => Take(cycleCommand: null, inWindow)).ToList();
+        var sentAt = Stopwatch.GetTimestamp();
+        IReadOnlyList<LedgerResponse?> responses;
+        try
+        {
+            responses = await client.PostEncodedBatchAsync([.. steps.Select(s => s.Request)]);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            // Every command of the batch failed with it.
+            steps.ForEach(_ => Count(e.GetType().Name));
+            responses = new LedgerResponse?[steps.Count];
+        }
+        var answeredAt = Stopwatch.GetTimestamp();
+        foreach (var (step, response) in steps.Zip(responses))
+        {
+            Record(step, response, sentAt, answeredAt);
+        }
+    }
+
+    /// <summary>The next step to send: in the window one signed ahead while any is left, else signed now (and counted when in the window).</summary>
+    /// <param name="cycleCommand">A cycle's next command, signed now; null for the script's next step.</param>
+    SignedStep Take(UnsignedCommand? cycleCommand, bool inWindow)
+    {
+        if (inWindow && cycleCommand is null && script.TakeSignedAhead() is { } signedAhead)
+        {
+            SentSignedAhead++;
+            return signedAhead;
+        }
+        var signing = Stopwatch.GetTimestamp();
+        var step = cycleCommand is null ? script.Next() : script.Sign(cycleCommand);
+        if (inWindow)
+        {
+            SigningTicksInWindow += Stopwatch.GetTimestamp() - signing;
+            _ = cycleCommand is null ? SignedInWindowRanOut++ : SignedInWindowForCycles++;
+        }
+        return step;
+    }
+
+    /// <param name="response">Null when the request failed without an answer (counted by the caller).</param>
+    void Record(SignedStep step, LedgerResponse? response, long sentAt, long answeredAt)
+    {
         if (response is { IsSuccess: true })
         {
             Acknowledgements.Add(Acknowledgement.Read(step.Type, answeredAt, response.Body));
@@ -193,7 +245,6 @@ public sealed class LoadClient(LedgerClient client, LoadWorkload workload, Clien
             Count($"{(int)response.Status} {response.Code ?? "(no code)"}");
         }
         Samples.Add(new Sample(step.Type, sentAt, answeredAt, response is { IsSuccess: true }));
-        return (step, response);
     }
 
     void Count(string error) => Errors[error] = Errors.GetValueOrDefault(error) + 1;

@@ -13,10 +13,11 @@ namespace Ledger.Bench.Load;
 /// <summary>
 /// Issue 8 item 2 and issue 16 item 5, the end-to-end load generator:
 /// <c>dotnet run -c Release --project bench -- load [--url URL --data DIR] [--clients N]
-/// [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N]</c>.
+/// [--seconds S] [--warmup S] [--households H] [--projects P] [--rate R] [--checkpoint-interval S] [--seed N] [--batch B]</c>.
 /// N concurrent clients send signed commands over HTTP on loopback for S seconds after a
 /// warm-up (<see cref="LoadWorkload"/> says what), closed loop or, with --rate, open
-/// loop at R commands per second, to a server process of its own (or the one at --url). The
+/// loop at R commands per second; with --batch, closed loop, B points awards at a time in one
+/// batch (POST /v1/commands), each acknowledged, refused and checked as a single command is, to a server process of its own (or the one at --url). The
 /// window's commands are signed before it opens (<see cref="SigningAhead"/>), so that it
 /// measures the server; the server's CPU time per command is read from its process and set
 /// next to one Ed25519 verify on one core, measured first. Then every acknowledged command is
@@ -95,7 +96,8 @@ public static class LoadGenerator
         using var vkey = await http.GetAsync("/v1/log/vkey");
         var logKey = vkey.StatusCode == HttpStatusCode.OK ? await vkey.Content.ReadAsStringAsync() : null;
         var logSizeBefore = await LogSizeAsync(setupClient);
-        output.WriteLine($"run {runId}: {options.Clients} clients, {(options.Rate is { } r ? $"open loop at {r:N0} commands/s" : "closed loop")}, "
+        output.WriteLine($"run {runId}: {options.Clients} clients, {(options.Rate is { } r ? $"open loop at {r:N0} commands/s" : "closed loop")}"
+            + $"{(options.Batch is { } b ? $" of batches of {b} points awards" : "")}, "
             + $"{options.WarmupSeconds} s warm-up + {options.Seconds} s measured, {options.Households:N0} households, {options.Projects} projects, seed {options.Seed} …");
 
         using var stopWatching = new CancellationTokenSource();
@@ -114,8 +116,8 @@ public static class LoadGenerator
             // Each client its own HttpClient and so its own keep-alive connection.
             var clientHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = target.Address, Timeout = RequestTimeout };
             var ledgerClient = new LedgerClient(clientHttp, TimeProvider.System);
-            var script = new ClientScript(workload, i, new Random(options.Seed + i), ledgerClient);
-            clients.Add((new LoadClient(ledgerClient, workload, script, new Pacer(startAt, measureFrom, options.Rate, options.Clients, i), measureFrom, endAt),
+            var script = new ClientScript(workload, i, new Random(options.Seed + i), ledgerClient, awardsOnly: options.Batch is not null);
+            clients.Add((new LoadClient(ledgerClient, workload, script, new Pacer(startAt, measureFrom, options.Rate, options.Clients, i), measureFrom, endAt, options.Batch),
                 script, clientHttp));
         }
         var signingAhead = SigningAhead.RunAsync([.. clients.Select(c => c.Script)], () => clients.Sum(c => c.Client.AcknowledgedSoFar),

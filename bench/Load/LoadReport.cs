@@ -75,10 +75,12 @@ public sealed class LoadReport(
         output.WriteLine("|---|---|");
         output.WriteLine($"| machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgresVersion} |");
         output.WriteLine($"| server | {target} |");
-        output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s ({clients.Sum(c => c.Late) / (double)Math.Max(1, measured.Count):P0} of the window's commands sent late by a client still busy; {clients.Sum(c => c.Dropped):N0} warm-up commands still unsent at the window's start dropped)" : "closed loop")}; "
+        output.WriteLine($"| load | {options.Clients} clients, {(options.Rate is { } rate ? $"open loop offered at {rate:N0} commands/s ({clients.Sum(c => c.Late) / (double)Math.Max(1, measured.Count):P0} of the window's commands sent late by a client still busy; {clients.Sum(c => c.Dropped):N0} warm-up commands still unsent at the window's start dropped)" : "closed loop")}"
+            + (options.Batch is { } batch ? $" of batches of {batch} points awards (POST /v1/commands)" : "") + "; "
             + $"{window.TotalSeconds:N0} s measured after {options.WarmupSeconds} s of warm-up; seed {options.Seed} |");
         output.WriteLine($"| throughput | **{acknowledged / window.TotalSeconds:N0} acknowledged commands/s** ({acknowledged:N0} in the window) |");
-        output.WriteLine($"| latency p50 / p95 / p99 / max | **{Latencies(measured)}** ms ({measured.Count:N0} commands sent in the window) |");
+        output.WriteLine($"| latency p50 / p95 / p99 / max | **{Latencies(measured)}** ms ({measured.Count:N0} commands sent in the window"
+            + (options.Batch is { } size ? $", in {measured.Count / size:N0} batches: each command's is its batch's" : "") + ") |");
         output.WriteLine($"| errors (whole run) | {(errors.Count == 0 ? "none" : string.Join("; ", errors.Select(e => $"{e.Error}: {e.Count:N0}")))} of {sent:N0} sent |");
         output.WriteLine($"| checkpoint lag, last command | {Seconds(lag.LastCommand)} |");
         output.WriteLine($"| checkpoint lag, max / median | {Seconds(lag.Max)} / {Seconds(lag.Median)} over commands from the window on "
@@ -121,7 +123,8 @@ public sealed class LoadReport(
         output.WriteLine($"| signed ahead of the window | {sentSignedAhead:N0} of the {measured.Count:N0} commands sent in it ({signedAhead:N0} signed ahead); signed in it: "
             + $"{clients.Sum(c => c.SignedInWindowForCycles):N0} approvals and payments of disbursement cycles, which name the request's answer, "
             + $"and {clients.Sum(c => c.SignedInWindowRanOut):N0} by a client with none left signed ahead; {signingInWindow.TotalMilliseconds:N0} ms of signing in the window |");
-        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}; payments and disbursements over {options.Projects} project(s) |");
+        output.WriteLine($"| households awarded | {households:N0} distinct of {options.Households:N0}"
+            + (options.Batch is null ? $"; payments and disbursements over {options.Projects} project(s)" : "; batches carry awards only") + " |");
         output.WriteLine();
         output.WriteLine("| command (window) | sent | acknowledged | p50 / p95 / p99 / max ms |");
         output.WriteLine("|---|---|---|---|");

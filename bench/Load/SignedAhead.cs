@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Ledger.Canonical;
 using Ledger.Client;
 using Ledger.Rules;
 
@@ -14,11 +13,12 @@ public sealed record SignedStep(string Type, byte[] Request, string? CycleProjec
 
 /// <summary>
 /// What one client sends, in the order its seeded random draws it (<see cref="LoadWorkload"/>):
-/// a points award, a crowdfunding payment, or the request that opens a disbursement cycle. The
+/// a points award, a crowdfunding payment, or the request that opens a disbursement cycle; or,
+/// for batches, awards only, as the coordinator's bulk awards after an event are. The
 /// warm-up's steps are signed as they are sent; the window's are signed ahead of it by
 /// <see cref="SigningAhead"/>, and taken from here while it lasts.
 /// </summary>
-public sealed class ClientScript(LoadWorkload workload, int index, Random random, LedgerClient signer)
+public sealed class ClientScript(LoadWorkload workload, int index, Random random, LedgerClient signer, bool awardsOnly)
 {
     readonly Lock draw = new();
     readonly ConcurrentQueue<SignedStep> ahead = new();
@@ -34,7 +34,7 @@ public sealed class ClientScript(LoadWorkload workload, int index, Random random
         lock (draw)
         {
             var choice = random.NextDouble();
-            if (choice < LoadWorkload.AwardShare)
+            if (awardsOnly || choice < LoadWorkload.AwardShare)
             {
                 command = workload.Award(random, $"{index}/{awards++}");
             }
@@ -53,7 +53,7 @@ public sealed class ClientScript(LoadWorkload workload, int index, Random random
 
     /// <summary>A command signed now, as LedgerClient posts it: the canonical JSON of the signed command.</summary>
     public SignedStep Sign(UnsignedCommand command, string? cycleProject = null) =>
-        new(command.Type, CanonicalJson.Encode(signer.Sign(command.Signer, command.Type, command.Body).ToJson()), cycleProject);
+        new(command.Type, LedgerClient.Encode(signer.Sign(command.Signer, command.Type, command.Body)), cycleProject);
 
     /// <summary>Draws the next step, signs it now and keeps it for the window.</summary>
     public void SignOneAhead() => ahead.Enqueue(Next());

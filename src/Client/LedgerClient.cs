@@ -40,7 +40,7 @@ public sealed class LedgerClient(HttpClient http, TimeProvider clock)
 
     /// <summary>Posts a signed command exactly as signed: a retry sends the same bytes again.</summary>
     public Task<LedgerResponse> PostAsync(SignedCommand signed, CancellationToken cancellationToken = default) =>
-        PostRawAsync(signed.Command.Type, CanonicalJson.Encode(signed.ToJson()), cancellationToken);
+        PostRawAsync(signed.Command.Type, Encode(signed), cancellationToken);
 
     /// <summary>Posts any bytes to a command's endpoint: for tests of what the server refuses.</summary>
     public Task<LedgerResponse> PostRawAsync(string type, byte[] body, CancellationToken cancellationToken = default) =>
@@ -53,33 +53,46 @@ public sealed class LedgerClient(HttpClient http, TimeProvider clock)
     /// Each command's result, in the order given, as its own route would have answered it; when the
     /// server refused the batch itself (nothing was executed), that refusal is each command's result.
     /// </returns>
-    public async Task<IReadOnlyList<LedgerResponse>> PostBatchAsync(IReadOnlyList<SignedCommand> commands, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LedgerResponse>> PostBatchAsync(IReadOnlyList<SignedCommand> commands, CancellationToken cancellationToken = default) =>
+        PostEncodedBatchAsync([.. commands.Select(Encode)], cancellationToken);
+
+    /// <summary>
+    /// Posts commands already signed and encoded, each the canonical JSON it would be posted as
+    /// alone, as one batch: for a load whose commands were signed before it is measured.
+    /// </summary>
+    /// <returns><inheritdoc cref="PostBatchAsync" path="/returns"/></returns>
+    public async Task<IReadOnlyList<LedgerResponse>> PostEncodedBatchAsync(IReadOnlyList<byte[]> encodedCommands, CancellationToken cancellationToken = default)
     {
-        var batch = await PostRawBatchAsync(BatchBody(commands), cancellationToken);
+        var batch = await PostRawBatchAsync(EncodedBatchBody(encodedCommands), cancellationToken);
         if (!batch.IsSuccess)
         {
-            return [.. commands.Select(_ => batch)];
+            return [.. encodedCommands.Select(_ => batch)];
         }
         return [.. batch.Body.GetProperty("results").EnumerateArray().Select(result => new LedgerResponse((HttpStatusCode)result.GetProperty("status").GetInt32(),
             result.GetProperty("acknowledgement") is { ValueKind: JsonValueKind.Object } acknowledgement ? acknowledgement : result.GetProperty("problem")))];
     }
 
     /// <summary>A batch's body: a JSON array of the commands' canonical JSON, the bytes each alone would be posted as.</summary>
-    public static byte[] BatchBody(IEnumerable<SignedCommand> commands)
+    public static byte[] BatchBody(IEnumerable<SignedCommand> commands) => EncodedBatchBody(commands.Select(Encode));
+
+    static byte[] EncodedBatchBody(IEnumerable<byte[]> encodedCommands)
     {
         using var body = new MemoryStream();
         body.WriteByte((byte)'[');
-        foreach (var (signed, index) in commands.Select((signed, index) => (signed, index)))
+        foreach (var (encoded, index) in encodedCommands.Select((encoded, index) => (encoded, index)))
         {
             if (index > 0)
             {
                 body.WriteByte((byte)',');
             }
-            body.Write(CanonicalJson.Encode(signed.ToJson()));
+            body.Write(encoded);
         }
         body.WriteByte((byte)']');
         return body.ToArray();
     }
+
+    /// <summary>A signed command as it is posted, alone or in a batch: its canonical JSON.</summary>
+    public static byte[] Encode(SignedCommand signed) => CanonicalJson.Encode(signed.ToJson());
 
     /// <summary>Posts any bytes as a batch: for tests of what the server refuses.</summary>
     public Task<LedgerResponse> PostRawBatchAsync(byte[] body, CancellationToken cancellationToken = default) =>
