@@ -16,10 +16,10 @@ public sealed record ReportOptions(int Clients, int Seconds, int WarmupSeconds, 
     /// <summary>
     /// The batch load's clients, each with a batch in flight: the server runs a batch's commands
     /// up to <see cref="CommandBatchEndpoints.MaxCommandsAtOnce"/> at a time, so two batches keep
-    /// it busy while one's answer and the next are on the wire. More overload it: the limit is
-    /// per batch, not per server, and with 8 batches of 100 (up to 512 commands at once) this
-    /// 2-core machine answered nearly all with 503 StorageUnavailable at their 5 s deadline,
-    /// against 720 commands/s with 2 (bench load --batch 100 --seconds 5 --warmup 10, 2026-12-03).
+    /// it busy while one's answer and the next are on the wire; more only queue behind the
+    /// server's limit (since it holds for all batches together: 8 clients of 100 had 6 of 4,500
+    /// commands answered 503, against nearly all when the limit was per batch; bench load
+    /// --batch 100 --clients 8 --seconds 5 --warmup 10, 2026-12-03, busy machine).
     /// </summary>
     public const int BatchClients = 2;
 
