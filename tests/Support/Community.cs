@@ -91,27 +91,33 @@ public sealed class Community
     /// </summary>
     public async Task OpenProjectWithFlatCampaignAsync(LedgerGrains host, string projectId, string name, IReadOnlyList<string> households)
     {
-        await AcceptAsync(host, Officer, ProjectCommandTypes.OpenProject, new JsonObject
-        {
-            ["projectId"] = projectId,
-            ["name"] = name,
-            ["community"] = "幸福里社区",
-            ["contractPriceFen"] = 10_000_000,
-            ["fundingPlan"] = new JsonObject
-            {
-                ["GovernmentSubsidy"] = 5_000_000,
-                ["SocialCapital"] = 2_000_000,
-                ["ResidentCrowdfunding"] = 2_400_000,
-                ["SelfRaised"] = 600_000,
-            },
-            ["warrantyMonths"] = 12,
-        });
-        await AcceptAsync(host, Officer, ProjectCommandTypes.StartCampaign, new JsonObject
-        {
-            ["projectId"] = projectId,
-            ["targetFen"] = 2_400_000,
-            ["rule"] = "Flat",
-            ["households"] = new JsonArray(households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
-        });
+        await AcceptAsync(host, Officer, ProjectCommandTypes.OpenProject, OpenProjectBody(projectId, name));
+        await AcceptAsync(host, Officer, ProjectCommandTypes.StartCampaign, FlatCampaignBody(projectId, households));
     }
+
+    /// <summary>The body of OpenProject for a project of 100,000 yuan funded 50/20/24/6, warranty 12 months.</summary>
+    public static JsonObject OpenProjectBody(string projectId, string name) => new()
+    {
+        ["projectId"] = projectId,
+        ["name"] = name,
+        ["community"] = "幸福里社区",
+        ["contractPriceFen"] = 10_000_000,
+        ["fundingPlan"] = new JsonObject
+        {
+            ["GovernmentSubsidy"] = 5_000_000,
+            ["SocialCapital"] = 2_000_000,
+            ["ResidentCrowdfunding"] = 2_400_000,
+            ["SelfRaised"] = 600_000,
+        },
+        ["warrantyMonths"] = 12,
+    };
+
+    /// <summary>The body of StartCampaign for a flat campaign of 24,000 yuan over <paramref name="households"/>.</summary>
+    public static JsonObject FlatCampaignBody(string projectId, IEnumerable<string> households) => new()
+    {
+        ["projectId"] = projectId,
+        ["targetFen"] = 2_400_000,
+        ["rule"] = "Flat",
+        ["households"] = new JsonArray(households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
+    };
 }

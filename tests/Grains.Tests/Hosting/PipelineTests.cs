@@ -350,28 +350,8 @@ public sealed class PipelineTests(ITestOutputHelper output)
             /// <summary>The project of 100,000 yuan, 50,000 of it subsidy, with a flat campaign of 24,000 over the households.</summary>
             public IReadOnlyList<SignedCommand> ProjectWithCampaign(DateTimeOffset now) =>
             [
-                Officer.Sign(ProjectCommandTypes.OpenProject, new JsonObject
-                {
-                    ["projectId"] = ProjectId,
-                    ["name"] = "加装电梯",
-                    ["community"] = "幸福里社区",
-                    ["contractPriceFen"] = 10_000_000,
-                    ["fundingPlan"] = new JsonObject
-                    {
-                        ["GovernmentSubsidy"] = 5_000_000,
-                        ["SocialCapital"] = 2_000_000,
-                        ["ResidentCrowdfunding"] = 2_400_000,
-                        ["SelfRaised"] = 600_000,
-                    },
-                    ["warrantyMonths"] = 12,
-                }, now, "open-project"),
-                Officer.Sign(ProjectCommandTypes.StartCampaign, new JsonObject
-                {
-                    ["projectId"] = ProjectId,
-                    ["targetFen"] = 2_400_000,
-                    ["rule"] = "Flat",
-                    ["households"] = new JsonArray(Households.Select(h => (JsonNode)new JsonObject { ["householdId"] = h }).ToArray()),
-                }, now, "start-campaign"),
+                Officer.Sign(ProjectCommandTypes.OpenProject, Community.OpenProjectBody(ProjectId, "加装电梯"), now, "open-project"),
+                Officer.Sign(ProjectCommandTypes.StartCampaign, Community.FlatCampaignBody(ProjectId, Households), now, "start-campaign"),
             ];
         }
     }
