@@ -202,7 +202,11 @@ public sealed class WitnessQuorumTests(DemoExport demo) : IDisposable
         note.Split('\n').Single(l => l.StartsWith($"\u2014 {witness.VerifierKey.Name} ", StringComparison.Ordinal)) + "\n";
 
     // A character of the signature changed, the base64 still canonical: the last before the padding.
-    static string Flip(string line) => line[..^3] + (line[^3] == 'A' ? 'B' : 'A') + line[^2..];
+    // One base64 digit of the signature changed, in its last full group (a cosignature's 76 bytes
+    // end "xy=="): still canonical base64, so the note parses and only the signature fails. A digit
+    // of the padded last group may carry bits that must be zero, and whether it did hung on the
+    // signature, so on the time of the cosignature.
+    static string Flip(string line) => line[..^6] + (line[^6] == 'A' ? 'B' : 'A') + line[^5..];
 
     static List<(long TreeSize, string Note, string Line)> CheckpointLines(string folder) =>
         File.ReadAllText(Path.Combine(folder, LedgerExport.CheckpointsFileName)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
