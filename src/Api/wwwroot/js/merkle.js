@@ -65,7 +65,20 @@ export async function verifyInclusion(leafIndex, treeSize, leaf, proof, root) {
  * A verifier key in vkey text, "<name>+<8 hex key ID>+<base64(0x01 ‖ public key)>" (FORMAT.md
  * §10.3), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4].
  */
-export async function parseVerifierKey(vkey) {
+export function parseVerifierKey(vkey) {
+  return parseKeyText(vkey, 1, 'not an Ed25519 key (type byte 0x01 and 32 bytes)');
+}
+
+/**
+ * A witness's verifier key, "<name>+<8 hex key ID>+<base64(0x04 ‖ public key)>" (FORMAT.md
+ * §10.7, C2SP tlog-cosignature), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4].
+ */
+export function parseCosignatureKey(vkey) {
+  return parseKeyText(vkey, 4, 'not a cosignature/v1 key (type byte 0x04 and 32 bytes)');
+}
+
+/** Vkey text whose key is <typeByte> and 32 bytes, its key ID checked; otherwise { error }, wrongType for a key of another type. */
+async function parseKeyText(vkey, typeByte, wrongType) {
   // The name has no '+'; the base64 key may.
   const first = vkey.indexOf('+');
   const second = vkey.indexOf('+', first + 1);
@@ -79,8 +92,8 @@ export async function parseVerifierKey(vkey) {
   } catch {
     return { error: 'the key is not base64' };
   }
-  if (key.length !== 33 || key[0] !== 1) {
-    return { error: 'not an Ed25519 key (type byte 0x01 and 32 bytes)' };
+  if (key.length !== 33 || key[0] !== typeByte) {
+    return { error: wrongType };
   }
   const id = (await sha256(concat(utf8(parts[0] + '\n'), key))).subarray(0, 4);
   if (toHex(id) !== parts[1]) {
@@ -95,32 +108,6 @@ export function signatureNames(note) {
   return split < 0 ? [] : [...new Set(note.slice(split + 2).split('\n').map(line => /^\u2014 (\S+) \S+$/.exec(line)?.[1]).filter(Boolean))];
 }
 
-/**
- * A witness's verifier key, "<name>+<8 hex key ID>+<base64(0x04 ‖ public key)>" (FORMAT.md
- * §10.7, C2SP tlog-cosignature), with its key ID checked: SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4].
- */
-export async function parseCosignatureKey(vkey) {
-  const first = vkey.indexOf('+');
-  const second = vkey.indexOf('+', first + 1);
-  const parts = first < 0 || second < 0 ? [] : [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
-  if (parts.length !== 3 || parts[0] === '' || /\s/.test(parts[0]) || !/^[0-9a-f]{8}$/.test(parts[1])) {
-    return { error: 'not vkey text: name+keyid+key' };
-  }
-  let key;
-  try {
-    key = fromBase64(parts[2]);
-  } catch {
-    return { error: 'the key is not base64' };
-  }
-  if (key.length !== 33 || key[0] !== 4) {
-    return { error: 'not a cosignature/v1 key (type byte 0x04 and 32 bytes)' };
-  }
-  const id = (await sha256(concat(utf8(parts[0] + '\n'), key))).subarray(0, 4);
-  if (toHex(id) !== parts[1]) {
-    return { error: `the key ID ${parts[1]} is not the key's (${toHex(id)})` };
-  }
-  return { name: parts[0], keyId: id, publicKey: key.subarray(1) };
-}
 
 /**
  * The witness's cosignature of a signed note (C2SP tlog-cosignature, FORMAT.md §10.7): a line
