@@ -27,6 +27,12 @@ static class ClusterConfiguration
             # exceeds, and the default /var/run/postgresql may be missing or owned by
             # another installation. pg_ctl -w waits on postmaster.pid, not on a socket.
             unix_socket_directories = ''
+            # One process holds two pools of up to Npgsql's default 100 connections each (the
+            # ledger's data source, and Orleans' AdoNet clustering and grain storage, which
+            # open connections by connection string): PostgreSQL's default of 100 would
+            # refuse the 101st ("53300: too many clients") under load. Room is left for psql
+            # and the verifier's --database mode.
+            max_connections = 250
 
             """, cancellationToken);
     }

@@ -49,6 +49,38 @@ public sealed class LocalClusterTests
         Assert.Matches("^[0-9a-f]{40}\n\\z", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(dataFolder, "postgres.password"))));
     }
 
+    /// <summary>
+    /// A server process fills two pools of Npgsql's default 100 connections (its data source,
+    /// and Orleans' AdoNet connections by connection string): the cluster takes both at once.
+    /// </summary>
+    [Fact]
+    public async Task TheClusterTakesTwoFullPoolsAtOnce()
+    {
+        using var folder = TestFolder.Create();
+        await using var cluster = await LocalCluster.StartAsync(Path.Combine(folder.Path, "data"), None);
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+        var open = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                open.Add(await dataSource.OpenConnectionAsync());
+                var byString = new NpgsqlConnection(cluster.ConnectionString);
+                open.Add(byString);
+                await byString.OpenAsync();
+            }
+            await using var count = new NpgsqlCommand("SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'", open[0]);
+            Assert.Equal(200, await count.ExecuteScalarAsync());
+        }
+        finally
+        {
+            foreach (var connection in open)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task StartingOnAFolderWhoseServerRunsReusesIt()
     {
