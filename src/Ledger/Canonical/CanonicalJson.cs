@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -107,7 +109,9 @@ public static class CanonicalJson
                 WriteString(value.GetString()!, output);
                 break;
             case JsonValueKind.Number:
-                WriteAscii(output, CheckedInteger(value).ToString(CultureInfo.InvariantCulture));
+                var digits = output.GetSpan(MaxIntegerBytes);
+                CheckedInteger(value).TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+                output.Advance(written);
                 break;
             case JsonValueKind.True:
                 WriteAscii(output, "true");
@@ -150,23 +154,27 @@ public static class CanonicalJson
         WriteAscii(output, "}");
     }
 
+    /// <summary>A long's decimal digits and its sign.</summary>
+    const int MaxIntegerBytes = 20;
+
     static long CheckedInteger(JsonElement number)
     {
-        var text = number.GetRawText();
+        // The number's text as the input spells it, read in place rather than copied to a string.
+        var text = JsonMarshal.GetRawUtf8Value(number);
         // Only the plain integer grammar is accepted: "1.0", "1e2" and "-0" are refused rather
         // than normalised, so one value has exactly one spelling on the wire.
-        var digits = text.StartsWith('-') ? text[1..] : text;
+        var digits = text.StartsWith((byte)'-') ? text[1..] : text;
         var plain = digits.Length > 0
-            && digits.All(char.IsAsciiDigit)
+            && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
             && (digits.Length == 1 || digits[0] != '0')
-            && text != "-0";
-        if (!plain || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+            && !text.SequenceEqual("-0"u8);
+        if (!plain || !Utf8Parser.TryParse(text, out long integer, out var consumed) || consumed != text.Length)
         {
-            throw new CanonicalFormException($"number {text} is not an integer in canonical form");
+            throw new CanonicalFormException($"number {Encoding.UTF8.GetString(text)} is not an integer in canonical form");
         }
         if (integer is > MaxSafeInteger or < -MaxSafeInteger)
         {
-            throw new CanonicalFormException($"integer {text} is beyond ±(2^53 − 1)");
+            throw new CanonicalFormException($"integer {Encoding.UTF8.GetString(text)} is beyond ±(2^53 − 1)");
         }
         return integer;
     }
