@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -107,7 +109,9 @@ public static class CanonicalJson
                 WriteString(value.GetString()!, output);
                 break;
             case JsonValueKind.Number:
-                WriteAscii(output, CheckedInteger(value).ToString(CultureInfo.InvariantCulture));
+                var digits = output.GetSpan(MaxIntegerBytes);
+                CheckedInteger(value).TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+                output.Advance(written);
                 break;
             case JsonValueKind.True:
                 WriteAscii(output, "true");
@@ -122,14 +126,16 @@ public static class CanonicalJson
 
     static void WriteObject(JsonElement value, IBufferWriter<byte> output, int depth)
     {
-        var members = new List<JsonProperty>();
+        // Each name read once: JsonProperty.Name makes a new string at every call, and sorting
+        // called it twice per comparison.
+        var members = new List<(string Name, JsonElement Value)>();
         foreach (var member in value.EnumerateObject())
         {
-            members.Add(member);
+            members.Add((member.Name, member.Value));
         }
         // RFC 8785 §3.2.3: names sorted by their UTF-16 code units, which is what an ordinal
         // comparison of .NET strings does.
-        members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         WriteAscii(output, "{");
         for (var i = 0; i < members.Count; i++)
         {
@@ -148,38 +154,44 @@ public static class CanonicalJson
         WriteAscii(output, "}");
     }
 
+    /// <summary>A long's decimal digits and its sign.</summary>
+    const int MaxIntegerBytes = 20;
+
     static long CheckedInteger(JsonElement number)
     {
-        var text = number.GetRawText();
+        // The number's text as the input spells it, read in place rather than copied to a string.
+        var text = JsonMarshal.GetRawUtf8Value(number);
         // Only the plain integer grammar is accepted: "1.0", "1e2" and "-0" are refused rather
         // than normalised, so one value has exactly one spelling on the wire.
-        var digits = text.StartsWith('-') ? text[1..] : text;
+        var digits = text.StartsWith((byte)'-') ? text[1..] : text;
         var plain = digits.Length > 0
-            && digits.All(char.IsAsciiDigit)
+            && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
             && (digits.Length == 1 || digits[0] != '0')
-            && text != "-0";
-        if (!plain || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+            && !text.SequenceEqual("-0"u8);
+        if (!plain || !Utf8Parser.TryParse(text, out long integer, out var consumed) || consumed != text.Length)
         {
-            throw new CanonicalFormException($"number {text} is not an integer in canonical form");
+            throw new CanonicalFormException($"number {Encoding.UTF8.GetString(text)} is not an integer in canonical form");
         }
         if (integer is > MaxSafeInteger or < -MaxSafeInteger)
         {
-            throw new CanonicalFormException($"integer {text} is beyond ±(2^53 − 1)");
+            throw new CanonicalFormException($"integer {Encoding.UTF8.GetString(text)} is beyond ±(2^53 − 1)");
         }
         return integer;
     }
 
-    /// <summary>RFC 8785 §3.2.2.2: the escaping of ECMAScript's JSON.stringify.</summary>
+    /// <summary>
+    /// RFC 8785 §3.2.2.2: the escaping of ECMAScript's JSON.stringify. Runs of characters that
+    /// need no escape go straight into the output as UTF-8, without a copy of the string.
+    /// </summary>
     static void WriteString(string text, IBufferWriter<byte> output)
     {
-        var builder = new StringBuilder(text.Length + 2);
-        builder.Append('"');
+        WriteAscii(output, "\"");
+        var run = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                builder.Append(c).Append(text[i + 1]);
                 i++;
                 continue;
             }
@@ -187,23 +199,45 @@ public static class CanonicalJson
             {
                 throw new CanonicalFormException("string holds a lone UTF-16 surrogate");
             }
+            if (c is not ('"' or '\\' or < ' '))
+            {
+                continue;
+            }
+            WriteUtf8(output, text.AsSpan(run, i - run));
+            run = i + 1;
             switch (c)
             {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case < ' ':
-                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                case '"': WriteAscii(output, "\\\""); break;
+                case '\\': WriteAscii(output, "\\\\"); break;
+                case '\b': WriteAscii(output, "\\b"); break;
+                case '\f': WriteAscii(output, "\\f"); break;
+                case '\n': WriteAscii(output, "\\n"); break;
+                case '\r': WriteAscii(output, "\\r"); break;
+                case '\t': WriteAscii(output, "\\t"); break;
+                default:
+                    var escape = output.GetSpan(6);
+                    "\\u00"u8.CopyTo(escape);
+                    ((int)c).TryFormat(escape[4..], out _, "x2", CultureInfo.InvariantCulture);
+                    output.Advance(6);
                     break;
-                default: builder.Append(c); break;
             }
         }
-        builder.Append('"');
-        output.Write(StrictUtf8.GetBytes(builder.ToString()));
+        WriteUtf8(output, text.AsSpan(run));
+        WriteAscii(output, "\"");
+    }
+
+    /// <summary>Characters without lone surrogates (<see cref="WriteString"/> refused those), as UTF-8.</summary>
+    static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> characters)
+    {
+        if (characters.IsEmpty)
+        {
+            return;
+        }
+        // Counted exactly rather than asked for at most: a span longer than the bytes grew a
+        // buffer already as long as the input it re-encodes.
+        var length = StrictUtf8.GetByteCount(characters);
+        StrictUtf8.GetBytes(characters, output.GetSpan(length));
+        output.Advance(length);
     }
 
     static void WriteAscii(IBufferWriter<byte> output, string ascii)

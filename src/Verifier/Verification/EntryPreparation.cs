@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Hashing;
@@ -62,7 +63,7 @@ public static class EntryPreparation
                 try
                 {
                     var entry = Entry.Parse(bytes);
-                    parsed[i] = (entry, null, entry.Hash, entry.SignedCommand.Command.SignedBytes());
+                    parsed[i] = (entry, null, entry.Hash, SignedCommandBytes(bytes));
                 }
                 catch (Exception e) when (Untrusted.IsAboutTheInput(e))
                 {
@@ -84,6 +85,40 @@ public static class EntryPreparation
                 Prepared[i] = new PreparedEntry(sources[i], entry, error, hash, commandBytes, key, valid);
             });
         }
+    }
+
+    /// <summary>
+    /// The bytes an entry's signer signed (FORMAT.md §6.2): the command prefix, then the entry's
+    /// signedCommand.command exactly as the line holds it. Only for a line that parsed as an
+    /// entry: canonical JSON, whose every member's value is that value's canonical encoding, so
+    /// the slice is byte for byte what <see cref="Command.SignedBytes"/> would write again — from
+    /// a new document, two encodings and several copies per entry.
+    /// </summary>
+    internal static byte[] SignedCommandBytes(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("signedCommand"u8))
+            {
+                reader.Read();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("command"u8))
+                    {
+                        reader.Read();
+                        var start = checked((int)reader.TokenStartIndex);
+                        reader.Skip();
+                        return [.. FormatVersion.CommandSignaturePrefix, .. line[start..checked((int)reader.BytesConsumed)]];
+                    }
+                    reader.Skip();
+                }
+                break;
+            }
+            reader.Skip();
+        }
+        throw new InvariantViolationException("an entry that parsed holds a signedCommand.command");
     }
 
     /// <summary>The key a registry entry announces, if its key id is that key's (anything else is the audit's to report).</summary>

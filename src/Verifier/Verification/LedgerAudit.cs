@@ -110,9 +110,9 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
         {
             OpenRegistry(sourced);
         }
-        else if (stream is RegistryRules.Stream)
+        else if (stream is RegistryRules.Stream && link.NamesLogKey)
         {
-            // The registry is small: its entries are read in full for the log keys it names.
+            // A LogKeyNamed is read in full for the log key it names.
             try
             {
                 NoteNamedLogKey(sourced, Entry.Parse(sourced.Bytes));

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ledger.Entries;
 using Ledger.Merkle;
+using Ledger.Rules.Registry;
 
 namespace Ledger.Verifier.Verification;
 
@@ -27,6 +28,13 @@ struct EntryLink
 
     /// <summary>Where the stream id's UTF-8 bytes are in the line.</summary>
     public Range Stream;
+
+    /// <summary>
+    /// Whether a top-level type is the string LogKeyNamed: the only registry entry whose key the
+    /// audit needs, and which it reads in full. Every entry of that type has such a member, so
+    /// no other line can name a key.
+    /// </summary>
+    public bool NamesLogKey;
 
     /// <summary>Why the line is not an object with a stream, a sequence and a previous hash; null if it is.</summary>
     public string? Error;
@@ -94,12 +102,15 @@ static class LinkPreparation
 
     /// <summary>
     /// Reads the entry object's top-level stream, sequence and previousHash (FORMAT.md §4.1) and
-    /// steps over every other member's value, nested or not, without reading into it.
+    /// whether its type is LogKeyNamed, and steps over every other member's value, nested or
+    /// not, without reading into it.
     /// </summary>
     /// <returns>Why the line is not such an object; null if it is.</returns>
     static string? ReadMembers(ReadOnlySpan<byte> line, ref EntryLink link)
     {
         var reader = new Utf8JsonReader(line);
+        // The link is a batch's slot, reused from batch to batch.
+        link.NamesLogKey = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return "not a JSON object";
@@ -137,6 +148,12 @@ static class LinkPreparation
                 }
                 Convert.FromHexString(reader.ValueSpan, link.PreviousHash, out _, out _);
                 previousHash = true;
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                link.NamesLogKey |= reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(RegistryEntryTypes.LogKeyNamed);
+                reader.Skip();
             }
             else
             {
