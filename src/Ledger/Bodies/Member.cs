@@ -33,3 +33,13 @@ public readonly struct Member<T>
 
     internal static Member<T> Refused(string name, bool isPresent, string problem) => new(name, isPresent, default!, problem);
 }
+
+public static class OptionalMember
+{
+    /// <summary>
+    /// The value of a member that is optional in the body's shape but required where it is
+    /// taken (a resident's household): missing, it throws as a required member would.
+    /// </summary>
+    public static string Required(this Member<string?> member) =>
+        member.Value ?? throw new FormatException($"member \"{member.Name}\" is missing");
+}
