@@ -5,7 +5,8 @@ namespace Ledger.Bodies;
 /// none. A rule that takes <see cref="Value"/> hears the <see cref="FormatException"/> it heard
 /// when it read the member by name, at the same point of its checks, so which refusal a
 /// command hears (tests/Ledger.Tests/Rules/PrecedenceTests.cs) does not depend on when the body
-/// was read.
+/// was read. A member of an entry's body is kept the same way, so that applying a malformed
+/// entry fails where, and with the words with which, it always did.
 /// </summary>
 public readonly struct Member<T>
 {
