@@ -10,8 +10,8 @@ using Microsoft.OpenApi;
 namespace Ledger.Api.Endpoints;
 
 /// <summary>
-/// The OpenAPI schema of every command's body, made from its record in src/Ledger/Bodies, the
-/// one place the shape is written: each property is a member, in camel case; a
+/// The OpenAPI schema of every command's and every entry's body, made from its record in
+/// src/Ledger/Bodies, the one place the shape is written: each property is a member, in camel case; a
 /// <see cref="Member{T}"/> whose value may be null is optional, every other member required; no
 /// other member is allowed, as the reader refuses one. A property its reader does not allow
 /// stops the document, so the two cannot drift apart.
@@ -53,6 +53,61 @@ public static class BodySchemas
             ],
         };
     }
+
+    /// <summary>
+    /// Describes the entries the API returns (<see cref="StreamEntryView.Entry"/>): every entry
+    /// body's schema, from its record in src/Ledger/Bodies (<see cref="EntryBodies"/>), added to
+    /// the components, and the entry as hashed (docs/FORMAT.md §4) whose body is the one its
+    /// type names: one variant per entry type, told apart by the type's constant.
+    /// </summary>
+    public static void DescribeEntries(Microsoft.OpenApi.OpenApiDocument document)
+    {
+        var components = document.Components ??= new OpenApiComponents();
+        components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var (_, body) in EntryBodies.All)
+        {
+            components.Schemas.TryAdd(body.Name, ObjectOf(body));
+        }
+        var text = new OpenApiSchema { Type = JsonSchemaType.String };
+        var integer = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" };
+        components.Schemas[EntrySchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "An entry exactly as hashed (docs/FORMAT.md §4); its body is the schema of its type's body (docs/ENTRIES.md \"Entry bodies\").",
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["body"] = new OpenApiSchema { Type = JsonSchemaType.Object },
+                ["format"] = integer,
+                ["previousHash"] = SchemaOf(typeof(Hash)),
+                ["recordedAt"] = text,
+                ["sequence"] = integer,
+                ["signedCommand"] = new OpenApiSchemaReference(nameof(SignedCommandRequest), document),
+                ["stream"] = text,
+                ["type"] = text,
+            },
+            Required = new HashSet<string> { "body", "format", "previousHash", "recordedAt", "sequence", "signedCommand", "stream", "type" },
+            AdditionalPropertiesAllowed = false,
+            OneOf = [.. EntryBodies.All.Select(e => (IOpenApiSchema)new OpenApiSchema
+            {
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Const = e.EntryType },
+                    ["body"] = new OpenApiSchemaReference(e.Body.Name, document),
+                },
+            })],
+        };
+        if (components.Schemas.TryGetValue(nameof(StreamEntryView), out var view) && view is OpenApiSchema { Properties: { } properties }
+            && properties.TryGetValue("entry", out var entry))
+        {
+            properties["entry"] = new OpenApiSchemaReference(EntrySchema, document) { Description = entry.Description };
+        }
+        else
+        {
+            throw new InvalidOperationException($"the document has no {nameof(StreamEntryView)} with an entry to describe");
+        }
+    }
+
+    const string EntrySchema = "LedgerEntry";
 
     static OpenApiSchema ObjectOf(Type type)
     {

@@ -40,11 +40,10 @@ public static class KeyEndpoints
         foreach (var stored in await database.Entries.ReadStreamAsync(RegistryRules.Stream, 0, cancellationToken))
         {
             var entry = stored.Entry;
-            if (entry.Sequence > registry.Sequence || !entry.Body.TryGetProperty("keyId", out var keyIdMember))
+            if (entry.Sequence > registry.Sequence || ViewEndpoints.KeyNamedBy(entry) is not { } keyId)
             {
                 continue;
             }
-            var keyId = keyIdMember.GetString()!;
             if (entry.Type == RegistryEntryTypes.KeyRevoked)
             {
                 revoked[keyId] = stored.LogPosition;

@@ -8,8 +8,8 @@ using Microsoft.OpenApi;
 namespace Ledger.Api.Endpoints;
 
 /// <summary>
-/// The OpenAPI document (STYLE.md 15): its title, and for every command the schema of its body
-/// (<see cref="BodySchemas"/>) and an example request.
+/// The OpenAPI document (STYLE.md 15): its title, for every command the schema of its body
+/// (<see cref="BodySchemas"/>) and an example request, and for every entry type its body's schema.
 /// The document is committed as docs/openapi.v1.json and a test fails when the server's
 /// drifts from it, so it names no server address (that depends on where it runs). Private reads
 /// name the signed read's scheme (<see cref="SignedReadAuthentication"/>) as their security: required
@@ -42,6 +42,7 @@ public static class OpenApiDocument
                     Description = $"A signed read: \"{SignedRead.AuthorizationScheme} \" and the base64url of the canonical JSON of a signed "
                         + $"{SignedRead.CommandType} command naming this request's method and target (docs/API.md \"Signed reads\").",
                 };
+                BodySchemas.DescribeEntries(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>

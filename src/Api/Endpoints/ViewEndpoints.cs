@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ledger.Api.Contracts;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Grains.Hosting;
@@ -194,7 +195,7 @@ public static class ViewEndpoints
         var history = entries.ToLookup(e => PersonOf(e.Entry), e => EntryEndpoints.View(e, registry));
         // Keys in the order the registry first named them: a person's first key first.
         var keyOrder = entries
-            .Select(e => e.Entry.Body.TryGetProperty("keyId", out var keyId) ? keyId.GetString() : null)
+            .Select(e => KeyNamedBy(e.Entry))
             .OfType<string>()
             .Distinct()
             .Select((keyId, index) => (keyId, index))
@@ -283,16 +284,31 @@ public static class ViewEndpoints
 
     static CrowdfundingPaymentView PaymentOf(Entry entry)
     {
-        var body = JsonFields.Of(entry.Body, entry.Type, "amountFen", "projectId", "reference");
-        return new CrowdfundingPaymentView(entry.Sequence, entry.Type == HouseholdEntryTypes.CrowdfundingPaid ? "Payment" : "Refund",
-            body.String("projectId"), body.Integer("amountFen"), body.OptionalString("reference"), LedgerTime.Format(entry.RecordedAt));
+        var recordedAt = LedgerTime.Format(entry.RecordedAt);
+        if (entry.Type == HouseholdEntryTypes.CrowdfundingPaid)
+        {
+            var paid = entry.BodyAs<CrowdfundingPaidBody>();
+            return new CrowdfundingPaymentView(entry.Sequence, "Payment", paid.ProjectId.Value, paid.AmountFen.Value, paid.Reference.Value, recordedAt);
+        }
+        var refunded = entry.BodyAs<CrowdfundingRefundedBody>();
+        return new CrowdfundingPaymentView(entry.Sequence, "Refund", refunded.ProjectId.Value, refunded.AmountFen.Value, null, recordedAt);
     }
 
     /// <summary>The person a registry entry is about: the one registered, given a key or a role, or the registrar who opened it.</summary>
-    static string PersonOf(Entry entry) =>
-        entry.Body.TryGetProperty(entry.Type == RegistryEntryTypes.RegistryOpened ? "registrarId" : "personId", out var person)
-            ? person.GetString() ?? ""
-            : "";
+    static string PersonOf(Entry entry) => entry.Type switch
+    {
+        RegistryEntryTypes.RegistryOpened => entry.BodyAs<RegistryOpenedBody>().RegistrarId.Value,
+        RegistryEntryTypes.PersonRegistered => entry.BodyAs<PersonRegisteredBody>().PersonId.Value,
+        RegistryEntryTypes.KeyAdded => entry.BodyAs<KeyAddedBody>().PersonId.Value,
+        RegistryEntryTypes.KeyRevoked => entry.BodyAs<KeyRevokedBody>().PersonId.Value,
+        RegistryEntryTypes.RoleGranted => entry.BodyAs<RoleGrantedBody>().PersonId.Value,
+        RegistryEntryTypes.RoleRevoked => entry.BodyAs<RoleRevokedBody>().PersonId.Value,
+        _ => "",
+    };
+
+    /// <summary>The person's key a registry entry registers or revokes, if it names one.</summary>
+    internal static string? KeyNamedBy(Entry entry) =>
+        KeyAnnouncements.Of(entry)?.KeyId.Value ?? (entry.Type == RegistryEntryTypes.KeyRevoked ? entry.BodyAs<KeyRevokedBody>().KeyId.Value : null);
 
     static ProblemHttpResult MalformedId(string member) =>
         Problems.Create(StatusCodes.Status400BadRequest, Problems.MalformedRequest,

@@ -2,6 +2,7 @@ using Ledger.Api.Hosting;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Grains.Log;
@@ -127,9 +128,9 @@ public static class LedgerExport
                     $"entry {entry.Stream}#{entry.Sequence} follows its stream's previous entry");
                 if (entry.Stream == RegistryRules.Stream && entry.Sequence == 0)
                 {
-                    var body = JsonFields.Of(entry.Body, "RegistryOpened body", [.. RegistryRules.OpenedMembers]);
-                    rootPublicKey = body.String("publicKey");
-                    rootKeyId = body.String("keyId");
+                    var body = entry.BodyAs<RegistryOpenedBody>();
+                    rootPublicKey = body.PublicKey.Value;
+                    rootKeyId = body.KeyId.Value;
                 }
                 var line = entry.CanonicalBytes.ToArray();
                 sha256.AppendData(line);

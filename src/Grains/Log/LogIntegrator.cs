@@ -1,4 +1,5 @@
 using System.Text;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
@@ -266,7 +267,7 @@ public sealed class LogIntegrator(NpgsqlDataSource dataSource, NoteSigner? signe
         select.Parameters.Add(new() { Value = RegistryEntryTypes.LogKeyNamed });
         select.Parameters.Add(new() { Value = size });
         return await select.ExecuteScalarAsync(cancellationToken) is byte[] canonical
-            ? Entry.Parse(canonical).Body.GetProperty("verifierKey").GetString()
+            ? Entry.Parse(canonical).BodyAs<LogKeyNamedBody>().VerifierKey.Value
             : null;
     }
 

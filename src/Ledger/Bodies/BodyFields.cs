@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Canonical;
 using Ledger.Hashing;
+using Ledger.Rules;
 
 namespace Ledger.Bodies;
 
@@ -31,6 +32,13 @@ public readonly struct BodyFields
     public Member<bool?> OptionalBoolean(string name) => Read(name, static (f, n) => f.Has(n) ? f.Boolean(n) : (bool?)null);
 
     public Member<Hash> Hash(string name) => Read(name, static (f, n) => f.Hash(n));
+
+    /// <summary>A member that is the name of one of <typeparamref name="TEnum"/>'s values.</summary>
+    public Member<TEnum> Enum<TEnum>(string name) where TEnum : struct, Enum => Read(name, EnumOf<TEnum>);
+
+    /// <summary>A member read as the name of one of <typeparamref name="TEnum"/>'s values; any other string is refused.</summary>
+    public static TEnum EnumOf<TEnum>(JsonFields fields, string name) where TEnum : struct, Enum =>
+        EnumNames.TryParse<TEnum>(fields.String(name), out var value) ? value : throw new FormatException($"{name} is not a {typeof(TEnum).Name}");
 
     /// <summary>
     /// A member read by <paramref name="read"/>, which throws <see cref="FormatException"/> for

@@ -5,7 +5,8 @@ namespace Ledger.Bodies;
 /// none. A rule that takes <see cref="Value"/> hears the <see cref="FormatException"/> it heard
 /// when it read the member by name, at the same point of its checks, so which refusal a
 /// command hears (tests/Ledger.Tests/Rules/PrecedenceTests.cs) does not depend on when the body
-/// was read.
+/// was read. A member of an entry's body is kept the same way, so that applying a malformed
+/// entry fails where, and with the words with which, it always did.
 /// </summary>
 public readonly struct Member<T>
 {
@@ -32,4 +33,14 @@ public readonly struct Member<T>
     internal static Member<T> Read(string name, bool isPresent, T value) => new(name, isPresent, value, null);
 
     internal static Member<T> Refused(string name, bool isPresent, string problem) => new(name, isPresent, default!, problem);
+}
+
+public static class OptionalMember
+{
+    /// <summary>
+    /// The value of a member that is optional in the body's shape but required where it is
+    /// taken (a resident's household): missing, it throws as a required member would.
+    /// </summary>
+    public static string Required(this Member<string?> member) =>
+        member.Value ?? throw new FormatException($"member \"{member.Name}\" is missing");
 }

@@ -24,9 +24,9 @@ public sealed record OpenProjectBody(
     {
         var fields = BodyFields.Of(body, "body", Members);
         return new(fields.String("community"), fields.Integer("contractPriceFen"),
-            fields.Read("fundingPlan", static (f, n) => ProjectRules.ReadPlan(f.Object(n))),
+            fields.Read("fundingPlan", static (f, n) => ProjectPolicy.ReadPlan(f.Object(n))),
             fields.String("name"), fields.String("projectId"), fields.OptionalInteger("residentShareCapPercent"),
-            fields.Read("tranches", static (f, n) => f.Has(n) ? ProjectRules.ReadTranches(f.Array(n)).ToImmutableList() : null),
+            fields.Read("tranches", static (f, n) => f.Has(n) ? ProjectPolicy.ReadTranches(f.Array(n)) : null),
             fields.Integer("warrantyMonths"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Hashing;
 
@@ -16,6 +17,11 @@ public sealed class Entry
         ["body", "format", "previousHash", "recordedAt", "sequence", "signedCommand", "stream", "type"];
 
     readonly byte[] canonical;
+
+    // The body as its record (src/Ledger/Bodies), read on first use: the verifier's preparation
+    // and the state's apply then read one entry's body once between them. Two threads that race
+    // read the same immutable record twice, which is harmless.
+    object? typedBody;
 
     Entry(string stream, long sequence, Hash previousHash, string type, JsonElement body,
         SignedCommand signedCommand, DateTimeOffset recordedAt, byte[] canonical)
@@ -40,6 +46,20 @@ public sealed class Entry
     public string Type { get; }
 
     public JsonElement Body { get; }
+
+    /// <summary>
+    /// The body read as <typeparamref name="TBody"/>, the record of this entry's type, once per
+    /// entry; an unknown member throws <see cref="FormatException"/>, as every time it is asked.
+    /// </summary>
+    public TBody BodyAs<TBody>() where TBody : class, IEntryBody<TBody>
+    {
+        if (!TBody.Types.Contains(Type))
+        {
+            // Not Invariant.Holds: its message would be made for every entry read.
+            throw new InvariantViolationException($"a {Type} entry's body is read as its own record, not {typeof(TBody).Name}");
+        }
+        return typedBody as TBody ?? (TBody)(typedBody = TBody.Read(Body, Type));
+    }
 
     public SignedCommand SignedCommand { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Hashing;
@@ -124,20 +125,19 @@ public static class EntryPreparation
     /// <summary>The key a registry entry announces, if its key id is that key's (anything else is the audit's to report).</summary>
     static (string KeyId, VerificationKey Key)? KeyAnnounced(Entry entry)
     {
-        if (entry.Type is not (RegistryEntryTypes.RegistryOpened or RegistryEntryTypes.PersonRegistered or RegistryEntryTypes.KeyAdded)
-            || !entry.Body.TryGetProperty("keyId", out var keyId) || !entry.Body.TryGetProperty("publicKey", out var publicKey)
-            || keyId.ValueKind != System.Text.Json.JsonValueKind.String || publicKey.ValueKind != System.Text.Json.JsonValueKind.String
-            || !Hex.TryDecode(publicKey.GetString()!, 32, out var bytes) || KeyIds.Of(bytes) != keyId.GetString())
-        {
-            return null;
-        }
         try
         {
-            return (keyId.GetString()!, VerificationKey.FromBytes(bytes));
+            var announcement = KeyAnnouncements.Of(entry);
+            if (announcement is null || !Hex.TryDecode(announcement.PublicKey.Value, 32, out var bytes) || KeyIds.Of(bytes) != announcement.KeyId.Value)
+            {
+                return null;
+            }
+            return (announcement.KeyId.Value, VerificationKey.FromBytes(bytes));
         }
         catch (Exception e) when (Untrusted.IsAboutTheInput(e))
         {
-            // Not a key that can verify anything: the audit finds the commands it was to sign unverified.
+            // A body that cannot be read, or not a key that can verify anything: the audit finds the
+            // commands it was to sign unverified, and the replay reports the entry.
             return null;
         }
     }

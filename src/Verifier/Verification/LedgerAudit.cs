@@ -1,3 +1,4 @@
+using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
 using Ledger.Entries;
@@ -130,12 +131,20 @@ public sealed class LedgerAudit(string? pinnedRootKeyId)
     /// </summary>
     void NoteNamedLogKey(SourcedEntry sourced, Entry entry)
     {
-        if (entry.Stream == RegistryRules.Stream && entry.Type == RegistryEntryTypes.LogKeyNamed
-            && entry.Body.ValueKind == System.Text.Json.JsonValueKind.Object
-            && entry.Body.TryGetProperty("verifierKey", out var vkey) && vkey.ValueKind == System.Text.Json.JsonValueKind.String
-            && NoteVerifierKey.Parse(vkey.GetString()!) is { IsValid: true, Key: { } key })
+        if (entry.Stream != RegistryRules.Stream || entry.Type != RegistryEntryTypes.LogKeyNamed)
         {
-            namedLogKeys.Add((sourced.LogPosition, key));
+            return;
+        }
+        try
+        {
+            if (NoteVerifierKey.Parse(entry.BodyAs<LogKeyNamedBody>().VerifierKey.Value) is { IsValid: true, Key: { } key })
+            {
+                namedLogKeys.Add((sourced.LogPosition, key));
+            }
+        }
+        catch (Exception e) when (Untrusted.IsAboutTheInput(e))
+        {
+            // A body that cannot be read names no key; the replay reports the entry.
         }
     }
 

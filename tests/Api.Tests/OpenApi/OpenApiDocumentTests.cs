@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Api.Endpoints;
+using Ledger.Bodies;
 using Ledger.Rules;
 using Ledger.Tests.Support;
 
@@ -81,6 +82,26 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
             Assert.False(schema["additionalProperties"]!.GetValue<bool>(), rule.Type);
             Assert.Empty(required.Except(example));
             Assert.Empty(example.Except(properties));
+        }
+    }
+
+    [Fact]
+    public async Task TheEntriesServedHaveTheBodySchemaOfEveryEntryType()
+    {
+        var document = JsonNode.Parse(await api.Client.Http.GetStringAsync("/openapi/v1.json"))!;
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal("#/components/schemas/LedgerEntry", schemas["StreamEntryView"]!["properties"]!["entry"]!["$ref"]!.GetValue<string>());
+
+        var variants = schemas["LedgerEntry"]!["oneOf"]!.AsArray()
+            .ToDictionary(v => v!["properties"]!["type"]!["const"]!.GetValue<string>(), v => v!["properties"]!["body"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(EntryBodies.All.Select(e => e.EntryType).Order(), variants.Keys.Order());
+        foreach (var (type, body) in EntryBodies.All)
+        {
+            Assert.Equal($"#/components/schemas/{body.Name}", variants[type]);
+            var schema = schemas[body.Name]!;
+            var members = (IReadOnlyList<string>)body.GetProperty("Members")!.GetValue(null)!;
+            Assert.False(schema["additionalProperties"]!.GetValue<bool>(), type);
+            Assert.Equal(members, schema["properties"]!.AsObject().Select(p => p.Key));
         }
     }
 

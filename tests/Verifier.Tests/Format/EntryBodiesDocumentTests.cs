@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Ledger.Bodies;
 using Ledger.Rules.Catalog;
 using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
@@ -30,6 +31,18 @@ public sealed partial class EntryBodiesDocumentTests(DemoExport demo)
             .Select(field => (string)field.GetRawConstantValue()!)
             .ToHashSet();
         Assert.Equal(defined.Order(), Table().Keys.Order());
+    }
+
+    [Fact]
+    public void Every_entry_type_has_a_body_record_that_allows_exactly_the_documented_members()
+    {
+        var table = Table();
+        Assert.Equal(table.Keys.Order(), EntryBodies.All.Select(e => e.EntryType).Order());
+        foreach (var (type, body) in EntryBodies.All)
+        {
+            var members = (IReadOnlyList<string>)body.GetProperty(nameof(KeyAddedBody.Members), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            Assert.Equal(table[type].Required.Union(table[type].Optional).Order(StringComparer.Ordinal), members);
+        }
     }
 
     [Fact]

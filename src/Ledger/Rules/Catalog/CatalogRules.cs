@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ledger.Bodies;
 using Ledger.Entries;
 
@@ -14,11 +13,6 @@ public static class CatalogRules
     public const long MaxPricePoints = 1_000_000;
     public const long MaxStock = 1_000_000;
     public const int MaxNameLength = 100;
-
-    internal static readonly string[] AddedMembers = ["itemId", "kind", "name", "pricePoints", "stock"];
-    internal static readonly string[] RestockedMembers = ["itemId", "quantity"];
-    internal static readonly string[] WithdrawnMembers = ["itemId"];
-    internal static readonly string[] ReservationMembers = ["householdId", "itemId", "quantity", "redemptionId"];
 
     public static Decision AddItem(DecisionContext context, AddCatalogItemBody body)
     {
@@ -43,12 +37,7 @@ public static class CatalogRules
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"pricePoints are from 1 to {MaxPricePoints}, stock from 0 to {MaxStock}");
         }
-        var entry = new JsonObject { ["itemId"] = itemId, ["kind"] = kind.ToString(), ["name"] = name, ["pricePoints"] = price };
-        if (stock is not null)
-        {
-            entry["stock"] = stock;
-        }
-        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemAdded, entry));
+        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemAdded, CatalogItemAddedBody.Write(itemId, kind, name, price, stock)));
     }
 
     public static Decision Restock(DecisionContext context, RestockCatalogItemBody body)
@@ -62,8 +51,7 @@ public static class CatalogRules
         {
             return Decision.Refusing(ResultCode.PointsOutOfRange, $"quantity is from 1 to {MaxStock}");
         }
-        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemRestocked,
-            new JsonObject { ["itemId"] = body.ItemId.Value, ["quantity"] = quantity }));
+        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemRestocked, CatalogItemRestockedBody.Write(body.ItemId.Value, quantity)));
     }
 
     public static Decision Withdraw(DecisionContext context, WithdrawCatalogItemBody body)
@@ -72,7 +60,7 @@ public static class CatalogRules
         {
             return refusal;
         }
-        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemWithdrawn, new JsonObject { ["itemId"] = body.ItemId.Value }));
+        return Decision.Accepting(new NewEntry(Stream, CatalogEntryTypes.CatalogItemWithdrawn, CatalogItemWithdrawnBody.Write(body.ItemId.Value)));
     }
 
     /// <summary>Refuses unless the catalog offers this item.</summary>

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Entries;
 
 namespace Ledger.Rules.Catalog;
@@ -16,36 +16,35 @@ public sealed record CatalogState : StreamState
 
     protected override StreamState ApplyBody(Entry entry) => entry.Type switch
     {
-        CatalogEntryTypes.CatalogItemAdded => ApplyAdded(JsonFields.Of(entry.Body, entry.Type, CatalogRules.AddedMembers)),
-        CatalogEntryTypes.CatalogItemRestocked => WithStock(JsonFields.Of(entry.Body, entry.Type, CatalogRules.RestockedMembers), +1),
-        CatalogEntryTypes.CatalogItemWithdrawn => ApplyWithdrawn(JsonFields.Of(entry.Body, entry.Type, CatalogRules.WithdrawnMembers)),
-        CatalogEntryTypes.ItemReserved => WithStock(JsonFields.Of(entry.Body, entry.Type, CatalogRules.ReservationMembers), -1),
-        CatalogEntryTypes.ItemReleased => WithStock(JsonFields.Of(entry.Body, entry.Type, CatalogRules.ReservationMembers), +1),
+        CatalogEntryTypes.CatalogItemAdded => ApplyAdded(entry.BodyAs<CatalogItemAddedBody>()),
+        CatalogEntryTypes.CatalogItemRestocked => WithStock(entry.BodyAs<CatalogItemRestockedBody>(), +1),
+        CatalogEntryTypes.CatalogItemWithdrawn => ApplyWithdrawn(entry.BodyAs<CatalogItemWithdrawnBody>()),
+        CatalogEntryTypes.ItemReserved => WithStock(entry.BodyAs<ItemReservationBody>(), -1),
+        CatalogEntryTypes.ItemReleased => WithStock(entry.BodyAs<ItemReservationBody>(), +1),
         _ => throw new FormatException($"the catalog has no entry type {entry.Type}"),
     };
 
-    CatalogState ApplyAdded(JsonFields body)
+    CatalogState ApplyAdded(CatalogItemAddedBody body)
     {
-        var item = new CatalogItem(body.String("itemId"), body.String("name"), Projects.ProjectRules.ReadEnum<RewardKind>(body, "kind"),
-            body.Integer("pricePoints"), body.OptionalInteger("stock"), Withdrawn: false);
+        var item = new CatalogItem(body.ItemId.Value, body.Name.Value, body.Kind.Value, body.PricePoints.Value, body.Stock.Value, Withdrawn: false);
         return this with { Items = Items.Add(item.ItemId, item) };
     }
 
-    CatalogState ApplyWithdrawn(JsonFields body)
+    CatalogState ApplyWithdrawn(CatalogItemWithdrawnBody body)
     {
-        var item = Items[body.String("itemId")];
+        var item = Items[body.ItemId.Value];
         return this with { Items = Items.SetItem(item.ItemId, item with { Withdrawn = true }) };
     }
 
     /// <summary>Restocks and releases add to a limited stock; reservations take from it. Unlimited items have no stock to count.</summary>
-    CatalogState WithStock(JsonFields body, int sign)
+    CatalogState WithStock(IStockChange body, int sign)
     {
-        var item = Items[body.String("itemId")];
+        var item = Items[body.ItemId.Value];
         if (item.Stock is not { } stock)
         {
             return this;
         }
-        var left = checked(stock + sign * body.Integer("quantity"));
+        var left = checked(stock + sign * body.Quantity.Value);
         Invariant.Holds(left >= 0, $"catalog item {item.ItemId}'s stock is never negative");
         return this with { Items = Items.SetItem(item.ItemId, item with { Stock = left }) };
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ledger.Bodies;
 using Ledger.Entries;
 using Ledger.Rules.Catalog;
@@ -15,13 +14,6 @@ public static class HouseholdRules
     public const long MaxPointsPerAward = 100_000;
     public const long MaxQuantity = 10_000;
     public const int MaxReferenceLength = 128;
-
-    internal static readonly string[] PaidMembers = ["amountFen", "projectId", "reference"];
-    internal static readonly string[] RefundedMembers = ["amountFen", "projectId"];
-    internal static readonly string[] AwardedMembers = ["activity", "points", "quantity", "reference"];
-    internal static readonly string[] ReservedMembers = ["itemId", "points", "quantity", "redemptionId"];
-    internal static readonly string[] FulfilledMembers = ["points", "redemptionId"];
-    internal static readonly string[] CancelledMembers = ["points", "reason", "redemptionId"];
 
     public static string StreamOf(string householdId) => "household/" + householdId;
 
@@ -52,13 +44,7 @@ public static class HouseholdRules
         {
             return Decision.Refusing(ResultCode.AwardReferenceUsed, $"household {household.HouseholdId} was awarded for {reference} already");
         }
-        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded, new JsonObject
-        {
-            ["activity"] = activity.ToString(),
-            ["points"] = points,
-            ["quantity"] = quantity,
-            ["reference"] = reference,
-        }));
+        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded, PointsAwardedBody.Write(activity, points, quantity, reference)));
     }
 
     /// <summary>Reserves a catalog item for points: the household's points and the item's stock, in one transaction.</summary>
@@ -91,20 +77,8 @@ public static class HouseholdRules
         }
         var redemptionId = household.Sequence + 1;
         return Decision.Accepting(
-            new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionReserved, new JsonObject
-            {
-                ["itemId"] = item.ItemId,
-                ["points"] = points,
-                ["quantity"] = quantity,
-                ["redemptionId"] = redemptionId,
-            }),
-            new NewEntry(CatalogRules.Stream, CatalogEntryTypes.ItemReserved, new JsonObject
-            {
-                ["householdId"] = household.HouseholdId,
-                ["itemId"] = item.ItemId,
-                ["quantity"] = quantity,
-                ["redemptionId"] = redemptionId,
-            }));
+            new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionReserved, RedemptionReservedBody.Write(item.ItemId, points, quantity, redemptionId)),
+            new NewEntry(CatalogRules.Stream, CatalogEntryTypes.ItemReserved, ItemReservationBody.Write(household.HouseholdId, item.ItemId, quantity, redemptionId)));
     }
 
     /// <summary>The provider has delivered: the reserved points are spent.</summary>
@@ -116,8 +90,7 @@ public static class HouseholdRules
             return refusal;
         }
         var redemption = household.Redemptions[body.RedemptionId.Value];
-        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionFulfilled,
-            new JsonObject { ["points"] = redemption.Points, ["redemptionId"] = redemption.Id }));
+        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionFulfilled, RedemptionFulfilledBody.Write(redemption.Points, redemption.Id)));
     }
 
     /// <summary>The provider, or a resident of the household, cancels: the points and the stock come back.</summary>
@@ -135,19 +108,9 @@ public static class HouseholdRules
         }
         var redemption = household.Redemptions[body.RedemptionId.Value];
         return Decision.Accepting(
-            new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionCancelled, new JsonObject
-            {
-                ["points"] = redemption.Points,
-                ["reason"] = Reference(body.Reason),
-                ["redemptionId"] = redemption.Id,
-            }),
-            new NewEntry(CatalogRules.Stream, CatalogEntryTypes.ItemReleased, new JsonObject
-            {
-                ["householdId"] = household.HouseholdId,
-                ["itemId"] = redemption.ItemId,
-                ["quantity"] = redemption.Quantity,
-                ["redemptionId"] = redemption.Id,
-            }));
+            new NewEntry(household.Stream, HouseholdEntryTypes.RedemptionCancelled, RedemptionCancelledBody.Write(redemption.Points, Reference(body.Reason), redemption.Id)),
+            new NewEntry(CatalogRules.Stream, CatalogEntryTypes.ItemReleased,
+                ItemReservationBody.Write(household.HouseholdId, redemption.ItemId, redemption.Quantity, redemption.Id)));
     }
 
     /// <summary>The household the command was routed to (<see cref="Routing.HouseholdIdOf"/> read the same member).</summary>

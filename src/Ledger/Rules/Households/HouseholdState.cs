@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Entries;
 
 namespace Ledger.Rules.Households;
@@ -41,45 +41,45 @@ public sealed record HouseholdState : StreamState
     {
         var next = entry.Type switch
         {
-            HouseholdEntryTypes.CrowdfundingPaid => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.PaidMembers), +1),
-            HouseholdEntryTypes.CrowdfundingRefunded => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.RefundedMembers), -1),
-            HouseholdEntryTypes.PointsAwarded => ApplyAwarded(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.AwardedMembers)),
-            HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, HouseholdRules.ReservedMembers)),
-            HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.FulfilledMembers), RedemptionStatus.Fulfilled),
-            HouseholdEntryTypes.RedemptionCancelled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.CancelledMembers), RedemptionStatus.Cancelled),
+            HouseholdEntryTypes.CrowdfundingPaid => ApplyContribution(entry.BodyAs<CrowdfundingPaidBody>(), +1),
+            HouseholdEntryTypes.CrowdfundingRefunded => ApplyContribution(entry.BodyAs<CrowdfundingRefundedBody>(), -1),
+            HouseholdEntryTypes.PointsAwarded => ApplyAwarded(entry.BodyAs<PointsAwardedBody>()),
+            HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, entry.BodyAs<RedemptionReservedBody>()),
+            HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(entry.BodyAs<RedemptionFulfilledBody>(), RedemptionStatus.Fulfilled),
+            HouseholdEntryTypes.RedemptionCancelled => ApplySettled(entry.BodyAs<RedemptionCancelledBody>(), RedemptionStatus.Cancelled),
             _ => throw new FormatException($"a household has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.BalancePoints >= 0, $"household {HouseholdId}'s points balance is never negative (after #{entry.Sequence})");
         return next;
     }
 
-    HouseholdState ApplyContribution(JsonFields body, int sign)
+    HouseholdState ApplyContribution(IContribution body, int sign)
     {
-        var project = body.String("projectId");
-        var paid = checked(ContributionsFen.GetValueOrDefault(project) + sign * body.Integer("amountFen"));
+        var project = body.ProjectId.Value;
+        var paid = checked(ContributionsFen.GetValueOrDefault(project) + sign * body.AmountFen.Value);
         Invariant.Holds(paid >= 0, $"household {HouseholdId}'s contribution to {project} is never negative");
         return this with { ContributionsFen = ContributionsFen.SetItem(project, paid) };
     }
 
-    HouseholdState ApplyAwarded(JsonFields body) => this with
+    HouseholdState ApplyAwarded(PointsAwardedBody body) => this with
     {
-        AwardedPoints = checked(AwardedPoints + body.Integer("points")),
-        AwardReferences = AwardReferences.Add(body.String("reference")),
+        AwardedPoints = checked(AwardedPoints + body.Points.Value),
+        AwardReferences = AwardReferences.Add(body.Reference.Value),
     };
 
-    HouseholdState ApplyReserved(long sequence, JsonFields body)
+    HouseholdState ApplyReserved(long sequence, RedemptionReservedBody body)
     {
-        Invariant.Holds(body.Integer("redemptionId") == sequence, "a redemption is named by the sequence of its reservation");
+        Invariant.Holds(body.RedemptionId.Value == sequence, "a redemption is named by the sequence of its reservation");
         return this with
         {
-            Redemptions = Redemptions.Add(sequence, new Redemption(sequence, body.String("itemId"), body.Integer("quantity"),
-                body.Integer("points"), RedemptionStatus.Reserved)),
+            Redemptions = Redemptions.Add(sequence, new Redemption(sequence, body.ItemId.Value, body.Quantity.Value,
+                body.Points.Value, RedemptionStatus.Reserved)),
         };
     }
 
-    HouseholdState ApplySettled(JsonFields body, RedemptionStatus status)
+    HouseholdState ApplySettled(IRedemptionSettlement body, RedemptionStatus status)
     {
-        var redemption = Redemptions[body.Integer("redemptionId")];
+        var redemption = Redemptions[body.RedemptionId.Value];
         Invariant.Holds(redemption.Status == RedemptionStatus.Reserved, "only a reserved redemption is fulfilled or cancelled");
         return this with { Redemptions = Redemptions.SetItem(redemption.Id, redemption with { Status = status }) };
     }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Bodies;
 using Ledger.Canonical;
@@ -23,18 +22,6 @@ public static class ProjectRules
     public const int MaxWarrantyMonths = 120;
     public const int MaxCampaignHouseholds = 10_000;
     public const long MaxWeight = 1_000_000;
-
-    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
-    internal static readonly string[] ReceiptMembers = ["amountFen", "documentHash", "reference", "source"];
-    internal static readonly string[] CampaignMembers = ["rule", "shares", "targetFen"];
-    internal static readonly string[] ContributionMembers = ["amountFen", "householdId"];
-    internal static readonly string[] AttestedMembers = ["evidenceHash", "milestone", "role"];
-    internal static readonly string[] RequestedMembers = ["amountFen", "disbursementId", "invoiceHash", "payee", "tranche"];
-    internal static readonly string[] ApprovedMembers = ["disbursementId", "role"];
-    internal static readonly string[] RejectedMembers = ["disbursementId", "reason", "role"];
-    internal static readonly string[] PaidMembers = ["amountFen", "bankReference", "disbursementId"];
-    internal static readonly string[] ReversalProposedMembers = ["amountFen", "entrySequence", "kind", "reason", "reversalId"];
-    internal static readonly string[] ReversalApprovedMembers = ["amountFen", "entrySequence", "reversalId"];
 
     static readonly ImmutableList<TranchePolicy> DefaultTranches =
         [new(Tranche.Progress, 60), new(Tranche.Acceptance, 30), new(Tranche.Warranty, 10)];
@@ -99,17 +86,8 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
         }
-        return Accept(project, ProjectEntryTypes.ProjectOpened, new JsonObject
-        {
-            ["community"] = community,
-            ["contractPriceFen"] = contractPrice,
-            ["fundingPlan"] = new JsonObject(plan.Select(p => KeyValuePair.Create(p.Key.ToString(), (JsonNode?)p.Value))),
-            ["name"] = name,
-            ["projectId"] = project.ProjectId,
-            ["residentShareCapPercent"] = cap,
-            ["tranches"] = new JsonArray(tranches.Select(t => (JsonNode)new JsonObject { ["percent"] = t.Percent, ["tranche"] = t.Tranche.ToString() }).ToArray()),
-            ["warrantyMonths"] = warrantyMonths,
-        });
+        return Accept(project, ProjectEntryTypes.ProjectOpened,
+            ProjectOpenedBody.Write(community, contractPrice, plan, name, project.ProjectId, cap, tranches, warrantyMonths));
     }
 
     public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
@@ -134,12 +112,8 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.ReceiptBeyondPlan,
                 $"{source} would exceed its planned {project.PlannedFen[source]} fen (received {project.ReceivedFen(source)})");
         }
-        var entry = new JsonObject { ["amountFen"] = amount, ["documentHash"] = documentHash.ToString(), ["source"] = source.ToString() };
-        if (reference is not null)
-        {
-            entry["reference"] = ShortText(reference, body.Reference.Name);
-        }
-        return Accept(project, ProjectEntryTypes.ReceiptRecorded, entry);
+        return Accept(project, ProjectEntryTypes.ReceiptRecorded,
+            ReceiptRecordedBody.Write(amount, documentHash, reference is null ? null : ShortText(reference, body.Reference.Name), source));
     }
 
     /// <summary>
@@ -209,20 +183,8 @@ public static class ProjectRules
         }
         var floors = households.ToDictionary(h => h.HouseholdId.Value, h => h.Floor.Value);
         var shares = ShareSplit.Split(target, weights);
-        return Accept(project, ProjectEntryTypes.CampaignStarted, new JsonObject
-        {
-            ["rule"] = rule,
-            ["shares"] = new JsonArray(shares.Select(s =>
-            {
-                var share = new JsonObject { ["householdId"] = s.HouseholdId, ["shareFen"] = s.ShareFen };
-                if (floors[s.HouseholdId] is { } floor)
-                {
-                    share["floor"] = floor;
-                }
-                return (JsonNode)share;
-            }).ToArray()),
-            ["targetFen"] = target,
-        });
+        return Accept(project, ProjectEntryTypes.CampaignStarted,
+            CampaignStartedBody.Write(rule, shares.Select(s => (s.HouseholdId, floors[s.HouseholdId], s.ShareFen)), target));
     }
 
     /// <summary>A household's payment of its share: one atomic write to the household and the project stream.</summary>
@@ -255,15 +217,10 @@ public static class ProjectRules
         Invariant.Holds(household.ContributionsFen.GetValueOrDefault(project.ProjectId) == paid,
             $"household {householdId} and project {project.ProjectId} agree on what was paid");
         var reference = body.Reference.Value;
-        var householdEntry = new JsonObject { ["amountFen"] = amount, ["projectId"] = project.ProjectId };
-        if (reference is not null)
-        {
-            householdEntry["reference"] = ShortText(reference, body.Reference.Name);
-        }
         return Decision.Accepting(
-            new NewEntry(household.Stream, HouseholdEntryTypes.CrowdfundingPaid, householdEntry),
-            new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionReceived,
-                new JsonObject { ["amountFen"] = amount, ["householdId"] = householdId }));
+            new NewEntry(household.Stream, HouseholdEntryTypes.CrowdfundingPaid,
+                CrowdfundingPaidBody.Write(amount, project.ProjectId, reference is null ? null : ShortText(reference, body.Reference.Name))),
+            new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionReceived, ContributionBody.Write(amount, householdId)));
     }
 
     public static Decision AttestMilestone(DecisionContext context, AttestMilestoneBody body)
@@ -303,12 +260,7 @@ public static class ProjectRules
                 return Decision.Refusing(ResultCode.WarrantyNotExpired, $"the warranty period runs until {LedgerTime.Format(expires)}");
             }
         }
-        return Accept(project, ProjectEntryTypes.MilestoneAttested, new JsonObject
-        {
-            ["evidenceHash"] = evidence.ToString(),
-            ["milestone"] = milestone.ToString(),
-            ["role"] = role.ToString(),
-        });
+        return Accept(project, ProjectEntryTypes.MilestoneAttested, MilestoneAttestedBody.Write(evidence, milestone, role));
     }
 
     public static Decision RequestDisbursement(DecisionContext context, RequestDisbursementBody body)
@@ -339,14 +291,8 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.InsufficientFunds, $"only {project.AvailableFen} fen are available (received − paid − pending)");
         }
-        return Accept(project, ProjectEntryTypes.DisbursementRequested, new JsonObject
-        {
-            ["amountFen"] = amount,
-            ["disbursementId"] = project.Sequence + 1,
-            ["invoiceHash"] = invoice.ToString(),
-            ["payee"] = payee,
-            ["tranche"] = tranche.ToString(),
-        });
+        return Accept(project, ProjectEntryTypes.DisbursementRequested,
+            DisbursementRequestedBody.Write(amount, disbursementId: project.Sequence + 1, invoice, payee, tranche));
     }
 
     /// <summary>三方签字: the owner representative, the construction supervisor and the project manager, three distinct people.</summary>
@@ -374,8 +320,7 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.RoleAlreadyApproved, $"the {role} has approved this disbursement already");
         }
-        return Accept(project, ProjectEntryTypes.DisbursementApproved,
-            new JsonObject { ["disbursementId"] = disbursement.Id, ["role"] = role.ToString() });
+        return Accept(project, ProjectEntryTypes.DisbursementApproved, DisbursementApprovedBody.Write(disbursement.Id, role));
     }
 
     /// <summary>Any approver may reject a request, which voids it.</summary>
@@ -391,12 +336,7 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.RoleMissing, "disbursements are rejected as OwnerRepresentative, ConstructionSupervisor or ProjectManager, a role the signer holds");
         }
-        return Accept(project, ProjectEntryTypes.DisbursementRejected, new JsonObject
-        {
-            ["disbursementId"] = disbursement.Id,
-            ["reason"] = Text(body.Reason),
-            ["role"] = role.ToString(),
-        });
+        return Accept(project, ProjectEntryTypes.DisbursementRejected, DisbursementRejectedBody.Write(disbursement.Id, Text(body.Reason), role));
     }
 
     public static Decision PayDisbursement(DecisionContext context, PayDisbursementBody body)
@@ -417,12 +357,7 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.PayerNotDistinct, "the payer is neither the requester nor an approver");
         }
-        return Accept(project, ProjectEntryTypes.DisbursementPaid, new JsonObject
-        {
-            ["amountFen"] = disbursement.AmountFen,
-            ["bankReference"] = reference,
-            ["disbursementId"] = disbursement.Id,
-        });
+        return Accept(project, ProjectEntryTypes.DisbursementPaid, DisbursementPaidBody.Write(disbursement.AmountFen, reference, disbursement.Id));
     }
 
     /// <summary>A mistake is never edited: a finance officer proposes its reversal with a reason.</summary>
@@ -449,14 +384,8 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.AlreadyReversed, $"entry #{target} is reversed, or its reversal is awaiting approval");
         }
-        return Accept(project, ProjectEntryTypes.ReversalProposed, new JsonObject
-        {
-            ["amountFen"] = amount,
-            ["entrySequence"] = target,
-            ["kind"] = kind,
-            ["reason"] = reason,
-            ["reversalId"] = project.Sequence + 1,
-        });
+        return Accept(project, ProjectEntryTypes.ReversalProposed,
+            ReversalProposedBody.Write(amount, target, kind, reason, reversalId: project.Sequence + 1));
     }
 
     /// <summary>A resident supervisor approves a reversal; from then on the entry no longer counts.</summary>
@@ -484,12 +413,7 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
                 $"reversing it would leave less received than paid and pending ({project.AvailableFen} fen available)");
         }
-        return Accept(project, ProjectEntryTypes.ReversalApproved, new JsonObject
-        {
-            ["amountFen"] = reversal.AmountFen,
-            ["entrySequence"] = reversal.EntrySequence,
-            ["reversalId"] = reversal.Id,
-        });
+        return Accept(project, ProjectEntryTypes.ReversalApproved, ReversalApprovedBody.Write(reversal.AmountFen, reversal.EntrySequence, reversal.Id));
     }
 
     /// <summary>
@@ -514,14 +438,13 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.RefundListMismatch, $"refunds must list exactly the households that paid, in order: {string.Join(", ", owed)}");
         }
-        var entries = new List<NewEntry> { new(StreamOf(project.ProjectId), ProjectEntryTypes.ProjectCancelled, new JsonObject { ["reason"] = reason }) };
+        var entries = new List<NewEntry> { new(StreamOf(project.ProjectId), ProjectEntryTypes.ProjectCancelled, ProjectCancelledBody.Write(reason)) };
         foreach (var householdId in owed)
         {
             var amount = project.ContributionsFen[householdId];
             entries.Add(new NewEntry(HouseholdRules.StreamOf(householdId), HouseholdEntryTypes.CrowdfundingRefunded,
-                new JsonObject { ["amountFen"] = amount, ["projectId"] = project.ProjectId }));
-            entries.Add(new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionRefunded,
-                new JsonObject { ["amountFen"] = amount, ["householdId"] = householdId }));
+                CrowdfundingRefundedBody.Write(amount, project.ProjectId)));
+            entries.Add(new NewEntry(StreamOf(project.ProjectId), ProjectEntryTypes.ContributionRefunded, ContributionBody.Write(amount, householdId)));
         }
         return new Decision.Accept(entries);
     }
@@ -542,28 +465,8 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.ContractNotFullyPaid, $"{project.ContractPriceFen - project.TotalPaidFen} fen of the contract price are unpaid");
         }
-        return Accept(project, ProjectEntryTypes.ProjectClosed, new JsonObject
-        {
-            ["paidFen"] = project.TotalPaidFen,
-            ["receivedFen"] = project.TotalReceivedFen,
-        });
+        return Accept(project, ProjectEntryTypes.ProjectClosed, ProjectClosedBody.Write(project.TotalPaidFen, project.TotalReceivedFen));
     }
-
-    internal static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan)
-    {
-        var fields = JsonFields.Of(plan, "fundingPlan", Enum.GetNames<FundingSource>());
-        return Enum.GetValues<FundingSource>().Where(s => fields.Has(s.ToString()))
-            .ToImmutableSortedDictionary(s => s, s => fields.Integer(s.ToString()));
-    }
-
-    internal static IEnumerable<TranchePolicy> ReadTranches(IReadOnlyList<JsonElement> tranches) =>
-        tranches.Select(t => JsonFields.Of(t, "tranche", "percent", "tranche"))
-            .Select(t => new TranchePolicy(ReadEnum<Tranche>(t, "tranche"),
-                t.Integer("percent") is >= 0 and <= 100 and var percent ? (int)percent : throw new FormatException("a tranche's percent is from 0 to 100")))
-            .ToList();
-
-    internal static TEnum ReadEnum<TEnum>(JsonFields fields, string member) where TEnum : struct, Enum =>
-        EnumNames.TryParse<TEnum>(fields.String(member), out var value) ? value : throw new FormatException($"{member} is not a {typeof(TEnum).Name}");
 
     /// <summary>The project the command was routed to (<see cref="Routing.ProjectIdOf"/> read the same member).</summary>
     static ProjectState Project(DecisionContext context, Member<string> projectId) =>

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Entries;
 using Ledger.Hashing;
 
@@ -150,18 +150,18 @@ public sealed record ProjectState : StreamState
         var actor = entry.SignedCommand.Command.PersonId;
         var next = entry.Type switch
         {
-            ProjectEntryTypes.ProjectOpened => ApplyOpened(JsonFields.Of(entry.Body, entry.Type, ProjectRules.OpenedMembers)),
-            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReceiptMembers)),
-            ProjectEntryTypes.CampaignStarted => ApplyCampaign(JsonFields.Of(entry.Body, entry.Type, ProjectRules.CampaignMembers)),
-            ProjectEntryTypes.ContributionReceived => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), +1),
-            ProjectEntryTypes.ContributionRefunded => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), -1),
-            ProjectEntryTypes.MilestoneAttested => ApplyAttested(JsonFields.Of(entry.Body, entry.Type, ProjectRules.AttestedMembers), actor, entry.RecordedAt),
-            ProjectEntryTypes.DisbursementRequested => ApplyRequested(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.RequestedMembers), actor),
-            ProjectEntryTypes.DisbursementApproved => ApplyApproved(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ApprovedMembers), actor),
-            ProjectEntryTypes.DisbursementRejected => ApplyRejected(JsonFields.Of(entry.Body, entry.Type, ProjectRules.RejectedMembers)),
-            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.PaidMembers), actor),
-            ProjectEntryTypes.ReversalProposed => ApplyReversalProposed(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalProposedMembers), actor),
-            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalApprovedMembers)),
+            ProjectEntryTypes.ProjectOpened => ApplyOpened(entry.BodyAs<ProjectOpenedBody>()),
+            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, entry.BodyAs<ReceiptRecordedBody>()),
+            ProjectEntryTypes.CampaignStarted => ApplyCampaign(entry.BodyAs<CampaignStartedBody>()),
+            ProjectEntryTypes.ContributionReceived => ApplyContribution(entry.BodyAs<ContributionBody>(), +1),
+            ProjectEntryTypes.ContributionRefunded => ApplyContribution(entry.BodyAs<ContributionBody>(), -1),
+            ProjectEntryTypes.MilestoneAttested => ApplyAttested(entry.BodyAs<MilestoneAttestedBody>(), actor, entry.RecordedAt),
+            ProjectEntryTypes.DisbursementRequested => ApplyRequested(entry.Sequence, entry.BodyAs<DisbursementRequestedBody>(), actor),
+            ProjectEntryTypes.DisbursementApproved => ApplyApproved(entry.BodyAs<DisbursementApprovedBody>(), actor),
+            ProjectEntryTypes.DisbursementRejected => ApplyRejected(entry.BodyAs<DisbursementRejectedBody>()),
+            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry.Sequence, entry.BodyAs<DisbursementPaidBody>(), actor),
+            ProjectEntryTypes.ReversalProposed => ApplyReversalProposed(entry.Sequence, entry.BodyAs<ReversalProposedBody>(), actor),
+            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(entry.BodyAs<ReversalApprovedBody>()),
             ProjectEntryTypes.ProjectCancelled => this with { Status = ProjectStatus.Cancelled },
             ProjectEntryTypes.ProjectClosed => this with { Status = ProjectStatus.Closed },
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
@@ -170,94 +170,91 @@ public sealed record ProjectState : StreamState
         return next;
     }
 
-    ProjectState ApplyOpened(JsonFields body) => this with
+    ProjectState ApplyOpened(ProjectOpenedBody body) => this with
     {
         Status = ProjectStatus.Open,
-        Name = body.String("name"),
-        Community = body.String("community"),
-        ContractPriceFen = body.Integer("contractPriceFen"),
-        PlannedFen = ProjectRules.ReadPlan(body.Object("fundingPlan")),
-        ResidentShareCapPercent = (int)body.Integer("residentShareCapPercent"),
-        Tranches = ProjectRules.ReadTranches(body.Array("tranches")).ToImmutableList(),
-        WarrantyMonths = (int)body.Integer("warrantyMonths"),
+        Name = body.Name.Value,
+        Community = body.Community.Value,
+        ContractPriceFen = body.ContractPriceFen.Value,
+        PlannedFen = body.FundingPlan.Value,
+        ResidentShareCapPercent = (int)body.ResidentShareCapPercent.Value,
+        Tranches = body.Tranches.Value,
+        WarrantyMonths = (int)body.WarrantyMonths.Value,
     };
 
-    ProjectState ApplyReceipt(long sequence, JsonFields body) => this with
+    ProjectState ApplyReceipt(long sequence, ReceiptRecordedBody body) => this with
     {
-        Receipts = Receipts.Add(sequence, new Receipt(sequence, ProjectRules.ReadEnum<FundingSource>(body, "source"),
-            body.Integer("amountFen"), body.Hash("documentHash"), Reversed: false)),
+        Receipts = Receipts.Add(sequence, new Receipt(sequence, body.Source.Value, body.AmountFen.Value, body.DocumentHash.Value, Reversed: false)),
     };
 
-    ProjectState ApplyCampaign(JsonFields body) => this with
+    ProjectState ApplyCampaign(CampaignStartedBody body) => this with
     {
-        Campaign = new Campaign(body.Integer("targetFen"), body.String("rule"),
-            body.Array("shares")
-                .Select(s => JsonFields.Of(s, "share", "floor", "householdId", "shareFen"))
-                .ToImmutableSortedDictionary(s => s.String("householdId"), s => s.Integer("shareFen"), StringComparer.Ordinal)),
+        Campaign = new Campaign(body.TargetFen.Value, body.Rule.Value,
+            body.Shares.Value.ToImmutableSortedDictionary(s => s.HouseholdId, s => s.ShareFen, StringComparer.Ordinal)),
     };
 
-    ProjectState ApplyContribution(JsonFields body, int sign)
+    ProjectState ApplyContribution(ContributionBody body, int sign)
     {
-        var household = body.String("householdId");
-        var amount = checked(sign * body.Integer("amountFen"));
+        var household = body.HouseholdId.Value;
+        var amount = checked(sign * body.AmountFen.Value);
         var paid = checked(ContributionsFen.GetValueOrDefault(household) + amount);
         Invariant.Holds(paid >= 0, $"household {household}'s contribution to {ProjectId} is never negative");
         return this with { ContributionsFen = ContributionsFen.SetItem(household, paid), ContributedFen = checked(ContributedFen + amount) };
     }
 
-    ProjectState ApplyAttested(JsonFields body, string actor, DateTimeOffset recordedAt)
+    ProjectState ApplyAttested(MilestoneAttestedBody body, string actor, DateTimeOffset recordedAt)
     {
-        var milestone = ProjectRules.ReadEnum<Milestone>(body, "milestone");
-        var role = ProjectRules.ReadEnum<Role>(body, "role");
+        var milestone = body.Milestone.Value;
+        var role = body.Role.Value;
         var progress = Milestones.GetValueOrDefault(milestone) ?? new MilestoneProgress(ImmutableDictionary<Role, string>.Empty, null);
         var attested = progress.AttestedBy.Add(role, actor);
         var reached = MilestoneAttesters.All(attested.ContainsKey) ? recordedAt : (DateTimeOffset?)null;
         return this with { Milestones = Milestones.SetItem(milestone, new MilestoneProgress(attested, reached)) };
     }
 
-    ProjectState ApplyRequested(long sequence, JsonFields body, string actor)
+    ProjectState ApplyRequested(long sequence, DisbursementRequestedBody body, string actor)
     {
-        Invariant.Holds(body.Integer("disbursementId") == sequence, "a disbursement is named by the sequence of its request");
+        Invariant.Holds(body.DisbursementId.Value == sequence, "a disbursement is named by the sequence of its request");
         return this with
         {
-            Disbursements = Disbursements.Add(sequence, new Disbursement(sequence, ProjectRules.ReadEnum<Tranche>(body, "tranche"),
-                body.Integer("amountFen"), body.String("payee"), body.Hash("invoiceHash"), actor,
+            Disbursements = Disbursements.Add(sequence, new Disbursement(sequence, body.Tranche.Value,
+                body.AmountFen.Value, body.Payee.Value, body.InvoiceHash.Value, actor,
                 ImmutableDictionary<Role, string>.Empty, DisbursementStatus.Pending, null, null, null)),
         };
     }
 
-    ProjectState ApplyApproved(JsonFields body, string actor)
+    ProjectState ApplyApproved(DisbursementApprovedBody body, string actor)
     {
-        var disbursement = Disbursements[body.Integer("disbursementId")];
-        var role = ProjectRules.ReadEnum<Role>(body, "role");
+        var disbursement = Disbursements[body.DisbursementId.Value];
+        var role = body.Role.Value;
         return WithDisbursement(disbursement with { Approvals = disbursement.Approvals.Add(role, actor) });
     }
 
-    ProjectState ApplyRejected(JsonFields body) =>
-        WithDisbursement(Disbursements[body.Integer("disbursementId")] with { Status = DisbursementStatus.Rejected });
+    ProjectState ApplyRejected(DisbursementRejectedBody body) =>
+        WithDisbursement(Disbursements[body.DisbursementId.Value] with { Status = DisbursementStatus.Rejected });
 
-    ProjectState ApplyPaid(long sequence, JsonFields body, string actor)
+    ProjectState ApplyPaid(long sequence, DisbursementPaidBody body, string actor)
     {
-        var disbursement = Disbursements[body.Integer("disbursementId")];
-        Invariant.Holds(body.Integer("amountFen") == disbursement.AmountFen, "a payment pays exactly the amount requested");
+        var disbursement = Disbursements[body.DisbursementId.Value];
+        Invariant.Holds(body.AmountFen.Value == disbursement.AmountFen, "a payment pays exactly the amount requested");
         return WithDisbursement(disbursement with
         {
             Status = DisbursementStatus.Paid,
             PaidBy = actor,
-            BankReference = body.String("bankReference"),
+            BankReference = body.BankReference.Value,
             PaidSequence = sequence,
         });
     }
 
-    ProjectState ApplyReversalProposed(long sequence, JsonFields body, string actor) => this with
+    ProjectState ApplyReversalProposed(long sequence, ReversalProposedBody body, string actor) => this with
     {
-        Reversals = Reversals.Add(sequence, new Reversal(sequence, body.Integer("entrySequence"), body.String("kind"),
-            body.Integer("amountFen"), actor, Approved: false)),
+        Reversals = Reversals.Add(sequence, new Reversal(sequence, body.EntrySequence.Value, body.Kind.Value,
+            body.AmountFen.Value, actor, Approved: false)),
     };
 
-    ProjectState ApplyReversalApproved(JsonFields body)
+    ProjectState ApplyReversalApproved(ReversalApprovedBody body)
     {
-        var reversal = Reversals[body.Integer("reversalId")];
+        var reversal = Reversals[body.ReversalId.Value];
         var reversed = this with { Reversals = Reversals.SetItem(reversal.Id, reversal with { Approved = true }) };
         return reversal.Kind == ProjectRules.ReceiptKind
             ? reversed with { Receipts = Receipts.SetItem(reversal.EntrySequence, Receipts[reversal.EntrySequence] with { Reversed = true }) }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ledger.Bodies;
 using Ledger.Canonical;
 using Ledger.Checkpoints;
@@ -19,15 +18,6 @@ public static class RegistryRules
     public const int MaxDisplayNameLength = 100;
 
     public const int MaxReasonLength = 500;
-
-    /// <summary>The members a RegistryOpened body may have (docs/ENTRIES.md "Entry bodies").</summary>
-    public static readonly IReadOnlyList<string> OpenedMembers = ["displayName", "keyId", "publicKey", "registrarId", "trial"];
-    internal static readonly string[] RegisteredMembers = ["displayName", "householdId", "keyId", "personId", "publicKey", "roles"];
-    internal static readonly string[] KeyAddedMembers = ["keyId", "personId", "publicKey"];
-    internal static readonly string[] KeyRevokedMembers = ["keyId", "personId", "reason"];
-    internal static readonly string[] RoleGrantedMembers = ["householdId", "personId", "role"];
-    internal static readonly string[] RoleRevokedMembers = ["personId", "role"];
-    internal static readonly string[] LogKeyNamedMembers = ["keyId", "origin", "publicKey", "verifierKey"];
 
     /// <summary>
     /// Opens the registry: entry 0 names the root key, and the command is signed by that same
@@ -54,19 +44,8 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, problem);
         }
-        var opened = new JsonObject
-        {
-            ["displayName"] = body.DisplayName.Value,
-            ["keyId"] = rootKey.KeyId,
-            ["publicKey"] = Hex.Encode(rootKey.PublicKey.Bytes),
-            ["registrarId"] = registrarId,
-        };
-        // Only a trial says so: an entry has one spelling, and a real opening's is the one it always had.
-        if (body.Trial.Value == true)
-        {
-            opened["trial"] = true;
-        }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RegistryOpened, opened));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RegistryOpened,
+            RegistryOpenedBody.Write(body.DisplayName.Value, rootKey.KeyId, Hex.Encode(rootKey.PublicKey.Bytes), registrarId, trial: body.Trial.Value == true)));
     }
 
     /// <summary>
@@ -91,13 +70,8 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.LogKeyAlreadyNamed, $"{key} is already the log key");
         }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.LogKeyNamed, new JsonObject
-        {
-            ["keyId"] = key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
-            ["origin"] = key.Name,
-            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
-            ["verifierKey"] = key.Format(),
-        }));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.LogKeyNamed,
+            LogKeyNamedBody.Write(NoteKeyId(key), key.Name, Hex.Encode(key.PublicKey.Bytes), key.Format())));
     }
 
     public static Decision Register(RegistryState registry, Command command, RegisterPersonBody body)
@@ -137,19 +111,8 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.KeyAlreadyRegistered, $"key {key.KeyId} is already registered");
         }
-        var entry = new JsonObject
-        {
-            ["displayName"] = body.DisplayName.Value,
-            ["keyId"] = key.KeyId,
-            ["personId"] = personId,
-            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
-            ["roles"] = new JsonArray(roles.Order().Select(r => (JsonNode)JsonValue.Create(r.ToString())).ToArray()),
-        };
-        if (householdId is not null)
-        {
-            entry["householdId"] = householdId;
-        }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.PersonRegistered, entry));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.PersonRegistered,
+            PersonRegisteredBody.Write(body.DisplayName.Value, householdId, key.KeyId, personId, Hex.Encode(key.PublicKey.Bytes), roles)));
     }
 
     public static Decision AddKey(RegistryState registry, Command command, AddKeyBody body)
@@ -167,12 +130,7 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.KeyAlreadyRegistered, $"key {key.KeyId} is already registered");
         }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyAdded, new JsonObject
-        {
-            ["keyId"] = key.KeyId,
-            ["personId"] = personId,
-            ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
-        }));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyAdded, KeyAddedBody.Write(key.KeyId, personId, Hex.Encode(key.PublicKey.Bytes))));
     }
 
     public static Decision RevokeKey(RegistryState registry, Command command, RevokeKeyBody body)
@@ -200,12 +158,7 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.LastRegistrarKey, "revoking it would leave no registrar able to sign: add another registrar key first");
         }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyRevoked, new JsonObject
-        {
-            ["keyId"] = keyId,
-            ["personId"] = personId,
-            ["reason"] = reason,
-        }));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.KeyRevoked, KeyRevokedBody.Write(keyId, personId, reason)));
     }
 
     public static Decision GrantRole(RegistryState registry, Command command, GrantRoleBody body)
@@ -228,12 +181,7 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.RoleAlreadyHeld, $"{personId} already holds {role}");
         }
-        var entry = new JsonObject { ["personId"] = personId, ["role"] = role.ToString() };
-        if (householdId is not null)
-        {
-            entry["householdId"] = householdId;
-        }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleGranted, entry));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleGranted, RoleGrantedBody.Write(householdId, personId, role)));
     }
 
     public static Decision RevokeRole(RegistryState registry, Command command, RevokeRoleBody body)
@@ -255,11 +203,7 @@ public static class RegistryRules
         {
             return Decision.Refusing(ResultCode.LastRegistrarKey, "revoking it would leave no registrar able to sign");
         }
-        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleRevoked, new JsonObject
-        {
-            ["personId"] = personId,
-            ["role"] = role.ToString(),
-        }));
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.RoleRevoked, RoleRevokedBody.Write(personId, role)));
     }
 
     /// <summary>The root key an OpenRegistry command names, if it names its own signing key.</summary>
@@ -275,40 +219,29 @@ public static class RegistryRules
         }
     }
 
-    internal static (string KeyId, VerificationKey PublicKey) ReadKey(JsonFields body)
+    internal static (string KeyId, VerificationKey PublicKey) ReadKey(IKeyAnnouncement body)
     {
-        if (!TryReadKey(body.String("publicKey"), out var key) || key.KeyId != body.String("keyId"))
+        if (!TryReadKey(body.PublicKey.Value, out var key) || key.KeyId != body.KeyId.Value)
         {
             throw new FormatException("keyId must be the key id of publicKey");
         }
         return key;
     }
 
-    /// <summary>Whether a RegistryOpened entry says it is a trial.</summary>
-    internal static bool IsTrial(JsonFields body) => body.Has("trial") && body.Boolean("trial");
-
     /// <summary>A recorded LogKeyNamed's key: its members must all say the same key.</summary>
-    internal static NoteVerifierKey ReadLogKey(JsonFields body)
+    internal static NoteVerifierKey ReadLogKey(LogKeyNamedBody body)
     {
-        var parse = NoteVerifierKey.Parse(body.String("verifierKey"));
-        if (!parse.IsValid || parse.Key.Format() != body.String("verifierKey") || parse.Key.Name != body.String("origin")
-            || parse.Key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) != body.String("keyId")
-            || Hex.Encode(parse.Key.PublicKey.Bytes) != body.String("publicKey"))
+        var parse = NoteVerifierKey.Parse(body.VerifierKey.Value);
+        if (!parse.IsValid || parse.Key.Format() != body.VerifierKey.Value || parse.Key.Name != body.Origin.Value
+            || NoteKeyId(parse.Key) != body.KeyId.Value || Hex.Encode(parse.Key.PublicKey.Bytes) != body.PublicKey.Value)
         {
             throw new FormatException("keyId, origin and publicKey must be those of verifierKey");
         }
         return parse.Key;
     }
 
-    internal static Role ReadRole(JsonFields body) =>
-        Roles.TryParse(body.String("role"), out var role) ? role : throw new FormatException("unknown role");
-
-    // A role that is not a string is a format error like an unknown name (GetString would throw InvalidOperationException).
-    internal static IEnumerable<Role> ReadRoles(JsonFields body) =>
-        body.Array("roles").Select(r =>
-            Roles.TryParse(r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null, out var role)
-                ? role
-                : throw new FormatException("unknown role"));
+    /// <summary>A log key's note key ID as a LogKeyNamed entry writes it: 8 lowercase hex digits.</summary>
+    static string NoteKeyId(NoteVerifierKey key) => key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A key the registry is asked to record must be a canonical encoding of a point of full

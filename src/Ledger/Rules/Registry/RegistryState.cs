@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ledger.Canonical;
+using Ledger.Bodies;
 using Ledger.Checkpoints;
 using Ledger.Entries;
 using Ledger.Signing;
@@ -51,41 +51,36 @@ public sealed record RegistryState : StreamState
 
     protected override StreamState ApplyBody(Entry entry)
     {
-        var body = entry.Body;
         return entry.Type switch
         {
-            RegistryEntryTypes.RegistryOpened => ApplyOpened(JsonFields.Of(body, entry.Type, [.. RegistryRules.OpenedMembers])),
-            RegistryEntryTypes.PersonRegistered => ApplyRegistered(JsonFields.Of(body, entry.Type, RegistryRules.RegisteredMembers)),
-            RegistryEntryTypes.KeyAdded => ApplyKeyAdded(JsonFields.Of(body, entry.Type, RegistryRules.KeyAddedMembers)),
-            RegistryEntryTypes.KeyRevoked => ApplyKeyRevoked(JsonFields.Of(body, entry.Type, RegistryRules.KeyRevokedMembers)),
-            RegistryEntryTypes.RoleGranted => ApplyRoleGranted(JsonFields.Of(body, entry.Type, RegistryRules.RoleGrantedMembers)),
-            RegistryEntryTypes.RoleRevoked => ApplyRoleRevoked(JsonFields.Of(body, entry.Type, RegistryRules.RoleRevokedMembers)),
-            RegistryEntryTypes.LogKeyNamed => this with
-            {
-                LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(JsonFields.Of(body, entry.Type, RegistryRules.LogKeyNamedMembers))),
-            },
+            RegistryEntryTypes.RegistryOpened => ApplyOpened(entry.BodyAs<RegistryOpenedBody>()),
+            RegistryEntryTypes.PersonRegistered => ApplyRegistered(entry.BodyAs<PersonRegisteredBody>()),
+            RegistryEntryTypes.KeyAdded => ApplyKeyAdded(entry.BodyAs<KeyAddedBody>()),
+            RegistryEntryTypes.KeyRevoked => ApplyKeyRevoked(entry.BodyAs<KeyRevokedBody>()),
+            RegistryEntryTypes.RoleGranted => ApplyRoleGranted(entry.BodyAs<RoleGrantedBody>()),
+            RegistryEntryTypes.RoleRevoked => ApplyRoleRevoked(entry.BodyAs<RoleRevokedBody>()),
+            RegistryEntryTypes.LogKeyNamed => this with { LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(entry.BodyAs<LogKeyNamedBody>())) },
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
     }
 
-    RegistryState ApplyOpened(JsonFields body)
+    RegistryState ApplyOpened(RegistryOpenedBody body)
     {
         var key = RegistryRules.ReadKey(body);
-        var registrar = new Person(body.String("registrarId"), body.String("displayName"), [Role.Registrar], null);
+        var registrar = new Person(body.RegistrarId.Value, body.DisplayName.Value, [Role.Registrar], null);
         return this with
         {
             RootKeyId = key.KeyId,
-            IsTrial = RegistryRules.IsTrial(body),
+            IsTrial = body.Trial.Value == true,
             People = People.Add(registrar.Id, registrar),
             Keys = Keys.Add(key.KeyId, new RegisteredKey(key.KeyId, registrar.Id, key.PublicKey, Revoked: false)),
         };
     }
 
-    RegistryState ApplyRegistered(JsonFields body)
+    RegistryState ApplyRegistered(PersonRegisteredBody body)
     {
         var key = RegistryRules.ReadKey(body);
-        var person = new Person(body.String("personId"), body.String("displayName"),
-            RegistryRules.ReadRoles(body).ToImmutableSortedSet(), body.OptionalString("householdId"));
+        var person = new Person(body.PersonId.Value, body.DisplayName.Value, body.Roles.Value.ToImmutableSortedSet(), body.HouseholdId.Value);
         return this with
         {
             People = People.Add(person.Id, person),
@@ -93,10 +88,10 @@ public sealed record RegistryState : StreamState
         };
     }
 
-    RegistryState ApplyKeyAdded(JsonFields body)
+    RegistryState ApplyKeyAdded(KeyAddedBody body)
     {
         var key = RegistryRules.ReadKey(body);
-        var personId = body.String("personId");
+        var personId = body.PersonId.Value;
         // AddKey refuses an unknown person; an entry that names one anyway (a forged export)
         // must not leave a key whose person the registry lacks, which authorization then
         // looked up and failed on (issue 15).
@@ -104,24 +99,24 @@ public sealed record RegistryState : StreamState
         return this with { Keys = Keys.Add(key.KeyId, new RegisteredKey(key.KeyId, personId, key.PublicKey, Revoked: false)) };
     }
 
-    RegistryState ApplyKeyRevoked(JsonFields body)
+    RegistryState ApplyKeyRevoked(KeyRevokedBody body)
     {
-        var keyId = body.String("keyId");
+        var keyId = body.KeyId.Value;
         return this with { Keys = Keys.SetItem(keyId, Keys[keyId] with { Revoked = true }) };
     }
 
-    RegistryState ApplyRoleGranted(JsonFields body)
+    RegistryState ApplyRoleGranted(RoleGrantedBody body)
     {
-        var person = People[body.String("personId")];
-        var role = RegistryRules.ReadRole(body);
-        var household = role == Role.Resident ? body.String("householdId") : person.HouseholdId;
+        var person = People[body.PersonId.Value];
+        var role = body.Role.Value;
+        var household = role == Role.Resident ? body.HouseholdId.Required() : person.HouseholdId;
         return this with { People = People.SetItem(person.Id, person with { Roles = person.Roles.Add(role), HouseholdId = household }) };
     }
 
-    RegistryState ApplyRoleRevoked(JsonFields body)
+    RegistryState ApplyRoleRevoked(RoleRevokedBody body)
     {
-        var person = People[body.String("personId")];
-        var role = RegistryRules.ReadRole(body);
+        var person = People[body.PersonId.Value];
+        var role = body.Role.Value;
         var household = role == Role.Resident ? null : person.HouseholdId;
         return this with { People = People.SetItem(person.Id, person with { Roles = person.Roles.Remove(role), HouseholdId = household }) };
     }

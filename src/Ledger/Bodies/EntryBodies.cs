@@ -1,0 +1,26 @@
+namespace Ledger.Bodies;
+
+/// <summary>
+/// Every entry type with the record of its body, in one table: the API's document describes
+/// each entry's body from it, and a test holds it to the streams' entry types.
+/// </summary>
+public static class EntryBodies
+{
+    public static IReadOnlyList<(string EntryType, Type Body)> All { get; } =
+    [
+        .. Of<RegistryOpenedBody>(), .. Of<PersonRegisteredBody>(), .. Of<KeyAddedBody>(), .. Of<KeyRevokedBody>(),
+        .. Of<RoleGrantedBody>(), .. Of<RoleRevokedBody>(), .. Of<LogKeyNamedBody>(),
+
+        .. Of<ProjectOpenedBody>(), .. Of<ReceiptRecordedBody>(), .. Of<CampaignStartedBody>(), .. Of<ContributionBody>(),
+        .. Of<MilestoneAttestedBody>(), .. Of<DisbursementRequestedBody>(), .. Of<DisbursementApprovedBody>(),
+        .. Of<DisbursementRejectedBody>(), .. Of<DisbursementPaidBody>(), .. Of<ReversalProposedBody>(), .. Of<ReversalApprovedBody>(),
+        .. Of<ProjectCancelledBody>(), .. Of<ProjectClosedBody>(),
+
+        .. Of<CrowdfundingPaidBody>(), .. Of<CrowdfundingRefundedBody>(), .. Of<PointsAwardedBody>(), .. Of<RedemptionReservedBody>(),
+        .. Of<RedemptionFulfilledBody>(), .. Of<RedemptionCancelledBody>(),
+
+        .. Of<CatalogItemAddedBody>(), .. Of<CatalogItemRestockedBody>(), .. Of<CatalogItemWithdrawnBody>(), .. Of<ItemReservationBody>(),
+    ];
+
+    static IEnumerable<(string, Type)> Of<TBody>() where TBody : IEntryBody<TBody> => TBody.Types.Select(t => (t, typeof(TBody)));
+}
