@@ -24,12 +24,12 @@ public static class ProjectRules
     public const int MaxCampaignHouseholds = 10_000;
     public const long MaxWeight = 1_000_000;
 
-    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "fundPolicy", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
     internal static readonly string[] ReceiptMembers = ["amountFen", "documentHash", "reference", "source"];
     internal static readonly string[] CampaignMembers = ["rule", "shares", "targetFen"];
     internal static readonly string[] ContributionMembers = ["amountFen", "householdId"];
     internal static readonly string[] AttestedMembers = ["evidenceHash", "milestone", "role"];
-    internal static readonly string[] RequestedMembers = ["amountFen", "disbursementId", "invoiceHash", "payee", "tranche"];
+    internal static readonly string[] RequestedMembers = ["allocation", "amountFen", "category", "disbursementId", "invoiceHash", "payee", "tranche"];
     internal static readonly string[] ApprovedMembers = ["disbursementId", "role"];
     internal static readonly string[] RejectedMembers = ["disbursementId", "reason", "role"];
     internal static readonly string[] PaidMembers = ["amountFen", "bankReference", "disbursementId"];
@@ -99,17 +99,35 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
         }
-        return Accept(project, ProjectEntryTypes.ProjectOpened, new JsonObject
+        FundPolicy? fundPolicy;
+        try
+        {
+            fundPolicy = body.FundPolicy.Value;
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.InvalidFundPolicy, e.Message);
+        }
+        if (fundPolicy is not null && !fundPolicy.IsWellFormed())
+        {
+            return Decision.Refusing(ResultCode.InvalidFundPolicy, "fundPolicy lists one or more sources, each once, each with one or more distinct categories");
+        }
+        var opened = new JsonObject
         {
             ["community"] = community,
             ["contractPriceFen"] = contractPrice,
-            ["fundingPlan"] = new JsonObject(plan.Select(p => KeyValuePair.Create(p.Key.ToString(), (JsonNode?)p.Value))),
+            ["fundingPlan"] = FenBySourceJson(plan),
             ["name"] = name,
             ["projectId"] = project.ProjectId,
             ["residentShareCapPercent"] = cap,
             ["tranches"] = new JsonArray(tranches.Select(t => (JsonNode)new JsonObject { ["percent"] = t.Percent, ["tranche"] = t.Tranche.ToString() }).ToArray()),
             ["warrantyMonths"] = warrantyMonths,
-        });
+        };
+        if (fundPolicy is not null)
+        {
+            opened["fundPolicy"] = fundPolicy.ToJson();
+        }
+        return Accept(project, ProjectEntryTypes.ProjectOpened, opened);
     }
 
     public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
@@ -322,6 +340,19 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.UnknownTranche, $"tranche is one of {string.Join(", ", Enum.GetNames<Tranche>())}");
         }
+        ExpenseCategory? category = null;
+        if (body.Category.Value is { } named)
+        {
+            if (!EnumNames.TryParse<ExpenseCategory>(named, out var parsed))
+            {
+                return Decision.Refusing(ResultCode.UnknownExpenseCategory, $"category is one of {string.Join(", ", Enum.GetNames<ExpenseCategory>())}");
+            }
+            category = parsed;
+        }
+        if (project.FundPolicy is not null && category is null)
+        {
+            return Decision.Refusing(ResultCode.UnknownExpenseCategory, "the project's funds are restricted: a request names its category");
+        }
         var payee = Text(body.Payee);
         var invoice = body.InvoiceHash.Value;
         if (!project.Reached(ProjectState.MilestoneOf(tranche)))
@@ -339,14 +370,29 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.InsufficientFunds, $"only {project.AvailableFen} fen are available (received − paid − pending)");
         }
-        return Accept(project, ProjectEntryTypes.DisbursementRequested, new JsonObject
+        var requested = new JsonObject
         {
             ["amountFen"] = amount,
             ["disbursementId"] = project.Sequence + 1,
             ["invoiceHash"] = invoice.ToString(),
             ["payee"] = payee,
             ["tranche"] = tranche.ToString(),
-        });
+        };
+        if (category is not null)
+        {
+            requested["category"] = category.ToString();
+        }
+        if (project.FundPolicy is { } policy)
+        {
+            var permitted = policy.PermittedFen(category!.Value, project.UndrawnFen);
+            if (amount > permitted)
+            {
+                return Decision.Refusing(ResultCode.RestrictedFundsInsufficient,
+                    $"the sources that may pay for {category} ({string.Join(", ", policy.Permitted(category.Value))}) hold {permitted} fen not yet drawn");
+            }
+            requested["allocation"] = FenBySourceJson(policy.Draw(category.Value, amount, project.UndrawnFen));
+        }
+        return Accept(project, ProjectEntryTypes.DisbursementRequested, requested);
     }
 
     /// <summary>三方签字: the owner representative, the construction supervisor and the project manager, three distinct people.</summary>
@@ -484,6 +530,12 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
                 $"reversing it would leave less received than paid and pending ({project.AvailableFen} fen available)");
         }
+        // Restricted funds: the receipt's own source must still hold it (without a policy nothing is drawn, so it always does).
+        if (reversal.Kind == ReceiptKind && project.Receipts[reversal.EntrySequence].Source is var source && reversal.AmountFen > project.UndrawnFen(source))
+        {
+            return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
+                $"reversing it would leave {source} with less than paid and pending requests drew on it ({project.UndrawnFen(source)} fen undrawn)");
+        }
         return Accept(project, ProjectEntryTypes.ReversalApproved, new JsonObject
         {
             ["amountFen"] = reversal.AmountFen,
@@ -549,12 +601,20 @@ public static class ProjectRules
         });
     }
 
-    internal static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan)
+    internal static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan) => ReadFenBySource(plan, "fundingPlan");
+
+    /// <summary>A request's allocation {source: fen} as its entry writes it: the sources that pay something, by name.</summary>
+    internal static ImmutableSortedDictionary<FundingSource, long> ReadAllocation(JsonElement allocation) => ReadFenBySource(allocation, "allocation");
+
+    static ImmutableSortedDictionary<FundingSource, long> ReadFenBySource(JsonElement value, string what)
     {
-        var fields = JsonFields.Of(plan, "fundingPlan", Enum.GetNames<FundingSource>());
+        var fields = JsonFields.Of(value, what, Enum.GetNames<FundingSource>());
         return Enum.GetValues<FundingSource>().Where(s => fields.Has(s.ToString()))
             .ToImmutableSortedDictionary(s => s, s => fields.Integer(s.ToString()));
     }
+
+    static JsonObject FenBySourceJson(ImmutableSortedDictionary<FundingSource, long> fen) =>
+        new(fen.Select(f => KeyValuePair.Create(f.Key.ToString(), (JsonNode?)f.Value)));
 
     internal static IEnumerable<TranchePolicy> ReadTranches(IReadOnlyList<JsonElement> tranches) =>
         tranches.Select(t => JsonFields.Of(t, "tranche", "percent", "tranche"))
