@@ -158,6 +158,8 @@ public sealed class RestrictedFundsTests
         { "ProRata", [(Gov, 3), (Social, 5), (Self, 7)], 15, [(Gov, 3), (Social, 5), (Self, 7)] },
         // A fen short of everything: 14 × 3/15 = 2 r 12, 14 × 5/15 = 4 r 10, 14 × 7/15 = 6 r 8; 12 fen, 2 left → Gov, Social.
         { "ProRata", [(Gov, 3), (Social, 5), (Self, 7)], 14, [(Gov, 3), (Social, 5), (Self, 6)] },
+        // A = 10^12 − 1 over H = 10^12 + 1, past a long's product: A·10^12 = (10^12 − 2)·H + 2, A·1 = 0·H + A; the fen left goes to the larger remainder.
+        { "ProRata", [(Gov, 1_000_000_000_000), (Social, 1)], 999_999_999_999, [(Gov, 999_999_999_998), (Social, 1)] },
         // A source that holds nothing takes no part and no leftover fen.
         { "ProRata", [(Gov, 0), (Social, 1), (Self, 1)], 1, [(Social, 1)] },
     };
