@@ -9,7 +9,7 @@ import { keyIdOf, toHex } from '../../src/Api/wwwroot/js/crypto.js';
 import { signatureVerifies } from '../../src/Api/wwwroot/js/entrycheck.js';
 import { isFullOrderPoint } from '../../src/Api/wwwroot/js/rules/edwards.js';
 import { addMonths, checked, parseTime, StateError } from '../../src/Api/wwwroot/js/rules/fields.js';
-import { splitShares } from '../../src/Api/wwwroot/js/rules/projects.js';
+import { byLargestRemainder, splitShares } from '../../src/Api/wwwroot/js/rules/projects.js';
 import { emptyRegistry, nameLogKey } from '../../src/Api/wwwroot/js/rules/registry.js';
 import { Replay } from '../../src/Api/wwwroot/js/rules/replay.js';
 import { canonical } from './signing.js';
@@ -56,6 +56,22 @@ describe('share split (ShareSplitTests)', () => {
     const shares = splitShares(1_000_000_000_000, [{ householdId: 'a', weight: 999_999 }, { householdId: 'b', weight: 1 }]);
     assert.deepEqual(shares.map(s => s.shareFen), [999_999_000_000, 1_000_000]);
   });
+});
+
+describe('pro-rata drawing on restricted funds (RestrictedFundsTests: Drawings)', () => {
+  const draw = (amountFen, ...holdings) => byLargestRemainder(amountFen, holdings.map(([key, weight]) => ({ key, weight }))).map(p => [p.key, p.partFen]);
+  it('4 : 3 splits 7 fen exactly', () => assert.deepEqual(draw(7, ['GovernmentSubsidy', 24_000_000], ['SocialCapital', 18_000_000]), [['GovernmentSubsidy', 4], ['SocialCapital', 3]]));
+  it('the larger remainder takes the leftover fen', () => assert.deepEqual(draw(10_000_001, ['GovernmentSubsidy', 24_000_000], ['SocialCapital', 18_000_000]),
+    [['GovernmentSubsidy', 5_714_286], ['SocialCapital', 4_285_715]]));
+  it('ties go to the source listed first, not to a name', () => {
+    assert.deepEqual(draw(100, ['SocialCapital', 100], ['GovernmentSubsidy', 100], ['SelfRaised', 100]), [['SocialCapital', 34], ['GovernmentSubsidy', 33], ['SelfRaised', 33]]);
+    assert.deepEqual(draw(3, ['SelfRaised', 5], ['GovernmentSubsidy', 5]), [['SelfRaised', 2], ['GovernmentSubsidy', 1]]);
+  });
+  it('a fen short of everything', () => assert.deepEqual(draw(14, ['GovernmentSubsidy', 3], ['SocialCapital', 5], ['SelfRaised', 7]),
+    [['GovernmentSubsidy', 3], ['SocialCapital', 5], ['SelfRaised', 6]]));
+  // A = 10^12 − 1, H = 10^12 + 1: A·10^12 = (10^12 − 2)·H + 2, and A·1 = 0·H + A, so the leftover fen goes to social capital.
+  it('is exact where amount × holding passes 2^53', () => assert.deepEqual(draw(999_999_999_999, ['GovernmentSubsidy', 1_000_000_000_000], ['SocialCapital', 1]),
+    [['GovernmentSubsidy', 999_999_999_998], ['SocialCapital', 1]]));
 });
 
 describe('numbers and times as C# has them', () => {

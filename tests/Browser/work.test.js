@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { signIn, visit as visitFragment } from './people.js';
-import { loadKey, protectKeyFile, signedGet } from './signing.js';
+import { loadKey, post, protectKeyFile, sha256Hex, signCommand, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 
@@ -503,6 +503,62 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.withdraw');
     await accepted(coordinator);
     assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
+  });
+
+  it('a project whose subsidy pays equipment and installation only: a design request it cannot cover is refused in Chinese, an equipment request is drawn on the subsidy and shown in public', async () => {
+    // Opened, funded and at progress through the API, signed with the demo's own keys.
+    const send = (personId, type, body) => post(ledger.address, signCommand(loadKey(ledger.keyFile(personId)), type, body));
+    await send('officer-wang', 'OpenProject', {
+      projectId: 'b5-fire-safety', name: '5号楼消防设施改造', community: '幸福里社区', contractPriceFen: 1_000_000, warrantyMonths: 24,
+      fundingPlan: { GovernmentSubsidy: 600_000, SocialCapital: 0, ResidentCrowdfunding: 0, SelfRaised: 400_000 },
+      fundPolicy: { drawing: 'InOrder', sources: [
+        { source: 'GovernmentSubsidy', categories: ['Equipment', 'Installation'] }, { source: 'SelfRaised', categories: ['Design', 'Supervision'] }] },
+    });
+    await send('officer-wang', 'RecordReceipt', { projectId: 'b5-fire-safety', source: 'GovernmentSubsidy', amountFen: 600_000, documentHash: sha256Hex('区财政局 补助通知') });
+    for (const [personId, role] of [['manager-zhao', 'ProjectManager'], ['supervisor-qian', 'ConstructionSupervisor']]) {
+      await send(personId, 'AttestMilestone', { projectId: 'b5-fire-safety', milestone: 'ProgressVerified', role, evidenceHash: sha256Hex('进度核验报告') });
+    }
+
+    const officer = await signedIn('officer-wang');
+    await visit(officer, '#/work');
+    await officer.selectOption('#request-project', 'b5-fire-safety');
+    await officer.selectOption('#request-tranche', 'Progress');
+    // A restricted project's request names its category: the form offers no blank one.
+    assert.deepEqual(await officer.$$eval('#request-category option', options => options.map(o => o.value)),
+      ['Equipment', 'Installation', 'Design', 'Supervision', 'Other']);
+    await officer.selectOption('#request-category', 'Design');
+    await officer.fill('#request-amount', '1000');
+    await officer.fill('#request-payee', '安捷消防工程有限公司');
+    await officer.setInputFiles('#request-invoice', upload('invoice.pdf', 'design invoice'));
+    const entries = entryCount();
+    await officer.click('#request-disbursement');
+    await officer.waitForSelector('#refusal');
+    assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'RestrictedFundsInsufficient');
+    assert.equal(await officer.textContent('#refusal'), '未能完成：可用于这一费用类别的资金来源余额不足（其他来源的钱不能挪用）。');
+    assert.equal(entryCount(), entries);
+
+    await visit(officer, '#/work');
+    await officer.selectOption('#request-project', 'b5-fire-safety');
+    await officer.selectOption('#request-tranche', 'Progress');
+    await officer.selectOption('#request-category', 'Equipment');
+    await officer.fill('#request-amount', '1000');
+    await officer.fill('#request-payee', '安捷消防工程有限公司');
+    await officer.setInputFiles('#request-invoice', upload('invoice.pdf', 'equipment invoice'));
+    await officer.click('#request-disbursement');
+    await accepted(officer);
+    const requested = (await api('/v1/projects/b5-fire-safety')).disbursements.at(-1);
+    assert.equal(requested.category, 'Equipment');
+    assert.deepEqual(requested.allocationFen, { GovernmentSubsidy: 1000_00 });
+
+    const visitor = await browserOf({ width: 390, height: 844 });
+    await visitor.goto(`${ledger.address}/#/project/b5-fire-safety`);
+    const card = `#disbursements [data-disbursement="${requested.disbursementId}"]`;
+    await visitor.waitForSelector(card);
+    assert.equal(await visitor.textContent(`${card} .category`), '设备');
+    assert.equal(await visitor.textContent(`${card} .allocation`), '政府补贴 ¥1,000.00');
+    assert.equal(await visitor.textContent('#restricted-funds [data-source="GovernmentSubsidy"] .permitted'), '设备、安装施工');
+    assert.equal(await visitor.textContent('#restricted-funds [data-source="SocialCapital"] .permitted'), '—');
+    assert.ok(await noHorizontalScroll(visitor), 'no horizontal scrolling at 390 px on a restricted project');
   });
 
   it('fits every workspace, the project page and the notice on a 390 px phone without horizontal scrolling', async () => {

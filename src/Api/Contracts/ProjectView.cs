@@ -34,6 +34,8 @@ public sealed record ProjectSummary(string ProjectId, string Name, string Commun
 /// <param name="StaffNames">The registered name of each person this view names by id (requester, signers, attesters, payer,
 /// proposer) who is staff: a resident's name is never public (issue 13 "Names, not ids"), so a person holding the Resident
 /// role is left out and shown by id.</param>
+/// <param name="FundDrawing">How a payment draws on the sources permitted for its category (docs/ENTRIES.md §"Restricted funds"):
+/// InOrder or ProRata; null when the project's funds are not restricted.</param>
 public sealed record ProjectView(
     string ProjectId,
     string Name,
@@ -51,13 +53,19 @@ public sealed record ProjectView(
     IReadOnlyList<ReceiptView> Receipts,
     IReadOnlyList<DisbursementView> Disbursements,
     IReadOnlyList<ReversalView> Reversals,
-    IReadOnlyDictionary<string, string> StaffNames);
+    IReadOnlyDictionary<string, string> StaffNames,
+    string? FundDrawing);
 
 /// <summary>Money from one funding source: planned against received.</summary>
 /// <param name="Source">GovernmentSubsidy 政府补贴, SocialCapital 社会资本, ResidentCrowdfunding 居民众筹 or SelfRaised 自筹.</param>
 /// <param name="PlannedFen">The amount the funding plan expects from this source, in fen.</param>
 /// <param name="ReceivedFen">Received so far, in fen: receipts not reversed; for crowdfunding, the households' payments net of refunds.</param>
-public sealed record FundingSourceView(string Source, long PlannedFen, long ReceivedFen);
+/// <param name="PermittedCategories">The expense categories this source may pay for, in the policy's words (Equipment 设备, Installation
+/// 安装施工, Design 设计, Supervision 监理, Other); null when the project's funds are not restricted, empty when this source pays for nothing.</param>
+/// <param name="DrawnFen">What paid and pending disbursements draw on this source, in fen (restricted funds; 0 otherwise).</param>
+/// <param name="SpentFen">What this source paid for, by category: payments not reversed, in fen (restricted funds; empty otherwise).</param>
+public sealed record FundingSourceView(
+    string Source, long PlannedFen, long ReceivedFen, IReadOnlyList<string>? PermittedCategories, long DrawnFen, IReadOnlyDictionary<string, long> SpentFen);
 
 /// <summary>One tranche of the payment policy 按进度、按质量、按审计 (seed 001 §9.2).</summary>
 /// <param name="Tranche">Progress 进度款, Acceptance 验收款 or Warranty 质保金.</param>
@@ -110,6 +118,8 @@ public sealed record ReceiptView(long Sequence, string Source, long AmountFen, s
 /// <param name="PaidBy">The finance officer who paid it; null until paid.</param>
 /// <param name="BankReference">The bank's reference of the payment; null until paid.</param>
 /// <param name="PaidSequence">The DisbursementPaid entry's sequence (what a reversal names); null until paid.</param>
+/// <param name="Category">What it pays for (Equipment, Installation, Design, Supervision, Other); null when the request named none.</param>
+/// <param name="AllocationFen">How much each funding source pays, in fen, drawn when it was requested (restricted funds; empty otherwise).</param>
 public sealed record DisbursementView(
     long DisbursementId,
     string Tranche,
@@ -122,7 +132,9 @@ public sealed record DisbursementView(
     IReadOnlyList<string> ApprovalsMissing,
     string? PaidBy,
     string? BankReference,
-    long? PaidSequence);
+    long? PaidSequence,
+    string? Category,
+    IReadOnlyDictionary<string, long> AllocationFen);
 
 /// <summary>A proposal to reverse a receipt or a payment: mistakes are reversed by a signed entry, never edited.</summary>
 /// <param name="ReversalId">The ReversalProposed entry's sequence.</param>

@@ -229,7 +229,10 @@ public static class ViewEndpoints
         project.ContractPriceFen,
         project.ResidentShareCapPercent,
         project.WarrantyMonths,
-        project.PlannedFen.Select(p => new FundingSourceView(p.Key.ToString(), p.Value, project.ReceivedFen(p.Key))).ToList(),
+        project.PlannedFen.Select(p => new FundingSourceView(p.Key.ToString(), p.Value, project.ReceivedFen(p.Key),
+            project.FundPolicy?.Sources.SingleOrDefault(s => s.Source == p.Key)?.Categories.Order().Select(c => c.ToString()).ToList()
+                ?? (project.FundPolicy is null ? null : []),
+            project.DrawnFen(p.Key), ByName(project.SpentFen(p.Key)))).ToList(),
         project.Tranches.Select(t => new TrancheView(t.Tranche.ToString(), t.Percent, project.CumulativeCapFen(t.Tranche),
             ProjectState.MilestoneOf(t.Tranche).ToString(), project.Reached(ProjectState.MilestoneOf(t.Tranche)),
             project.PaidFen(t.Tranche), project.PendingFen(t.Tranche))).ToList(),
@@ -245,9 +248,13 @@ public static class ViewEndpoints
         project.Disbursements.Values.Select(d => new DisbursementView(d.Id, d.Tranche.ToString(), d.AmountFen, d.Payee, d.InvoiceHash.ToString(),
             d.Status.ToString(), d.RequestedBy, ByRole(ProjectState.DisbursementApprovers, d.Approvals),
             ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
-            d.PaidBy, d.BankReference, d.PaidSequence)).ToList(),
+            d.PaidBy, d.BankReference, d.PaidSequence, d.Category?.ToString(), ByName(d.AllocationFen))).ToList(),
         project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
-        StaffNamesOf(project, registry));
+        StaffNamesOf(project, registry),
+        project.FundPolicy?.Drawing.ToString());
+
+    static SortedDictionary<string, long> ByName<TEnum>(IReadOnlyDictionary<TEnum, long> fen) where TEnum : struct, Enum =>
+        new(fen.ToDictionary(f => f.Key.ToString(), f => f.Value), StringComparer.Ordinal);
 
     /// <summary>Names of the staff a project view names; residents stay ids (their names are never public).</summary>
     static SortedDictionary<string, string> StaffNamesOf(ProjectState project, RegistryState registry)

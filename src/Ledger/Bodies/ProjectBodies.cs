@@ -10,21 +10,23 @@ namespace Ledger.Bodies;
 // The bodies of the project streams' commands (docs/ENTRIES.md §project).
 
 /// <param name="FundingPlan">Fen by source; a plan that cannot be read is refused UnknownFundingSource, with the member's problem.</param>
+/// <param name="FundPolicy">Null when the project's funds are not restricted; one that cannot be read is refused InvalidFundPolicy.</param>
 /// <param name="Tranches">Null when the command leaves the default; one that cannot be read is refused InvalidTranches.</param>
 public sealed record OpenProjectBody(
     Member<string> Community, Member<long> ContractPriceFen, Member<ImmutableSortedDictionary<FundingSource, long>> FundingPlan,
-    Member<string> Name, Member<string> ProjectId, Member<long?> ResidentShareCapPercent, Member<ImmutableList<TranchePolicy>?> Tranches,
+    Member<FundPolicy?> FundPolicy, Member<string> Name, Member<string> ProjectId, Member<long?> ResidentShareCapPercent, Member<ImmutableList<TranchePolicy>?> Tranches,
     Member<long> WarrantyMonths)
     : ICommandBody<OpenProjectBody>
 {
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundingPlan", "fundPolicy", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
 
     public static OpenProjectBody Read(JsonElement body)
     {
         var fields = BodyFields.Of(body, "body", Members);
         return new(fields.String("community"), fields.Integer("contractPriceFen"),
             fields.Read("fundingPlan", static (f, n) => ProjectPolicy.ReadPlan(f.Object(n))),
+            fields.Read("fundPolicy", static (f, n) => f.Has(n) ? Rules.Projects.FundPolicy.Read(f.Object(n)) : null),
             fields.String("name"), fields.String("projectId"), fields.OptionalInteger("residentShareCapPercent"),
             fields.Read("tranches", static (f, n) => f.Has(n) ? ProjectPolicy.ReadTranches(f.Array(n)) : null),
             fields.Integer("warrantyMonths"));
@@ -109,16 +111,17 @@ public sealed record AttestMilestoneBody(Member<Hash> EvidenceHash, Member<strin
     }
 }
 
+/// <param name="Category">Required when the project's funds are restricted; absent otherwise it restricts nothing.</param>
 public sealed record RequestDisbursementBody(
-    Member<long> AmountFen, Member<Hash> InvoiceHash, Member<string> Payee, Member<string> ProjectId, Member<string> Tranche)
+    Member<long> AmountFen, Member<string?> Category, Member<Hash> InvoiceHash, Member<string> Payee, Member<string> ProjectId, Member<string> Tranche)
     : ICommandBody<RequestDisbursementBody>
 {
-    public static IReadOnlyList<string> Members { get; } = ["amountFen", "invoiceHash", "payee", "projectId", "tranche"];
+    public static IReadOnlyList<string> Members { get; } = ["amountFen", "category", "invoiceHash", "payee", "projectId", "tranche"];
 
     public static RequestDisbursementBody Read(JsonElement body)
     {
         var fields = BodyFields.Of(body, "body", Members);
-        return new(fields.Integer("amountFen"), fields.Hash("invoiceHash"), fields.String("payee"), fields.String("projectId"), fields.String("tranche"));
+        return new(fields.Integer("amountFen"), fields.OptionalString("category"), fields.Hash("invoiceHash"), fields.String("payee"), fields.String("projectId"), fields.String("tranche"));
     }
 }
 

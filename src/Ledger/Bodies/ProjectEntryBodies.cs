@@ -15,38 +15,48 @@ namespace Ledger.Bodies;
 /// <param name="Tranches">Every tranche with its percent, defaults filled in.</param>
 public sealed record ProjectOpenedBody(
     Member<string> Community, Member<long> ContractPriceFen, Member<ImmutableSortedDictionary<FundingSource, long>> FundingPlan,
-    Member<string> Name, Member<string> ProjectId, Member<long> ResidentShareCapPercent, Member<ImmutableList<TranchePolicy>> Tranches,
-    Member<long> WarrantyMonths)
+    Member<FundPolicy?> FundPolicy, Member<string> Name, Member<string> ProjectId, Member<long> ResidentShareCapPercent,
+    Member<ImmutableList<TranchePolicy>> Tranches, Member<long> WarrantyMonths)
     : IEntryBody<ProjectOpenedBody>
 {
     public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.ProjectOpened];
 
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundingPlan", "fundPolicy", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
 
     public static ProjectOpenedBody Read(JsonElement body, string type)
     {
         var fields = BodyFields.Of(body, type, Members);
         return new(fields.String("community"), fields.Integer("contractPriceFen"),
             fields.Read("fundingPlan", static (f, n) => ProjectPolicy.ReadPlan(f.Object(n))),
+            fields.Read("fundPolicy", static (f, n) => f.Has(n) ? Rules.Projects.FundPolicy.Read(f.Object(n)) : null),
             fields.String("name"), fields.String("projectId"), fields.Integer("residentShareCapPercent"),
             fields.Read("tranches", static (f, n) => ProjectPolicy.ReadTranches(f.Array(n))),
             fields.Integer("warrantyMonths"));
     }
 
+    /// <param name="fundPolicy">Written only when the project restricts its funds, so that an unrestricted project's entry keeps today's bytes.</param>
     public static JsonObject Write(
-        string community, long contractPriceFen, IReadOnlyDictionary<FundingSource, long> fundingPlan, string name, string projectId,
-        long residentShareCapPercent, IEnumerable<TranchePolicy> tranches, long warrantyMonths) => new()
+        string community, long contractPriceFen, IReadOnlyDictionary<FundingSource, long> fundingPlan, FundPolicy? fundPolicy, string name,
+        string projectId, long residentShareCapPercent, IEnumerable<TranchePolicy> tranches, long warrantyMonths)
+    {
+        var opened = new JsonObject
         {
             ["community"] = community,
             ["contractPriceFen"] = contractPriceFen,
-            ["fundingPlan"] = new JsonObject(fundingPlan.Select(p => KeyValuePair.Create(p.Key.ToString(), (JsonNode?)p.Value))),
+            ["fundingPlan"] = ProjectPolicy.WriteFenBySource(fundingPlan),
             ["name"] = name,
             ["projectId"] = projectId,
             ["residentShareCapPercent"] = residentShareCapPercent,
             ["tranches"] = new JsonArray(tranches.Select(t => (JsonNode)new JsonObject { ["percent"] = t.Percent, ["tranche"] = t.Tranche.ToString() }).ToArray()),
             ["warrantyMonths"] = warrantyMonths,
         };
+        if (fundPolicy is not null)
+        {
+            opened["fundPolicy"] = fundPolicy.ToJson();
+        }
+        return opened;
+    }
 }
 
 /// <param name="Reference">Present when the command has one.</param>
@@ -153,29 +163,48 @@ public sealed record MilestoneAttestedBody(Member<Hash> EvidenceHash, Member<Mil
 }
 
 /// <param name="DisbursementId">This entry's sequence.</param>
+/// <param name="Category">Present when the project restricts its funds (docs/ENTRIES.md "Restricted funds"), as is <paramref name="Allocation"/>.</param>
+/// <param name="Allocation">Fen by the source it draws on; absent, the request draws on no source in particular.</param>
 public sealed record DisbursementRequestedBody(
-    Member<long> AmountFen, Member<long> DisbursementId, Member<Hash> InvoiceHash, Member<string> Payee, Member<Tranche> Tranche)
+    Member<ImmutableSortedDictionary<FundingSource, long>?> Allocation, Member<long> AmountFen, Member<ExpenseCategory?> Category,
+    Member<long> DisbursementId, Member<Hash> InvoiceHash, Member<string> Payee, Member<Tranche> Tranche)
     : IEntryBody<DisbursementRequestedBody>
 {
     public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.DisbursementRequested];
 
-    public static IReadOnlyList<string> Members { get; } = ["amountFen", "disbursementId", "invoiceHash", "payee", "tranche"];
+    public static IReadOnlyList<string> Members { get; } = ["allocation", "amountFen", "category", "disbursementId", "invoiceHash", "payee", "tranche"];
 
     public static DisbursementRequestedBody Read(JsonElement body, string type)
     {
         var fields = BodyFields.Of(body, type, Members);
-        return new(fields.Integer("amountFen"), fields.Integer("disbursementId"), fields.Hash("invoiceHash"), fields.String("payee"),
-            fields.Enum<Tranche>("tranche"));
+        return new(fields.Read("allocation", static (f, n) => f.Has(n) ? ProjectPolicy.ReadFenBySource(f.Object(n), n) : null),
+            fields.Integer("amountFen"),
+            fields.Read("category", static (f, n) => f.Has(n) ? BodyFields.EnumOf<ExpenseCategory>(f, n) : (ExpenseCategory?)null),
+            fields.Integer("disbursementId"), fields.Hash("invoiceHash"), fields.String("payee"), fields.Enum<Tranche>("tranche"));
     }
 
-    public static JsonObject Write(long amountFen, long disbursementId, Hash invoiceHash, string payee, Tranche tranche) => new()
+    /// <param name="category">Written when present, as is <paramref name="allocation"/>: an unrestricted project's request keeps today's bytes.</param>
+    public static JsonObject Write(long amountFen, ExpenseCategory? category, IReadOnlyDictionary<FundingSource, long>? allocation,
+        long disbursementId, Hash invoiceHash, string payee, Tranche tranche)
     {
-        ["amountFen"] = amountFen,
-        ["disbursementId"] = disbursementId,
-        ["invoiceHash"] = invoiceHash.ToString(),
-        ["payee"] = payee,
-        ["tranche"] = tranche.ToString(),
-    };
+        var requested = new JsonObject
+        {
+            ["amountFen"] = amountFen,
+            ["disbursementId"] = disbursementId,
+            ["invoiceHash"] = invoiceHash.ToString(),
+            ["payee"] = payee,
+            ["tranche"] = tranche.ToString(),
+        };
+        if (category is not null)
+        {
+            requested["category"] = category.ToString();
+        }
+        if (allocation is not null)
+        {
+            requested["allocation"] = ProjectPolicy.WriteFenBySource(allocation);
+        }
+        return requested;
+    }
 }
 
 public sealed record DisbursementApprovedBody(Member<long> DisbursementId, Member<Role> Role) : IEntryBody<DisbursementApprovedBody>
@@ -301,12 +330,18 @@ public sealed record ProjectClosedBody(Member<long> PaidFen, Member<long> Receiv
 /// <summary>A project's funding plan and tranches, as OpenProject and ProjectOpened both spell them.</summary>
 static class ProjectPolicy
 {
-    public static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan)
+    public static ImmutableSortedDictionary<FundingSource, long> ReadPlan(JsonElement plan) => ReadFenBySource(plan, "fundingPlan");
+
+    /// <summary>{source: fen}, as a funding plan and a request's allocation are written: the sources named, each once.</summary>
+    public static ImmutableSortedDictionary<FundingSource, long> ReadFenBySource(JsonElement value, string what)
     {
-        var fields = JsonFields.Of(plan, "fundingPlan", Enum.GetNames<FundingSource>());
+        var fields = JsonFields.Of(value, what, Enum.GetNames<FundingSource>());
         return Enum.GetValues<FundingSource>().Where(s => fields.Has(s.ToString()))
             .ToImmutableSortedDictionary(s => s, s => fields.Integer(s.ToString()));
     }
+
+    public static JsonObject WriteFenBySource(IEnumerable<KeyValuePair<FundingSource, long>> fen) =>
+        new(fen.Select(f => KeyValuePair.Create(f.Key.ToString(), (JsonNode?)f.Value)));
 
     public static ImmutableList<TranchePolicy> ReadTranches(IReadOnlyList<JsonElement> tranches) =>
         tranches.Select(t => JsonFields.Of(t, "tranche", "percent", "tranche"))

@@ -88,6 +88,11 @@ public enum ResultCode
     RefundListMismatch = 341,
     ContractNotFullyPaid = 342,
 
+    // Project streams: restricted funds (docs/ENTRIES.md §"Restricted funds"), appended after the rest.
+    InvalidFundPolicy = 343,
+    UnknownExpenseCategory = 344,
+    RestrictedFundsInsufficient = 345,
+
     // Household streams: points and redemptions (docs/ENTRIES.md §household).
     UnknownActivity = 400,
     PointsOutOfRange = 401,

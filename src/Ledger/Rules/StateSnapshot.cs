@@ -27,7 +27,7 @@ public static class StateSnapshot
     /// The layout's version. Change it with the layout: a snapshot of another version is then
     /// refused and its stream replayed, instead of being read as something it is not.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>
     /// The digest kept beside a snapshot, so that a garbled copy is seen before it is decoded
@@ -100,7 +100,7 @@ public static class StateSnapshot
     [
         "projectId", "status", "name", "community", "contractPriceFen", "plannedFen", "residentShareCapPercent",
         "tranches", "warrantyMonths", "receipts", "campaign", "contributionsFen", "contributedFen", "milestones",
-        "disbursements", "reversals",
+        "disbursements", "reversals", "fundPolicy",
     ];
 
     static JsonObject EncodeProject(ProjectState project)
@@ -143,6 +143,11 @@ public static class StateSnapshot
                     ["approvals"] = Map(d.Approvals, r => r.ToString(), v => v),
                     ["status"] = d.Status.ToString(),
                 };
+                Optional(disbursement, "category", d.Category?.ToString());
+                if (d.AllocationFen.Count > 0)
+                {
+                    disbursement["allocationFen"] = Map(d.AllocationFen, s => s.ToString(), v => v);
+                }
                 Optional(disbursement, "paidBy", d.PaidBy);
                 Optional(disbursement, "bankReference", d.BankReference);
                 return Optional(disbursement, "paidSequence", d.PaidSequence);
@@ -157,6 +162,10 @@ public static class StateSnapshot
                 ["approved"] = r.Approved,
             }),
         };
+        if (project.FundPolicy is { } fundPolicy)
+        {
+            fields["fundPolicy"] = fundPolicy.ToJson();
+        }
         if (project.Campaign is { } campaign)
         {
             fields["campaign"] = new JsonObject
@@ -193,6 +202,7 @@ public static class StateSnapshot
                     r.Hash("documentHash"), r.Boolean("reversed")))
                 .Unique(r => r.Sequence)
                 .ToImmutableSortedDictionary(r => r.Sequence, r => r),
+            FundPolicy = fields.Has("fundPolicy") ? FundPolicy.Read(fields.Object("fundPolicy")) : null,
             Campaign = fields.Has("campaign") ? ReadCampaign(JsonFields.Of(fields.Object("campaign"), "a campaign", "targetFen", "rule", "sharesFen")) : null,
             ContributionsFen = ReadMap(fields.Object("contributionsFen"), Text, Integer)
                 .ToImmutableSortedDictionary(StringComparer.Ordinal),
@@ -200,10 +210,16 @@ public static class StateSnapshot
             Milestones = ReadMap(fields.Object("milestones"), EnumNamed<Milestone>, ReadMilestone).ToImmutableDictionary(),
             Disbursements = fields.Array("disbursements")
                 .Select(d => JsonFields.Of(d, "a disbursement", "id", "tranche", "amountFen", "payee", "invoiceHash", "requestedBy",
-                    "approvals", "status", "paidBy", "bankReference", "paidSequence"))
+                    "approvals", "status", "category", "allocationFen", "paidBy", "bankReference", "paidSequence"))
                 .Select(d => new Disbursement(d.Integer("id"), EnumOf<Tranche>(d, "tranche"), d.Integer("amountFen"), d.String("payee"),
                     d.Hash("invoiceHash"), d.String("requestedBy"), ReadRoleMap(d.Object("approvals")), EnumOf<DisbursementStatus>(d, "status"),
-                    d.OptionalString("paidBy"), d.OptionalString("bankReference"), d.OptionalInteger("paidSequence")))
+                    d.OptionalString("paidBy"), d.OptionalString("bankReference"), d.OptionalInteger("paidSequence"))
+                {
+                    Category = d.Has("category") ? EnumOf<ExpenseCategory>(d, "category") : null,
+                    AllocationFen = d.Has("allocationFen")
+                        ? ReadMap(d.Object("allocationFen"), EnumNamed<FundingSource>, Integer).ToImmutableSortedDictionary()
+                        : ImmutableSortedDictionary<FundingSource, long>.Empty,
+                })
                 .Unique(d => d.Id)
                 .ToImmutableSortedDictionary(d => d.Id, d => d),
             Reversals = fields.Array("reversals")

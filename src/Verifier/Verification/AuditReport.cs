@@ -9,12 +9,19 @@ using Ledger.Rules.Projects;
 
 namespace Ledger.Verifier.Verification;
 
-public sealed record SourceFigures(string Source, long PlannedFen, long ReceivedFen);
+/// <param name="SpentFen">Restricted funds: what the source paid for, by expense category (payments not reversed); empty otherwise.</param>
+public sealed record SourceFigures(string Source, long PlannedFen, long ReceivedFen, IReadOnlyDictionary<string, long> SpentFen);
+
+/// <summary>A payment of a project with restricted funds: its category and how much each source paid.</summary>
+public sealed record PaymentFigures(long DisbursementId, string Category, long AmountFen, IReadOnlyDictionary<string, long> AllocationFen);
 
 public sealed record TrancheFigures(string Tranche, long CumulativeCapFen, bool Unlocked, long PaidFen);
 
+/// <param name="FundDrawing">Restricted funds (docs/ENTRIES.md §"Restricted funds"): InOrder or ProRata; null when the funds are not restricted.</param>
+/// <param name="Payments">Restricted funds: every payment not reversed, with where its money came from; empty otherwise.</param>
 public sealed record ProjectFigures(string ProjectId, string Name, string Status, long ContractPriceFen,
-    IReadOnlyList<SourceFigures> Sources, IReadOnlyList<TrancheFigures> Tranches, long ReceivedFen, long PaidFen, long PendingFen, long AvailableFen);
+    IReadOnlyList<SourceFigures> Sources, IReadOnlyList<TrancheFigures> Tranches, long ReceivedFen, long PaidFen, long PendingFen, long AvailableFen,
+    string? FundDrawing, IReadOnlyList<PaymentFigures> Payments);
 
 public sealed record ShareFigures(string ProjectId, long ShareFen, long PaidFen, long DueFen);
 
@@ -148,6 +155,10 @@ public sealed record AuditReport(
             }
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"  {texts.ProjectTotals(Yuan(project.ReceivedFen), Yuan(project.PaidFen), Yuan(project.PendingFen), Yuan(project.AvailableFen))}");
+            foreach (var line in RestrictedFundsLines(project, texts))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {line}");
+            }
         }
         if (Households.Count > 0)
         {
@@ -260,16 +271,44 @@ public sealed record AuditReport(
             .Concat(FindingsNotListed.OrderBy(k => k.Key).Select(k => ((int?)null, texts.NotListed(k.Value, k.Key),
                 string.Create(CultureInfo.InvariantCulture, $"… and {k.Value} more {k.Key} finding(s), not listed: the first {LedgerAudit.MaxFindingsPerKind} of a kind are."))));
 
+    /// <summary>Restricted funds: the drawing rule, what each source paid for, and where each payment's money came from; nothing otherwise.</summary>
+    internal static IEnumerable<string> RestrictedFundsLines(ProjectFigures project, ReportTexts texts)
+    {
+        if (project.FundDrawing is not { } drawing)
+        {
+            yield break;
+        }
+        yield return texts.RestrictedFunds(texts.Name(drawing));
+        foreach (var source in project.Sources.Where(s => s.SpentFen.Count > 0))
+        {
+            yield return texts.SourceSpent(texts.Name(source.Source), ByName(source.SpentFen, texts));
+        }
+        foreach (var payment in project.Payments)
+        {
+            yield return texts.PaymentDrawn(payment.DisbursementId, texts.Name(payment.Category), Yuan(payment.AmountFen), ByName(payment.AllocationFen, texts));
+        }
+    }
+
+    static string ByName(IReadOnlyDictionary<string, long> fen, ReportTexts texts) =>
+        string.Join(texts.ListSeparator, fen.Select(f => $"{texts.Name(f.Key)} {Yuan(f.Value)}"));
+
     internal static string SharesOf(HouseholdFigures household, ReportTexts texts) => household.Shares.Count == 0
         ? texts.NoShares
         : string.Join("; ", household.Shares.Select(s => texts.Share(s.ProjectId, Yuan(s.PaidFen), Yuan(s.ShareFen), Yuan(s.DueFen))));
 
     static ProjectFigures Figures(ProjectState project) => new(
         project.ProjectId, project.Name, project.Status.ToString(), project.ContractPriceFen,
-        Enum.GetValues<FundingSource>().Select(s => new SourceFigures(s.ToString(), project.PlannedFen.GetValueOrDefault(s), project.ReceivedFen(s))).ToList(),
+        Enum.GetValues<FundingSource>().Select(s => new SourceFigures(s.ToString(), project.PlannedFen.GetValueOrDefault(s), project.ReceivedFen(s),
+            ByName(project.SpentFen(s)))).ToList(),
         project.Tranches.Select(t => new TrancheFigures(t.Tranche.ToString(), project.CumulativeCapFen(t.Tranche),
             project.Reached(ProjectState.MilestoneOf(t.Tranche)), project.PaidFen(t.Tranche))).ToList(),
-        project.TotalReceivedFen, project.TotalPaidFen, project.TotalPendingFen, project.AvailableFen);
+        project.TotalReceivedFen, project.TotalPaidFen, project.TotalPendingFen, project.AvailableFen,
+        project.FundPolicy?.Drawing.ToString(),
+        project.Disbursements.Values.Where(d => d.Status == DisbursementStatus.Paid && d.AllocationFen.Count > 0)
+            .Select(d => new PaymentFigures(d.Id, d.Category!.Value.ToString(), d.AmountFen, ByName(d.AllocationFen))).ToList());
+
+    static SortedDictionary<string, long> ByName<TEnum>(IReadOnlyDictionary<TEnum, long> fen) where TEnum : struct, Enum =>
+        new(fen.ToDictionary(f => f.Key.ToString(), f => f.Value), StringComparer.Ordinal);
 
     static HouseholdFigures Figures(HouseholdState household, IEnumerable<ProjectState> projects) => new(
         household.HouseholdId,

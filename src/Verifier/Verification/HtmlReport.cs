@@ -74,6 +74,10 @@ static class HtmlReport
                     .Append(E(texts.ProjectTotals(AuditReport.Yuan(project.ReceivedFen), AuditReport.Yuan(project.PaidFen),
                         AuditReport.Yuan(project.PendingFen), AuditReport.Yuan(project.AvailableFen))))
                     .Append("</p>\n");
+                foreach (var line in AuditReport.RestrictedFundsLines(project, texts))
+                {
+                    html.Append("<p>").Append(E(line)).Append("</p>\n");
+                }
             }
             html.Append("</section>\n");
         }

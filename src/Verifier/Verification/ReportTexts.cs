@@ -166,6 +166,15 @@ abstract class ReportTexts
 
     public abstract string ProjectTotals(string received, string paid, string pending, string available);
 
+    /// <summary>Restricted funds: the drawing rule named, as the line that opens their figures.</summary>
+    public abstract string RestrictedFunds(string drawing);
+
+    public abstract string SourceSpent(string source, string spent);
+
+    public abstract string PaymentDrawn(long disbursementId, string category, string amount, string drawn);
+
+    public abstract string ListSeparator { get; }
+
     public abstract string HouseholdsHeading { get; }
 
     public abstract string Share(string projectId, string paid, string share, string due);
@@ -215,6 +224,8 @@ abstract class ReportTexts
             ["GovernmentSubsidy"] = "政府补贴", ["SocialCapital"] = "社会资本", ["ResidentCrowdfunding"] = "居民众筹", ["SelfRaised"] = "自筹资金",
             ["Progress"] = "进度款", ["Acceptance"] = "验收款", ["Warranty"] = "质保金",
             ["Open"] = "进行中", ["Closed"] = "已结项", ["Cancelled"] = "已取消", ["NotOpened"] = "未立项",
+            ["InOrder"] = "按顺序", ["ProRata"] = "按比例",
+            ["Equipment"] = "设备", ["Installation"] = "安装施工", ["Design"] = "设计", ["Supervision"] = "监理", ["Other"] = "其他",
         };
 
         public override string HtmlLanguage => "zh-CN";
@@ -268,6 +279,11 @@ abstract class ReportTexts
         public override string Tranche(string tranche) => Name(tranche);
         public override string ProjectTotals(string received, string paid, string pending, string available) =>
             $"已到账 {received}，已拨付 {paid}，待拨付 {pending}，可用余额 {available}";
+        public override string RestrictedFunds(string drawing) => $"资金限定用途，拨付时{drawing}从允许的来源支取：";
+        public override string SourceSpent(string source, string spent) => $"{source}已支付：{spent}";
+        public override string PaymentDrawn(long disbursementId, string category, string amount, string drawn) =>
+            $"第 {N(disbursementId)} 号拨付（{category}）{amount}，来自：{drawn}";
+        public override string ListSeparator => "，";
         public override string HouseholdsHeading => "住户：众筹份额已缴 / 应缴，积分余额";
         public override string Share(string projectId, string paid, string share, string due) => $"{projectId} 已缴 {paid} / 应缴 {share}，未缴 {due}";
         public override string NoShares => "无众筹份额";
@@ -309,7 +325,7 @@ abstract class ReportTexts
         static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
         {
             ["GovernmentSubsidy"] = "Government subsidy", ["SocialCapital"] = "Social capital", ["ResidentCrowdfunding"] = "Resident crowdfunding",
-            ["SelfRaised"] = "Self-raised", ["NotOpened"] = "Not opened",
+            ["SelfRaised"] = "Self-raised", ["NotOpened"] = "Not opened", ["InOrder"] = "in order", ["ProRata"] = "pro rata",
         };
 
         public override string HtmlLanguage => "en";
@@ -364,6 +380,11 @@ abstract class ReportTexts
         public override string Tranche(string tranche) => tranche + " tranche";
         public override string ProjectTotals(string received, string paid, string pending, string available) =>
             $"received {received}, paid {paid}, pending {pending}, available {available}";
+        public override string RestrictedFunds(string drawing) => $"Restricted funds: each payment draws {drawing} on the sources permitted for its category.";
+        public override string SourceSpent(string source, string spent) => $"{source} paid for: {spent}";
+        public override string PaymentDrawn(long disbursementId, string category, string amount, string drawn) =>
+            $"Payment #{N(disbursementId)} ({category}) {amount} came from: {drawn}";
+        public override string ListSeparator => ", ";
         public override string HouseholdsHeading => "Households: share paid / due, points balance";
         public override string Share(string projectId, string paid, string share, string due) => $"{projectId} paid {paid} of {share}, due {due}";
         public override string NoShares => "no shares";

@@ -174,7 +174,8 @@ public sealed class ReadableReportTests(DemoExport demo, ITestOutputHelper log)
     public void EveryTextFromTheLedgerIsEscapedInTheHtmlReport()
     {
         var report = new AuditReport(Hostile, false, 1, 1, Hostile, null,
-            [new ProjectFigures(Hostile, Hostile, Hostile, 1, [new SourceFigures(Hostile, 1, 1)], [new TrancheFigures(Hostile, 1, false, 1)], 1, 1, 0, 0)],
+            [new ProjectFigures(Hostile, Hostile, Hostile, 1, [new SourceFigures(Hostile, 1, 1, new Dictionary<string, long> { [Hostile] = 1 })],
+                [new TrancheFigures(Hostile, 1, false, 1)], 1, 1, 0, 0, Hostile, [new PaymentFigures(1, Hostile, 1, new Dictionary<string, long> { [Hostile] = 1 })])],
             [new HouseholdFigures(Hostile, [new ShareFigures(Hostile, 1, 1, 0)], 1, 0, 0, 1)],
             [new Finding(FindingKind.RuleViolation, "project/" + Hostile, 1, 1, Hostile, Hostile, Hostile)])
         {

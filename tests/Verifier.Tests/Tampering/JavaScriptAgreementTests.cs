@@ -38,6 +38,21 @@ public sealed class JavaScriptAgreementTests(DemoExport demo, ITestOutputHelper 
         Assert.True(exitCode == Audit.ValidExitCode, $"tools/jsverify exited {exitCode}:\n{output}");
     }
 
+    [Fact]
+    public async Task TheVerifiersAgreeThatARestrictedProjectsPaymentDrawnAsThePolicySaysIsValid()
+    {
+        var export = TamperSuiteTests.RestrictedEquipmentPaid(demo).Export.KeepCheckpoints();
+        var folder = export.WriteTo("restricted funds, untampered");
+        File.WriteAllText(Path.Combine(folder, LedgerExport.CheckpointsFileName), InsidersCheckpointLine(folder));
+        var dotnet = Audit.Run(new ExportSource(folder), export.PinnedRootKeyId);
+
+        var (exitCode, output) = await RunNodeAsync(folder, export.PinnedRootKeyId);
+
+        log.WriteLine(output);
+        Assert.True(dotnet.Valid, string.Join("\n", dotnet.Findings));
+        Assert.True(exitCode == Audit.ValidExitCode, $"tools/jsverify exited {exitCode}:\n{output}");
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public async Task TheVerifiersAgreeOnTheTampering(string tampering)

@@ -310,6 +310,17 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
                 return t;
             },
             [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.ReceiptBeyondPlan))], FixesEverything: true, Only: true),
+        new("a payment drawn from a source not permitted for its category, every signature valid",
+            d =>
+            {
+                var t = d.Tamper();
+                // The subsidy pays equipment and installation only; design is for the self-raised money, of which nothing came in.
+                var id = RestrictedProjectWithRequest(t, d, nameof(ExpenseCategory.Design));
+                ApproveByAllThree(t, d, id, Restricted);
+                Pay(t, d.KeyOf(DemoPeople.Cashier), id, RestrictedPaymentFen, Restricted);
+                return t;
+            },
+            [new(FindingKind.RuleViolation, ProjectRules.StreamOf(RestrictedProjectId), nameof(ResultCode.RestrictedFundsInsufficient))], FixesEverything: true, Only: true),
         new("a share overpaid by a household, signed by its resident",
             d => PayShare(d.Tamper(), d.KeyOf("resident-b1-0101"), "b1-0101"),
             [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.PaymentBeyondShare))], FixesEverything: true, Only: true),
@@ -508,6 +519,27 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
     }
 
     [Fact]
+    public void ARestrictedProjectsPaymentIsReplayedAndTheReportSaysWhichSourcePaidItAndForWhat()
+    {
+        var (t, id) = RestrictedEquipmentPaid(demo);
+
+        var report = t.Audit("restricted funds, untampered");
+
+        Assert.True(report.Valid, string.Join("\n", report.Findings));
+        var project = report.Projects.Single(p => p.ProjectId == Restricted.ProjectId);
+        Assert.Equal(nameof(FundDrawing.InOrder), project.FundDrawing);
+        var payment = Assert.Single(project.Payments);
+        Assert.Equal((id, nameof(ExpenseCategory.Equipment), RestrictedPaymentFen), (payment.DisbursementId, payment.Category, payment.AmountFen));
+        Assert.Equal(new Dictionary<string, long> { [nameof(FundingSource.GovernmentSubsidy)] = RestrictedPaymentFen }, payment.AllocationFen);
+        Assert.Equal(new Dictionary<string, long> { [nameof(ExpenseCategory.Equipment)] = RestrictedPaymentFen },
+            project.Sources.Single(s => s.Source == nameof(FundingSource.GovernmentSubsidy)).SpentFen);
+        var text = report.ToText();
+        Assert.Contains($"第 {id} 号拨付（设备）¥1,000.00，来自：政府补贴 ¥1,000.00", text);
+        Assert.Contains("政府补贴已支付：设备 ¥1,000.00", text);
+        Assert.Contains($"Payment #{id} (Equipment) ¥1,000.00 came from: Government subsidy ¥1,000.00", report.ToText(ReportLanguage.English));
+    }
+
+    [Fact]
     public void TheToolkitUntamperedWritesTheExportByteForByte()
     {
         // The suite's claim that an attacker "fixed everything" rests on this: re-chaining
@@ -575,6 +607,72 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
 
         public long Append(ExportTampering t, PersonKey signer, string commandType, JsonObject commandBody, params (string Stream, string Type, JsonObject Body)[] entries) =>
             t.AppendAt(RecordedAt ?? t.NextRecordedAt(), signer, commandType, commandBody, entries);
+    }
+
+    /// <summary>The demo export with <see cref="Restricted"/> appended, a 1,000-yuan equipment payment drawn on its subsidy as the rules draw it: nothing tampered.</summary>
+    internal static (ExportTampering Export, long DisbursementId) RestrictedEquipmentPaid(DemoExport d)
+    {
+        var t = d.Tamper();
+        var id = RestrictedProjectWithRequest(t, d, nameof(ExpenseCategory.Equipment));
+        ApproveByAllThree(t, d, id, Restricted);
+        Pay(t, d.KeyOf(DemoPeople.Cashier), id, RestrictedPaymentFen, Restricted);
+        return (t, id);
+    }
+
+    /// <summary>A project of its own whose funds are restricted: the subsidy pays equipment and installation, the self-raised money design and supervision.</summary>
+    static At Restricted => new(RestrictedProjectId);
+
+    const string RestrictedProjectId = "b5-restricted-funds";
+
+    const long RestrictedPaymentFen = 100_000;
+
+    /// <summary>
+    /// Opens <see cref="Restricted"/> (600,000 fen subsidy, 400,000 self-raised), receives the subsidy only, has progress
+    /// verified and requests 1,000 yuan for <paramref name="category"/>, its entry drawn on the subsidy, whatever the rules say.
+    /// </summary>
+    /// <returns>The disbursement id.</returns>
+    static long RestrictedProjectWithRequest(ExportTampering t, DemoExport d, string category)
+    {
+        var officer = d.KeyOf(DemoPeople.Officer);
+        var policy = new JsonObject
+        {
+            ["drawing"] = nameof(FundDrawing.InOrder),
+            ["sources"] = new JsonArray(
+                new JsonObject { ["categories"] = new JsonArray("Equipment", "Installation"), ["source"] = nameof(FundingSource.GovernmentSubsidy) },
+                new JsonObject { ["categories"] = new JsonArray("Design", "Supervision"), ["source"] = nameof(FundingSource.SelfRaised) }),
+        };
+        var plan = new JsonObject { ["GovernmentSubsidy"] = 600_000, ["ResidentCrowdfunding"] = 0, ["SelfRaised"] = 400_000, ["SocialCapital"] = 0 };
+        JsonObject Opened() => new()
+        {
+            ["community"] = "幸福里社区", ["contractPriceFen"] = 1_000_000, ["fundPolicy"] = policy.DeepClone(), ["fundingPlan"] = plan.DeepClone(),
+            ["name"] = "5号楼消防设施改造", ["projectId"] = Restricted.ProjectId, ["warrantyMonths"] = 24,
+        };
+        var openedEntry = Opened();
+        openedEntry["residentShareCapPercent"] = 30;
+        openedEntry["tranches"] = new JsonArray(
+            new JsonObject { ["percent"] = 60, ["tranche"] = "Progress" }, new JsonObject { ["percent"] = 30, ["tranche"] = "Acceptance" },
+            new JsonObject { ["percent"] = 10, ["tranche"] = "Warranty" });
+        Restricted.Append(t, officer, ProjectCommandTypes.OpenProject, Opened(), (Restricted.Stream, ProjectEntryTypes.ProjectOpened, openedEntry));
+        var subsidyLetter = Document("区财政局 消防设施改造补助 600000");
+        Restricted.Append(t, officer, ProjectCommandTypes.RecordReceipt,
+            new JsonObject { ["amountFen"] = 600_000, ["documentHash"] = subsidyLetter, ["projectId"] = Restricted.ProjectId, ["source"] = nameof(FundingSource.GovernmentSubsidy) },
+            (Restricted.Stream, ProjectEntryTypes.ReceiptRecorded,
+                new JsonObject { ["amountFen"] = 600_000, ["documentHash"] = subsidyLetter, ["source"] = nameof(FundingSource.GovernmentSubsidy) }));
+        Attest(t, d.KeyOf(DemoPeople.Manager), nameof(Milestone.ProgressVerified), nameof(Role.ProjectManager), Restricted);
+        Attest(t, d.KeyOf(DemoPeople.Supervisor), nameof(Milestone.ProgressVerified), nameof(Role.ConstructionSupervisor), Restricted);
+        var invoice = Document($"发票 {category} {RestrictedPaymentFen}");
+        var id = t.NextSequence(Restricted.Stream);
+        return Restricted.Append(t, officer, ProjectCommandTypes.RequestDisbursement,
+            new JsonObject
+            {
+                ["amountFen"] = RestrictedPaymentFen, ["category"] = category, ["invoiceHash"] = invoice, ["payee"] = "安捷消防工程有限公司",
+                ["projectId"] = Restricted.ProjectId, ["tranche"] = nameof(Tranche.Progress),
+            },
+            (Restricted.Stream, ProjectEntryTypes.DisbursementRequested, new JsonObject
+            {
+                ["allocation"] = new JsonObject { [nameof(FundingSource.GovernmentSubsidy)] = RestrictedPaymentFen }, ["amountFen"] = RestrictedPaymentFen,
+                ["category"] = category, ["disbursementId"] = id, ["invoiceHash"] = invoice, ["payee"] = "安捷消防工程有限公司", ["tranche"] = nameof(Tranche.Progress),
+            }));
     }
 
     /// <returns>The disbursement id: the request's sequence.</returns>

@@ -151,7 +151,8 @@ async function renderProject(projectId) {
         h('td', { class: 'num' }, s.plannedFen > 0 ? `${Math.floor(100 * s.receivedFen / s.plannedFen)}%` : '—')))),
     h('dl', { class: 'totals', id: 'totals' },
       ...[['receivedFen', 'project.totalReceived'], ['paidFen', 'project.totalPaid'], ['pendingFen', 'project.totalPending'], ['availableFen', 'project.totalAvailable']]
-        .flatMap(([member, key]) => [h('dt', {}, t(key)), h('dd', { dataset: { total: member } }, money(project.totals[member]))])));
+        .flatMap(([member, key]) => [h('dt', {}, t(key)), h('dd', { dataset: { total: member } }, money(project.totals[member]))])),
+    project.fundDrawing ? restrictedFunds(project) : '');
 
   const tranches = h('section', { id: 'tranches' },
     h('h2', {}, t('project.tranches')),
@@ -198,6 +199,8 @@ async function renderProject(projectId) {
           h('span', { class: `status status-${d.status}` }, term(d.status))),
         h('dl', { class: 'kv' },
           h('dt', {}, t('project.payee')), h('dd', {}, d.payee),
+          ...(d.category ? [h('dt', {}, t('project.category')), h('dd', { class: 'category' }, term(d.category))] : []),
+          ...(Object.keys(d.allocationFen).length ? [h('dt', {}, t('project.drawnFrom')), h('dd', { class: 'allocation' }, byTerm(d.allocationFen))] : []),
           h('dt', {}, t('project.requestedBy')), h('dd', { class: 'requested' }, who(index.bySequence.get(d.disbursementId), project.staffNames)),
           h('dt', {}, t('project.approvals')), h('dd', { class: 'approvals' },
             Object.entries(d.approvals).map(([role, id]) => h('div', { dataset: { role } }, term(role) + t('colon'),
@@ -289,4 +292,19 @@ async function runVerification(projectId) {
   } finally {
     button.disabled = false;
   }
+}
+
+/** Fen by source or by category, each named as the notice names it: "政府补贴 ¥4,000.00、社会资本 ¥500.00". */
+function byTerm(fen) {
+  return Object.entries(fen).flatMap(([name, amount], i) => [i ? '、' : '', term(name), ' ', money(amount)]);
+}
+
+/** Restricted funds (docs/ENTRIES.md §"Restricted funds"): what each source may pay for and has paid for. */
+function restrictedFunds(project) {
+  return h('div', { id: 'restricted-funds' },
+    h('p', {}, t('project.restricted', term(project.fundDrawing))),
+    table([t('project.source'), t('project.permitted'), t('project.spent')],
+      project.fundingSources.map(s => h('tr', { dataset: { source: s.source } },
+        h('td', {}, term(s.source)), h('td', { class: 'permitted' }, s.permittedCategories.map(term).join('、') || '—'),
+        h('td', { class: 'spent' }, Object.keys(s.spentFen).length ? byTerm(s.spentFen) : '—')))));
 }

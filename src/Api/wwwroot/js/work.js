@@ -11,6 +11,7 @@ import { fullAudit } from './fullaudit.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { ExpenseCategories } from './rules/projects.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
 
@@ -250,16 +251,26 @@ function requestForm(context, open, byId) {
     tranche.replaceChildren(...byId(project.value).tranches.map(tr => h('option', { value: tr.tranche }, term(tr.tranche))));
     showLimits();
   };
+  // A project with restricted funds needs each request's category (docs/ENTRIES.md §"Restricted funds").
+  const category = h('select', {});
+  const categoryField = field('request-category', t('project.category'), category);
+  const fillCategories = () => {
+    const restricted = byId(project.value).fundDrawing !== null;
+    category.replaceChildren(...(restricted ? [] : [h('option', { value: '' }, '—')]),
+      ...ExpenseCategories.map(c => h('option', { value: c }, term(c))));
+  };
   project.addEventListener('change', fillTranches);
+  project.addEventListener('change', fillCategories);
   tranche.addEventListener('change', showLimits);
   fillTranches();
+  fillCategories();
   const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
   const payee = h('input', { type: 'text', maxlength: 200 });
   const invoice = h('input', { type: 'file' });
   const submit = h('button', { type: 'button', class: 'button primary', id: 'request-disbursement' }, t('finance.request'));
   const form = h('form', { class: 'work-form', id: 'request-form', onsubmit: e => e.preventDefault() },
     h('h3', {}, t('finance.requestTitle')),
-    field('request-project', t('portal.project'), project), field('request-tranche', t('project.tranche'), tranche), limits,
+    field('request-project', t('portal.project'), project), field('request-tranche', t('project.tranche'), tranche), limits, categoryField,
     field('request-amount', t('finance.amountYuan'), amount), field('request-payee', t('project.payee'), payee),
     field('request-invoice', t('finance.invoice'), invoice), submit);
   onPress(submit, form, async () => {
@@ -277,6 +288,7 @@ function requestForm(context, open, byId) {
     // shows them beside the form, and does not second-guess the ledger.
     await act(context, 'RequestDisbursement', {
       projectId: project.value, tranche: tranche.value, amountFen, payee: payee.value.trim(), invoiceHash: await fileSha256(invoice.files[0]),
+      ...(category.value ? { category: category.value } : {}),
     }, t('finance.requested', yuan(amountFen)));
   });
   return form;

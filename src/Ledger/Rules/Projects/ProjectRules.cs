@@ -86,8 +86,21 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
         }
+        FundPolicy? fundPolicy;
+        try
+        {
+            fundPolicy = body.FundPolicy.Value;
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.InvalidFundPolicy, e.Message);
+        }
+        if (fundPolicy is not null && !fundPolicy.IsWellFormed())
+        {
+            return Decision.Refusing(ResultCode.InvalidFundPolicy, "fundPolicy lists one or more sources, each once, each with one or more distinct categories");
+        }
         return Accept(project, ProjectEntryTypes.ProjectOpened,
-            ProjectOpenedBody.Write(community, contractPrice, plan, name, project.ProjectId, cap, tranches, warrantyMonths));
+            ProjectOpenedBody.Write(community, contractPrice, plan, fundPolicy, name, project.ProjectId, cap, tranches, warrantyMonths));
     }
 
     public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
@@ -274,6 +287,19 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.UnknownTranche, $"tranche is one of {string.Join(", ", Enum.GetNames<Tranche>())}");
         }
+        ExpenseCategory? category = null;
+        if (body.Category.Value is { } named)
+        {
+            if (!EnumNames.TryParse<ExpenseCategory>(named, out var parsed))
+            {
+                return Decision.Refusing(ResultCode.UnknownExpenseCategory, $"category is one of {string.Join(", ", Enum.GetNames<ExpenseCategory>())}");
+            }
+            category = parsed;
+        }
+        if (project.FundPolicy is not null && category is null)
+        {
+            return Decision.Refusing(ResultCode.UnknownExpenseCategory, "the project's funds are restricted: a request names its category");
+        }
         var payee = Text(body.Payee);
         var invoice = body.InvoiceHash.Value;
         if (!project.Reached(ProjectState.MilestoneOf(tranche)))
@@ -291,8 +317,19 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.InsufficientFunds, $"only {project.AvailableFen} fen are available (received − paid − pending)");
         }
+        ImmutableSortedDictionary<FundingSource, long>? allocation = null;
+        if (project.FundPolicy is { } policy)
+        {
+            var permitted = policy.PermittedFen(category!.Value, project.UndrawnFen);
+            if (amount > permitted)
+            {
+                return Decision.Refusing(ResultCode.RestrictedFundsInsufficient,
+                    $"the sources that may pay for {category} ({string.Join(", ", policy.Permitted(category.Value))}) hold {permitted} fen not yet drawn");
+            }
+            allocation = policy.Draw(category.Value, amount, project.UndrawnFen);
+        }
         return Accept(project, ProjectEntryTypes.DisbursementRequested,
-            DisbursementRequestedBody.Write(amount, disbursementId: project.Sequence + 1, invoice, payee, tranche));
+            DisbursementRequestedBody.Write(amount, category, allocation, disbursementId: project.Sequence + 1, invoice, payee, tranche));
     }
 
     /// <summary>三方签字: the owner representative, the construction supervisor and the project manager, three distinct people.</summary>
@@ -412,6 +449,12 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
                 $"reversing it would leave less received than paid and pending ({project.AvailableFen} fen available)");
+        }
+        // Restricted funds: the receipt's own source must still hold it (without a policy nothing is drawn, so it always does).
+        if (reversal.Kind == ReceiptKind && project.Receipts[reversal.EntrySequence].Source is var source && reversal.AmountFen > project.UndrawnFen(source))
+        {
+            return Decision.Refusing(ResultCode.ReversalWouldOverdraw,
+                $"reversing it would leave {source} with less than paid and pending requests drew on it ({project.UndrawnFen(source)} fen undrawn)");
         }
         return Accept(project, ProjectEntryTypes.ReversalApproved, ReversalApprovedBody.Write(reversal.AmountFen, reversal.EntrySequence, reversal.Id));
     }

@@ -45,7 +45,14 @@ public sealed record Disbursement(
     DisbursementStatus Status,
     string? PaidBy,
     string? BankReference,
-    long? PaidSequence);
+    long? PaidSequence)
+{
+    /// <summary>What the request says it pays for; required when the project's funds are restricted.</summary>
+    public ExpenseCategory? Category { get; init; }
+
+    /// <summary>How much each source pays (restricted funds only; empty otherwise), drawn when the request was made.</summary>
+    public ImmutableSortedDictionary<FundingSource, long> AllocationFen { get; init; } = ImmutableSortedDictionary<FundingSource, long>.Empty;
+}
 
 /// <summary>A proposal to reverse a receipt or a payment; it takes effect when a resident supervisor approves it.</summary>
 public sealed record Reversal(long Id, long EntrySequence, string Kind, long AmountFen, string ProposedBy, bool Approved);
@@ -78,6 +85,9 @@ public sealed record ProjectState : StreamState
     public ImmutableList<TranchePolicy> Tranches { get; init; } = [];
 
     public int WarrantyMonths { get; init; }
+
+    /// <summary>The restrictions on what each source may pay for; null when the project's funds are not restricted.</summary>
+    public FundPolicy? FundPolicy { get; init; }
 
     public ImmutableSortedDictionary<long, Receipt> Receipts { get; init; } = ImmutableSortedDictionary<long, Receipt>.Empty;
 
@@ -124,6 +134,20 @@ public sealed record ProjectState : StreamState
     /// <summary>What can still be committed to a disbursement: received − paid − pending.</summary>
     public long AvailableFen => TotalReceivedFen - TotalPaidFen - TotalPendingFen;
 
+    /// <summary>What paid and pending disbursements draw on one source (restricted funds only).</summary>
+    public long DrawnFen(FundingSource source) =>
+        SumOf(d => d.Status is DisbursementStatus.Paid or DisbursementStatus.Pending, d => d.AllocationFen.GetValueOrDefault(source));
+
+    /// <summary>What one source still holds for new requests: received − drawn.</summary>
+    public long UndrawnFen(FundingSource source) => ReceivedFen(source) - DrawnFen(source);
+
+    /// <summary>What one source has paid, by category: payments not reversed.</summary>
+    public ImmutableSortedDictionary<ExpenseCategory, long> SpentFen(FundingSource source) =>
+        Disbursements.Values
+            .Where(d => d.Status == DisbursementStatus.Paid && d.Category is not null && d.AllocationFen.ContainsKey(source))
+            .GroupBy(d => d.Category!.Value)
+            .ToImmutableSortedDictionary(g => g.Key, g => g.Aggregate(0L, (sum, d) => checked(sum + d.AllocationFen[source])));
+
     /// <summary>The cumulative cap up to and including a tranche: its percent and every earlier one's, of the contract price.</summary>
     public long CumulativeCapFen(Tranche tranche) =>
         Money.PercentOf(ContractPriceFen, Tranches.Where(t => t.Tranche <= tranche).Sum(t => t.Percent));
@@ -142,8 +166,10 @@ public sealed record ProjectState : StreamState
     public Tranche? UnlockedTranche =>
         Enum.GetValues<Tranche>().Where(t => Reached(MilestoneOf(t))).Select(t => (Tranche?)t).LastOrDefault();
 
-    long SumOf(Func<Disbursement, bool> which) =>
-        Disbursements.Values.Where(which).Aggregate(0L, (sum, d) => checked(sum + d.AmountFen));
+    long SumOf(Func<Disbursement, bool> which) => SumOf(which, d => d.AmountFen);
+
+    long SumOf(Func<Disbursement, bool> which, Func<Disbursement, long> fen) =>
+        Disbursements.Values.Where(which).Aggregate(0L, (sum, d) => checked(sum + fen(d)));
 
     protected override StreamState ApplyBody(Entry entry)
     {
@@ -167,6 +193,8 @@ public sealed record ProjectState : StreamState
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.AvailableFen >= 0, $"project {ProjectId} never commits more than it received (after #{entry.Sequence})");
+        Invariant.Holds(next.FundPolicy is null || Enum.GetValues<FundingSource>().All(s => next.UndrawnFen(s) >= 0),
+            $"project {ProjectId} never draws more on a source than it received from it (after #{entry.Sequence})");
         return next;
     }
 
@@ -180,6 +208,7 @@ public sealed record ProjectState : StreamState
         ResidentShareCapPercent = (int)body.ResidentShareCapPercent.Value,
         Tranches = body.Tranches.Value,
         WarrantyMonths = (int)body.WarrantyMonths.Value,
+        FundPolicy = body.FundPolicy.Value,
     };
 
     ProjectState ApplyReceipt(long sequence, ReceiptRecordedBody body) => this with
@@ -219,7 +248,11 @@ public sealed record ProjectState : StreamState
         {
             Disbursements = Disbursements.Add(sequence, new Disbursement(sequence, body.Tranche.Value,
                 body.AmountFen.Value, body.Payee.Value, body.InvoiceHash.Value, actor,
-                ImmutableDictionary<Role, string>.Empty, DisbursementStatus.Pending, null, null, null)),
+                ImmutableDictionary<Role, string>.Empty, DisbursementStatus.Pending, null, null, null)
+            {
+                Category = body.Category.Value,
+                AllocationFen = body.Allocation.Value ?? ImmutableSortedDictionary<FundingSource, long>.Empty,
+            }),
         };
     }
 

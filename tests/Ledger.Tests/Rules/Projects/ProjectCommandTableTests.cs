@@ -127,10 +127,11 @@ public sealed class ProjectCommandTableTests
             (ResultCode.PayerNotDistinct, 333), (ResultCode.NotReversible, 334), (ResultCode.AlreadyReversed, 335),
             (ResultCode.UnknownReversal, 336), (ResultCode.ReversalNotPending, 337), (ResultCode.ProposerCannotApprove, 338),
             (ResultCode.ReversalWouldOverdraw, 339), (ResultCode.DisbursementsOutstanding, 340), (ResultCode.RefundListMismatch, 341),
-            (ResultCode.ContractNotFullyPaid, 342),
+            (ResultCode.ContractNotFullyPaid, 342), (ResultCode.InvalidFundPolicy, 343), (ResultCode.UnknownExpenseCategory, 344),
+            (ResultCode.RestrictedFundsInsufficient, 345),
         ];
 
         Assert.All(pinned, p => Assert.Equal(p.Number, (int)p.Code));
-        Assert.Equal(Enumerable.Range(300, 43), Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
+        Assert.Equal(Enumerable.Range(300, 46), Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
     }
 }

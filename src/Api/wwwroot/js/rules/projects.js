@@ -8,6 +8,8 @@ import { Roles, accept, newEntry, refuse } from './registry.js';
 export const FundingSources = ['GovernmentSubsidy', 'SocialCapital', 'ResidentCrowdfunding', 'SelfRaised'];
 export const Tranches = ['Progress', 'Acceptance', 'Warranty'];
 export const Milestones = ['ProgressVerified', 'AcceptancePassed', 'WarrantyExpired'];
+export const ExpenseCategories = ['Equipment', 'Installation', 'Design', 'Supervision', 'Other'];
+const FundDrawings = ['InOrder', 'ProRata'];
 const MilestoneAttesters = ['ProjectManager', 'ConstructionSupervisor'];
 const DisbursementApprovers = ['OwnerRepresentative', 'ConstructionSupervisor', 'ProjectManager'];
 
@@ -21,12 +23,12 @@ const MaxWeight = 1_000_000;
 const MaxAmountFen = 1_000_000_000_000;
 const DefaultTranches = [{ tranche: 'Progress', percent: 60 }, { tranche: 'Acceptance', percent: 30 }, { tranche: 'Warranty', percent: 10 }];
 
-const OpenedMembers = ['community', 'contractPriceFen', 'fundingPlan', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths'];
+const OpenedMembers = ['community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths'];
 const ReceiptMembers = ['amountFen', 'documentHash', 'reference', 'source'];
 const CampaignMembers = ['rule', 'shares', 'targetFen'];
 const ContributionMembers = ['amountFen', 'householdId'];
 const AttestedMembers = ['evidenceHash', 'milestone', 'role'];
-const RequestedMembers = ['amountFen', 'disbursementId', 'invoiceHash', 'payee', 'tranche'];
+const RequestedMembers = ['allocation', 'amountFen', 'category', 'disbursementId', 'invoiceHash', 'payee', 'tranche'];
 const ApprovedMembers = ['disbursementId', 'role'];
 const RejectedMembers = ['disbursementId', 'reason', 'role'];
 const PaidMembers = ['amountFen', 'bankReference', 'disbursementId'];
@@ -44,12 +46,13 @@ export const percentOf = (fen, percent) => Math.trunc(checked(fen * percent) / 1
 /**
  * A project that has no entries yet. Receipts: sequence → { source, amountFen, reversed };
  * milestones: name → { attestedBy: Map role → person, reachedAt (ms) | null }; disbursements:
- * id → { tranche, amountFen, requestedBy, approvals: Map role → person, status, paidSequence };
+ * id → { tranche, amountFen, category | null, allocationFen: Map source → fen, requestedBy, approvals: Map role → person, status,
+ * paidSequence }; fundPolicy: { drawing, sources: [{ source, categories }] } | null (FundPolicy.cs);
  * reversals: id → { entrySequence, kind, amountFen, proposedBy, approved }.
  */
 export function emptyProject(projectId) {
   return {
-    sequence: -1, projectId, status: 'NotOpened', contractPriceFen: 0, plannedFen: new Map(), tranches: [], warrantyMonths: 0,
+    sequence: -1, projectId, status: 'NotOpened', contractPriceFen: 0, plannedFen: new Map(), tranches: [], warrantyMonths: 0, fundPolicy: null,
     receipts: new Map(), campaign: null, contributionsFen: new Map(), contributedFen: 0,
     milestones: new Map(), disbursements: new Map(), reversals: new Map(),
   };
@@ -63,6 +66,10 @@ const sumOf = (project, which) => sum([...project.disbursements.values()].filter
 const totalPaidFen = project => sumOf(project, d => d.status === 'Paid');
 const totalPendingFen = project => sumOf(project, d => d.status === 'Pending');
 const availableFen = project => checked(totalReceivedFen(project) - totalPaidFen(project) - totalPendingFen(project));
+/** ProjectState.DrawnFen and UndrawnFen: what paid and pending requests draw on a source, and what it still holds. */
+const drawnFen = (project, source) =>
+  sum([...project.disbursements.values()].filter(d => d.status === 'Paid' || d.status === 'Pending').map(d => d.allocationFen.get(source) ?? 0));
+const undrawnFen = (project, source) => checked(receivedFen(project, source) - drawnFen(project, source));
 const reached = (project, milestone) => (project.milestones.get(milestone)?.reachedAt ?? null) !== null;
 const milestoneOf = tranche => Milestones[Tranches.indexOf(tranche)];
 const cumulativeCapFen = (project, tranche) =>
@@ -140,9 +147,58 @@ function roleNamed(context, body, allowed) {
 
 const hasValue = (map, value) => [...map.values()].includes(value);
 
-export function readPlan(plan) {
-  const fields = new Fields(plan, 'fundingPlan', FundingSources);
+export const readPlan = plan => readFenBySource(plan, 'fundingPlan');
+
+function readFenBySource(value, what) {
+  const fields = new Fields(value, what, FundingSources);
   return new Map(FundingSources.filter(s => fields.has(s)).map(s => [s, fields.integer(s)]));
+}
+
+/** FundPolicy.Read: a name that is not a drawing rule, source or category is a format error. */
+export function readFundPolicy(policy) {
+  const fields = new Fields(policy, 'fundPolicy', ['drawing', 'sources']);
+  return {
+    drawing: fields.enumName(FundDrawings, 'drawing', 'FundDrawing'),
+    sources: fields.array('sources').map(s => new Fields(s, 'a restricted source', ['categories', 'source'])).map(s => ({
+      source: s.enumName(FundingSources, 'source', 'FundingSource'),
+      categories: s.array('categories').map(c => {
+        if (!ExpenseCategories.includes(c)) {
+          throw new FormatError(`a category is one of ${ExpenseCategories.join(', ')}`);
+        }
+        return c;
+      }),
+    })),
+  };
+}
+
+/** FundPolicy.IsWellFormed: every source once, each with one or more distinct categories. */
+const isWellFormed = policy => policy.sources.length > 0 && new Set(policy.sources.map(s => s.source)).size === policy.sources.length
+  && policy.sources.every(s => s.categories.length > 0 && new Set(s.categories).size === s.categories.length);
+
+/** FundPolicy.ToJson: sources in the policy's order, each one's categories in the enumeration's order. */
+const fundPolicyJson = policy => ({
+  drawing: policy.drawing,
+  sources: policy.sources.map(s => ({ categories: ExpenseCategories.filter(c => s.categories.includes(c)), source: s.source })),
+});
+
+const permitted = (policy, category) => policy.sources.filter(s => s.categories.includes(category)).map(s => s.source);
+
+/** FundPolicy.Draw: how much each permitted source pays, only sources that pay something, in canonical member order. */
+function draw(project, category, amountFen) {
+  const holding = permitted(project.fundPolicy, category).map(s => ({ key: s, weight: undrawnFen(project, s) })).filter(s => s.weight > 0);
+  invariant(sum(holding.map(s => s.weight)) >= amountFen, 'the permitted sources hold the amount drawn');
+  let parts;
+  if (project.fundPolicy.drawing === 'InOrder') {
+    let left = amountFen;
+    parts = holding.map(s => {
+      const take = Math.min(s.weight, left);
+      left -= take;
+      return { key: s.key, partFen: take };
+    });
+  } else {
+    parts = byLargestRemainder(amountFen, holding);
+  }
+  return Object.fromEntries(FundingSources.map(source => [source, parts.find(p => p.key === source)?.partFen ?? 0]).filter(([, fen]) => fen > 0));
 }
 
 export function readTranches(tranches) {
@@ -157,7 +213,7 @@ export function readTranches(tranches) {
 }
 
 export function open(context) {
-  const body = bodyOf(context, 'community', 'contractPriceFen', 'fundingPlan', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths');
+  const body = bodyOf(context, 'community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths');
   const state = project(context);
   if (state.status !== 'NotOpened') {
     return refuse('ProjectAlreadyOpen', `project ${state.projectId} was opened already`);
@@ -204,9 +260,22 @@ export function open(context) {
   if (warrantyMonths < 0 || warrantyMonths > MaxWarrantyMonths) {
     return refuse('MalformedCommand', `warrantyMonths is from 0 to ${MaxWarrantyMonths}`);
   }
+  let fundPolicy;
+  try {
+    fundPolicy = body.has('fundPolicy') ? readFundPolicy(body.object('fundPolicy')) : null;
+  } catch (error) {
+    if (error instanceof FormatError) {
+      return refuse('InvalidFundPolicy', error.message);
+    }
+    throw error;
+  }
+  if (fundPolicy !== null && !isWellFormed(fundPolicy)) {
+    return refuse('InvalidFundPolicy', 'fundPolicy lists one or more sources, each once, each with one or more distinct categories');
+  }
   return accepting(state, 'ProjectOpened', {
     community, contractPriceFen: contractPrice, fundingPlan: Object.fromEntries(plan), name, projectId: state.projectId,
     residentShareCapPercent: cap, tranches: tranches.map(t => ({ percent: t.percent, tranche: t.tranche })), warrantyMonths,
+    ...(fundPolicy === null ? {} : { fundPolicy: fundPolicyJson(fundPolicy) }),
   });
 }
 
@@ -243,21 +312,29 @@ export function recordReceipt(context) {
  * products (up to 10^18), as C# uses Int128.
  */
 export function splitShares(targetFen, weights) {
-  invariant(targetFen >= 0 && weights.every(w => w.weight >= 0), 'targets and weights are not negative');
+  const byId = [...weights].sort((a, b) => ordinal(a.householdId, b.householdId)).map(w => ({ key: w.householdId, weight: w.weight }));
+  return byLargestRemainder(targetFen, byId).map(p => ({ householdId: p.key, shareFen: p.partFen }));
+}
+
+/**
+ * ShareSplit.ByLargestRemainder: the parts in the order of `weights` [{ key, weight }], remainder
+ * ties to the part listed first. BigInt for the products (up to 10^24), as C# uses Int128.
+ */
+export function byLargestRemainder(totalFen, weights) {
+  invariant(totalFen >= 0 && weights.every(w => w.weight >= 0), 'totals and weights are not negative');
   const totalWeight = BigInt(sum(weights.map(w => w.weight)));
-  invariant(totalWeight > 0n, 'some household carries weight');
-  const parts = weights.map(w => {
-    const product = BigInt(targetFen) * BigInt(w.weight);
-    return { householdId: w.householdId, base: Number(product / totalWeight), remainder: product % totalWeight };
+  invariant(totalWeight > 0n, 'some part carries weight');
+  const parts = weights.map((w, index) => {
+    const product = BigInt(totalFen) * BigInt(w.weight);
+    return { key: w.key, index, base: Number(product / totalWeight), remainder: product % totalWeight };
   });
-  const leftover = targetFen - sum(parts.map(p => p.base));
-  invariant(leftover >= 0 && leftover < Math.max(1, parts.length), 'rounding down leaves fewer fen than households');
-  const byRemainder = [...parts].sort((a, b) => a.remainder > b.remainder ? -1 : a.remainder < b.remainder ? 1 : ordinal(a.householdId, b.householdId));
-  const extra = new Set(byRemainder.slice(0, leftover).map(p => p.householdId));
-  const shares = parts.map(p => ({ householdId: p.householdId, shareFen: p.base + (extra.has(p.householdId) ? 1 : 0) }))
-    .sort((a, b) => ordinal(a.householdId, b.householdId));
-  invariant(sum(shares.map(s => s.shareFen)) === targetFen, 'shares sum exactly to the target');
-  return shares;
+  const leftover = totalFen - sum(parts.map(p => p.base));
+  invariant(leftover >= 0 && leftover < Math.max(1, parts.length), 'rounding down leaves fewer fen than parts');
+  const byRemainder = [...parts].sort((a, b) => a.remainder > b.remainder ? -1 : a.remainder < b.remainder ? 1 : a.index - b.index);
+  const extra = new Set(byRemainder.slice(0, leftover).map(p => p.index));
+  const split = parts.map(p => ({ key: p.key, partFen: p.base + (extra.has(p.index) ? 1 : 0) }));
+  invariant(sum(split.map(s => s.partFen)) === totalFen, 'parts sum exactly to the total');
+  return split;
 }
 
 const ordinal = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -406,7 +483,7 @@ export function attestMilestone(context) {
 }
 
 export function requestDisbursement(context) {
-  const body = bodyOf(context, 'amountFen', 'invoiceHash', 'payee', 'projectId', 'tranche');
+  const body = bodyOf(context, 'amountFen', 'category', 'invoiceHash', 'payee', 'projectId', 'tranche');
   const state = project(context);
   const opened = openWithAmount(state, body, 'amountFen');
   if (opened.refuse) {
@@ -416,6 +493,13 @@ export function requestDisbursement(context) {
   const tranche = body.string('tranche');
   if (!Tranches.includes(tranche)) {
     return refuse('UnknownTranche', `tranche is one of ${Tranches.join(', ')}`);
+  }
+  const category = body.optionalString('category');
+  if (category !== null && !ExpenseCategories.includes(category)) {
+    return refuse('UnknownExpenseCategory', `category is one of ${ExpenseCategories.join(', ')}`);
+  }
+  if (state.fundPolicy !== null && category === null) {
+    return refuse('UnknownExpenseCategory', "the project's funds are restricted: a request names its category");
   }
   const payee = text(body, 'payee');
   const invoice = body.hash('invoiceHash');
@@ -430,7 +514,19 @@ export function requestDisbursement(context) {
   if (amount > availableFen(state)) {
     return refuse('InsufficientFunds', `only ${availableFen(state)} fen are available (received − paid − pending)`);
   }
-  return accepting(state, 'DisbursementRequested', { amountFen: amount, disbursementId: state.sequence + 1, invoiceHash: invoice, payee, tranche });
+  const requested = { amountFen: amount, disbursementId: state.sequence + 1, invoiceHash: invoice, payee, tranche };
+  if (category !== null) {
+    requested.category = category;
+  }
+  if (state.fundPolicy !== null) {
+    const sources = permitted(state.fundPolicy, category);
+    const permittedFen = sum(sources.map(s => undrawnFen(state, s)));
+    if (amount > permittedFen) {
+      return refuse('RestrictedFundsInsufficient', `the sources that may pay for ${category} (${sources.join(', ')}) hold ${permittedFen} fen not yet drawn`);
+    }
+    requested.allocation = draw(state, category, amount);
+  }
+  return accepting(state, 'DisbursementRequested', requested);
 }
 
 export function approveDisbursement(context) {
@@ -535,6 +631,12 @@ export function approveReversal(context) {
   if (reversal.kind === ReceiptKind && reversal.amountFen > availableFen(state)) {
     return refuse('ReversalWouldOverdraw', `reversing it would leave less received than paid and pending (${availableFen(state)} fen available)`);
   }
+  if (reversal.kind === ReceiptKind) {
+    const source = lookup(state.receipts, reversal.entrySequence).source;
+    if (reversal.amountFen > undrawnFen(state, source)) {
+      return refuse('ReversalWouldOverdraw', `reversing it would leave ${source} with less than paid and pending requests drew on it (${undrawnFen(state, source)} fen undrawn)`);
+    }
+  }
   return accepting(state, 'ReversalApproved', { amountFen: reversal.amountFen, entrySequence: reversal.entrySequence, reversalId: reversal.id });
 }
 
@@ -602,6 +704,7 @@ export function applyProject(state, entry) {
         ...state, status: 'Open', name: f.string('name'), community: f.string('community'), contractPriceFen: f.integer('contractPriceFen'),
         plannedFen: readPlan(f.object('fundingPlan')), residentShareCapPercent: toInt32(f.integer('residentShareCapPercent')),
         tranches: readTranches(f.array('tranches')), warrantyMonths: toInt32(f.integer('warrantyMonths')),
+        fundPolicy: f.has('fundPolicy') ? readFundPolicy(f.object('fundPolicy')) : null,
       };
       break;
     }
@@ -651,6 +754,8 @@ export function applyProject(state, entry) {
       const disbursement = {
         id: entry.sequence, tranche: f.enumName(Tranches, 'tranche', 'Tranche'), amountFen: f.integer('amountFen'), payee: f.string('payee'),
         invoiceHash: f.hash('invoiceHash'), requestedBy: actor, approvals: new Map(), status: 'Pending', paidSequence: null,
+        category: f.has('category') ? f.enumName(ExpenseCategories, 'category', 'ExpenseCategory') : null,
+        allocationFen: f.has('allocation') ? readFenBySource(f.object('allocation'), 'allocation') : new Map(),
       };
       next = { ...state, disbursements: added(state.disbursements, entry.sequence, disbursement) };
       break;
@@ -699,5 +804,7 @@ export function applyProject(state, entry) {
       throw new FormatError(`a project has no entry type ${entry.type}`);
   }
   invariant(availableFen(next) >= 0, `project ${state.projectId} never commits more than it received (after #${entry.sequence})`);
+  invariant(next.fundPolicy === null || FundingSources.every(s => undrawnFen(next, s) >= 0),
+    `project ${state.projectId} never draws more on a source than it received from it (after #${entry.sequence})`);
   return next;
 }
