@@ -27,7 +27,7 @@ public static class StateSnapshot
     /// The layout's version. Change it with the layout: a snapshot of another version is then
     /// refused and its stream replayed, instead of being read as something it is not.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>
     /// The digest kept beside a snapshot, so that a garbled copy is seen before it is decoded
@@ -236,6 +236,14 @@ public static class StateSnapshot
         ["awardedPoints"] = household.AwardedPoints,
         // A set: written in one order so that the bytes do not depend on the hash set's.
         ["awardReferences"] = Array(household.AwardReferences.Order(StringComparer.Ordinal), r => r),
+        ["awards"] = Array(household.Awards, a => Optional(new JsonObject
+        {
+            ["sequence"] = a.Sequence,
+            ["recordedAt"] = LedgerTime.Format(a.RecordedAt),
+            ["activity"] = a.Activity.ToString(),
+            ["quantity"] = a.Quantity,
+            ["points"] = a.Points,
+        }, "policyVersion", a.PolicyVersion)),
         ["redemptions"] = Array(household.Redemptions.Values, r => new JsonObject
         {
             ["id"] = r.Id,
@@ -248,7 +256,7 @@ public static class StateSnapshot
 
     static HouseholdState DecodeHousehold(HouseholdState initial, JsonElement root)
     {
-        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "redemptions");
+        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "awards", "redemptions");
         SameId("householdId", initial.HouseholdId, fields.String("householdId"));
         var references = fields.Array("awardReferences").Select(Text).ToList();
         var referenceSet = references.ToImmutableHashSet(StringComparer.Ordinal);
@@ -258,6 +266,11 @@ public static class StateSnapshot
                 ContributionsFen = ReadMap(fields.Object("contributionsFen"), Text, Integer).ToImmutableSortedDictionary(StringComparer.Ordinal),
                 AwardedPoints = fields.Integer("awardedPoints"),
                 AwardReferences = referenceSet,
+                Awards = fields.Array("awards")
+                    .Select(a => JsonFields.Of(a, "an award", "sequence", "recordedAt", "activity", "quantity", "points", "policyVersion"))
+                    .Select(a => new Award(a.Integer("sequence"), a.Time("recordedAt"), EnumOf<Activity>(a, "activity"), a.Integer("quantity"),
+                        a.Integer("points"), a.OptionalInteger("policyVersion")))
+                    .ToImmutableList(),
                 Redemptions = fields.Array("redemptions")
                     .Select(r => JsonFields.Of(r, "a redemption", "id", "itemId", "quantity", "points", "status"))
                     .Select(r => new Redemption(r.Integer("id"), r.String("itemId"), r.Integer("quantity"), r.Integer("points"),
@@ -312,11 +325,24 @@ public static class StateSnapshot
         }),
         ["trial"] = registry.IsTrial,
         ["logKeys"] = Array(registry.LogKeys, k => JsonValue.Create(k.Format())),
+        ["pointsPolicy"] = Array(registry.PointsPolicy, v => new JsonObject
+        {
+            ["version"] = v.Version,
+            ["effectiveFrom"] = LedgerTime.Format(v.EffectiveFrom),
+            ["rates"] = Array(v.Rates, r => Optional(Optional(new JsonObject
+            {
+                ["activity"] = r.Activity.ToString(),
+                ["pointsPerUnit"] = r.PointsPerUnit,
+                ["unit"] = r.Unit.ToString(),
+            }, "capPoints", r.CapPoints), "capPeriod", r.CapPeriod?.ToString())),
+            ["proposedBy"] = v.ProposedBy,
+            ["approved"] = v.Approved,
+        }),
     }, "rootKeyId", registry.RootKeyId);
 
     static RegistryState DecodeRegistry(JsonElement root)
     {
-        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys");
+        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys", "pointsPolicy");
         return RegistryState.Empty with
         {
             RootKeyId = fields.OptionalString("rootKeyId"),
@@ -325,6 +351,16 @@ public static class StateSnapshot
                 .Select(k => NoteVerifierKey.Parse(Text(k)) is { IsValid: true, Key: var key } && key.Format() == Text(k)
                     ? key
                     : throw new FormatException($"not a log verifier key: {Text(k)}"))
+                .ToImmutableList(),
+            PointsPolicy = fields.Array("pointsPolicy")
+                .Select(v => JsonFields.Of(v, "a policy version", "version", "effectiveFrom", "rates", "proposedBy", "approved"))
+                .Select(v => new PolicyVersion(v.Integer("version"), v.Time("effectiveFrom"),
+                    v.Array("rates")
+                        .Select(r => JsonFields.Of(r, "a rate", "activity", "pointsPerUnit", "unit", "capPoints", "capPeriod"))
+                        .Select(r => new PointsRate(EnumOf<Activity>(r, "activity"), r.Integer("pointsPerUnit"), EnumOf<PointsUnit>(r, "unit"),
+                            r.OptionalInteger("capPoints"), r.Has("capPeriod") ? EnumOf<CapPeriod>(r, "capPeriod") : null))
+                        .ToImmutableList(),
+                    v.String("proposedBy"), v.Boolean("approved")))
                 .ToImmutableList(),
             People = fields.Array("people")
                 .Select(p => JsonFields.Of(p, "a person", "id", "displayName", "roles", "householdId"))

@@ -18,7 +18,7 @@ public static class HouseholdRules
 
     internal static readonly string[] PaidMembers = ["amountFen", "projectId", "reference"];
     internal static readonly string[] RefundedMembers = ["amountFen", "projectId"];
-    internal static readonly string[] AwardedMembers = ["activity", "points", "quantity", "reference"];
+    internal static readonly string[] AwardedMembers = ["activity", "points", "policyVersion", "quantity", "reference"];
     internal static readonly string[] ReservedMembers = ["itemId", "points", "quantity", "redemptionId"];
     internal static readonly string[] FulfilledMembers = ["points", "redemptionId"];
     internal static readonly string[] CancelledMembers = ["points", "reason", "redemptionId"];
@@ -52,13 +52,22 @@ public static class HouseholdRules
         {
             return Decision.Refusing(ResultCode.AwardReferenceUsed, $"household {household.HouseholdId} was awarded for {reference} already");
         }
-        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded, new JsonObject
+        if (PointsPolicyRules.Price(context.Registry, household, activity, quantity, points, context.Now, out var policy) is { } refusal)
+        {
+            return refusal;
+        }
+        var awarded = new JsonObject
         {
             ["activity"] = activity.ToString(),
             ["points"] = points,
             ["quantity"] = quantity,
             ["reference"] = reference,
-        }));
+        };
+        if (policy is not null)
+        {
+            awarded["policyVersion"] = policy.Version;
+        }
+        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded, awarded));
     }
 
     /// <summary>Reserves a catalog item for points: the household's points and the item's stock, in one transaction.</summary>

@@ -42,6 +42,9 @@ public sealed record RegistryState : StreamState
     /// </summary>
     public ImmutableList<NoteVerifierKey> LogKeys { get; init; } = ImmutableList<NoteVerifierKey>.Empty;
 
+    /// <summary>The points policy's versions, version n at index n − 1 (docs/ENTRIES.md "Points policy").</summary>
+    public ImmutableList<Households.PolicyVersion> PointsPolicy { get; init; } = ImmutableList<Households.PolicyVersion>.Empty;
+
     public Person? PersonOf(string personId) => People.GetValueOrDefault(personId);
 
     /// <summary>Whether some registrar still holds a key that is not revoked: the registry must never lock itself out.</summary>
@@ -64,8 +67,25 @@ public sealed record RegistryState : StreamState
             {
                 LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(JsonFields.Of(body, entry.Type, RegistryRules.LogKeyNamedMembers))),
             },
+            RegistryEntryTypes.PointsPolicyProposed => ApplyPolicyProposed(
+                JsonFields.Of(body, entry.Type, Households.PointsPolicyRules.ProposedMembers), entry.SignedCommand.Command.PersonId),
+            RegistryEntryTypes.PointsPolicyApproved => ApplyPolicyApproved(JsonFields.Of(body, entry.Type, Households.PointsPolicyRules.ApprovedMembers)),
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
+    }
+
+    RegistryState ApplyPolicyProposed(JsonFields body, string proposedBy)
+    {
+        var version = Households.PointsPolicyRules.ReadProposed(body, proposedBy);
+        Invariant.Holds(version.Version == PointsPolicy.Count + 1, "points policy versions are numbered 1, 2, 3 … in order");
+        return this with { PointsPolicy = PointsPolicy.Add(version) };
+    }
+
+    RegistryState ApplyPolicyApproved(JsonFields body)
+    {
+        var version = PointsPolicy[checked((int)body.Integer("version") - 1)];
+        Invariant.Holds(!version.Approved, "a points policy version is approved once");
+        return this with { PointsPolicy = PointsPolicy.SetItem((int)version.Version - 1, version with { Approved = true }) };
     }
 
     RegistryState ApplyOpened(JsonFields body)
