@@ -1349,6 +1349,7 @@ const termsZh = {
   VolunteerService: '志愿服务', WasteSorting: '垃圾分类', CouncilParticipation: '参加议事会', ResourceDonation: '资源捐赠',
   CatalogItemAdded: '物品上架', CatalogItemRestocked: '补充库存', CatalogItemWithdrawn: '物品下架', ItemReserved: '预留库存', ItemReleased: '释放库存',
   RegistryOpened: '建立登记簿', PersonRegistered: '登记人员', KeyAdded: '添加密钥', KeyRevoked: '吊销密钥', RoleGranted: '授予角色', RoleRevoked: '撤销角色', LogKeyNamed: '指定账本签名密钥',
+  PointsPolicyProposed: '提出积分规则', PointsPolicyApproved: '批准积分规则',
 };
 
 const termsEn = {
@@ -1373,6 +1374,7 @@ const termsEn = {
   RedemptionReserved: 'Redemption reserved', RedemptionFulfilled: 'Redemption fulfilled', RedemptionCancelled: 'Redemption cancelled',
   CatalogItemAdded: 'Item added', CatalogItemRestocked: 'Item restocked', CatalogItemWithdrawn: 'Item withdrawn', ItemReserved: 'Stock reserved', ItemReleased: 'Stock released',
   RegistryOpened: 'Registry opened', PersonRegistered: 'Person registered', KeyAdded: 'Key added', KeyRevoked: 'Key revoked', RoleGranted: 'Role granted', RoleRevoked: 'Role revoked', LogKeyNamed: 'Log key named',
+  PointsPolicyProposed: 'Points policy proposed', PointsPolicyApproved: 'Points policy approved',
 };
 
 const dictionaries = { zh, en };
