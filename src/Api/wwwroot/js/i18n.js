@@ -648,6 +648,12 @@ const zh = {
   'coordinator.cancelled': '第 {0} 号兑换已取消，积分已退回。',
   'portal.pay': '缴纳份额',
   'portal.awards': '积分获得记录',
+  'portal.policyVersion': '积分规则版本',
+  'portal.policy': '积分规则',
+  'portal.policyNone': '目前没有生效的积分规则：每次发放的积分由志愿服务组织者填写。',
+  'portal.policyInForce': '现行第 {0} 版，{1} 起生效（志愿服务组织者提出，居民监督员批准）。',
+  'portal.pointsPerUnit': '积分',
+  'portal.cap': '每户上限',
   'portal.payAmount': '缴纳金额（元）',
   'portal.payReference': '缴款凭证号（可不填）',
   'portal.payDue': '缴纳金额须大于 0 且不超过未缴的 ¥{0}。',
@@ -1310,6 +1316,12 @@ const en = {
   'coordinator.cancelled': 'Redemption #{0} cancelled; the points are back.',
   'portal.pay': 'Pay my share',
   'portal.awards': 'Points awarded',
+  'portal.policyVersion': 'Policy version',
+  'portal.policy': 'Points policy',
+  'portal.policyNone': 'No points policy is in force: the volunteer coordinator enters the points of each award.',
+  'portal.policyInForce': 'Version {0} in force since {1} (proposed by the volunteer coordinator, approved by a resident supervisor).',
+  'portal.pointsPerUnit': 'Points',
+  'portal.cap': 'Cap per household',
   'portal.payAmount': 'Amount (yuan)',
   'portal.payReference': 'Payment reference (optional)',
   'portal.payDue': 'The amount is more than 0 and at most the ¥{0} due.',
@@ -1350,6 +1362,7 @@ const termsZh = {
   CatalogItemAdded: '物品上架', CatalogItemRestocked: '补充库存', CatalogItemWithdrawn: '物品下架', ItemReserved: '预留库存', ItemReleased: '释放库存',
   RegistryOpened: '建立登记簿', PersonRegistered: '登记人员', KeyAdded: '添加密钥', KeyRevoked: '吊销密钥', RoleGranted: '授予角色', RoleRevoked: '撤销角色', LogKeyNamed: '指定账本签名密钥',
   PointsPolicyProposed: '提出积分规则', PointsPolicyApproved: '批准积分规则',
+  Hour: '小时', Day: '天', Meeting: '次会议', Item: '件', Month: '月', Quarter: '季度', Year: '年',
 };
 
 const termsEn = {
@@ -1375,6 +1388,7 @@ const termsEn = {
   CatalogItemAdded: 'Item added', CatalogItemRestocked: 'Item restocked', CatalogItemWithdrawn: 'Item withdrawn', ItemReserved: 'Stock reserved', ItemReleased: 'Stock released',
   RegistryOpened: 'Registry opened', PersonRegistered: 'Person registered', KeyAdded: 'Key added', KeyRevoked: 'Key revoked', RoleGranted: 'Role granted', RoleRevoked: 'Role revoked', LogKeyNamed: 'Log key named',
   PointsPolicyProposed: 'Points policy proposed', PointsPolicyApproved: 'Points policy approved',
+  Hour: 'hour', Day: 'day', Meeting: 'meeting', Item: 'item', Month: 'month', Quarter: 'quarter', Year: 'year',
 };
 
 const dictionaries = { zh, en };
