@@ -10,11 +10,44 @@ import { signatureVerifies } from '../../src/Api/wwwroot/js/entrycheck.js';
 import { isFullOrderPoint } from '../../src/Api/wwwroot/js/rules/edwards.js';
 import { addMonths, checked, parseTime, StateError } from '../../src/Api/wwwroot/js/rules/fields.js';
 import { byLargestRemainder, splitShares } from '../../src/Api/wwwroot/js/rules/projects.js';
+import { emptyHousehold } from '../../src/Api/wwwroot/js/rules/households.js';
+import { periodOf, price } from '../../src/Api/wwwroot/js/rules/pointspolicy.js';
 import { emptyRegistry, nameLogKey } from '../../src/Api/wwwroot/js/rules/registry.js';
 import { Replay } from '../../src/Api/wwwroot/js/rules/replay.js';
 import { canonical } from './signing.js';
 
 const hex = text => Uint8Array.from(Buffer.from(text, 'hex'));
+
+describe('the points policy (PointsPolicyTests)', () => {
+  const at = text => parseTime(text);
+  const registry = {
+    ...emptyRegistry(),
+    pointsPolicy: [{
+      version: 1, effectiveFrom: at('2026-03-09T16:00:00.000Z'), proposedBy: 'vera', approved: true,
+      rates: [{ activity: 'WasteSorting', pointsPerUnit: 1, unit: 'Day', capPoints: 30, capPeriod: 'Month' }],
+    }],
+  };
+  const household = { ...emptyHousehold('b2-0301'), awards: [{ activity: 'WasteSorting', quantity: 20, points: 20, policyVersion: 1, recordedAt: at('2026-03-12T02:00:00.000Z') }] };
+  for (const [what, when, quantity, points, expected] of [
+    ['a millisecond before the version takes effect: as before a policy', '2026-03-09T15:59:59.999Z', 1, 7, { version: null }],
+    ['the cap reached exactly', '2026-03-31T15:59:59.999Z', 10, 10, { version: 1 }],
+    ['one point beyond the cap', '2026-03-31T15:59:59.999Z', 11, 11, 'AwardBeyondCap'],
+    ['a new Beijing month', '2026-03-31T16:00:00.000Z', 30, 30, { version: 1 }],
+    ['points other than quantity × rate', '2026-03-12T02:00:00.000Z', 2, 3, 'PointsNotAsPolicy'],
+  ]) {
+    it(what, () => {
+      const result = price(registry, household, 'WasteSorting', quantity, points, at(when));
+      assert.deepEqual(result.refuse ? result.refuse.code : result, expected);
+    });
+  }
+  it('an activity the version does not price', () => {
+    assert.equal(price(registry, household, 'VolunteerService', 1, 1, at('2026-03-12T02:00:00.000Z')).refuse.code, 'ActivityNotInPolicy');
+  });
+  it('periods are calendar periods in Beijing', () => {
+    assert.deepEqual(['Month', 'Quarter', 'Year'].map(p => periodOf(at('2026-12-31T16:00:00.000Z'), p)), ['2027/1', '2027/1', '2027/0']);
+    assert.deepEqual(['Month', 'Quarter', 'Year'].map(p => periodOf(at('2026-12-31T15:59:59.999Z'), p)), ['2026/12', '2026/4', '2026/0']);
+  });
+});
 
 describe('keys the registry records (RegistryRulesTests, FullOrderPointTests)', () => {
   it('a key of full order is one', () => {

@@ -9,6 +9,7 @@ namespace Ledger.Api.Contracts;
 /// <param name="Shares">Each project whose campaign gives this household a share.</param>
 /// <param name="Payments">Its crowdfunding payments and refunds, oldest first.</param>
 /// <param name="Points">Its points 社区积分.</param>
+/// <param name="Awards">Its awards of points, oldest first.</param>
 /// <param name="Redemptions">Its redemptions of catalog items, oldest first.</param>
 /// <param name="History">Its entries, exactly as recorded, newest last.</param>
 public sealed record HouseholdView(
@@ -17,6 +18,7 @@ public sealed record HouseholdView(
     IReadOnlyList<CampaignShareView> Shares,
     IReadOnlyList<CrowdfundingPaymentView> Payments,
     PointsView Points,
+    IReadOnlyList<AwardView> Awards,
     IReadOnlyList<RedemptionView> Redemptions,
     IReadOnlyList<StreamEntryView> History);
 
@@ -43,6 +45,15 @@ public sealed record CrowdfundingPaymentView(long Sequence, string Kind, string 
 /// <param name="Spent">Spent on fulfilled redemptions.</param>
 /// <param name="Balance">What can still be redeemed.</param>
 public sealed record PointsView(long Awarded, long Reserved, long Spent, long Balance);
+
+/// <summary>An award of points to the household.</summary>
+/// <param name="Sequence">The PointsAwarded entry's sequence in the household stream.</param>
+/// <param name="Activity">What the points were earned for, e.g. VolunteerService.</param>
+/// <param name="Quantity">How many units of the activity (hours, days, meetings, items).</param>
+/// <param name="Points">The points awarded.</param>
+/// <param name="PolicyVersion">The points policy version that priced it; null when no version was in force.</param>
+/// <param name="RecordedAt">When the ledger recorded it.</param>
+public sealed record AwardView(long Sequence, string Activity, long Quantity, long Points, long? PolicyVersion, string RecordedAt);
 
 /// <summary>A redemption of a catalog item for points.</summary>
 /// <param name="RedemptionId">The RedemptionReserved entry's sequence in the household stream.</param>

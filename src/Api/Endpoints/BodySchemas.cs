@@ -158,6 +158,15 @@ public static class BodySchemas
         {
             return new OpenApiSchema { Type = JsonSchemaType.Boolean };
         }
+        if (type == typeof(DateTimeOffset))
+        {
+            return new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$",
+                Description = "A time in UTC to the millisecond (FORMAT.md §1), e.g. 2026-01-31T08:00:00.000Z.",
+            };
+        }
         if (type == typeof(Hash))
         {
             return new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9a-f]{64}$", Description = "A SHA-256 hash: 64 lowercase hex digits." };
@@ -168,13 +177,13 @@ public static class BodySchemas
         }
         if (Implementation(type, typeof(IReadOnlyDictionary<,>)) is { } dictionary && dictionary.GetGenericArguments()[0].IsEnum)
         {
-            // A sum over an enumeration (the funding plan): every name once.
+            // A sum over an enumeration (a funding plan, a request's allocation): each name at most
+            // once; the readers take a name left out as none of it.
             var names = Enum.GetNames(dictionary.GetGenericArguments()[0]);
             return new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
                 Properties = names.ToDictionary(n => n, n => (IOpenApiSchema)SchemaOf(dictionary.GetGenericArguments()[1])),
-                Required = names.ToHashSet(),
                 AdditionalPropertiesAllowed = false,
             };
         }

@@ -32,6 +32,8 @@ public static class CommandEndpoints
         [RegistryCommandTypes.GrantRole] = ("Registry", "Grant a role to a registered person."),
         [RegistryCommandTypes.RevokeRole] = ("Registry", "Revoke a role from a registered person."),
         [RegistryCommandTypes.NameLogKey] = ("Registry", "Name the log key: checkpoints from this entry on are signed by it (FORMAT.md §10.3)."),
+        [RegistryCommandTypes.ProposePointsPolicy] = ("Catalog", "Propose a version of the points policy: points per unit and caps per activity, and when it takes effect."),
+        [RegistryCommandTypes.ApprovePointsPolicy] = ("Catalog", "Approve a proposed version of the points policy, as a resident supervisor other than its proposer."),
         [ProjectCommandTypes.OpenProject] = ("Projects", "Open a project with its contract price, funding plan by source and payment policy."),
         [ProjectCommandTypes.RecordReceipt] = ("Projects", "Record money received from a source, with the hash of its document."),
         [ProjectCommandTypes.StartCampaign] = ("Projects", "Start the crowdfunding campaign: households' shares by floor or flat, exact to the fen."),

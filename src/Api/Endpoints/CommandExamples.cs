@@ -32,6 +32,15 @@ public static class CommandExamples
         {
             ["verifierKey"] = "community-ledger/bb58a6d3c1f04e2790d1c6a0f1e37248+6fea19f8+Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL",
         },
+        [RegistryCommandTypes.ProposePointsPolicy] = new()
+        {
+            ["effectiveFrom"] = "2026-05-31T16:00:00.000Z",
+            ["rates"] = new JsonArray(
+                new JsonObject { ["activity"] = "VolunteerService", ["pointsPerUnit"] = 10, ["unit"] = "Hour", ["capPoints"] = 200, ["capPeriod"] = "Month" },
+                new JsonObject { ["activity"] = "WasteSorting", ["pointsPerUnit"] = 1, ["unit"] = "Day" },
+                new JsonObject { ["activity"] = "CouncilParticipation", ["pointsPerUnit"] = 20, ["unit"] = "Meeting" }),
+        },
+        [RegistryCommandTypes.ApprovePointsPolicy] = new() { ["version"] = 2 },
         [ProjectCommandTypes.OpenProject] = new()
         {
             ["projectId"] = "b3-elevator", ["name"] = "3号楼加装电梯", ["community"] = "幸福里社区", ["contractPriceFen"] = 60_000_000,

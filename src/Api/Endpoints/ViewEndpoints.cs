@@ -64,6 +64,13 @@ public static class ViewEndpoints
             .WithTags("Catalog")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        views.MapGet("/points-policy", GetPointsPolicy)
+            .WithName("GetPointsPolicy")
+            .WithSummary("The points policy: what each activity earns per unit, the caps, every version and the one in force now.")
+            .WithDescription("Public (docs/ENTRIES.md \"Points policy\"), though the registry that keeps it is not.")
+            .WithTags("Catalog")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         views.MapGet("/registry/people", GetPeople)
             .WithName("GetPeople")
             .WithSummary("Every registered person with their roles, household and keys, and the registry entries about them.")
@@ -166,6 +173,7 @@ public static class ViewEndpoints
             shares,
             payments,
             new PointsView(household.AwardedPoints, household.ReservedPoints, household.SpentPoints, household.BalancePoints),
+            household.Awards.Select(a => new AwardView(a.Sequence, a.Activity.ToString(), a.Quantity, a.Points, a.PolicyVersion, LedgerTime.Format(a.RecordedAt))).ToList(),
             household.Redemptions.Values.Select(r => new RedemptionView(r.Id, r.ItemId, r.Quantity, r.Points, r.Status.ToString())).ToList(),
             entries.Select(e => EntryEndpoints.View(e, registry)).ToList()));
     }
@@ -179,6 +187,21 @@ public static class ViewEndpoints
         return TypedResults.Ok<IReadOnlyList<CatalogItemView>>(catalog.Items.Values
             .Select(i => new CatalogItemView(i.ItemId, i.Name, i.Kind.ToString(), i.PricePoints, i.Stock, i.Withdrawn))
             .ToList());
+    }
+
+    /// <summary>The points policy's versions, and the one in force at the server's time.</summary>
+    /// <param name="grains">The grain host.</param>
+    /// <param name="clock">The server's clock: which version is in force now.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    public static async Task<Results<Ok<PointsPolicyView>, ProblemHttpResult>> GetPointsPolicy(
+        LedgerGrains grains, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
+        return TypedResults.Ok(new PointsPolicyView(
+            PointsPolicy.InForce(registry.PointsPolicy, clock.GetUtcNow())?.Version,
+            registry.PointsPolicy.Select(v => new PolicyVersionView(v.Version, LedgerTime.Format(v.EffectiveFrom), v.Approved, v.ProposedBy,
+                v.Rates.Select(r => new PointsRateView(r.Activity.ToString(), r.PointsPerUnit, r.Unit.ToString(), r.CapPoints, r.CapPeriod?.ToString())).ToList()))
+                .ToList()));
     }
 
     /// <summary>The registry's people, in order of person id.</summary>

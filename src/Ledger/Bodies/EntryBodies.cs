@@ -9,7 +9,8 @@ public static class EntryBodies
     public static IReadOnlyList<(string EntryType, Type Body)> All { get; } =
     [
         .. Of<RegistryOpenedBody>(), .. Of<PersonRegisteredBody>(), .. Of<KeyAddedBody>(), .. Of<KeyRevokedBody>(),
-        .. Of<RoleGrantedBody>(), .. Of<RoleRevokedBody>(), .. Of<LogKeyNamedBody>(),
+        .. Of<RoleGrantedBody>(), .. Of<RoleRevokedBody>(), .. Of<LogKeyNamedBody>(), .. Of<PointsPolicyProposedBody>(),
+        .. Of<PointsPolicyApprovedBody>(),
 
         .. Of<ProjectOpenedBody>(), .. Of<ReceiptRecordedBody>(), .. Of<CampaignStartedBody>(), .. Of<ContributionBody>(),
         .. Of<MilestoneAttestedBody>(), .. Of<DisbursementRequestedBody>(), .. Of<DisbursementApprovedBody>(),

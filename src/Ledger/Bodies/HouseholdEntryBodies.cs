@@ -62,21 +62,31 @@ public sealed record CrowdfundingRefundedBody(Member<long> AmountFen, Member<str
     public static JsonObject Write(long amountFen, string projectId) => new() { ["amountFen"] = amountFen, ["projectId"] = projectId };
 }
 
-public sealed record PointsAwardedBody(Member<Activity> Activity, Member<long> Points, Member<long> Quantity, Member<string> Reference)
+/// <param name="PolicyVersion">The points policy version that priced the award; absent when none was in force (docs/ENTRIES.md "Points policy").</param>
+public sealed record PointsAwardedBody(Member<Activity> Activity, Member<long> Points, Member<long?> PolicyVersion, Member<long> Quantity, Member<string> Reference)
     : IEntryBody<PointsAwardedBody>
 {
     public static IReadOnlyList<string> Types { get; } = [HouseholdEntryTypes.PointsAwarded];
 
-    public static IReadOnlyList<string> Members { get; } = ["activity", "points", "quantity", "reference"];
+    public static IReadOnlyList<string> Members { get; } = ["activity", "points", "policyVersion", "quantity", "reference"];
 
     public static PointsAwardedBody Read(JsonElement body, string type)
     {
         var fields = BodyFields.Of(body, type, Members);
-        return new(fields.Enum<Activity>("activity"), fields.Integer("points"), fields.Integer("quantity"), fields.String("reference"));
+        return new(fields.Enum<Activity>("activity"), fields.Integer("points"), fields.OptionalInteger("policyVersion"), fields.Integer("quantity"),
+            fields.String("reference"));
     }
 
-    public static JsonObject Write(Activity activity, long points, long quantity, string reference) =>
-        new() { ["activity"] = activity.ToString(), ["points"] = points, ["quantity"] = quantity, ["reference"] = reference };
+    /// <param name="policyVersion">Written only when a version priced the award: an award without a policy keeps today's bytes.</param>
+    public static JsonObject Write(Activity activity, long points, long? policyVersion, long quantity, string reference)
+    {
+        var awarded = new JsonObject { ["activity"] = activity.ToString(), ["points"] = points, ["quantity"] = quantity, ["reference"] = reference };
+        if (policyVersion is not null)
+        {
+            awarded["policyVersion"] = policyVersion;
+        }
+        return awarded;
+    }
 }
 
 /// <param name="Points">The item's price × the quantity.</param>

@@ -19,7 +19,7 @@ public sealed record OpenProjectBody(
     : ICommandBody<OpenProjectBody>
 {
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundingPlan", "fundPolicy", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
 
     public static OpenProjectBody Read(JsonElement body)
     {

@@ -22,7 +22,7 @@ public sealed record ProjectOpenedBody(
     public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.ProjectOpened];
 
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundingPlan", "fundPolicy", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
 
     public static ProjectOpenedBody Read(JsonElement body, string type)
     {

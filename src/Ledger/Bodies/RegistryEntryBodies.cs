@@ -1,7 +1,10 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Canonical;
 using Ledger.Entries;
 using Ledger.Rules;
+using Ledger.Rules.Households;
 using Ledger.Rules.Registry;
 
 namespace Ledger.Bodies;
@@ -195,4 +198,61 @@ static class RoleBodies
 {
     public static Role ReadRole(Canonical.JsonFields fields, string name) =>
         Rules.Roles.TryParse(fields.String(name), out var role) ? role : throw new FormatException("unknown role");
+}
+
+/// <param name="Rates">By activity; the rate's cap members only with a cap.</param>
+/// <param name="Version">1 for the first version proposed, then 2, 3 … (docs/ENTRIES.md "Points policy").</param>
+public sealed record PointsPolicyProposedBody(Member<DateTimeOffset> EffectiveFrom, Member<ImmutableList<PointsRate>> Rates, Member<long> Version)
+    : IEntryBody<PointsPolicyProposedBody>
+{
+    public static IReadOnlyList<string> Types { get; } = [RegistryEntryTypes.PointsPolicyProposed];
+
+    public static IReadOnlyList<string> Members { get; } = ["effectiveFrom", "rates", "version"];
+
+    static readonly string[] RateMembers = ["activity", "capPeriod", "capPoints", "pointsPerUnit", "unit"];
+
+    public static PointsPolicyProposedBody Read(JsonElement body, string type)
+    {
+        var fields = BodyFields.Of(body, type, Members);
+        return new(fields.Read("effectiveFrom", static (f, n) => f.Time(n)),
+            fields.Read("rates", static (f, n) => f.Array(n).Select(r => JsonFields.Of(r, "a rate", RateMembers)).Select(r => new PointsRate(
+                BodyFields.EnumOf<Activity>(r, "activity"), r.Integer("pointsPerUnit"), BodyFields.EnumOf<PointsUnit>(r, "unit"),
+                r.OptionalInteger("capPoints"), r.Has("capPeriod") ? BodyFields.EnumOf<CapPeriod>(r, "capPeriod") : null)).ToImmutableList()),
+            fields.Integer("version"));
+    }
+
+    public static JsonObject Write(DateTimeOffset effectiveFrom, IEnumerable<PointsRate> rates, long version) => new()
+    {
+        ["effectiveFrom"] = LedgerTime.Format(effectiveFrom),
+        ["rates"] = new JsonArray([.. rates.OrderBy(r => r.Activity.ToString(), StringComparer.Ordinal).Select(WriteRate)]),
+        ["version"] = version,
+    };
+
+    static JsonObject WriteRate(PointsRate rate)
+    {
+        var json = new JsonObject { ["activity"] = rate.Activity.ToString(), ["pointsPerUnit"] = rate.PointsPerUnit, ["unit"] = rate.Unit.ToString() };
+        if (rate is { CapPoints: { } cap, CapPeriod: { } period })
+        {
+            json["capPeriod"] = period.ToString();
+            json["capPoints"] = cap;
+        }
+        return json;
+    }
+}
+
+/// <param name="EffectiveFrom">The approved version's, repeated so that the entry says when it takes effect.</param>
+public sealed record PointsPolicyApprovedBody(Member<DateTimeOffset> EffectiveFrom, Member<long> Version) : IEntryBody<PointsPolicyApprovedBody>
+{
+    public static IReadOnlyList<string> Types { get; } = [RegistryEntryTypes.PointsPolicyApproved];
+
+    public static IReadOnlyList<string> Members { get; } = ["effectiveFrom", "version"];
+
+    public static PointsPolicyApprovedBody Read(JsonElement body, string type)
+    {
+        var fields = BodyFields.Of(body, type, Members);
+        return new(fields.Read("effectiveFrom", static (f, n) => f.Time(n)), fields.Integer("version"));
+    }
+
+    public static JsonObject Write(DateTimeOffset effectiveFrom, long version) =>
+        new() { ["effectiveFrom"] = LedgerTime.Format(effectiveFrom), ["version"] = version };
 }

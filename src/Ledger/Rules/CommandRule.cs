@@ -46,6 +46,10 @@ public static class Commands
         Registry<GrantRoleBody>(RegistryCommandTypes.GrantRole, RegistryRules.GrantRole, Role.Registrar),
         Registry<RevokeRoleBody>(RegistryCommandTypes.RevokeRole, RegistryRules.RevokeRole, Role.Registrar),
         Registry<NameLogKeyBody>(RegistryCommandTypes.NameLogKey, RegistryRules.NameLogKey, Role.Registrar),
+        new(RegistryCommandTypes.ProposePointsPolicy, typeof(ProposePointsPolicyBody), Set(Role.VolunteerCoordinator), _ => RegistryStream,
+            WithBody<ProposePointsPolicyBody>(PointsPolicyRules.Propose)),
+        new(RegistryCommandTypes.ApprovePointsPolicy, typeof(ApprovePointsPolicyBody), Set(Role.ResidentSupervisor), _ => RegistryStream,
+            WithBody<ApprovePointsPolicyBody>(PointsPolicyRules.Approve)),
 
         Project<OpenProjectBody>(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
         Project<RecordReceiptBody>(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),

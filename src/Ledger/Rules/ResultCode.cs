@@ -106,4 +106,16 @@ public enum ResultCode
     UnknownCatalogItem = 501,
     CatalogItemWithdrawn = 502,
     OutOfStock = 503,
+
+    // The points policy (docs/ENTRIES.md "Points policy"), appended after the catalog's codes and
+    // numbered in the groups of the streams that refuse them: its versions are kept in the
+    // registry, the awards it prices in the households.
+    InvalidPointsPolicy = 218,
+    UnknownPolicyVersion = 219,
+    PolicyVersionAlreadyApproved = 220,
+    ProposerCannotApprovePolicy = 221,
+    PolicyTakesEffectTooEarly = 222,
+    ActivityNotInPolicy = 406,
+    PointsNotAsPolicy = 407,
+    AwardBeyondCap = 408,
 }

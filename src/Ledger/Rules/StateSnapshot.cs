@@ -252,6 +252,14 @@ public static class StateSnapshot
         ["awardedPoints"] = household.AwardedPoints,
         // A set: written in one order so that the bytes do not depend on the hash set's.
         ["awardReferences"] = Array(household.AwardReferences.Order(StringComparer.Ordinal), r => r),
+        ["awards"] = Array(household.Awards, a => Optional(new JsonObject
+        {
+            ["sequence"] = a.Sequence,
+            ["recordedAt"] = LedgerTime.Format(a.RecordedAt),
+            ["activity"] = a.Activity.ToString(),
+            ["quantity"] = a.Quantity,
+            ["points"] = a.Points,
+        }, "policyVersion", a.PolicyVersion)),
         ["redemptions"] = Array(household.Redemptions.Values, r => new JsonObject
         {
             ["id"] = r.Id,
@@ -264,7 +272,7 @@ public static class StateSnapshot
 
     static HouseholdState DecodeHousehold(HouseholdState initial, JsonElement root)
     {
-        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "redemptions");
+        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "awards", "redemptions");
         SameId("householdId", initial.HouseholdId, fields.String("householdId"));
         var references = fields.Array("awardReferences").Select(Text).ToList();
         var referenceSet = references.ToImmutableHashSet(StringComparer.Ordinal);
@@ -274,6 +282,11 @@ public static class StateSnapshot
                 ContributionsFen = ReadMap(fields.Object("contributionsFen"), Text, Integer).ToImmutableSortedDictionary(StringComparer.Ordinal),
                 AwardedPoints = fields.Integer("awardedPoints"),
                 AwardReferences = referenceSet,
+                Awards = fields.Array("awards")
+                    .Select(a => JsonFields.Of(a, "an award", "sequence", "recordedAt", "activity", "quantity", "points", "policyVersion"))
+                    .Select(a => new Award(a.Integer("sequence"), a.Time("recordedAt"), EnumOf<Activity>(a, "activity"), a.Integer("quantity"),
+                        a.Integer("points"), a.OptionalInteger("policyVersion")))
+                    .ToImmutableList(),
                 Redemptions = fields.Array("redemptions")
                     .Select(r => JsonFields.Of(r, "a redemption", "id", "itemId", "quantity", "points", "status"))
                     .Select(r => new Redemption(r.Integer("id"), r.String("itemId"), r.Integer("quantity"), r.Integer("points"),
@@ -328,11 +341,24 @@ public static class StateSnapshot
         }),
         ["trial"] = registry.IsTrial,
         ["logKeys"] = Array(registry.LogKeys, k => JsonValue.Create(k.Format())),
+        ["pointsPolicy"] = Array(registry.PointsPolicy, v => new JsonObject
+        {
+            ["version"] = v.Version,
+            ["effectiveFrom"] = LedgerTime.Format(v.EffectiveFrom),
+            ["rates"] = Array(v.Rates, r => Optional(Optional(new JsonObject
+            {
+                ["activity"] = r.Activity.ToString(),
+                ["pointsPerUnit"] = r.PointsPerUnit,
+                ["unit"] = r.Unit.ToString(),
+            }, "capPoints", r.CapPoints), "capPeriod", r.CapPeriod?.ToString())),
+            ["proposedBy"] = v.ProposedBy,
+            ["approved"] = v.Approved,
+        }),
     }, "rootKeyId", registry.RootKeyId);
 
     static RegistryState DecodeRegistry(JsonElement root)
     {
-        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys");
+        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys", "pointsPolicy");
         return RegistryState.Empty with
         {
             RootKeyId = fields.OptionalString("rootKeyId"),
@@ -341,6 +367,16 @@ public static class StateSnapshot
                 .Select(k => NoteVerifierKey.Parse(Text(k)) is { IsValid: true, Key: var key } && key.Format() == Text(k)
                     ? key
                     : throw new FormatException($"not a log verifier key: {Text(k)}"))
+                .ToImmutableList(),
+            PointsPolicy = fields.Array("pointsPolicy")
+                .Select(v => JsonFields.Of(v, "a policy version", "version", "effectiveFrom", "rates", "proposedBy", "approved"))
+                .Select(v => new PolicyVersion(v.Integer("version"), v.Time("effectiveFrom"),
+                    v.Array("rates")
+                        .Select(r => JsonFields.Of(r, "a rate", "activity", "pointsPerUnit", "unit", "capPoints", "capPeriod"))
+                        .Select(r => new PointsRate(EnumOf<Activity>(r, "activity"), r.Integer("pointsPerUnit"), EnumOf<PointsUnit>(r, "unit"),
+                            r.OptionalInteger("capPoints"), r.Has("capPeriod") ? EnumOf<CapPeriod>(r, "capPeriod") : null))
+                        .ToImmutableList(),
+                    v.String("proposedBy"), v.Boolean("approved")))
                 .ToImmutableList(),
             People = fields.Array("people")
                 .Select(p => JsonFields.Of(p, "a person", "id", "displayName", "roles", "householdId"))

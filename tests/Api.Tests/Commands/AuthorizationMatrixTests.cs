@@ -33,6 +33,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [RegistryCommandTypes.GrantRole] = [Role.Registrar],
         [RegistryCommandTypes.RevokeRole] = [Role.Registrar],
         [RegistryCommandTypes.NameLogKey] = [Role.Registrar],
+        [RegistryCommandTypes.ProposePointsPolicy] = [Role.VolunteerCoordinator],
+        [RegistryCommandTypes.ApprovePointsPolicy] = [Role.ResidentSupervisor],
         [ProjectCommandTypes.OpenProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.RecordReceipt] = [Role.FinanceOfficer],
         [ProjectCommandTypes.StartCampaign] = [Role.FinanceOfficer],
@@ -154,6 +156,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
             RegistryCommandTypes.GrantRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
             RegistryCommandTypes.RevokeRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
             RegistryCommandTypes.NameLogKey => new() { ["verifierKey"] = "matrix+00000000+AQ==" },
+            // Taking effect in the past, and a version never proposed: both refused, the policy left as it is.
+            RegistryCommandTypes.ProposePointsPolicy => new()
+            {
+                ["effectiveFrom"] = "2026-01-01T00:00:00.000Z",
+                ["rates"] = new JsonArray(new JsonObject { ["activity"] = "WasteSorting", ["pointsPerUnit"] = 1, ["unit"] = "Day" }),
+            },
+            RegistryCommandTypes.ApprovePointsPolicy => new() { ["version"] = 99 },
             ProjectCommandTypes.OpenProject => CommandRefusalTests.OpenProject($"matrix-opened-{role}"),
             ProjectCommandTypes.RecordReceipt => Project(new() { ["source"] = "GovernmentSubsidy", ["amountFen"] = 1, ["documentHash"] = hash }),
             ProjectCommandTypes.StartCampaign => Project(new()

@@ -33,6 +33,7 @@ public sealed class ViewAccessTests(ViewScenario scenario) : IClassFixture<ViewS
         "/v1/projects",
         $"/v1/projects/{ViewScenario.ProjectId}",
         "/v1/catalog",
+        "/v1/points-policy",
         $"/v1/entries?stream=project/{ViewScenario.ProjectId}",
         "/v1/entries?stream=catalog",
     ];

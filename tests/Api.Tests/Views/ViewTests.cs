@@ -311,7 +311,7 @@ public sealed class ViewTests(ViewScenario scenario) : IClassFixture<ViewScenari
         foreach (var (path, operation) in new[]
         {
             ("/v1/projects", "GetProjects"), ("/v1/projects/{projectId}", "GetProject"), ("/v1/households/{householdId}", "GetHousehold"),
-            ("/v1/catalog", "GetCatalog"), ("/v1/registry/people", "GetPeople"), ("/v1/registry/me", "GetSignedInPerson"),
+            ("/v1/catalog", "GetCatalog"), ("/v1/points-policy", "GetPointsPolicy"), ("/v1/registry/people", "GetPeople"), ("/v1/registry/me", "GetSignedInPerson"),
             ("/v1/entries", "GetStreamEntries"),
         })
         {

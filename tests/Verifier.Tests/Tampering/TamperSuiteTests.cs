@@ -461,7 +461,47 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
                 return t.EditEntry(t.Count - 1, e => e["stream"] = B1_0101 + "\n", rechain: false);
             },
             [new(FindingKind.EntryMalformed)]),
+        new("an award priced by the wrong policy version, every signature valid", d => AwardAfterTwoPolicyVersions(d, points: 30, policyVersion: 1),
+            [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.PointsNotAsPolicy))], FixesEverything: true, Only: true),
     ];
+
+    /// <summary>
+    /// Issue 17 part 4: versions 1 (10 points an hour) and 2 (12 points an hour) of the points
+    /// policy, each proposed by the coordinator and approved by a resident supervisor; then, once
+    /// version 2 is in force, an award of 3 hours for <paramref name="points"/>, recorded as
+    /// priced by <paramref name="policyVersion"/>.
+    /// </summary>
+    static ExportTampering AwardAfterTwoPolicyVersions(DemoExport d, long points, long policyVersion)
+    {
+        var t = d.Tamper();
+        var start = t.NextRecordedAt();
+        var coordinator = d.KeyOf(DemoPeople.Coordinator);
+        var supervisor = d.KeyOf(DemoPeople.ResidentSupervisor);
+        foreach (var (version, pointsPerHour, from) in new[] { (1, 10, start.AddSeconds(10)), (2, 12, start.AddSeconds(20)) })
+        {
+            var rates = new JsonArray(new JsonObject { ["activity"] = "VolunteerService", ["pointsPerUnit"] = pointsPerHour, ["unit"] = "Hour" });
+            var effectiveFrom = LedgerTime.Format(from);
+            t.AppendAt(from.AddSeconds(-5), coordinator, RegistryCommandTypes.ProposePointsPolicy,
+                new JsonObject { ["effectiveFrom"] = effectiveFrom, ["rates"] = rates },
+                (Registry, RegistryEntryTypes.PointsPolicyProposed, new JsonObject { ["effectiveFrom"] = effectiveFrom, ["rates"] = rates.DeepClone(), ["version"] = version }));
+            t.AppendAt(from.AddSeconds(-4), supervisor, RegistryCommandTypes.ApprovePointsPolicy, new JsonObject { ["version"] = version },
+                (Registry, RegistryEntryTypes.PointsPolicyApproved, new JsonObject { ["effectiveFrom"] = effectiveFrom, ["version"] = version }));
+        }
+        t.AppendAt(start.AddSeconds(30), coordinator, HouseholdCommandTypes.AwardPoints,
+            new JsonObject { ["activity"] = "VolunteerService", ["householdId"] = "b1-0101", ["points"] = points, ["quantity"] = 3, ["reference"] = "志愿服务/电梯施工引导" },
+            (B1_0101, HouseholdEntryTypes.PointsAwarded,
+                new JsonObject { ["activity"] = "VolunteerService", ["points"] = points, ["policyVersion"] = policyVersion, ["quantity"] = 3, ["reference"] = "志愿服务/电梯施工引导" }));
+        return t;
+    }
+
+    [Fact]
+    public void AnAwardPricedByTheVersionInForceReplaysWithoutFinding()
+    {
+        // The tampering's ledger, the award priced as version 2 prices it: what makes the case a finding is its version alone.
+        var report = AwardAfterTwoPolicyVersions(demo, points: 36, policyVersion: 2).Audit("an award priced by the version in force");
+
+        Assert.True(report.Valid, string.Join("\n", report.Findings));
+    }
 
     public static TheoryData<string> Names => new(All.Select(t => t.Name));
 

@@ -46,9 +46,11 @@ async function showHousehold(message) {
   let household;
   let catalog;
   let projects;
+  let policy;
   try {
-    [household, catalog, projects] = await Promise.all([
+    [household, catalog, projects, policy] = await Promise.all([
       signedGet(key, `/v1/households/${encodeURIComponent(householdId)}`), getJson('/v1/catalog'), getJson('/v1/projects'),
+      getJson('/v1/points-policy'),
     ]);
   } catch (error) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'household-error' }, t('error.load', error.message)));
@@ -67,6 +69,7 @@ async function showHousehold(message) {
           h('dt', {}, t('portal.awarded')), h('dd', { id: 'awarded' }, String(points.awarded)),
           h('dt', {}, t('portal.reserved')), h('dd', { id: 'reserved' }, String(points.reserved)),
           h('dt', {}, t('portal.spent')), h('dd', { id: 'spent' }, String(points.spent))))),
+    policySection(policy),
     h('section', { id: 'catalog' },
       h('h2', {}, t('portal.catalog')),
       table([t('portal.item'), t('portal.kind'), '#' + t('portal.price'), '#' + t('portal.stock'), ''],
@@ -120,10 +123,11 @@ async function showHousehold(message) {
               }, t('portal.cancel')) : ''))))),
     h('section', { id: 'awards' },
       h('h2', {}, t('portal.awards')),
-      table([t('project.time'), t('coordinator.activity'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('coordinator.reference')],
+      table([t('project.time'), t('coordinator.activity'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('coordinator.reference'), t('portal.policyVersion')],
         household.history.filter(e => e.type === 'PointsAwarded').map(e => h('tr', { dataset: { sequence: String(e.sequence) } },
           h('td', {}, time(e.recordedAt)), h('td', {}, term(e.entry.body.activity)), h('td', { class: 'num' }, String(e.entry.body.quantity)),
-          h('td', { class: 'num' }, String(e.entry.body.points)), h('td', {}, e.entry.body.reference))))),
+          h('td', { class: 'num' }, String(e.entry.body.points)), h('td', {}, e.entry.body.reference),
+          h('td', { class: 'policy-version' }, e.entry.body.policyVersion === undefined ? '—' : String(e.entry.body.policyVersion)))))),
     h('section', { id: 'household-history' },
       h('h2', {}, t('portal.history')),
       table([t('project.seq'), t('project.time'), t('project.type'), t('project.signer'), t('project.hash')],
@@ -176,4 +180,20 @@ async function reserve(item, quantity, button) {
       t('portal.refused', refusal(error)));
   }
   await showHousehold(message);
+}
+
+/** The points policy in force (GET /v1/points-policy, public): what each activity earns, and its cap. */
+function policySection(policy) {
+  const version = policy.versions.find(v => v.version === policy.inForce);
+  return h('section', { id: 'points-policy' },
+    h('h2', {}, t('portal.policy')),
+    version === undefined
+      ? h('p', { class: 'muted' }, t('portal.policyNone'))
+      : [
+        h('p', { class: 'muted' }, t('portal.policyInForce', version.version, time(version.effectiveFrom))),
+        table([t('coordinator.activity'), '#' + t('portal.pointsPerUnit'), t('portal.cap')],
+          version.rates.map(r => h('tr', { dataset: { activity: r.activity } },
+            h('td', {}, term(r.activity)), h('td', { class: 'num' }, `${r.pointsPerUnit} / ${term(r.unit)}`),
+            h('td', {}, r.capPoints === null ? t('portal.unlimited') : `${r.capPoints} / ${term(r.capPeriod)}`)))),
+      ]);
 }

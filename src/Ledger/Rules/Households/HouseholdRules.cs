@@ -44,7 +44,12 @@ public static class HouseholdRules
         {
             return Decision.Refusing(ResultCode.AwardReferenceUsed, $"household {household.HouseholdId} was awarded for {reference} already");
         }
-        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded, PointsAwardedBody.Write(activity, points, quantity, reference)));
+        if (PointsPolicyRules.Price(context.Registry, household, activity, quantity, points, context.Now, out var policy) is { } refusal)
+        {
+            return refusal;
+        }
+        return Decision.Accepting(new NewEntry(household.Stream, HouseholdEntryTypes.PointsAwarded,
+            PointsAwardedBody.Write(activity, points, policy?.Version, quantity, reference)));
     }
 
     /// <summary>Reserves a catalog item for points: the household's points and the item's stock, in one transaction.</summary>

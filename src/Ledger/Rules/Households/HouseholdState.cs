@@ -7,6 +7,9 @@ namespace Ledger.Rules.Households;
 /// <summary>A redemption of a catalog item, reserved until the provider fulfils or cancels it.</summary>
 public sealed record Redemption(long Id, string ItemId, long Quantity, long Points, RedemptionStatus Status);
 
+/// <summary>An award of points: what for, how much of it, and the policy version that priced it (none before a policy was in force).</summary>
+public sealed record Award(long Sequence, DateTimeOffset RecordedAt, Activity Activity, long Quantity, long Points, long? PolicyVersion);
+
 /// <summary>
 /// A household stream's state: its crowdfunding payments per project, and its points —
 /// awarded, and reserved or spent on redemptions. The balance never goes below zero.
@@ -24,6 +27,9 @@ public sealed record HouseholdState : StreamState
 
     /// <summary>The references of every award, so that one piece of work is never awarded twice.</summary>
     public ImmutableHashSet<string> AwardReferences { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>Every award, in order: what the household view shows, and what a cap counts.</summary>
+    public ImmutableList<Award> Awards { get; init; } = ImmutableList<Award>.Empty;
 
     public ImmutableSortedDictionary<long, Redemption> Redemptions { get; init; } = ImmutableSortedDictionary<long, Redemption>.Empty;
 
@@ -43,7 +49,7 @@ public sealed record HouseholdState : StreamState
         {
             HouseholdEntryTypes.CrowdfundingPaid => ApplyContribution(entry.BodyAs<CrowdfundingPaidBody>(), +1),
             HouseholdEntryTypes.CrowdfundingRefunded => ApplyContribution(entry.BodyAs<CrowdfundingRefundedBody>(), -1),
-            HouseholdEntryTypes.PointsAwarded => ApplyAwarded(entry.BodyAs<PointsAwardedBody>()),
+            HouseholdEntryTypes.PointsAwarded => ApplyAwarded(entry, entry.BodyAs<PointsAwardedBody>()),
             HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, entry.BodyAs<RedemptionReservedBody>()),
             HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(entry.BodyAs<RedemptionFulfilledBody>(), RedemptionStatus.Fulfilled),
             HouseholdEntryTypes.RedemptionCancelled => ApplySettled(entry.BodyAs<RedemptionCancelledBody>(), RedemptionStatus.Cancelled),
@@ -61,10 +67,11 @@ public sealed record HouseholdState : StreamState
         return this with { ContributionsFen = ContributionsFen.SetItem(project, paid) };
     }
 
-    HouseholdState ApplyAwarded(PointsAwardedBody body) => this with
+    HouseholdState ApplyAwarded(Entry entry, PointsAwardedBody body) => this with
     {
         AwardedPoints = checked(AwardedPoints + body.Points.Value),
         AwardReferences = AwardReferences.Add(body.Reference.Value),
+        Awards = Awards.Add(new Award(entry.Sequence, entry.RecordedAt, body.Activity.Value, body.Quantity.Value, body.Points.Value, body.PolicyVersion.Value)),
     };
 
     HouseholdState ApplyReserved(long sequence, RedemptionReservedBody body)

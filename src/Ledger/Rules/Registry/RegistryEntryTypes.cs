@@ -10,6 +10,8 @@ public static class RegistryCommandTypes
     public const string GrantRole = "GrantRole";
     public const string RevokeRole = "RevokeRole";
     public const string NameLogKey = "NameLogKey";
+    public const string ProposePointsPolicy = "ProposePointsPolicy";
+    public const string ApprovePointsPolicy = "ApprovePointsPolicy";
 }
 
 /// <summary>The entry types of the registry stream (docs/ENTRIES.md §registry).</summary>
@@ -22,4 +24,6 @@ public static class RegistryEntryTypes
     public const string RoleGranted = "RoleGranted";
     public const string RoleRevoked = "RoleRevoked";
     public const string LogKeyNamed = "LogKeyNamed";
+    public const string PointsPolicyProposed = "PointsPolicyProposed";
+    public const string PointsPolicyApproved = "PointsPolicyApproved";
 }

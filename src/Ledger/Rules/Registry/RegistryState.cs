@@ -42,6 +42,9 @@ public sealed record RegistryState : StreamState
     /// </summary>
     public ImmutableList<NoteVerifierKey> LogKeys { get; init; } = ImmutableList<NoteVerifierKey>.Empty;
 
+    /// <summary>The points policy's versions, version n at index n − 1 (docs/ENTRIES.md "Points policy").</summary>
+    public ImmutableList<Households.PolicyVersion> PointsPolicy { get; init; } = ImmutableList<Households.PolicyVersion>.Empty;
+
     public Person? PersonOf(string personId) => People.GetValueOrDefault(personId);
 
     /// <summary>Whether some registrar still holds a key that is not revoked: the registry must never lock itself out.</summary>
@@ -60,8 +63,24 @@ public sealed record RegistryState : StreamState
             RegistryEntryTypes.RoleGranted => ApplyRoleGranted(entry.BodyAs<RoleGrantedBody>()),
             RegistryEntryTypes.RoleRevoked => ApplyRoleRevoked(entry.BodyAs<RoleRevokedBody>()),
             RegistryEntryTypes.LogKeyNamed => this with { LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(entry.BodyAs<LogKeyNamedBody>())) },
+            RegistryEntryTypes.PointsPolicyProposed => ApplyPolicyProposed(entry.BodyAs<PointsPolicyProposedBody>(), entry.SignedCommand.Command.PersonId),
+            RegistryEntryTypes.PointsPolicyApproved => ApplyPolicyApproved(entry.BodyAs<PointsPolicyApprovedBody>()),
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
+    }
+
+    RegistryState ApplyPolicyProposed(PointsPolicyProposedBody body, string proposedBy)
+    {
+        var version = new Households.PolicyVersion(body.Version.Value, body.EffectiveFrom.Value, body.Rates.Value, proposedBy, Approved: false);
+        Invariant.Holds(version.Version == PointsPolicy.Count + 1, "points policy versions are numbered 1, 2, 3 … in order");
+        return this with { PointsPolicy = PointsPolicy.Add(version) };
+    }
+
+    RegistryState ApplyPolicyApproved(PointsPolicyApprovedBody body)
+    {
+        var version = PointsPolicy[checked((int)body.Version.Value - 1)];
+        Invariant.Holds(!version.Approved, "a points policy version is approved once");
+        return this with { PointsPolicy = PointsPolicy.SetItem((int)version.Version - 1, version with { Approved = true }) };
     }
 
     RegistryState ApplyOpened(RegistryOpenedBody body)

@@ -6,6 +6,7 @@
 import * as catalog from './catalog.js';
 import { FormatError, invariant, parseTime } from './fields.js';
 import * as households from './households.js';
+import * as pointsPolicy from './pointspolicy.js';
 import * as projects from './projects.js';
 import * as registry from './registry.js';
 
@@ -32,6 +33,8 @@ export const Commands = {
   GrantRole: registryRule(registry.grantRole),
   RevokeRole: registryRule(registry.revokeRole),
   NameLogKey: registryRule(registry.nameLogKey),
+  ProposePointsPolicy: { roles: ['VolunteerCoordinator'], streams: () => [registry.Stream], decide: pointsPolicy.propose },
+  ApprovePointsPolicy: { roles: ['ResidentSupervisor'], streams: () => [registry.Stream], decide: pointsPolicy.approve },
 
   OpenProject: projectRule(projects.open, 'FinanceOfficer'),
   RecordReceipt: projectRule(projects.recordReceipt, 'FinanceOfficer'),

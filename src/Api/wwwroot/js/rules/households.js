@@ -2,7 +2,8 @@
 // volunteering and redeemed from the catalog, and the crowdfunding a household paid.
 
 import { notOffered, Stream as CatalogStream } from './catalog.js';
-import { added, checked, Fields, FormatError, invariant, isIdentifier, isShortText, lookup, sum } from './fields.js';
+import { added, checked, Fields, FormatError, invariant, isIdentifier, isShortText, lookup, parseTime, sum } from './fields.js';
+import { price } from './pointspolicy.js';
 import { accept, newEntry, refuse } from './registry.js';
 
 export const Activities = ['VolunteerService', 'WasteSorting', 'CouncilParticipation', 'ResourceDonation'];
@@ -12,7 +13,7 @@ const MaxQuantity = 10_000;
 const MaxReferenceLength = 128;
 const PaidMembers = ['amountFen', 'projectId', 'reference'];
 const RefundedMembers = ['amountFen', 'projectId'];
-const AwardedMembers = ['activity', 'points', 'quantity', 'reference'];
+const AwardedMembers = ['activity', 'points', 'policyVersion', 'quantity', 'reference'];
 const ReservedMembers = ['itemId', 'points', 'quantity', 'redemptionId'];
 const FulfilledMembers = ['points', 'redemptionId'];
 const CancelledMembers = ['points', 'reason', 'redemptionId'];
@@ -31,9 +32,12 @@ export function identifierOf(command, member) {
 
 export const householdIdOf = command => identifierOf(command, 'householdId');
 
-/** Redemptions: id → { itemId, quantity, points, status: 'Reserved' | 'Fulfilled' | 'Cancelled' }. */
+/**
+ * Redemptions: id → { itemId, quantity, points, status: 'Reserved' | 'Fulfilled' | 'Cancelled' }; awards, oldest first:
+ * { activity, quantity, points, policyVersion (null: no policy in force), recordedAt (ms) }.
+ */
 export function emptyHousehold(householdId) {
-  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), redemptions: new Map() };
+  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), awards: [], redemptions: new Map() };
 }
 
 const pointsOf = (household, status) => sum([...household.redemptions.values()].filter(r => r.status === status).map(r => r.points));
@@ -75,7 +79,15 @@ export function awardPoints(context) {
   if (state.awardReferences.has(ref)) {
     return refuse('AwardReferenceUsed', `household ${state.householdId} was awarded for ${ref} already`);
   }
-  return accept(newEntry(streamOf(state.householdId), 'PointsAwarded', { activity, points, quantity, reference: ref }));
+  const priced = price(context.registry, state, activity, quantity, points, context.now);
+  if (priced.refuse) {
+    return priced;
+  }
+  const awarded = { activity, points, quantity, reference: ref };
+  if (priced.version !== null) {
+    awarded.policyVersion = priced.version;
+  }
+  return accept(newEntry(streamOf(state.householdId), 'PointsAwarded', awarded));
 }
 
 export function reserveRedemption(context) {
@@ -164,10 +176,15 @@ export function applyHousehold(state, entry) {
       break;
     case 'PointsAwarded': {
       const fields = new Fields(body, entry.type, AwardedMembers);
+      const award = {
+        activity: fields.enumName(Activities, 'activity', 'Activity'), quantity: fields.integer('quantity'), points: fields.integer('points'),
+        policyVersion: fields.optionalInteger('policyVersion'), recordedAt: parseTime(entry.recordedAt),
+      };
       next = {
         ...state,
         awardedPoints: checked(state.awardedPoints + fields.integer('points')),
         awardReferences: new Set(state.awardReferences).add(fields.string('reference')),
+        awards: [...state.awards, award],
       };
       break;
     }

@@ -6,6 +6,7 @@ import { concat, fromHex, keyIdOf, toBase64, toHex } from '../crypto.js';
 import { parseVerifierKey } from '../merkle.js';
 import { isFullOrderPoint } from './edwards.js';
 import { added, Fields, FormatError, invariant, isHex, isIdentifier, isShortText, lookup } from './fields.js';
+import { applyPolicy } from './pointspolicy.js';
 
 export const Stream = 'registry';
 
@@ -33,7 +34,7 @@ export const newEntry = (stream, type, body) => ({ stream, type, body });
  * id → { personId, publicKey, revoked }; logKeys: the log keys named, oldest first, as vkey text.
  */
 export function emptyRegistry() {
-  return { sequence: -1, rootKeyId: null, trial: false, people: new Map(), keys: new Map(), logKeys: [] };
+  return { sequence: -1, rootKeyId: null, trial: false, people: new Map(), keys: new Map(), logKeys: [], pointsPolicy: [] };
 }
 
 export const isOpen = registry => registry.rootKeyId !== null;
@@ -360,6 +361,10 @@ export async function applyRegistry(state, entry) {
       next.logKeys = [...state.logKeys, key.verifierKey];
       return next;
     }
+    case 'PointsPolicyProposed':
+    case 'PointsPolicyApproved':
+      next.pointsPolicy = applyPolicy(state.pointsPolicy, entry);
+      return next;
     default:
       throw new FormatError(`the registry has no entry type ${entry.type}`);
   }
