@@ -51,6 +51,25 @@ public sealed record Disbursement(
 public sealed record Reversal(long Id, long EntrySequence, string Kind, long AmountFen, string ProposedBy, bool Approved);
 
 /// <summary>
+/// A movement of money on the project's bank account as the ledger knows it (docs/BANK.md
+/// "The ledger's balance"): positive in, negative out, at the entry's recordedAt, with the
+/// reference a bank statement line carries for it.
+/// </summary>
+public sealed record AccountMovement(long Sequence, DateTimeOffset RecordedAt, long AmountFen, string? Reference);
+
+/// <summary>A reconciliation with the bank signed by a finance officer; the period counts as reconciled once countersigned.</summary>
+public sealed record Reconciliation(
+    long Id,
+    ReconciliationPeriod Period,
+    long ClosingBalanceFen,
+    Hash StatementHash,
+    long MatchedCount,
+    long UnmatchedStatementCount,
+    long UnmatchedLedgerCount,
+    string SignedBy,
+    string? CountersignedBy);
+
+/// <summary>
 /// A project stream's state: the plan and policy it was opened with, the money in by source,
 /// the crowdfunding campaign, the milestones, and every disbursement and reversal. The
 /// figures of the finance officer's and the supervisor's views are derived from it.
@@ -99,7 +118,22 @@ public sealed record ProjectState : StreamState
 
     public ImmutableSortedDictionary<long, Reversal> Reversals { get; init; } = ImmutableSortedDictionary<long, Reversal>.Empty;
 
+    /// <summary>Every movement on the project's account, in entry order (so in recordedAt order).</summary>
+    public ImmutableList<AccountMovement> Movements { get; init; } = [];
+
+    public ImmutableSortedDictionary<long, Reconciliation> Reconciliations { get; init; } = ImmutableSortedDictionary<long, Reconciliation>.Empty;
+
     public bool IsOpen => Status == ProjectStatus.Open;
+
+    /// <summary>
+    /// The ledger's balance of the project's account just before <paramref name="end"/>: every
+    /// movement recorded before it (docs/BANK.md "The ledger's balance").
+    /// </summary>
+    public long BalanceFenBefore(DateTimeOffset end) =>
+        Movements.TakeWhile(m => m.RecordedAt < end).Aggregate(0L, (sum, m) => checked(sum + m.AmountFen));
+
+    /// <summary>The last period that a resident supervisor countersigned; null while none is.</summary>
+    public Reconciliation? LastReconciled => Reconciliations.Values.LastOrDefault(r => r.CountersignedBy is not null);
 
     /// <summary>Money in from one source: receipts not reversed, or for crowdfunding, households' net payments.</summary>
     public long ReceivedFen(FundingSource source) => source == FundingSource.ResidentCrowdfunding
@@ -151,19 +185,21 @@ public sealed record ProjectState : StreamState
         var next = entry.Type switch
         {
             ProjectEntryTypes.ProjectOpened => ApplyOpened(JsonFields.Of(entry.Body, entry.Type, ProjectRules.OpenedMembers)),
-            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReceiptMembers)),
+            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReceiptMembers), entry.RecordedAt),
             ProjectEntryTypes.CampaignStarted => ApplyCampaign(JsonFields.Of(entry.Body, entry.Type, ProjectRules.CampaignMembers)),
-            ProjectEntryTypes.ContributionReceived => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), +1),
-            ProjectEntryTypes.ContributionRefunded => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), -1),
+            ProjectEntryTypes.ContributionReceived => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), +1, entry),
+            ProjectEntryTypes.ContributionRefunded => ApplyContribution(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ContributionMembers), -1, entry),
             ProjectEntryTypes.MilestoneAttested => ApplyAttested(JsonFields.Of(entry.Body, entry.Type, ProjectRules.AttestedMembers), actor, entry.RecordedAt),
             ProjectEntryTypes.DisbursementRequested => ApplyRequested(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.RequestedMembers), actor),
             ProjectEntryTypes.DisbursementApproved => ApplyApproved(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ApprovedMembers), actor),
             ProjectEntryTypes.DisbursementRejected => ApplyRejected(JsonFields.Of(entry.Body, entry.Type, ProjectRules.RejectedMembers)),
-            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.PaidMembers), actor),
+            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry, JsonFields.Of(entry.Body, entry.Type, ProjectRules.PaidMembers), actor),
             ProjectEntryTypes.ReversalProposed => ApplyReversalProposed(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalProposedMembers), actor),
-            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalApprovedMembers)),
+            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(entry, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalApprovedMembers)),
             ProjectEntryTypes.ProjectCancelled => this with { Status = ProjectStatus.Cancelled },
             ProjectEntryTypes.ProjectClosed => this with { Status = ProjectStatus.Closed },
+            ProjectEntryTypes.ReconciliationSigned => ApplyReconciliationSigned(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReconciliationSignedMembers), actor),
+            ProjectEntryTypes.ReconciliationCountersigned => ApplyReconciliationCountersigned(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReconciliationCountersignedMembers), actor),
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.AvailableFen >= 0, $"project {ProjectId} never commits more than it received (after #{entry.Sequence})");
@@ -182,10 +218,11 @@ public sealed record ProjectState : StreamState
         WarrantyMonths = (int)body.Integer("warrantyMonths"),
     };
 
-    ProjectState ApplyReceipt(long sequence, JsonFields body) => this with
+    ProjectState ApplyReceipt(long sequence, JsonFields body, DateTimeOffset recordedAt) => this with
     {
         Receipts = Receipts.Add(sequence, new Receipt(sequence, ProjectRules.ReadEnum<FundingSource>(body, "source"),
             body.Integer("amountFen"), body.Hash("documentHash"), Reversed: false)),
+        Movements = Movements.Add(new AccountMovement(sequence, recordedAt, body.Integer("amountFen"), body.OptionalString("reference"))),
     };
 
     ProjectState ApplyCampaign(JsonFields body) => this with
@@ -196,13 +233,19 @@ public sealed record ProjectState : StreamState
                 .ToImmutableSortedDictionary(s => s.String("householdId"), s => s.Integer("shareFen"), StringComparer.Ordinal)),
     };
 
-    ProjectState ApplyContribution(JsonFields body, int sign)
+    /// <summary>A household's payment or refund; on the bank statement its reference is the household's id (docs/BANK.md).</summary>
+    ProjectState ApplyContribution(JsonFields body, int sign, Entry entry)
     {
         var household = body.String("householdId");
         var amount = checked(sign * body.Integer("amountFen"));
         var paid = checked(ContributionsFen.GetValueOrDefault(household) + amount);
         Invariant.Holds(paid >= 0, $"household {household}'s contribution to {ProjectId} is never negative");
-        return this with { ContributionsFen = ContributionsFen.SetItem(household, paid), ContributedFen = checked(ContributedFen + amount) };
+        return this with
+        {
+            ContributionsFen = ContributionsFen.SetItem(household, paid),
+            ContributedFen = checked(ContributedFen + amount),
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, amount, household)),
+        };
     }
 
     ProjectState ApplyAttested(JsonFields body, string actor, DateTimeOffset recordedAt)
@@ -236,17 +279,21 @@ public sealed record ProjectState : StreamState
     ProjectState ApplyRejected(JsonFields body) =>
         WithDisbursement(Disbursements[body.Integer("disbursementId")] with { Status = DisbursementStatus.Rejected });
 
-    ProjectState ApplyPaid(long sequence, JsonFields body, string actor)
+    ProjectState ApplyPaid(Entry entry, JsonFields body, string actor)
     {
         var disbursement = Disbursements[body.Integer("disbursementId")];
+        var bankReference = body.String("bankReference");
         Invariant.Holds(body.Integer("amountFen") == disbursement.AmountFen, "a payment pays exactly the amount requested");
         return WithDisbursement(disbursement with
         {
             Status = DisbursementStatus.Paid,
             PaidBy = actor,
-            BankReference = body.String("bankReference"),
-            PaidSequence = sequence,
-        });
+            BankReference = bankReference,
+            PaidSequence = entry.Sequence,
+        }) with
+        {
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, -disbursement.AmountFen, bankReference)),
+        };
     }
 
     ProjectState ApplyReversalProposed(long sequence, JsonFields body, string actor) => this with
@@ -255,13 +302,41 @@ public sealed record ProjectState : StreamState
             body.Integer("amountFen"), actor, Approved: false)),
     };
 
-    ProjectState ApplyReversalApproved(JsonFields body)
+    /// <summary>
+    /// A reversal moves the money back when it is approved, under the reversed movement's
+    /// reference: the bank shows the return transfer then, not when the mistake was made.
+    /// </summary>
+    ProjectState ApplyReversalApproved(Entry entry, JsonFields body)
     {
         var reversal = Reversals[body.Integer("reversalId")];
-        var reversed = this with { Reversals = Reversals.SetItem(reversal.Id, reversal with { Approved = true }) };
+        var original = Movements.Single(m => m.Sequence == reversal.EntrySequence);
+        var reversed = this with
+        {
+            Reversals = Reversals.SetItem(reversal.Id, reversal with { Approved = true }),
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, checked(-original.AmountFen), original.Reference)),
+        };
         return reversal.Kind == ProjectRules.ReceiptKind
             ? reversed with { Receipts = Receipts.SetItem(reversal.EntrySequence, Receipts[reversal.EntrySequence] with { Reversed = true }) }
             : reversed.WithDisbursement(PaymentOf(reversal.EntrySequence) with { Status = DisbursementStatus.PaymentReversed });
+    }
+
+    ProjectState ApplyReconciliationSigned(long sequence, JsonFields body, string actor)
+    {
+        Invariant.Holds(body.Integer("reconciliationId") == sequence, "a reconciliation is named by the sequence of its entry");
+        var period = new ReconciliationPeriod(ReconciliationPeriod.ParseDate(body.String("fromDate"), "fromDate"),
+            ReconciliationPeriod.ParseDate(body.String("toDate"), "toDate"));
+        return this with
+        {
+            Reconciliations = Reconciliations.Add(sequence, new Reconciliation(sequence, period, body.Integer("closingBalanceFen"),
+                body.Hash("statementHash"), body.Integer("matchedCount"), body.Integer("unmatchedStatementCount"),
+                body.Integer("unmatchedLedgerCount"), actor, CountersignedBy: null)),
+        };
+    }
+
+    ProjectState ApplyReconciliationCountersigned(JsonFields body, string actor)
+    {
+        var reconciliation = Reconciliations[body.Integer("reconciliationId")];
+        return this with { Reconciliations = Reconciliations.SetItem(reconciliation.Id, reconciliation with { CountersignedBy = actor }) };
     }
 
     /// <summary>The disbursement that the DisbursementPaid entry at <paramref name="entrySequence"/> paid.</summary>
