@@ -23,12 +23,15 @@ public readonly record struct ReconciliationPeriod(DateOnly From, DateOnly To)
 
     public bool Contains(DateTimeOffset instant) => instant >= StartsAt && instant < EndsAt;
 
-    /// <summary>A date in its one spelling, "2026-09-30".</summary>
-    /// <exception cref="FormatException">Not a date in that spelling.</exception>
+    /// <summary>
+    /// A date in its one spelling, "2026-09-30", from the year 2000 to 9998: far inside what
+    /// a DateTimeOffset holds, so that the period's start and end instants always exist.
+    /// </summary>
+    /// <exception cref="FormatException">Not a date in that spelling and range.</exception>
     public static DateOnly ParseDate(string text, string what) =>
-        DateOnly.TryParseExact(text, DatePattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+        DateOnly.TryParseExact(text, DatePattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 9998
             ? day
-            : throw new FormatException($"{what} must be a date like 2026-09-30");
+            : throw new FormatException($"{what} must be a date like 2026-09-30, from 2000-01-01 to 9998-12-31");
 
     public static string Format(DateOnly day) => day.ToString(DatePattern, CultureInfo.InvariantCulture);
 

@@ -163,6 +163,8 @@ public sealed class ReconciliationTests
     [InlineData("toDate", "\"2026-03-31T00:00:00Z\"")]
     [InlineData("toDate", "\"2026-02-30\"")]
     [InlineData("toDate", "20260331")]
+    [InlineData("fromDate", "\"1999-12-31\"")]
+    [InlineData("toDate", "\"9999-12-31\"")]
     [InlineData("statementHash", "\"ABC\"")]
     [InlineData("matchedCount", "-1")]
     [InlineData("unmatchedStatementCount", "1000001")]
