@@ -276,3 +276,44 @@ describe('the replay of a ledger (LedgerAudit, ReplayTests)', () => {
     assert.ok(findings.length >= 2, JSON.stringify(findings));
   });
 });
+
+describe('the reconciliation with the bank (ReconciliationTests)', () => {
+  const signed = (closingBalanceFen, reconciliationId) => ({
+    closingBalanceFen, fromDate: '2026-03-01', matchedCount: 1, reconciliationId, statementHash: 'cd'.repeat(32), toDate: '2026-03-01',
+    unmatchedLedgerCount: 0, unmatchedStatementCount: 0,
+  });
+  const command = closingBalanceFen => {
+    const { reconciliationId, ...body } = signed(closingBalanceFen, 0);
+    return { ...body, projectId: 'facade' };
+  };
+
+  /** A receipt of 600,000 fen recorded at `receiptAt`, then a reconciliation of 2026-03-01 (CST) signed at `signAt`. */
+  async function reconciled(receiptAt, signAt, closingBalanceFen) {
+    const { ledger, officer } = await community();
+    ledger.clock = parseTime(receiptAt) - 60_000;
+    ledger.append(officer, 'RecordReceipt', { ...receipt(600_000), projectId: 'facade' }, ['project/facade', 'ReceiptRecorded', receipt(600_000)]);
+    ledger.clock = parseTime(signAt) - 60_000;
+    ledger.append(officer, 'SignReconciliation', command(closingBalanceFen), ['project/facade', 'ReconciliationSigned', signed(closingBalanceFen, 2)]);
+    return (await ledger.replay()).map(f => f.text);
+  }
+
+  it('a statement that closes on the ledger\'s balance replays without a finding', async () => {
+    assert.deepEqual(await reconciled('2026-03-01T15:59:59.999Z', '2026-03-01T16:00:00.000Z', 600_000), []);
+  });
+
+  for (const off of [-1, 1]) {
+    it(`a statement ${off} fen off is ReconciliationBalanceMismatch`, async () => {
+      assert.deepEqual(await reconciled('2026-03-01T12:00:00.000Z', '2026-03-02T00:00:00.000Z', 600_000 + off),
+        [['audit.ruleRefused', 'SignReconciliation', 'ReconciliationBalanceMismatch']]);
+    });
+  }
+
+  it('a receipt recorded at 00:00 CST of the next day is not in the period', async () => {
+    assert.deepEqual(await reconciled('2026-03-01T16:00:00.000Z', '2026-03-01T16:01:00.000Z', 0), []);
+  });
+
+  it('a period signed before its last day is over is ReconciliationPeriodNotEnded', async () => {
+    assert.deepEqual(await reconciled('2026-03-01T12:00:00.000Z', '2026-03-01T15:59:59.999Z', 600_000),
+      [['audit.ruleRefused', 'SignReconciliation', 'ReconciliationPeriodNotEnded']]);
+  });
+});

@@ -31,6 +31,8 @@ public sealed record ProjectSummary(string ProjectId, string Name, string Commun
 /// <param name="Receipts">Every receipt recorded, reversed ones included and marked.</param>
 /// <param name="Disbursements">Every disbursement requested, whatever became of it.</param>
 /// <param name="Reversals">Every reversal proposed, approved or not.</param>
+/// <param name="Reconciliations">Every reconciliation with the bank signed, countersigned or not (docs/BANK.md).</param>
+/// <param name="LastReconciled">The last period countersigned, with its closing balance; null while none is (the notice shows it).</param>
 /// <param name="StaffNames">The registered name of each person this view names by id (requester, signers, attesters, payer,
 /// proposer) who is staff: a resident's name is never public (issue 13 "Names, not ids"), so a person holding the Resident
 /// role is left out and shown by id.</param>
@@ -53,6 +55,8 @@ public sealed record ProjectView(
     IReadOnlyList<ReceiptView> Receipts,
     IReadOnlyList<DisbursementView> Disbursements,
     IReadOnlyList<ReversalView> Reversals,
+    IReadOnlyList<ReconciliationView> Reconciliations,
+    ReconciliationView? LastReconciled,
     IReadOnlyDictionary<string, string> StaffNames,
     string? FundDrawing);
 

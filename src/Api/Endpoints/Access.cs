@@ -26,6 +26,12 @@ public static class Access
     /// <summary>One's own registration (who is signed in): every registered person, whatever their roles.</summary>
     public static readonly IReadOnlySet<Role> Everyone = new HashSet<Role>(Enum.GetValues<Role>());
 
+    /// <summary>
+    /// A bank statement matched against a project (docs/BANK.md): its lines name counterparties,
+    /// residents among them, so it is not public as the project view is.
+    /// </summary>
+    public static readonly IReadOnlySet<Role> StatementReaders = new HashSet<Role> { Role.FinanceOfficer, Role.ResidentSupervisor, Role.Auditor };
+
     /// <summary>The whole ledger as an export.</summary>
     public static readonly IReadOnlySet<Role> Exporters = new HashSet<Role> { Role.ResidentSupervisor, Role.Auditor };
 

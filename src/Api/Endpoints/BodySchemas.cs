@@ -167,6 +167,10 @@ public static class BodySchemas
                 Description = "A time in UTC to the millisecond (FORMAT.md §1), e.g. 2026-01-31T08:00:00.000Z.",
             };
         }
+        if (type == typeof(DateOnly))
+        {
+            return new OpenApiSchema { Type = JsonSchemaType.String, Pattern = @"^\d{4}-\d{2}-\d{2}$", Description = "A calendar day in China Standard Time, e.g. 2026-09-30 (docs/BANK.md)." };
+        }
         if (type == typeof(Hash))
         {
             return new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9a-f]{64}$", Description = "A SHA-256 hash: 64 lowercase hex digits." };

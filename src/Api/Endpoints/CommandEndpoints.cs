@@ -47,6 +47,8 @@ public static class CommandEndpoints
         [ProjectCommandTypes.ApproveReversal] = ("Projects", "Approve a proposed reversal, as resident supervisor."),
         [ProjectCommandTypes.CancelProject] = ("Projects", "Cancel a project that paid nothing, refunding every household's payments."),
         [ProjectCommandTypes.CloseProject] = ("Projects", "Close a project whose contract price is paid in full."),
+        [ProjectCommandTypes.SignReconciliation] = ("Projects", "Sign a reconciliation with the bank for a period: the statement's closing balance must be the ledger's (docs/BANK.md)."),
+        [ProjectCommandTypes.CountersignReconciliation] = ("Projects", "Countersign a reconciliation, as a resident supervisor other than its signer: the period is then reconciled."),
         [HouseholdCommandTypes.AwardPoints] = ("Households", "Award points to a household for volunteer service, waste sorting, councils or donations."),
         [HouseholdCommandTypes.ReserveRedemption] = ("Households", "Reserve a catalog item for points, as a resident of the household."),
         [HouseholdCommandTypes.FulfilRedemption] = ("Households", "Fulfil a reserved redemption: the points are spent."),

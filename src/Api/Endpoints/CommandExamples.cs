@@ -72,6 +72,12 @@ public static class CommandExamples
         [ProjectCommandTypes.ApproveReversal] = new() { ["projectId"] = "b3-elevator", ["reversalId"] = 5 },
         [ProjectCommandTypes.CancelProject] = new() { ["projectId"] = "b3-elevator", ["reason"] = "业主大会未通过", ["refunds"] = new JsonArray("b3-0101", "b3-0602") },
         [ProjectCommandTypes.CloseProject] = new() { ["projectId"] = "b3-elevator" },
+        [ProjectCommandTypes.SignReconciliation] = new()
+        {
+            ["projectId"] = "b3-elevator", ["fromDate"] = "2026-01-01", ["toDate"] = "2026-03-31", ["closingBalanceFen"] = 32_060_000, ["statementHash"] = Hash,
+            ["matchedCount"] = 4, ["unmatchedStatementCount"] = 0, ["unmatchedLedgerCount"] = 0,
+        },
+        [ProjectCommandTypes.CountersignReconciliation] = new() { ["projectId"] = "b3-elevator", ["reconciliationId"] = 40 },
         [HouseholdCommandTypes.AwardPoints] = new()
         {
             ["householdId"] = "b3-0602", ["activity"] = "VolunteerService", ["quantity"] = 4, ["points"] = 40, ["reference"] = "2026-05-12 电梯施工现场引导",

@@ -37,6 +37,9 @@ public static class Problems
     /// <summary>A batch of more commands than a batch holds: nothing in it is executed.</summary>
     public const string TooManyCommands = "TooManyCommands";
 
+    /// <summary>A bank statement file that cannot be read (docs/BANK.md); the problem names its line and column.</summary>
+    public const string MalformedStatement = "MalformedStatement";
+
     /// <summary>The code of an error status that no endpoint chose a code for.</summary>
     public static string CodeOf(int status) => status switch
     {

@@ -273,11 +273,17 @@ public static class ViewEndpoints
             ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
             d.PaidBy, d.BankReference, d.PaidSequence, d.Category?.ToString(), ByName(d.AllocationFen))).ToList(),
         project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
+        project.Reconciliations.Values.Select(ReconciliationViewOf).ToList(),
+        project.LastReconciled is { } last ? ReconciliationViewOf(last) : null,
         StaffNamesOf(project, registry),
         project.FundPolicy?.Drawing.ToString());
 
     static SortedDictionary<string, long> ByName<TEnum>(IReadOnlyDictionary<TEnum, long> fen) where TEnum : struct, Enum =>
         new(fen.ToDictionary(f => f.Key.ToString(), f => f.Value), StringComparer.Ordinal);
+
+    static ReconciliationView ReconciliationViewOf(Reconciliation r) => new(r.Id, ReconciliationPeriod.Format(r.Period.From),
+        ReconciliationPeriod.Format(r.Period.To), r.ClosingBalanceFen, r.StatementHash.ToString(), r.MatchedCount, r.UnmatchedStatementCount,
+        r.UnmatchedLedgerCount, r.SignedBy, r.CountersignedBy);
 
     /// <summary>Names of the staff a project view names; residents stay ids (their names are never public).</summary>
     static SortedDictionary<string, string> StaffNamesOf(ProjectState project, RegistryState registry)
@@ -285,6 +291,7 @@ public static class ViewEndpoints
         var named = project.Milestones.Values.SelectMany(m => m.AttestedBy.Values)
             .Concat(project.Disbursements.Values.SelectMany(d => d.Approvals.Values.Append(d.RequestedBy).Append(d.PaidBy)))
             .Concat(project.Reversals.Values.Select(r => r.ProposedBy))
+            .Concat(project.Reconciliations.Values.SelectMany(r => new[] { r.SignedBy, r.CountersignedBy }))
             .OfType<string>();
         var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var personId in named)

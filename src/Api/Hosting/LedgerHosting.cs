@@ -115,6 +115,7 @@ public static class LedgerHosting
         app.MapUnknownCommandEndpoint();
         app.MapCommandBatchEndpoint();
         app.MapViewEndpoints();
+        app.MapBankEndpoints();
         app.MapExportEndpoints();
         app.MapLogEndpoints();
         app.MapKeyEndpoints();

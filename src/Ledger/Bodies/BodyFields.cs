@@ -33,6 +33,9 @@ public readonly struct BodyFields
 
     public Member<Hash> Hash(string name) => Read(name, static (f, n) => f.Hash(n));
 
+    /// <summary>A calendar day spelled 2026-09-30 (docs/BANK.md), as a reconciliation's period names it.</summary>
+    public Member<DateOnly> Date(string name) => Read(name, static (f, n) => Rules.Projects.ReconciliationPeriod.ParseDate(f.String(n), n));
+
     /// <summary>A member that is the name of one of <typeparamref name="TEnum"/>'s values.</summary>
     public Member<TEnum> Enum<TEnum>(string name) where TEnum : struct, Enum => Read(name, EnumOf<TEnum>);
 

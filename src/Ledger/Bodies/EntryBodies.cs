@@ -15,7 +15,7 @@ public static class EntryBodies
         .. Of<ProjectOpenedBody>(), .. Of<ReceiptRecordedBody>(), .. Of<CampaignStartedBody>(), .. Of<ContributionBody>(),
         .. Of<MilestoneAttestedBody>(), .. Of<DisbursementRequestedBody>(), .. Of<DisbursementApprovedBody>(),
         .. Of<DisbursementRejectedBody>(), .. Of<DisbursementPaidBody>(), .. Of<ReversalProposedBody>(), .. Of<ReversalApprovedBody>(),
-        .. Of<ProjectCancelledBody>(), .. Of<ProjectClosedBody>(),
+        .. Of<ProjectCancelledBody>(), .. Of<ProjectClosedBody>(), .. Of<ReconciliationSignedBody>(), .. Of<ReconciliationCountersignedBody>(),
 
         .. Of<CrowdfundingPaidBody>(), .. Of<CrowdfundingRefundedBody>(), .. Of<PointsAwardedBody>(), .. Of<RedemptionReservedBody>(),
         .. Of<RedemptionFulfilledBody>(), .. Of<RedemptionCancelledBody>(),

@@ -204,3 +204,34 @@ public sealed record CloseProjectBody(Member<string> ProjectId) : ICommandBody<C
 
     public static CloseProjectBody Read(JsonElement body) => new(BodyFields.Of(body, "body", Members).String("projectId"));
 }
+
+/// <param name="StatementHash">SHA-256 of the statement file's bytes, as imported (docs/BANK.md).</param>
+/// <param name="FromDate">The period's first day, China Standard Time, "2026-07-01".</param>
+/// <param name="ToDate">The period's last day, included.</param>
+public sealed record SignReconciliationBody(
+    Member<long> ClosingBalanceFen, Member<string> FromDate, Member<long> MatchedCount, Member<string> ProjectId, Member<Hash> StatementHash,
+    Member<string> ToDate, Member<long> UnmatchedLedgerCount, Member<long> UnmatchedStatementCount)
+    : ICommandBody<SignReconciliationBody>
+{
+    public static IReadOnlyList<string> Members { get; } =
+        ["closingBalanceFen", "fromDate", "matchedCount", "projectId", "statementHash", "toDate", "unmatchedLedgerCount", "unmatchedStatementCount"];
+
+    public static SignReconciliationBody Read(JsonElement body)
+    {
+        var fields = BodyFields.Of(body, "body", Members);
+        return new(fields.Integer("closingBalanceFen"), fields.String("fromDate"), fields.Integer("matchedCount"), fields.String("projectId"),
+            fields.Hash("statementHash"), fields.String("toDate"), fields.Integer("unmatchedLedgerCount"), fields.Integer("unmatchedStatementCount"));
+    }
+}
+
+public sealed record CountersignReconciliationBody(Member<string> ProjectId, Member<long> ReconciliationId)
+    : ICommandBody<CountersignReconciliationBody>
+{
+    public static IReadOnlyList<string> Members { get; } = ["projectId", "reconciliationId"];
+
+    public static CountersignReconciliationBody Read(JsonElement body)
+    {
+        var fields = BodyFields.Of(body, "body", Members);
+        return new(fields.String("projectId"), fields.Integer("reconciliationId"));
+    }
+}

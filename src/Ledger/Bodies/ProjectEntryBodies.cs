@@ -327,6 +327,61 @@ public sealed record ProjectClosedBody(Member<long> PaidFen, Member<long> Receiv
     public static JsonObject Write(long paidFen, long receivedFen) => new() { ["paidFen"] = paidFen, ["receivedFen"] = receivedFen };
 }
 
+/// <param name="ReconciliationId">This entry's sequence.</param>
+/// <param name="FromDate">The period's first day, China Standard Time (docs/BANK.md); <paramref name="ToDate"/> its last.</param>
+public sealed record ReconciliationSignedBody(
+    Member<long> ClosingBalanceFen, Member<DateOnly> FromDate, Member<long> MatchedCount, Member<long> ReconciliationId, Member<Hash> StatementHash,
+    Member<DateOnly> ToDate, Member<long> UnmatchedLedgerCount, Member<long> UnmatchedStatementCount)
+    : IEntryBody<ReconciliationSignedBody>
+{
+    public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.ReconciliationSigned];
+
+    public static IReadOnlyList<string> Members { get; } =
+        ["closingBalanceFen", "fromDate", "matchedCount", "reconciliationId", "statementHash", "toDate", "unmatchedLedgerCount", "unmatchedStatementCount"];
+
+    public static ReconciliationSignedBody Read(JsonElement body, string type)
+    {
+        var fields = BodyFields.Of(body, type, Members);
+        return new(fields.Integer("closingBalanceFen"), fields.Date("fromDate"), fields.Integer("matchedCount"), fields.Integer("reconciliationId"),
+            fields.Hash("statementHash"), fields.Date("toDate"), fields.Integer("unmatchedLedgerCount"), fields.Integer("unmatchedStatementCount"));
+    }
+
+    public static JsonObject Write(long closingBalanceFen, ReconciliationPeriod period, long matchedCount, long reconciliationId, Hash statementHash,
+        long unmatchedLedgerCount, long unmatchedStatementCount) => new()
+        {
+            ["closingBalanceFen"] = closingBalanceFen,
+            ["fromDate"] = ReconciliationPeriod.Format(period.From),
+            ["matchedCount"] = matchedCount,
+            ["reconciliationId"] = reconciliationId,
+            ["statementHash"] = statementHash.ToString(),
+            ["toDate"] = ReconciliationPeriod.Format(period.To),
+            ["unmatchedLedgerCount"] = unmatchedLedgerCount,
+            ["unmatchedStatementCount"] = unmatchedStatementCount,
+        };
+}
+
+/// <param name="ClosingBalanceFen">The countersigned reconciliation's, repeated with its last day so that the entry says what was agreed.</param>
+public sealed record ReconciliationCountersignedBody(Member<long> ClosingBalanceFen, Member<long> ReconciliationId, Member<DateOnly> ToDate)
+    : IEntryBody<ReconciliationCountersignedBody>
+{
+    public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.ReconciliationCountersigned];
+
+    public static IReadOnlyList<string> Members { get; } = ["closingBalanceFen", "reconciliationId", "toDate"];
+
+    public static ReconciliationCountersignedBody Read(JsonElement body, string type)
+    {
+        var fields = BodyFields.Of(body, type, Members);
+        return new(fields.Integer("closingBalanceFen"), fields.Integer("reconciliationId"), fields.Date("toDate"));
+    }
+
+    public static JsonObject Write(long closingBalanceFen, long reconciliationId, DateOnly toDate) => new()
+    {
+        ["closingBalanceFen"] = closingBalanceFen,
+        ["reconciliationId"] = reconciliationId,
+        ["toDate"] = ReconciliationPeriod.Format(toDate),
+    };
+}
+
 /// <summary>A project's funding plan and tranches, as OpenProject and ProjectOpened both spell them.</summary>
 static class ProjectPolicy
 {

@@ -66,6 +66,8 @@ public static class Commands
         new(ProjectCommandTypes.CancelProject, typeof(CancelProjectBody), Set(Role.FinanceOfficer),
             c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.RefundsOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody<CancelProjectBody>(ProjectRules.Cancel)),
         Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
+        Project<SignReconciliationBody>(ProjectCommandTypes.SignReconciliation, ProjectRules.SignReconciliation, Role.FinanceOfficer),
+        Project<CountersignReconciliationBody>(ProjectCommandTypes.CountersignReconciliation, ProjectRules.CountersignReconciliation, Role.ResidentSupervisor),
 
         Household<AwardPointsBody>(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
         Household<ReserveRedemptionBody>(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),

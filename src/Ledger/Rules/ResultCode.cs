@@ -93,6 +93,15 @@ public enum ResultCode
     UnknownExpenseCategory = 344,
     RestrictedFundsInsufficient = 345,
 
+    // Project streams: reconciliation with the bank (docs/ENTRIES.md §project, docs/BANK.md).
+    ReconciliationPeriodInvalid = 360,
+    ReconciliationPeriodOverlaps = 361,
+    ReconciliationPeriodNotEnded = 362,
+    ReconciliationBalanceMismatch = 363,
+    UnknownReconciliation = 364,
+    ReconciliationAlreadyCountersigned = 365,
+    SignerCannotCountersign = 366,
+
     // Household streams: points and redemptions (docs/ENTRIES.md §household).
     UnknownActivity = 400,
     PointsOutOfRange = 401,

@@ -100,7 +100,7 @@ public static class StateSnapshot
     [
         "projectId", "status", "name", "community", "contractPriceFen", "plannedFen", "residentShareCapPercent",
         "tranches", "warrantyMonths", "receipts", "campaign", "contributionsFen", "contributedFen", "milestones",
-        "disbursements", "reversals", "fundPolicy",
+        "disbursements", "reversals", "fundPolicy", "movements", "reconciliations",
     ];
 
     static JsonObject EncodeProject(ProjectState project)
@@ -161,6 +161,24 @@ public static class StateSnapshot
                 ["proposedBy"] = r.ProposedBy,
                 ["approved"] = r.Approved,
             }),
+            ["movements"] = Array(project.Movements, m => Optional(new JsonObject
+            {
+                ["sequence"] = m.Sequence,
+                ["recordedAt"] = LedgerTime.Format(m.RecordedAt),
+                ["amountFen"] = m.AmountFen,
+            }, "reference", m.Reference)),
+            ["reconciliations"] = Array(project.Reconciliations.Values, r => Optional(new JsonObject
+            {
+                ["id"] = r.Id,
+                ["fromDate"] = ReconciliationPeriod.Format(r.Period.From),
+                ["toDate"] = ReconciliationPeriod.Format(r.Period.To),
+                ["closingBalanceFen"] = r.ClosingBalanceFen,
+                ["statementHash"] = r.StatementHash.ToString(),
+                ["matchedCount"] = r.MatchedCount,
+                ["unmatchedStatementCount"] = r.UnmatchedStatementCount,
+                ["unmatchedLedgerCount"] = r.UnmatchedLedgerCount,
+                ["signedBy"] = r.SignedBy,
+            }, "countersignedBy", r.CountersignedBy)),
         };
         if (project.FundPolicy is { } fundPolicy)
         {
@@ -226,6 +244,19 @@ public static class StateSnapshot
                 .Select(r => JsonFields.Of(r, "a reversal", "id", "entrySequence", "kind", "amountFen", "proposedBy", "approved"))
                 .Select(r => new Reversal(r.Integer("id"), r.Integer("entrySequence"), r.String("kind"), r.Integer("amountFen"),
                     r.String("proposedBy"), r.Boolean("approved")))
+                .Unique(r => r.Id)
+                .ToImmutableSortedDictionary(r => r.Id, r => r),
+            Movements = fields.Array("movements")
+                .Select(m => JsonFields.Of(m, "a movement", "sequence", "recordedAt", "amountFen", "reference"))
+                .Select(m => new AccountMovement(m.Integer("sequence"), m.Time("recordedAt"), m.Integer("amountFen"), m.OptionalString("reference")))
+                .ToImmutableList(),
+            Reconciliations = fields.Array("reconciliations")
+                .Select(r => JsonFields.Of(r, "a reconciliation", "id", "fromDate", "toDate", "closingBalanceFen", "statementHash", "matchedCount",
+                    "unmatchedStatementCount", "unmatchedLedgerCount", "signedBy", "countersignedBy"))
+                .Select(r => new Reconciliation(r.Integer("id"),
+                    new ReconciliationPeriod(ReconciliationPeriod.ParseDate(r.String("fromDate"), "fromDate"), ReconciliationPeriod.ParseDate(r.String("toDate"), "toDate")),
+                    r.Integer("closingBalanceFen"), r.Hash("statementHash"), r.Integer("matchedCount"), r.Integer("unmatchedStatementCount"),
+                    r.Integer("unmatchedLedgerCount"), r.String("signedBy"), r.OptionalString("countersignedBy")))
                 .Unique(r => r.Id)
                 .ToImmutableSortedDictionary(r => r.Id, r => r),
         };

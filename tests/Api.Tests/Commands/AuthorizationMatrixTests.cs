@@ -48,6 +48,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [ProjectCommandTypes.ApproveReversal] = [Role.ResidentSupervisor],
         [ProjectCommandTypes.CancelProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.CloseProject] = [Role.FinanceOfficer],
+        [ProjectCommandTypes.SignReconciliation] = [Role.FinanceOfficer],
+        [ProjectCommandTypes.CountersignReconciliation] = [Role.ResidentSupervisor],
         [HouseholdCommandTypes.AwardPoints] = [Role.VolunteerCoordinator],
         [HouseholdCommandTypes.ReserveRedemption] = [Role.Resident],
         [HouseholdCommandTypes.FulfilRedemption] = [Role.VolunteerCoordinator],
@@ -192,6 +194,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
             ProjectCommandTypes.ApproveReversal => Project(new() { ["reversalId"] = 1 }),
             ProjectCommandTypes.CancelProject => Project(new() { ["reason"] = "matrix", ["refunds"] = new JsonArray() }),
             ProjectCommandTypes.CloseProject => Project(new()),
+            ProjectCommandTypes.SignReconciliation => Project(new()
+            {
+                ["fromDate"] = "2026-01-01", ["toDate"] = "2026-03-31", ["closingBalanceFen"] = 0, ["statementHash"] = hash,
+                ["matchedCount"] = 0, ["unmatchedStatementCount"] = 0, ["unmatchedLedgerCount"] = 0,
+            }),
+            ProjectCommandTypes.CountersignReconciliation => Project(new() { ["reconciliationId"] = 1 }),
             HouseholdCommandTypes.AwardPoints => new()
             {
                 ["householdId"] = Household, ["activity"] = "WasteSorting", ["quantity"] = 1, ["points"] = 1, ["reference"] = $"matrix-{role}",

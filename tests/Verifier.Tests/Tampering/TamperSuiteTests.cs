@@ -321,6 +321,25 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
                 return t;
             },
             [new(FindingKind.RuleViolation, ProjectRules.StreamOf(RestrictedProjectId), nameof(ResultCode.RestrictedFundsInsufficient))], FixesEverything: true, Only: true),
+        new("a reconciliation whose balance does not match, signed by the finance officer",
+            d =>
+            {
+                // 2020, long before the demo's first entry: the ledger's balance at its end is 0 fen, the statement claims 1.
+                var t = d.Tamper();
+                var statement = Document("银行对账单 2020");
+                var id = t.NextSequence(FacadeStream);
+                var signed = new JsonObject
+                {
+                    ["closingBalanceFen"] = 1, ["fromDate"] = "2020-01-01", ["matchedCount"] = 0, ["statementHash"] = statement, ["toDate"] = "2020-12-31",
+                    ["unmatchedLedgerCount"] = 0, ["unmatchedStatementCount"] = 1,
+                };
+                var command = signed.DeepClone().AsObject();
+                command["projectId"] = DemoCommunity.FacadeProjectId;
+                signed["reconciliationId"] = id;
+                t.Append(d.KeyOf(DemoPeople.Officer), ProjectCommandTypes.SignReconciliation, command, (FacadeStream, ProjectEntryTypes.ReconciliationSigned, signed));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, FacadeStream, nameof(ResultCode.ReconciliationBalanceMismatch))], FixesEverything: true, Only: true),
         new("a share overpaid by a household, signed by its resident",
             d => PayShare(d.Tamper(), d.KeyOf("resident-b1-0101"), "b1-0101"),
             [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.PaymentBeyondShare))], FixesEverything: true, Only: true),

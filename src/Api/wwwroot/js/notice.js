@@ -6,7 +6,7 @@
 import { getJson, getText, streamEntries } from './api.js';
 import { checkLink } from './check.js';
 import { toHex } from './crypto.js';
-import { beijingParts, h, hash, money, nowText, person, qrCode, table, time } from './dom.js';
+import { beijingParts, h, hash, money, nowText, person, qrCode, table, time, yuan } from './dom.js';
 import { language, t, term } from './i18n.js';
 import { parseCheckpoint, signatureNames } from './merkle.js';
 
@@ -46,6 +46,7 @@ export async function renderNotice(main, projectId, quarterText) {
     h('dl', { class: 'totals' },
       ...[['receivedFen', 'project.totalReceived'], ['paidFen', 'project.totalPaid'], ['pendingFen', 'project.totalPending'], ['availableFen', 'project.totalAvailable']]
         .flatMap(([member, key]) => [h('dt', {}, t(key)), h('dd', { dataset: { total: member } }, money(project.totals[member]))])),
+    reconciled(project.lastReconciled),
     h('h2', {}, t('notice.movements')),
     movements(inQuarter, entries, project),
     h('h2', {}, t('notice.tranches')),
@@ -58,6 +59,13 @@ export async function renderNotice(main, projectId, quarterText) {
     h('p', { class: 'signatures' }, t('notice.sign')));
 
   main.replaceChildren(toolbar, sheet);
+}
+
+/** The last period a resident supervisor countersigned (docs/BANK.md), and its closing balance. */
+function reconciled(last) {
+  return last
+    ? h('p', { id: 'notice-reconciled', dataset: { toDate: last.toDate } }, t('notice.reconciled', last.fromDate, last.toDate, yuan(last.closingBalanceFen)))
+    : h('p', { id: 'notice-reconciled', class: 'muted' }, t('notice.notReconciled'));
 }
 
 function quarterKey({ year, quarter }) {

@@ -23,6 +23,9 @@ public static class ProjectRules
     public const int MaxCampaignHouseholds = 10_000;
     public const long MaxWeight = 1_000_000;
 
+    /// <summary>The most lines a statement's counts may name: far beyond a quarter of one project's account.</summary>
+    public const long MaxStatementLines = 1_000_000;
+
     static readonly ImmutableList<TranchePolicy> DefaultTranches =
         [new(Tranche.Progress, 60), new(Tranche.Acceptance, 30), new(Tranche.Warranty, 10)];
 
@@ -509,6 +512,79 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.ContractNotFullyPaid, $"{project.ContractPriceFen - project.TotalPaidFen} fen of the contract price are unpaid");
         }
         return Accept(project, ProjectEntryTypes.ProjectClosed, ProjectClosedBody.Write(project.TotalPaidFen, project.TotalReceivedFen));
+    }
+
+    /// <summary>
+    /// 对账: a finance officer signs that the bank's statement of the project's account for a
+    /// period ends on the balance the ledger has for it (docs/BANK.md). Periods follow each
+    /// other without overlap, and only a period that has ended is reconciled, so the ledger's
+    /// balance at its end can no longer change.
+    /// </summary>
+    public static Decision SignReconciliation(DecisionContext context, SignReconciliationBody body)
+    {
+        var project = Project(context, body.ProjectId);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        var period = new ReconciliationPeriod(ReconciliationPeriod.ParseDate(body.FromDate.Value, body.FromDate.Name),
+            ReconciliationPeriod.ParseDate(body.ToDate.Value, body.ToDate.Name));
+        var closing = body.ClosingBalanceFen.Value;
+        if (closing is < 0 or > Money.MaxAmountFen)
+        {
+            return Decision.Refusing(ResultCode.AmountOutOfRange, $"{body.ClosingBalanceFen.Name} must be from 0 to {Money.MaxAmountFen} fen");
+        }
+        var statementHash = body.StatementHash.Value;
+        var counts = new[] { body.MatchedCount, body.UnmatchedStatementCount, body.UnmatchedLedgerCount };
+        if (counts.FirstOrDefault(c => c.Value is < 0 or > MaxStatementLines) is { Name: not null } badCount)
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, $"{badCount.Name} must be from 0 to {MaxStatementLines}");
+        }
+        if (period.From > period.To)
+        {
+            return Decision.Refusing(ResultCode.ReconciliationPeriodInvalid, $"fromDate {ReconciliationPeriod.Format(period.From)} is after toDate {ReconciliationPeriod.Format(period.To)}");
+        }
+        if (project.Reconciliations.Values.LastOrDefault() is { } last && period.From <= last.Period.To)
+        {
+            return Decision.Refusing(ResultCode.ReconciliationPeriodOverlaps,
+                $"the period must start after {ReconciliationPeriod.Format(last.Period.To)}, the end of reconciliation #{last.Id}");
+        }
+        if (context.Now < period.EndsAt)
+        {
+            return Decision.Refusing(ResultCode.ReconciliationPeriodNotEnded, $"the period ends at {LedgerTime.Format(period.EndsAt)}");
+        }
+        var ledgerBalance = project.BalanceFenBefore(period.EndsAt);
+        if (closing != ledgerBalance)
+        {
+            return Decision.Refusing(ResultCode.ReconciliationBalanceMismatch,
+                $"the statement closes on {closing} fen; the ledger's balance at the end of {period} is {ledgerBalance} fen");
+        }
+        return Accept(project, ProjectEntryTypes.ReconciliationSigned, ReconciliationSignedBody.Write(closing, period, body.MatchedCount.Value,
+            reconciliationId: project.Sequence + 1, statementHash, body.UnmatchedLedgerCount.Value, body.UnmatchedStatementCount.Value));
+    }
+
+    /// <summary>A resident supervisor who did not sign it countersigns a reconciliation; only then is the period reconciled.</summary>
+    public static Decision CountersignReconciliation(DecisionContext context, CountersignReconciliationBody body)
+    {
+        var project = Project(context, body.ProjectId);
+        if (Unopened(project) is { } refusal)
+        {
+            return refusal;
+        }
+        if (!project.Reconciliations.TryGetValue(body.ReconciliationId.Value, out var reconciliation))
+        {
+            return Decision.Refusing(ResultCode.UnknownReconciliation, $"no reconciliation #{body.ReconciliationId.Value}");
+        }
+        if (reconciliation.CountersignedBy is not null)
+        {
+            return Decision.Refusing(ResultCode.ReconciliationAlreadyCountersigned, $"reconciliation #{reconciliation.Id} is countersigned already");
+        }
+        if (reconciliation.SignedBy == context.Command.PersonId)
+        {
+            return Decision.Refusing(ResultCode.SignerCannotCountersign, "the person who signed a reconciliation does not countersign it");
+        }
+        return Accept(project, ProjectEntryTypes.ReconciliationCountersigned,
+            ReconciliationCountersignedBody.Write(reconciliation.ClosingBalanceFen, reconciliation.Id, reconciliation.Period.To));
     }
 
     /// <summary>The project the command was routed to (<see cref="Routing.ProjectIdOf"/> read the same member).</summary>

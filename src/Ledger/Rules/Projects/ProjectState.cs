@@ -58,6 +58,25 @@ public sealed record Disbursement(
 public sealed record Reversal(long Id, long EntrySequence, string Kind, long AmountFen, string ProposedBy, bool Approved);
 
 /// <summary>
+/// A movement of money on the project's bank account as the ledger knows it (docs/BANK.md
+/// "The ledger's balance"): positive in, negative out, at the entry's recordedAt, with the
+/// reference a bank statement line carries for it.
+/// </summary>
+public sealed record AccountMovement(long Sequence, DateTimeOffset RecordedAt, long AmountFen, string? Reference);
+
+/// <summary>A reconciliation with the bank signed by a finance officer; the period counts as reconciled once countersigned.</summary>
+public sealed record Reconciliation(
+    long Id,
+    ReconciliationPeriod Period,
+    long ClosingBalanceFen,
+    Hash StatementHash,
+    long MatchedCount,
+    long UnmatchedStatementCount,
+    long UnmatchedLedgerCount,
+    string SignedBy,
+    string? CountersignedBy);
+
+/// <summary>
 /// A project stream's state: the plan and policy it was opened with, the money in by source,
 /// the crowdfunding campaign, the milestones, and every disbursement and reversal. The
 /// figures of the finance officer's and the supervisor's views are derived from it.
@@ -109,7 +128,22 @@ public sealed record ProjectState : StreamState
 
     public ImmutableSortedDictionary<long, Reversal> Reversals { get; init; } = ImmutableSortedDictionary<long, Reversal>.Empty;
 
+    /// <summary>Every movement on the project's account, in entry order (so in recordedAt order).</summary>
+    public ImmutableList<AccountMovement> Movements { get; init; } = [];
+
+    public ImmutableSortedDictionary<long, Reconciliation> Reconciliations { get; init; } = ImmutableSortedDictionary<long, Reconciliation>.Empty;
+
     public bool IsOpen => Status == ProjectStatus.Open;
+
+    /// <summary>
+    /// The ledger's balance of the project's account just before <paramref name="end"/>: every
+    /// movement recorded before it (docs/BANK.md "The ledger's balance").
+    /// </summary>
+    public long BalanceFenBefore(DateTimeOffset end) =>
+        Movements.TakeWhile(m => m.RecordedAt < end).Aggregate(0L, (sum, m) => checked(sum + m.AmountFen));
+
+    /// <summary>The last period that a resident supervisor countersigned; null while none is.</summary>
+    public Reconciliation? LastReconciled => Reconciliations.Values.LastOrDefault(r => r.CountersignedBy is not null);
 
     /// <summary>Money in from one source: receipts not reversed, or for crowdfunding, households' net payments.</summary>
     public long ReceivedFen(FundingSource source) => source == FundingSource.ResidentCrowdfunding
@@ -177,19 +211,21 @@ public sealed record ProjectState : StreamState
         var next = entry.Type switch
         {
             ProjectEntryTypes.ProjectOpened => ApplyOpened(entry.BodyAs<ProjectOpenedBody>()),
-            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, entry.BodyAs<ReceiptRecordedBody>()),
+            ProjectEntryTypes.ReceiptRecorded => ApplyReceipt(entry.Sequence, entry.BodyAs<ReceiptRecordedBody>(), entry.RecordedAt),
             ProjectEntryTypes.CampaignStarted => ApplyCampaign(entry.BodyAs<CampaignStartedBody>()),
-            ProjectEntryTypes.ContributionReceived => ApplyContribution(entry.BodyAs<ContributionBody>(), +1),
-            ProjectEntryTypes.ContributionRefunded => ApplyContribution(entry.BodyAs<ContributionBody>(), -1),
+            ProjectEntryTypes.ContributionReceived => ApplyContribution(entry.BodyAs<ContributionBody>(), +1, entry),
+            ProjectEntryTypes.ContributionRefunded => ApplyContribution(entry.BodyAs<ContributionBody>(), -1, entry),
             ProjectEntryTypes.MilestoneAttested => ApplyAttested(entry.BodyAs<MilestoneAttestedBody>(), actor, entry.RecordedAt),
             ProjectEntryTypes.DisbursementRequested => ApplyRequested(entry.Sequence, entry.BodyAs<DisbursementRequestedBody>(), actor),
             ProjectEntryTypes.DisbursementApproved => ApplyApproved(entry.BodyAs<DisbursementApprovedBody>(), actor),
             ProjectEntryTypes.DisbursementRejected => ApplyRejected(entry.BodyAs<DisbursementRejectedBody>()),
-            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry.Sequence, entry.BodyAs<DisbursementPaidBody>(), actor),
+            ProjectEntryTypes.DisbursementPaid => ApplyPaid(entry, entry.BodyAs<DisbursementPaidBody>(), actor),
             ProjectEntryTypes.ReversalProposed => ApplyReversalProposed(entry.Sequence, entry.BodyAs<ReversalProposedBody>(), actor),
-            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(entry.BodyAs<ReversalApprovedBody>()),
+            ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(entry, entry.BodyAs<ReversalApprovedBody>()),
             ProjectEntryTypes.ProjectCancelled => this with { Status = ProjectStatus.Cancelled },
             ProjectEntryTypes.ProjectClosed => this with { Status = ProjectStatus.Closed },
+            ProjectEntryTypes.ReconciliationSigned => ApplyReconciliationSigned(entry.Sequence, entry.BodyAs<ReconciliationSignedBody>(), actor),
+            ProjectEntryTypes.ReconciliationCountersigned => ApplyReconciliationCountersigned(entry.BodyAs<ReconciliationCountersignedBody>(), actor),
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.AvailableFen >= 0, $"project {ProjectId} never commits more than it received (after #{entry.Sequence})");
@@ -211,9 +247,10 @@ public sealed record ProjectState : StreamState
         FundPolicy = body.FundPolicy.Value,
     };
 
-    ProjectState ApplyReceipt(long sequence, ReceiptRecordedBody body) => this with
+    ProjectState ApplyReceipt(long sequence, ReceiptRecordedBody body, DateTimeOffset recordedAt) => this with
     {
         Receipts = Receipts.Add(sequence, new Receipt(sequence, body.Source.Value, body.AmountFen.Value, body.DocumentHash.Value, Reversed: false)),
+        Movements = Movements.Add(new AccountMovement(sequence, recordedAt, body.AmountFen.Value, body.Reference.Value)),
     };
 
     ProjectState ApplyCampaign(CampaignStartedBody body) => this with
@@ -222,13 +259,19 @@ public sealed record ProjectState : StreamState
             body.Shares.Value.ToImmutableSortedDictionary(s => s.HouseholdId, s => s.ShareFen, StringComparer.Ordinal)),
     };
 
-    ProjectState ApplyContribution(ContributionBody body, int sign)
+    /// <summary>A household's payment or refund; on the bank statement its reference is the household's id (docs/BANK.md).</summary>
+    ProjectState ApplyContribution(ContributionBody body, int sign, Entry entry)
     {
         var household = body.HouseholdId.Value;
         var amount = checked(sign * body.AmountFen.Value);
         var paid = checked(ContributionsFen.GetValueOrDefault(household) + amount);
         Invariant.Holds(paid >= 0, $"household {household}'s contribution to {ProjectId} is never negative");
-        return this with { ContributionsFen = ContributionsFen.SetItem(household, paid), ContributedFen = checked(ContributedFen + amount) };
+        return this with
+        {
+            ContributionsFen = ContributionsFen.SetItem(household, paid),
+            ContributedFen = checked(ContributedFen + amount),
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, amount, household)),
+        };
     }
 
     ProjectState ApplyAttested(MilestoneAttestedBody body, string actor, DateTimeOffset recordedAt)
@@ -266,17 +309,21 @@ public sealed record ProjectState : StreamState
     ProjectState ApplyRejected(DisbursementRejectedBody body) =>
         WithDisbursement(Disbursements[body.DisbursementId.Value] with { Status = DisbursementStatus.Rejected });
 
-    ProjectState ApplyPaid(long sequence, DisbursementPaidBody body, string actor)
+    ProjectState ApplyPaid(Entry entry, DisbursementPaidBody body, string actor)
     {
         var disbursement = Disbursements[body.DisbursementId.Value];
+        var bankReference = body.BankReference.Value;
         Invariant.Holds(body.AmountFen.Value == disbursement.AmountFen, "a payment pays exactly the amount requested");
         return WithDisbursement(disbursement with
         {
             Status = DisbursementStatus.Paid,
             PaidBy = actor,
-            BankReference = body.BankReference.Value,
-            PaidSequence = sequence,
-        });
+            BankReference = bankReference,
+            PaidSequence = entry.Sequence,
+        }) with
+        {
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, -disbursement.AmountFen, bankReference)),
+        };
     }
 
     ProjectState ApplyReversalProposed(long sequence, ReversalProposedBody body, string actor) => this with
@@ -285,13 +332,40 @@ public sealed record ProjectState : StreamState
             body.AmountFen.Value, actor, Approved: false)),
     };
 
-    ProjectState ApplyReversalApproved(ReversalApprovedBody body)
+    /// <summary>
+    /// A reversal moves the money back when it is approved, under the reversed movement's
+    /// reference: the bank shows the return transfer then, not when the mistake was made.
+    /// </summary>
+    ProjectState ApplyReversalApproved(Entry entry, ReversalApprovedBody body)
     {
         var reversal = Reversals[body.ReversalId.Value];
-        var reversed = this with { Reversals = Reversals.SetItem(reversal.Id, reversal with { Approved = true }) };
+        var original = Movements.Single(m => m.Sequence == reversal.EntrySequence);
+        var reversed = this with
+        {
+            Reversals = Reversals.SetItem(reversal.Id, reversal with { Approved = true }),
+            Movements = Movements.Add(new AccountMovement(entry.Sequence, entry.RecordedAt, checked(-original.AmountFen), original.Reference)),
+        };
         return reversal.Kind == ProjectRules.ReceiptKind
             ? reversed with { Receipts = Receipts.SetItem(reversal.EntrySequence, Receipts[reversal.EntrySequence] with { Reversed = true }) }
             : reversed.WithDisbursement(PaymentOf(reversal.EntrySequence) with { Status = DisbursementStatus.PaymentReversed });
+    }
+
+    ProjectState ApplyReconciliationSigned(long sequence, ReconciliationSignedBody body, string actor)
+    {
+        Invariant.Holds(body.ReconciliationId.Value == sequence, "a reconciliation is named by the sequence of its entry");
+        var period = new ReconciliationPeriod(body.FromDate.Value, body.ToDate.Value);
+        return this with
+        {
+            Reconciliations = Reconciliations.Add(sequence, new Reconciliation(sequence, period, body.ClosingBalanceFen.Value,
+                body.StatementHash.Value, body.MatchedCount.Value, body.UnmatchedStatementCount.Value,
+                body.UnmatchedLedgerCount.Value, actor, CountersignedBy: null)),
+        };
+    }
+
+    ProjectState ApplyReconciliationCountersigned(ReconciliationCountersignedBody body, string actor)
+    {
+        var reconciliation = Reconciliations[body.ReconciliationId.Value];
+        return this with { Reconciliations = Reconciliations.SetItem(reconciliation.Id, reconciliation with { CountersignedBy = actor }) };
     }
 
     /// <summary>The disbursement that the DisbursementPaid entry at <paramref name="entrySequence"/> paid.</summary>

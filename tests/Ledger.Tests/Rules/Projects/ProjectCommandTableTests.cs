@@ -27,6 +27,8 @@ public sealed class ProjectCommandTableTests
         { ProjectCommandTypes.ApproveReversal, [Role.ResidentSupervisor] },
         { ProjectCommandTypes.CancelProject, [Role.FinanceOfficer] },
         { ProjectCommandTypes.CloseProject, [Role.FinanceOfficer] },
+        { ProjectCommandTypes.SignReconciliation, [Role.FinanceOfficer] },
+        { ProjectCommandTypes.CountersignReconciliation, [Role.ResidentSupervisor] },
     };
 
     [Theory]
@@ -45,7 +47,7 @@ public sealed class ProjectCommandTableTests
     {
         var projectTypes = typeof(ProjectCommandTypes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
 
-        Assert.Equal(13, projectTypes.Count);
+        Assert.Equal(15, projectTypes.Count);
         Assert.All(projectTypes, type => Assert.Single(Commands.All, rule => rule.Type == type));
     }
 
@@ -64,6 +66,8 @@ public sealed class ProjectCommandTableTests
     [InlineData(ProjectCommandTypes.ProposeReversal)]
     [InlineData(ProjectCommandTypes.ApproveReversal)]
     [InlineData(ProjectCommandTypes.CloseProject)]
+    [InlineData(ProjectCommandTypes.SignReconciliation)]
+    [InlineData(ProjectCommandTypes.CountersignReconciliation)]
     public void ProjectCommandWritesOnlyItsProjectStream(string type)
     {
         Assert.Equal(["project/elevator-b2"], StreamsOf(type, new JsonObject { ["projectId"] = ProjectId }));
@@ -129,9 +133,13 @@ public sealed class ProjectCommandTableTests
             (ResultCode.ReversalWouldOverdraw, 339), (ResultCode.DisbursementsOutstanding, 340), (ResultCode.RefundListMismatch, 341),
             (ResultCode.ContractNotFullyPaid, 342), (ResultCode.InvalidFundPolicy, 343), (ResultCode.UnknownExpenseCategory, 344),
             (ResultCode.RestrictedFundsInsufficient, 345),
+            (ResultCode.ReconciliationPeriodInvalid, 360), (ResultCode.ReconciliationPeriodOverlaps, 361),
+            (ResultCode.ReconciliationPeriodNotEnded, 362), (ResultCode.ReconciliationBalanceMismatch, 363),
+            (ResultCode.UnknownReconciliation, 364), (ResultCode.ReconciliationAlreadyCountersigned, 365),
+            (ResultCode.SignerCannotCountersign, 366),
         ];
 
         Assert.All(pinned, p => Assert.Equal(p.Number, (int)p.Code));
-        Assert.Equal(Enumerable.Range(300, 46), Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
+        Assert.Equal([.. Enumerable.Range(300, 46), .. Enumerable.Range(360, 7)], Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
     }
 }

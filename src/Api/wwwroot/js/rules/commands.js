@@ -51,6 +51,8 @@ export const Commands = {
   PayDisbursement: projectRule(projects.payDisbursement, 'FinanceOfficer'),
   ProposeReversal: projectRule(projects.proposeReversal, 'FinanceOfficer'),
   ApproveReversal: projectRule(projects.approveReversal, 'ResidentSupervisor'),
+  SignReconciliation: projectRule(projects.signReconciliation, 'FinanceOfficer'),
+  CountersignReconciliation: projectRule(projects.countersignReconciliation, 'ResidentSupervisor'),
   CancelProject: {
     roles: ['FinanceOfficer'],
     streams: c => [projects.streamOf(projects.projectIdOf(c)), ...projects.refundsOf(c).map(households.streamOf)],

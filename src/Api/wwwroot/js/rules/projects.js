@@ -34,6 +34,12 @@ const RejectedMembers = ['disbursementId', 'reason', 'role'];
 const PaidMembers = ['amountFen', 'bankReference', 'disbursementId'];
 const ReversalProposedMembers = ['amountFen', 'entrySequence', 'kind', 'reason', 'reversalId'];
 const ReversalApprovedMembers = ['amountFen', 'entrySequence', 'reversalId'];
+const ReconciliationSignedMembers = ['closingBalanceFen', 'fromDate', 'matchedCount', 'reconciliationId', 'statementHash', 'toDate', 'unmatchedLedgerCount', 'unmatchedStatementCount'];
+const ReconciliationCountersignedMembers = ['closingBalanceFen', 'reconciliationId', 'toDate'];
+const MaxStatementLines = 1_000_000;
+const DayMs = 86_400_000;
+// China Standard Time, UTC+08:00 (ReconciliationPeriod.cs): a period ends at 00:00 CST of the day after it.
+const ChinaStandardTimeMs = 8 * 3_600_000;
 
 export const streamOf = projectId => `project/${projectId}`;
 export const projectIdOf = command => identifierOf(command, 'projectId');
@@ -54,9 +60,25 @@ export function emptyProject(projectId) {
   return {
     sequence: -1, projectId, status: 'NotOpened', contractPriceFen: 0, plannedFen: new Map(), tranches: [], warrantyMonths: 0, fundPolicy: null,
     receipts: new Map(), campaign: null, contributionsFen: new Map(), contributedFen: 0,
-    milestones: new Map(), disbursements: new Map(), reversals: new Map(),
+    milestones: new Map(), disbursements: new Map(), reversals: new Map(), movements: [], reconciliations: new Map(),
   };
 }
+
+/** ReconciliationPeriod.ParseDate: "2026-09-30", years 2000–9998, as the ms of its 00:00 UTC. */
+function parseDate(text, what) {
+  const match = /^(\d{4})-\d{2}-\d{2}$/.exec(text);
+  const ms = match ? Date.parse(`${text}T00:00:00.000Z`) : NaN;
+  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text || +match[1] < 2000 || +match[1] > 9998) {
+    throw new FormatError(`${what} must be a date like 2026-09-30, from 2000-01-01 to 9998-12-31`);
+  }
+  return ms;
+}
+
+const formatDate = dayMs => new Date(dayMs).toISOString().slice(0, 10);
+const periodEndsAt = toDayMs => toDayMs + DayMs - ChinaStandardTimeMs;
+
+/** ProjectState.BalanceFenBefore: every movement on the account recorded before `end` (ms). */
+const balanceFenBefore = (project, end) => sum(project.movements.filter(m => m.recordedAt < end).map(m => m.amountFen));
 
 const receivedFen = (project, source) => source === 'ResidentCrowdfunding'
   ? project.contributedFen
@@ -640,6 +662,69 @@ export function approveReversal(context) {
   return accepting(state, 'ReversalApproved', { amountFen: reversal.amountFen, entrySequence: reversal.entrySequence, reversalId: reversal.id });
 }
 
+export function signReconciliation(context) {
+  const body = bodyOf(context, 'closingBalanceFen', 'fromDate', 'matchedCount', 'projectId', 'statementHash', 'toDate', 'unmatchedLedgerCount', 'unmatchedStatementCount');
+  const state = project(context);
+  const refusal = unopened(state);
+  if (refusal) {
+    return refusal;
+  }
+  const from = parseDate(body.string('fromDate'), 'fromDate');
+  const to = parseDate(body.string('toDate'), 'toDate');
+  const closing = body.integer('closingBalanceFen');
+  if (closing < 0 || closing > MaxAmountFen) {
+    return refuse('AmountOutOfRange', `closingBalanceFen must be from 0 to ${MaxAmountFen} fen`);
+  }
+  const statementHash = body.hash('statementHash');
+  for (const member of ['matchedCount', 'unmatchedStatementCount', 'unmatchedLedgerCount']) {
+    const count = body.integer(member);
+    if (count < 0 || count > MaxStatementLines) {
+      return refuse('MalformedCommand', `${member} must be from 0 to ${MaxStatementLines}`);
+    }
+  }
+  if (from > to) {
+    return refuse('ReconciliationPeriodInvalid', `fromDate ${formatDate(from)} is after toDate ${formatDate(to)}`);
+  }
+  const last = [...state.reconciliations.values()].at(-1);
+  if (last && from <= last.to) {
+    return refuse('ReconciliationPeriodOverlaps', `the period must start after ${formatDate(last.to)}, the end of reconciliation #${last.id}`);
+  }
+  const end = periodEndsAt(to);
+  if (context.now < end) {
+    return refuse('ReconciliationPeriodNotEnded', `the period ends at ${formatTime(end)}`);
+  }
+  const ledgerBalance = balanceFenBefore(state, end);
+  if (closing !== ledgerBalance) {
+    return refuse('ReconciliationBalanceMismatch', `the statement closes on ${closing} fen; the ledger's balance at the end of the period is ${ledgerBalance} fen`);
+  }
+  return accepting(state, 'ReconciliationSigned', {
+    closingBalanceFen: closing, fromDate: formatDate(from), matchedCount: body.integer('matchedCount'), reconciliationId: state.sequence + 1,
+    statementHash, toDate: formatDate(to), unmatchedLedgerCount: body.integer('unmatchedLedgerCount'), unmatchedStatementCount: body.integer('unmatchedStatementCount'),
+  });
+}
+
+export function countersignReconciliation(context) {
+  const body = bodyOf(context, 'projectId', 'reconciliationId');
+  const state = project(context);
+  const refusal = unopened(state);
+  if (refusal) {
+    return refusal;
+  }
+  const reconciliation = state.reconciliations.get(body.integer('reconciliationId'));
+  if (!reconciliation) {
+    return refuse('UnknownReconciliation', `no reconciliation #${body.integer('reconciliationId')}`);
+  }
+  if (reconciliation.countersignedBy !== null) {
+    return refuse('ReconciliationAlreadyCountersigned', `reconciliation #${reconciliation.id} is countersigned already`);
+  }
+  if (reconciliation.signedBy === context.command.personId) {
+    return refuse('SignerCannotCountersign', 'the person who signed a reconciliation does not countersign it');
+  }
+  return accepting(state, 'ReconciliationCountersigned', {
+    closingBalanceFen: reconciliation.closingBalanceFen, reconciliationId: reconciliation.id, toDate: formatDate(reconciliation.to),
+  });
+}
+
 /** The households a CancelProject command lists for refunds: identifiers, else the command is malformed. */
 export function refundsOf(command) {
   const refunds = typeof command.body === 'object' && command.body !== null && !Array.isArray(command.body) ? command.body.refunds : undefined;
@@ -696,6 +781,8 @@ export function applyProject(state, entry) {
   const body = entry.body;
   const fields = members => new Fields(body, entry.type, members);
   const withDisbursement = (s, d) => ({ ...s, disbursements: new Map(s.disbursements).set(d.id, d) });
+  // A movement on the account at this entry (AccountMovement): the entry's time, in ms.
+  const moved = (amountFen, reference) => [...state.movements, { sequence: entry.sequence, recordedAt: Date.parse(entry.recordedAt), amountFen, reference }];
   let next;
   switch (entry.type) {
     case 'ProjectOpened': {
@@ -711,7 +798,7 @@ export function applyProject(state, entry) {
     case 'ReceiptRecorded': {
       const f = fields(ReceiptMembers);
       const receipt = { source: f.enumName(FundingSources, 'source', 'FundingSource'), amountFen: f.integer('amountFen'), documentHash: f.hash('documentHash'), reversed: false };
-      next = { ...state, receipts: added(state.receipts, entry.sequence, receipt) };
+      next = { ...state, receipts: added(state.receipts, entry.sequence, receipt), movements: moved(f.integer('amountFen'), f.has('reference') ? f.string('reference') : null) };
       break;
     }
     case 'CampaignStarted': {
@@ -735,7 +822,10 @@ export function applyProject(state, entry) {
       const amount = checked((entry.type === 'ContributionReceived' ? 1 : -1) * f.integer('amountFen'));
       const paid = checked((state.contributionsFen.get(householdId) ?? 0) + amount);
       invariant(paid >= 0, `household ${householdId}'s contribution to ${state.projectId} is never negative`);
-      next = { ...state, contributionsFen: new Map(state.contributionsFen).set(householdId, paid), contributedFen: checked(state.contributedFen + amount) };
+      next = {
+        ...state, contributionsFen: new Map(state.contributionsFen).set(householdId, paid), contributedFen: checked(state.contributedFen + amount),
+        movements: moved(amount, householdId),
+      };
       break;
     }
     case 'MilestoneAttested': {
@@ -776,7 +866,11 @@ export function applyProject(state, entry) {
       const f = fields(PaidMembers);
       const disbursement = lookup(state.disbursements, f.integer('disbursementId'));
       invariant(f.integer('amountFen') === disbursement.amountFen, 'a payment pays exactly the amount requested');
-      next = withDisbursement(state, { ...disbursement, status: 'Paid', paidBy: actor, bankReference: f.string('bankReference'), paidSequence: entry.sequence });
+      const bankReference = f.string('bankReference');
+      next = {
+        ...withDisbursement(state, { ...disbursement, status: 'Paid', paidBy: actor, bankReference, paidSequence: entry.sequence }),
+        movements: moved(-disbursement.amountFen, bankReference),
+      };
       break;
     }
     case 'ReversalProposed': {
@@ -788,7 +882,14 @@ export function applyProject(state, entry) {
     case 'ReversalApproved': {
       const f = fields(ReversalApprovedMembers);
       const reversal = lookup(state.reversals, f.integer('reversalId'));
-      const reversed = { ...state, reversals: new Map(state.reversals).set(reversal.id, { ...reversal, approved: true }) };
+      const originals = state.movements.filter(m => m.sequence === reversal.entrySequence);
+      if (originals.length !== 1) {
+        throw new FormatError(`sequence contains ${originals.length === 0 ? 'no' : 'more than one'} matching element`);
+      }
+      const reversed = {
+        ...state, reversals: new Map(state.reversals).set(reversal.id, { ...reversal, approved: true }),
+        movements: moved(checked(-originals[0].amountFen), originals[0].reference),
+      };
       next = reversal.kind === ReceiptKind
         ? { ...reversed, receipts: new Map(state.receipts).set(reversal.entrySequence, { ...lookup(state.receipts, reversal.entrySequence), reversed: true }) }
         : withDisbursement(reversed, { ...paymentOf(state, reversal.entrySequence), status: 'PaymentReversed' });
@@ -800,6 +901,24 @@ export function applyProject(state, entry) {
     case 'ProjectClosed':
       next = { ...state, status: 'Closed' };
       break;
+    case 'ReconciliationSigned': {
+      const f = fields(ReconciliationSignedMembers);
+      invariant(f.integer('reconciliationId') === entry.sequence, 'a reconciliation is named by the sequence of its entry');
+      const reconciliation = {
+        id: entry.sequence, from: parseDate(f.string('fromDate'), 'fromDate'), to: parseDate(f.string('toDate'), 'toDate'),
+        closingBalanceFen: f.integer('closingBalanceFen'), statementHash: f.hash('statementHash'), matchedCount: f.integer('matchedCount'),
+        unmatchedStatementCount: f.integer('unmatchedStatementCount'), unmatchedLedgerCount: f.integer('unmatchedLedgerCount'),
+        signedBy: actor, countersignedBy: null,
+      };
+      next = { ...state, reconciliations: added(state.reconciliations, entry.sequence, reconciliation) };
+      break;
+    }
+    case 'ReconciliationCountersigned': {
+      const f = fields(ReconciliationCountersignedMembers);
+      const reconciliation = lookup(state.reconciliations, f.integer('reconciliationId'));
+      next = { ...state, reconciliations: new Map(state.reconciliations).set(reconciliation.id, { ...reconciliation, countersignedBy: actor }) };
+      break;
+    }
     default:
       throw new FormatError(`a project has no entry type ${entry.type}`);
   }
