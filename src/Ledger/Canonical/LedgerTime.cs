@@ -10,6 +10,13 @@ public static class LedgerTime
 {
     const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    /// <summary>
+    /// 北京时间, UTC+8 all year, in which caps' periods and bank statements' days are counted:
+    /// China has kept no daylight saving time since 1991, so a fixed offset gives every period
+    /// boundary exactly (00:00 in Beijing is 16:00 UTC the day before).
+    /// </summary>
+    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
     public static string Format(DateTimeOffset time) =>
         time.ToUniversalTime().ToString(Pattern, CultureInfo.InvariantCulture);
 

@@ -34,12 +34,6 @@ public sealed record PolicyVersion(long Version, DateTimeOffset EffectiveFrom, I
 /// <summary>Which version prices an award, and the calendar periods its caps count over.</summary>
 public static class PointsPolicy
 {
-    /// <summary>
-    /// 北京时间, UTC+8 all year: China has kept no daylight saving time since 1991, so a fixed
-    /// offset gives every period boundary exactly (00:00 in Beijing is 16:00 UTC the day before).
-    /// </summary>
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     /// <summary>The approved version with the latest effective time at or before <paramref name="at"/>; null: no policy is in force.</summary>
     public static PolicyVersion? InForce(IEnumerable<PolicyVersion> versions, DateTimeOffset at) =>
         versions.Where(v => v.Approved && v.EffectiveFrom <= at).MaxBy(v => v.EffectiveFrom);
@@ -47,7 +41,7 @@ public static class PointsPolicy
     /// <summary>The calendar period of <paramref name="period"/> that <paramref name="at"/> falls in, as (year, index within the year).</summary>
     public static (int Year, int Index) PeriodOf(DateTimeOffset at, CapPeriod period)
     {
-        var beijing = at.ToOffset(ChinaStandardTime);
+        var beijing = at.ToOffset(Canonical.LedgerTime.ChinaStandardTime);
         return period switch
         {
             CapPeriod.Month => (beijing.Year, beijing.Month),

@@ -10,14 +10,12 @@ namespace Ledger.Rules.Projects;
 /// </summary>
 public readonly record struct ReconciliationPeriod(DateOnly From, DateOnly To)
 {
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     const string DatePattern = "yyyy-MM-dd";
 
-    public DateTimeOffset StartsAt => new(From.ToDateTime(TimeOnly.MinValue), ChinaStandardTime);
+    public DateTimeOffset StartsAt => new(From.ToDateTime(TimeOnly.MinValue), Canonical.LedgerTime.ChinaStandardTime);
 
     /// <summary>The first instant after the period: 00:00 CST of the day after <see cref="To"/>.</summary>
-    public DateTimeOffset EndsAt => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaStandardTime);
+    public DateTimeOffset EndsAt => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), Canonical.LedgerTime.ChinaStandardTime);
 
     public bool Contains(DateOnly day) => day >= From && day <= To;
 
