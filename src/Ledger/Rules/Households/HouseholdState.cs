@@ -1,11 +1,25 @@
 using System.Collections.Immutable;
 using Ledger.Canonical;
 using Ledger.Entries;
+using Ledger.Rules.Projects;
 
 namespace Ledger.Rules.Households;
 
 /// <summary>A redemption of a catalog item, reserved until the provider fulfils or cancels it.</summary>
 public sealed record Redemption(long Id, string ItemId, long Quantity, long Points, RedemptionStatus Status);
+
+/// <summary>
+/// The household's ballot paper in one owners' vote: issued when the vote opens, cast once
+/// within the period, counted when the vote closes. Kept on the household's stream, which only
+/// its residents, the resident supervisors and the auditor read: how it voted is theirs.
+/// </summary>
+public sealed record HouseholdBallot(string ProjectId, string VoteId, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, BallotChoice? Choice, bool Counted)
+{
+    public string Key => KeyOf(ProjectId, VoteId);
+
+    /// <summary>Identifiers have no "/", so the key names one vote of one project.</summary>
+    public static string KeyOf(string projectId, string voteId) => projectId + "/" + voteId;
+}
 
 /// <summary>
 /// A household stream's state: its crowdfunding payments per project, and its points —
@@ -27,6 +41,11 @@ public sealed record HouseholdState : StreamState
 
     public ImmutableSortedDictionary<long, Redemption> Redemptions { get; init; } = ImmutableSortedDictionary<long, Redemption>.Empty;
 
+    /// <summary>The household's ballot papers, by <see cref="HouseholdBallot.KeyOf"/>.</summary>
+    public ImmutableSortedDictionary<string, HouseholdBallot> Ballots { get; init; } = ImmutableSortedDictionary.Create<string, HouseholdBallot>(StringComparer.Ordinal);
+
+    public HouseholdBallot? BallotOf(string projectId, string voteId) => Ballots.GetValueOrDefault(HouseholdBallot.KeyOf(projectId, voteId));
+
     public long ReservedPoints => PointsOf(RedemptionStatus.Reserved);
 
     public long SpentPoints => PointsOf(RedemptionStatus.Fulfilled);
@@ -47,6 +66,9 @@ public sealed record HouseholdState : StreamState
             HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, JsonFields.Of(entry.Body, entry.Type, HouseholdRules.ReservedMembers)),
             HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.FulfilledMembers), RedemptionStatus.Fulfilled),
             HouseholdEntryTypes.RedemptionCancelled => ApplySettled(JsonFields.Of(entry.Body, entry.Type, HouseholdRules.CancelledMembers), RedemptionStatus.Cancelled),
+            HouseholdEntryTypes.BallotIssued => ApplyBallotIssued(JsonFields.Of(entry.Body, entry.Type, VoteRules.BallotIssuedMembers)),
+            HouseholdEntryTypes.BallotCast => ApplyBallotCast(JsonFields.Of(entry.Body, entry.Type, VoteRules.BallotCastMembers)),
+            HouseholdEntryTypes.BallotCounted => ApplyBallot(JsonFields.Of(entry.Body, entry.Type, VoteRules.BallotCountedMembers), b => b with { Counted = true }),
             _ => throw new FormatException($"a household has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.BalancePoints >= 0, $"household {HouseholdId}'s points balance is never negative (after #{entry.Sequence})");
@@ -82,5 +104,24 @@ public sealed record HouseholdState : StreamState
         var redemption = Redemptions[body.Integer("redemptionId")];
         Invariant.Holds(redemption.Status == RedemptionStatus.Reserved, "only a reserved redemption is fulfilled or cancelled");
         return this with { Redemptions = Redemptions.SetItem(redemption.Id, redemption with { Status = status }) };
+    }
+
+    HouseholdState ApplyBallotIssued(JsonFields body)
+    {
+        var ballot = new HouseholdBallot(body.String("projectId"), body.String("voteId"), body.Time("opensAt"), body.Time("closesAt"), null, Counted: false);
+        return this with { Ballots = Ballots.Add(ballot.Key, ballot) };
+    }
+
+    HouseholdState ApplyBallotCast(JsonFields body) => ApplyBallot(body, ballot =>
+    {
+        Invariant.Holds(ballot.Choice is null, "a household casts one ballot per vote");
+        return ballot with { Choice = ProjectRules.ReadEnum<BallotChoice>(body, "choice") };
+    });
+
+    HouseholdState ApplyBallot(JsonFields body, Func<HouseholdBallot, HouseholdBallot> change)
+    {
+        var ballot = Ballots[HouseholdBallot.KeyOf(body.String("projectId"), body.String("voteId"))];
+        Invariant.Holds(!ballot.Counted, "a ballot is neither cast nor counted after its vote closed");
+        return this with { Ballots = Ballots.SetItem(ballot.Key, change(ballot)) };
     }
 }

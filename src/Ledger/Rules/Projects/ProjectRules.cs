@@ -24,7 +24,7 @@ public static class ProjectRules
     public const int MaxCampaignHouseholds = 10_000;
     public const long MaxWeight = 1_000_000;
 
-    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+    internal static readonly string[] OpenedMembers = ["community", "contractPriceFen", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "votePolicy", "warrantyMonths"];
     internal static readonly string[] ReceiptMembers = ["amountFen", "documentHash", "reference", "source"];
     internal static readonly string[] CampaignMembers = ["rule", "shares", "targetFen"];
     internal static readonly string[] ContributionMembers = ["amountFen", "householdId"];
@@ -99,7 +99,21 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
         }
-        return Accept(project, ProjectEntryTypes.ProjectOpened, new JsonObject
+        VotePolicy? votePolicy;
+        try
+        {
+            votePolicy = body.VotePolicy.Value;
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.InvalidVotePolicy, e.Message);
+        }
+        if (votePolicy is { IsValid: false })
+        {
+            return Decision.Refusing(ResultCode.InvalidVotePolicy,
+                $"each threshold is a fraction n/d with 1 ≤ n ≤ d ≤ {Fraction.MaxDenominator}, and the ordinary majority's n < d");
+        }
+        var opened = new JsonObject
         {
             ["community"] = community,
             ["contractPriceFen"] = contractPrice,
@@ -109,7 +123,13 @@ public static class ProjectRules
             ["residentShareCapPercent"] = cap,
             ["tranches"] = new JsonArray(tranches.Select(t => (JsonNode)new JsonObject { ["percent"] = t.Percent, ["tranche"] = t.Tranche.ToString() }).ToArray()),
             ["warrantyMonths"] = warrantyMonths,
-        });
+        };
+        // Only a project with a policy says so: a project without one keeps the bytes it always had.
+        if (votePolicy is not null)
+        {
+            opened["votePolicy"] = votePolicy.ToJson();
+        }
+        return Accept(project, ProjectEntryTypes.ProjectOpened, opened);
     }
 
     public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
@@ -157,6 +177,10 @@ public static class ProjectRules
         if (project.Campaign is not null)
         {
             return Decision.Refusing(ResultCode.CampaignAlreadyStarted, "the project's campaign has started already");
+        }
+        if (VoteRules.CampaignRefusal(project) is { } noVote)
+        {
+            return noVote;
         }
         if (target > project.PlannedFen[FundingSource.ResidentCrowdfunding])
         {
@@ -566,7 +590,7 @@ public static class ProjectRules
         EnumNames.TryParse<TEnum>(fields.String(member), out var value) ? value : throw new FormatException($"{member} is not a {typeof(TEnum).Name}");
 
     /// <summary>The project the command was routed to (<see cref="Routing.ProjectIdOf"/> read the same member).</summary>
-    static ProjectState Project(DecisionContext context, Member<string> projectId) =>
+    internal static ProjectState Project(DecisionContext context, Member<string> projectId) =>
         context.State<ProjectState>(StreamOf(projectId.Value));
 
     /// <summary>Refuses unless the project is open and the amount is from 1 fen to 10^12 fen.</summary>
@@ -581,7 +605,7 @@ public static class ProjectRules
         return Money.IsValidAmount(amount) ? null : AmountOutOfRange(member);
     }
 
-    static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
+    internal static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
     {
         ProjectStatus.NotOpened => new Decision.Refuse(ResultCode.ProjectNotOpen, $"project {project.ProjectId} is not open"),
         ProjectStatus.Closed or ProjectStatus.Cancelled => new Decision.Refuse(ResultCode.ProjectEnded, $"project {project.ProjectId} is {project.Status.ToString().ToLowerInvariant()}"),
@@ -621,7 +645,7 @@ public static class ProjectRules
     static Decision.Refuse AmountOutOfRange(Member<long> member) =>
         new(ResultCode.AmountOutOfRange, $"{member.Name} must be from 1 to {Money.MaxAmountFen} fen");
 
-    static string Text(Member<string> member) => ShortText(member.Value, member.Name);
+    internal static string Text(Member<string> member) => ShortText(member.Value, member.Name);
 
     static string ShortText(string text, string member) =>
         text.Length is 0 or > MaxTextLength || text.Any(char.IsControl)

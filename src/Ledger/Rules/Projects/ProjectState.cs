@@ -99,6 +99,14 @@ public sealed record ProjectState : StreamState
 
     public ImmutableSortedDictionary<long, Reversal> Reversals { get; init; } = ImmutableSortedDictionary<long, Reversal>.Empty;
 
+    /// <summary>The owners' vote policy the project was opened with; null: none given (no vote needed, default thresholds).</summary>
+    public VotePolicy? VotePolicy { get; init; }
+
+    /// <summary>The thresholds this project's votes are decided by.</summary>
+    public VotePolicy VoteThresholds => VotePolicy ?? VotePolicy.Default;
+
+    public ImmutableSortedDictionary<string, OwnersVote> Votes { get; init; } = ImmutableSortedDictionary.Create<string, OwnersVote>(StringComparer.Ordinal);
+
     public bool IsOpen => Status == ProjectStatus.Open;
 
     /// <summary>Money in from one source: receipts not reversed, or for crowdfunding, households' net payments.</summary>
@@ -164,6 +172,8 @@ public sealed record ProjectState : StreamState
             ProjectEntryTypes.ReversalApproved => ApplyReversalApproved(JsonFields.Of(entry.Body, entry.Type, ProjectRules.ReversalApprovedMembers)),
             ProjectEntryTypes.ProjectCancelled => this with { Status = ProjectStatus.Cancelled },
             ProjectEntryTypes.ProjectClosed => this with { Status = ProjectStatus.Closed },
+            ProjectEntryTypes.VoteOpened => ApplyVoteOpened(JsonFields.Of(entry.Body, entry.Type, VoteRules.VoteOpenedMembers)),
+            ProjectEntryTypes.VoteClosed => ApplyVoteClosed(JsonFields.Of(entry.Body, entry.Type, VoteRules.VoteClosedMembers)),
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.AvailableFen >= 0, $"project {ProjectId} never commits more than it received (after #{entry.Sequence})");
@@ -180,7 +190,22 @@ public sealed record ProjectState : StreamState
         ResidentShareCapPercent = (int)body.Integer("residentShareCapPercent"),
         Tranches = ProjectRules.ReadTranches(body.Array("tranches")).ToImmutableList(),
         WarrantyMonths = (int)body.Integer("warrantyMonths"),
+        VotePolicy = body.Has("votePolicy") ? VotePolicy.Read(body.Object("votePolicy")) : null,
     };
+
+    ProjectState ApplyVoteOpened(JsonFields body)
+    {
+        var vote = new OwnersVote(body.String("voteId"), body.String("question"), ProjectRules.ReadEnum<VoteMatter>(body, "matter"),
+            VoteRules.ReadScope(body.Array("households")), body.Time("opensAt"), body.Time("closesAt"), Tally: null, Passed: false);
+        return this with { Votes = Votes.Add(vote.VoteId, vote) };
+    }
+
+    ProjectState ApplyVoteClosed(JsonFields body)
+    {
+        var vote = Votes[body.String("voteId")];
+        Invariant.Holds(!vote.IsClosed, "a vote is closed once");
+        return this with { Votes = Votes.SetItem(vote.VoteId, vote with { Tally = VoteRules.ReadTally(body), Passed = body.Boolean("passed") }) };
+    }
 
     ProjectState ApplyReceipt(long sequence, JsonFields body) => this with
     {

@@ -16,6 +16,8 @@ public static class ProjectCommandTypes
     public const string ApproveReversal = "ApproveReversal";
     public const string CancelProject = "CancelProject";
     public const string CloseProject = "CloseProject";
+    public const string OpenVote = "OpenVote";
+    public const string CloseVote = "CloseVote";
 }
 
 /// <summary>The entry types of project streams (docs/ENTRIES.md §project).</summary>
@@ -35,4 +37,6 @@ public static class ProjectEntryTypes
     public const string ReversalApproved = "ReversalApproved";
     public const string ProjectCancelled = "ProjectCancelled";
     public const string ProjectClosed = "ProjectClosed";
+    public const string VoteOpened = "VoteOpened";
+    public const string VoteClosed = "VoteClosed";
 }

@@ -10,6 +10,7 @@ public static class RegistryCommandTypes
     public const string GrantRole = "GrantRole";
     public const string RevokeRole = "RevokeRole";
     public const string NameLogKey = "NameLogKey";
+    public const string RecordFloorArea = "RecordFloorArea";
 }
 
 /// <summary>The entry types of the registry stream (docs/ENTRIES.md §registry).</summary>
@@ -22,4 +23,5 @@ public static class RegistryEntryTypes
     public const string RoleGranted = "RoleGranted";
     public const string RoleRevoked = "RoleRevoked";
     public const string LogKeyNamed = "LogKeyNamed";
+    public const string FloorAreaRecorded = "FloorAreaRecorded";
 }

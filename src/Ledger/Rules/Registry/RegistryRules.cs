@@ -28,6 +28,10 @@ public static class RegistryRules
     internal static readonly string[] RoleGrantedMembers = ["householdId", "personId", "role"];
     internal static readonly string[] RoleRevokedMembers = ["personId", "role"];
     internal static readonly string[] LogKeyNamedMembers = ["keyId", "origin", "publicKey", "verifierKey"];
+    internal static readonly string[] FloorAreaRecordedMembers = ["floorAreaHundredths", "householdId"];
+
+    /// <summary>The largest exclusive floor area a household may have: 100,000 m², in hundredths.</summary>
+    public const long MaxFloorAreaHundredths = 10_000_000;
 
     /// <summary>
     /// Opens the registry: entry 0 names the root key, and the command is signed by that same
@@ -97,6 +101,29 @@ public static class RegistryRules
             ["origin"] = key.Name,
             ["publicKey"] = Hex.Encode(key.PublicKey.Bytes),
             ["verifierKey"] = key.Format(),
+        }));
+    }
+
+    /// <summary>
+    /// Records a household's exclusive floor area (专有部分面积), the weight of its ballot in an
+    /// owners' vote (art. 278), as the property register states it; recording it again corrects it.
+    /// </summary>
+    public static Decision RecordFloorArea(RegistryState registry, Command command, RecordFloorAreaBody body)
+    {
+        var householdId = body.HouseholdId.Value;
+        if (!Names.IsIdentifier(householdId))
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, "householdId is not a valid identifier");
+        }
+        var area = body.FloorAreaHundredths.Value;
+        if (area is < 1 or > MaxFloorAreaHundredths)
+        {
+            return Decision.Refusing(ResultCode.FloorAreaOutOfRange, $"floorAreaHundredths is from 1 to {MaxFloorAreaHundredths} (hundredths of a square metre)");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.FloorAreaRecorded, new JsonObject
+        {
+            ["floorAreaHundredths"] = area,
+            ["householdId"] = householdId,
         }));
     }
 

@@ -42,6 +42,9 @@ public sealed record RegistryState : StreamState
     /// </summary>
     public ImmutableList<NoteVerifierKey> LogKeys { get; init; } = ImmutableList<NoteVerifierKey>.Empty;
 
+    /// <summary>Each household's exclusive floor area in hundredths of a square metre, as the registrar last recorded it.</summary>
+    public ImmutableSortedDictionary<string, long> FloorAreas { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+
     public Person? PersonOf(string personId) => People.GetValueOrDefault(personId);
 
     /// <summary>Whether some registrar still holds a key that is not revoked: the registry must never lock itself out.</summary>
@@ -64,9 +67,13 @@ public sealed record RegistryState : StreamState
             {
                 LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(JsonFields.Of(body, entry.Type, RegistryRules.LogKeyNamedMembers))),
             },
+            RegistryEntryTypes.FloorAreaRecorded => ApplyFloorArea(JsonFields.Of(body, entry.Type, RegistryRules.FloorAreaRecordedMembers)),
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
     }
+
+    RegistryState ApplyFloorArea(JsonFields body) =>
+        this with { FloorAreas = FloorAreas.SetItem(body.String("householdId"), body.Integer("floorAreaHundredths")) };
 
     RegistryState ApplyOpened(JsonFields body)
     {

@@ -27,6 +27,8 @@ public sealed class ProjectCommandTableTests
         { ProjectCommandTypes.ApproveReversal, [Role.ResidentSupervisor] },
         { ProjectCommandTypes.CancelProject, [Role.FinanceOfficer] },
         { ProjectCommandTypes.CloseProject, [Role.FinanceOfficer] },
+        { ProjectCommandTypes.OpenVote, [Role.OwnerRepresentative] },
+        { ProjectCommandTypes.CloseVote, [Role.OwnerRepresentative] },
     };
 
     [Theory]
@@ -45,7 +47,7 @@ public sealed class ProjectCommandTableTests
     {
         var projectTypes = typeof(ProjectCommandTypes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
 
-        Assert.Equal(13, projectTypes.Count);
+        Assert.Equal(15, projectTypes.Count);
         Assert.All(projectTypes, type => Assert.Single(Commands.All, rule => rule.Type == type));
     }
 
@@ -81,6 +83,17 @@ public sealed class ProjectCommandTableTests
         Assert.Equal(["household/b2-0101", "household/b2-0602", "project/elevator-b2"],
             StreamsOf(ProjectCommandTypes.CancelProject, CancelBody(["b2-0602", "b2-0101", "b2-0602"])));
         Assert.Equal(["project/elevator-b2"], StreamsOf(ProjectCommandTypes.CancelProject, CancelBody([])));
+    }
+
+    [Theory]
+    [InlineData(ProjectCommandTypes.OpenVote)]
+    [InlineData(ProjectCommandTypes.CloseVote)]
+    public void VoteCommandWritesTheProjectAndEveryHouseholdOfItsScope(string type)
+    {
+        var body = new JsonObject { ["households"] = new JsonArray("b2-0602", "b2-0101"), ["projectId"] = ProjectId };
+
+        Assert.Equal(["household/b2-0101", "household/b2-0602", "project/elevator-b2"], StreamsOf(type, body));
+        Assert.Throws<FormatException>(() => StreamsOf(type, new JsonObject { ["projectId"] = ProjectId }));
     }
 
     [Theory]
@@ -128,9 +141,13 @@ public sealed class ProjectCommandTableTests
             (ResultCode.UnknownReversal, 336), (ResultCode.ReversalNotPending, 337), (ResultCode.ProposerCannotApprove, 338),
             (ResultCode.ReversalWouldOverdraw, 339), (ResultCode.DisbursementsOutstanding, 340), (ResultCode.RefundListMismatch, 341),
             (ResultCode.ContractNotFullyPaid, 342),
+            (ResultCode.InvalidVotePolicy, 350), (ResultCode.VoteAlreadyOpened, 351), (ResultCode.InvalidVote, 352),
+            (ResultCode.InvalidVoteScope, 353), (ResultCode.FloorAreaNotRecorded, 354), (ResultCode.UnknownVote, 355),
+            (ResultCode.OutsideVotingPeriod, 356), (ResultCode.BallotAlreadyCast, 357), (ResultCode.VoteAlreadyClosed, 358),
+            (ResultCode.CampaignNeedsPassedVote, 359),
         ];
 
         Assert.All(pinned, p => Assert.Equal(p.Number, (int)p.Code));
-        Assert.Equal(Enumerable.Range(300, 43), Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
+        Assert.Equal([.. Enumerable.Range(300, 43), .. Enumerable.Range(350, 10)], Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
     }
 }
