@@ -103,6 +103,10 @@ public static class BodySchemas
         {
             return new OpenApiSchema { Type = JsonSchemaType.Boolean };
         }
+        if (type == typeof(DateTimeOffset))
+        {
+            return new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "A time as the ledger writes it: 2026-01-31T08:00:00.000Z (docs/FORMAT.md)." };
+        }
         if (type == typeof(Hash))
         {
             return new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9a-f]{64}$", Description = "A SHA-256 hash: 64 lowercase hex digits." };

@@ -246,6 +246,12 @@ public static class ViewEndpoints
             ProjectState.DisbursementApprovers.Where(r => !d.Approvals.ContainsKey(r)).Select(r => r.ToString()).ToList(),
             d.PaidBy, d.BankReference, d.PaidSequence)).ToList(),
         project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
+        project.Votes.Values.Select(v => new VoteView(v.VoteId, v.Question, v.Matter.ToString(), LedgerTime.Format(v.OpensAt), LedgerTime.Format(v.ClosesAt),
+            v.Scope.Households, v.Scope.AreaHundredths,
+            v.Tally is { } t
+                ? new VoteTallyView(t.Agree.Households, t.Agree.AreaHundredths, t.Against.Households, t.Against.AreaHundredths, t.Abstain.Households, t.Abstain.AreaHundredths)
+                : null,
+            v.Passed)).ToList(),
         StaffNamesOf(project, registry));
 
     /// <summary>Names of the staff a project view names; residents stay ids (their names are never public).</summary>

@@ -15,7 +15,7 @@ namespace Ledger.Bodies;
 public sealed record OpenProjectBody(
     Member<string> Community, Member<long> ContractPriceFen, Member<ImmutableSortedDictionary<FundingSource, long>> FundingPlan,
     Member<string> Name, Member<string> ProjectId, Member<long?> ResidentShareCapPercent, Member<ImmutableList<TranchePolicy>?> Tranches,
-    Member<VotePolicy?> VotePolicy, Member<long> WarrantyMonths)
+    Member<VotePolicyTerms?> VotePolicy, Member<long> WarrantyMonths)
     : ICommandBody<OpenProjectBody>
 {
     public static IReadOnlyList<string> Members { get; } =
@@ -28,7 +28,7 @@ public sealed record OpenProjectBody(
             fields.Read("fundingPlan", static (f, n) => ProjectRules.ReadPlan(f.Object(n))),
             fields.String("name"), fields.String("projectId"), fields.OptionalInteger("residentShareCapPercent"),
             fields.Read("tranches", static (f, n) => f.Has(n) ? ProjectRules.ReadTranches(f.Array(n)).ToImmutableList() : null),
-            fields.Read("votePolicy", static (f, n) => f.Has(n) ? Rules.Projects.VotePolicy.Read(f.Object(n)) : null),
+            fields.Read("votePolicy", static (f, n) => f.Has(n) ? VotePolicyTerms.Read(f.Object(n)) : null),
             fields.Integer("warrantyMonths"));
     }
 }

@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [RegistryCommandTypes.GrantRole] = [Role.Registrar],
         [RegistryCommandTypes.RevokeRole] = [Role.Registrar],
         [RegistryCommandTypes.NameLogKey] = [Role.Registrar],
+        [RegistryCommandTypes.RecordFloorArea] = [Role.Registrar],
         [ProjectCommandTypes.OpenProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.RecordReceipt] = [Role.FinanceOfficer],
         [ProjectCommandTypes.StartCampaign] = [Role.FinanceOfficer],
@@ -46,6 +47,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [ProjectCommandTypes.ApproveReversal] = [Role.ResidentSupervisor],
         [ProjectCommandTypes.CancelProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.CloseProject] = [Role.FinanceOfficer],
+        [ProjectCommandTypes.OpenVote] = [Role.OwnerRepresentative],
+        [ProjectCommandTypes.CloseVote] = [Role.OwnerRepresentative],
+        [HouseholdCommandTypes.CastBallot] = [Role.Resident],
         [HouseholdCommandTypes.AwardPoints] = [Role.VolunteerCoordinator],
         [HouseholdCommandTypes.ReserveRedemption] = [Role.Resident],
         [HouseholdCommandTypes.FulfilRedemption] = [Role.VolunteerCoordinator],
@@ -154,6 +158,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
             RegistryCommandTypes.GrantRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
             RegistryCommandTypes.RevokeRole => new() { ["personId"] = "matrix-nobody", ["role"] = "Auditor" },
             RegistryCommandTypes.NameLogKey => new() { ["verifierKey"] = "matrix+00000000+AQ==" },
+            RegistryCommandTypes.RecordFloorArea => new() { ["householdId"] = Household, ["floorAreaHundredths"] = 9_000 },
             ProjectCommandTypes.OpenProject => CommandRefusalTests.OpenProject($"matrix-opened-{role}"),
             ProjectCommandTypes.RecordReceipt => Project(new() { ["source"] = "GovernmentSubsidy", ["amountFen"] = 1, ["documentHash"] = hash }),
             ProjectCommandTypes.StartCampaign => Project(new()
@@ -183,6 +188,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
             ProjectCommandTypes.ApproveReversal => Project(new() { ["reversalId"] = 1 }),
             ProjectCommandTypes.CancelProject => Project(new() { ["reason"] = "matrix", ["refunds"] = new JsonArray() }),
             ProjectCommandTypes.CloseProject => Project(new()),
+            ProjectCommandTypes.OpenVote => Project(new()
+            {
+                ["voteId"] = "matrix", ["question"] = "matrix", ["matter"] = "Other", ["households"] = new JsonArray(Household),
+                ["opensAt"] = "2026-01-01T00:00:00.000Z", ["closesAt"] = "2099-01-01T00:00:00.000Z",
+            }),
+            ProjectCommandTypes.CloseVote => Project(new() { ["voteId"] = "matrix", ["households"] = new JsonArray(Household) }),
+            HouseholdCommandTypes.CastBallot => new() { ["householdId"] = Household, ["projectId"] = UnopenedProject, ["voteId"] = "matrix", ["choice"] = "Agree" },
             HouseholdCommandTypes.AwardPoints => new()
             {
                 ["householdId"] = Household, ["activity"] = "WasteSorting", ["quantity"] = 1, ["points"] = 1, ["reference"] = $"matrix-{role}",

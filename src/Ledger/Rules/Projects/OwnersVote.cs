@@ -32,7 +32,7 @@ public sealed record Fraction(int Numerator, int Denominator)
 
     public static IReadOnlyList<string> Members { get; } = ["denominator", "numerator"];
 
-    public bool IsValid => Numerator >= 1 && Numerator <= Denominator && Denominator <= MaxDenominator;
+    public bool IsValid() => Numerator >= 1 && Numerator <= Denominator && Denominator <= MaxDenominator;
 
     /// <summary>part ≥ whole × n/d.</summary>
     public bool AtLeast(long part, long whole) => checked(part * Denominator) >= checked(whole * Numerator);
@@ -90,9 +90,7 @@ public sealed record VotePolicy(bool CampaignRequiresVote, Fraction Participatio
     /// <summary>The thresholds a project without a policy votes by; it needs no vote for its campaign.</summary>
     public static VotePolicy Default { get; } = new(false, DefaultParticipation, DefaultSpecialMajority, DefaultOrdinaryMajority);
 
-    public static IReadOnlyList<string> Members { get; } = ["campaignRequiresVote", "ordinaryMajority", "participation", "specialMajority"];
-
-    public bool IsValid => Participation.IsValid && SpecialMajority.IsValid && OrdinaryMajority.IsValid
+    public bool IsValid() => Participation.IsValid() && SpecialMajority.IsValid() && OrdinaryMajority.IsValid()
         && OrdinaryMajority.Numerator < OrdinaryMajority.Denominator;
 
     /// <summary>
@@ -119,13 +117,23 @@ public sealed record VotePolicy(bool CampaignRequiresVote, Fraction Participatio
         ["specialMajority"] = SpecialMajority.ToJson(),
     };
 
-    /// <summary>A policy as a command gives it: every threshold optional, its default when absent.</summary>
-    public static VotePolicy Read(JsonElement value)
+    /// <summary>A policy as an entry or a snapshot writes it (with every threshold), or as a command gives it.</summary>
+    public static VotePolicy Read(JsonElement value) => VotePolicyTerms.Read(value).WithDefaults();
+}
+
+/// <summary>A vote policy as OpenProject gives it: every threshold optional, its default when absent.</summary>
+public sealed record VotePolicyTerms(bool CampaignRequiresVote, Fraction? OrdinaryMajority, Fraction? Participation, Fraction? SpecialMajority)
+{
+    public static IReadOnlyList<string> Members { get; } = ["campaignRequiresVote", "ordinaryMajority", "participation", "specialMajority"];
+
+    public VotePolicy WithDefaults() => new(CampaignRequiresVote, Participation ?? VotePolicy.DefaultParticipation,
+        SpecialMajority ?? VotePolicy.DefaultSpecialMajority, OrdinaryMajority ?? VotePolicy.DefaultOrdinaryMajority);
+
+    public static VotePolicyTerms Read(JsonElement value)
     {
         var fields = JsonFields.Of(value, "votePolicy", Members);
-        Fraction Threshold(string name, Fraction fallback) => fields.Has(name) ? Fraction.Read(fields.Object(name)) : fallback;
-        return new(fields.Boolean("campaignRequiresVote"), Threshold("participation", DefaultParticipation),
-            Threshold("specialMajority", DefaultSpecialMajority), Threshold("ordinaryMajority", DefaultOrdinaryMajority));
+        Fraction? Threshold(string name) => fields.Has(name) ? Fraction.Read(fields.Object(name)) : null;
+        return new(fields.Boolean("campaignRequiresVote"), Threshold("ordinaryMajority"), Threshold("participation"), Threshold("specialMajority"));
     }
 }
 

@@ -102,13 +102,13 @@ public static class ProjectRules
         VotePolicy? votePolicy;
         try
         {
-            votePolicy = body.VotePolicy.Value;
+            votePolicy = body.VotePolicy.Value?.WithDefaults();
         }
         catch (FormatException e)
         {
             return Decision.Refusing(ResultCode.InvalidVotePolicy, e.Message);
         }
-        if (votePolicy is { IsValid: false })
+        if (votePolicy is not null && !votePolicy.IsValid())
         {
             return Decision.Refusing(ResultCode.InvalidVotePolicy,
                 $"each threshold is a fraction n/d with 1 ≤ n ≤ d ≤ {Fraction.MaxDenominator}, and the ordinary majority's n < d");
