@@ -3,6 +3,8 @@
 // within the period; the tally on the project and the choices only on the households' streams;
 // and a campaign refused until a vote the project's policy asks for has passed.
 using System.Text.Json.Nodes;
+using Ledger.Canonical;
+using Ledger.Entries;
 using Ledger.Rules;
 using Ledger.Rules.Households;
 using Ledger.Rules.Projects;
@@ -157,6 +159,55 @@ public sealed class OwnersVoteTests
         Assert.All(scenario.Ledger.Entries.Where(e => e.SignedCommand.Command.Type == HouseholdCommandTypes.CastBallot),
             e => Assert.Equal(HouseholdRules.StreamOf(e.SignedCommand.Command.Body.GetProperty("householdId").GetString()!), e.Stream));
         Assert.Equal(BallotChoice.Abstain, scenario.Household(TwelveHouseholds_[8]).BallotOf(ProjectId, VoteId)!.Choice);
+    }
+
+    [Fact]
+    public void EveryCommandOfAVoteIsDecidedAgainTheSameWayAsTheVerifierReplaysIt()
+    {
+        var scenario = WithVote();
+        CastBallots(scenario, agree: 7, against: 1, abstain: 1);
+        scenario.Now = ClosesAt(scenario);
+        AssertAccepted(Close(scenario));
+        AssertAccepted(scenario.StartCampaign());
+
+        // FORMAT.md §7 step 4: each command's entries, decided again at their recorded time on the streams as they stood, are the same bytes.
+        var states = new Dictionary<string, StreamState>(StringComparer.Ordinal);
+        StreamState StateOf(string stream) => states.GetValueOrDefault(stream) ?? StreamState.Initial(stream);
+        foreach (var group in Groups(scenario.Ledger.Entries))
+        {
+            var first = group[0];
+            var rule = Commands.Find(first.SignedCommand.Command.Type)!;
+            var streams = Commands.StreamsOf(rule, first.SignedCommand.Command);
+            var context = new DecisionContext((RegistryState)StateOf(RegistryRules.Stream),
+                streams.ToDictionary(s => s, StateOf, StringComparer.Ordinal), first.SignedCommand.Command, first.RecordedAt);
+
+            var decided = AssertAccepted(Commands.Decide(rule, context)).Entries;
+
+            Assert.Equal(group.Select(e => (e.Stream, e.Type, CanonicalJson.Encode(e.Body))), decided.Select(d => (d.Stream, d.Type, CanonicalJson.Encode(d.Body))));
+            foreach (var entry in group)
+            {
+                states[entry.Stream] = StateOf(entry.Stream).Apply(entry);
+            }
+        }
+    }
+
+    /// <summary>The entries of one command follow one another and share its signer and idempotency key.</summary>
+    static List<List<Entry>> Groups(IEnumerable<Entry> entries)
+    {
+        var groups = new List<List<Entry>>();
+        foreach (var entry in entries)
+        {
+            if (groups.Count > 0 && groups[^1][0].SignedCommand.Command is var command && command.PersonId == entry.SignedCommand.Command.PersonId
+                && command.IdempotencyKey == entry.SignedCommand.Command.IdempotencyKey)
+            {
+                groups[^1].Add(entry);
+            }
+            else
+            {
+                groups.Add([entry]);
+            }
+        }
+        return groups;
     }
 
     public static TheoryData<string, ResultCode> BallotRefusals => new()
@@ -322,5 +373,5 @@ public sealed class OwnersVoteTests
         ["voteId"] = VoteId,
     };
 
-    static string Format(DateTimeOffset time) => Ledger.Canonical.LedgerTime.Format(time);
+    static string Format(DateTimeOffset time) => LedgerTime.Format(time);
 }
