@@ -8,6 +8,7 @@ import { FormatError, invariant, parseTime } from './fields.js';
 import * as households from './households.js';
 import * as projects from './projects.js';
 import * as registry from './registry.js';
+import * as votes from './votes.js';
 
 const { refuse } = registry;
 
@@ -21,6 +22,11 @@ const householdRule = (decide, withCatalog, ...roles) => ({
   streams: c => withCatalog ? [households.streamOf(households.householdIdOf(c)), catalog.Stream] : [households.streamOf(households.householdIdOf(c))],
   decide,
 });
+const voteRule = decide => ({
+  roles: ['OwnerRepresentative'],
+  streams: c => [projects.streamOf(projects.projectIdOf(c)), ...votes.scopeOf(c).map(households.streamOf)],
+  decide,
+});
 const registryRule = decide => ({ roles: ['Registrar'], streams: () => [registry.Stream], decide: onRegistry(decide) });
 const catalogRule = decide => ({ roles: ['VolunteerCoordinator'], streams: () => [catalog.Stream], decide });
 
@@ -32,6 +38,7 @@ export const Commands = {
   GrantRole: registryRule(registry.grantRole),
   RevokeRole: registryRule(registry.revokeRole),
   NameLogKey: registryRule(registry.nameLogKey),
+  RecordFloorArea: registryRule(registry.recordFloorArea),
 
   OpenProject: projectRule(projects.open, 'FinanceOfficer'),
   RecordReceipt: projectRule(projects.recordReceipt, 'FinanceOfficer'),
@@ -54,6 +61,9 @@ export const Commands = {
     decide: projects.cancel,
   },
   CloseProject: projectRule(projects.close, 'FinanceOfficer'),
+  OpenVote: voteRule(votes.openVote),
+  CloseVote: voteRule(votes.closeVote),
+  CastBallot: householdRule(votes.castBallot, false, 'Resident'),
 
   AwardPoints: householdRule(households.awardPoints, false, 'VolunteerCoordinator'),
   ReserveRedemption: householdRule(households.reserveRedemption, true, 'Resident'),

@@ -4,6 +4,7 @@
 import { notOffered, Stream as CatalogStream } from './catalog.js';
 import { added, checked, Fields, FormatError, invariant, isIdentifier, isShortText, lookup, sum } from './fields.js';
 import { accept, newEntry, refuse } from './registry.js';
+import { applyBallot } from './votes.js';
 
 export const Activities = ['VolunteerService', 'WasteSorting', 'CouncilParticipation', 'ResourceDonation'];
 
@@ -33,7 +34,7 @@ export const householdIdOf = command => identifierOf(command, 'householdId');
 
 /** Redemptions: id → { itemId, quantity, points, status: 'Reserved' | 'Fulfilled' | 'Cancelled' }. */
 export function emptyHousehold(householdId) {
-  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), redemptions: new Map() };
+  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), redemptions: new Map(), ballots: new Map() };
 }
 
 const pointsOf = (household, status) => sum([...household.redemptions.values()].filter(r => r.status === status).map(r => r.points));
@@ -156,6 +157,11 @@ export function applyHousehold(state, entry) {
   const body = entry.body;
   let next;
   switch (entry.type) {
+    case 'BallotIssued':
+    case 'BallotCast':
+    case 'BallotCounted':
+      next = applyBallot(state, entry);
+      break;
     case 'CrowdfundingPaid':
       next = contribution(state, new Fields(body, entry.type, PaidMembers), +1);
       break;
