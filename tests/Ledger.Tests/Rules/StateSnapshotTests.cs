@@ -114,19 +114,19 @@ public sealed class StateSnapshotTests
 
     public static TheoryData<string, string> NotSnapshots => new()
     {
-        { "not canonical (a space)", """{"kind":"catalog", "items":[],"sequence":0,"version":2}""" },
-        { "another layout version", """{"items":[],"kind":"catalog","sequence":0,"version":1}""" },
+        { "not canonical (a space)", """{"kind":"catalog", "items":[],"sequence":0,"version":3}""" },
+        { "another layout version", """{"items":[],"kind":"catalog","sequence":0,"version":2}""" },
         { "no version", """{"items":[],"kind":"catalog","sequence":0}""" },
-        { "a version that is not a number", """{"items":[],"kind":"catalog","sequence":0,"version":"2"}""" },
-        { "no sequence", """{"items":[],"kind":"catalog","version":2}""" },
-        { "a sequence that is not a number", """{"items":[],"kind":"catalog","sequence":"0","version":2}""" },
+        { "a version that is not a number", """{"items":[],"kind":"catalog","sequence":0,"version":"3"}""" },
+        { "no sequence", """{"items":[],"kind":"catalog","version":3}""" },
+        { "a sequence that is not a number", """{"items":[],"kind":"catalog","sequence":"0","version":3}""" },
         { "not an object", "[1]" },
-        { "another kind", """{"items":[],"kind":"registry","sequence":0,"version":2}""" },
-        { "an unknown member", """{"extra":1,"items":[],"kind":"catalog","sequence":0,"version":2}""" },
-        { "a missing member", """{"kind":"catalog","sequence":0,"version":2}""" },
-        { "an empty stream's sequence", """{"items":[],"kind":"catalog","sequence":-1,"version":2}""" },
-        { "an unknown reward kind", """{"items":[{"itemId":"a","kind":"Gold","name":"a","pricePoints":1,"withdrawn":false}],"kind":"catalog","sequence":0,"version":2}""" },
-        { "an item listed twice", """{"items":[{"itemId":"a","kind":"Goods","name":"a","pricePoints":1,"withdrawn":false},{"itemId":"a","kind":"Goods","name":"a","pricePoints":1,"withdrawn":false}],"kind":"catalog","sequence":1,"version":2}""" },
+        { "another kind", """{"items":[],"kind":"registry","sequence":0,"version":3}""" },
+        { "an unknown member", """{"extra":1,"items":[],"kind":"catalog","sequence":0,"version":3}""" },
+        { "a missing member", """{"kind":"catalog","sequence":0,"version":3}""" },
+        { "an empty stream's sequence", """{"items":[],"kind":"catalog","sequence":-1,"version":3}""" },
+        { "an unknown reward kind", """{"items":[{"itemId":"a","kind":"Gold","name":"a","pricePoints":1,"withdrawn":false}],"kind":"catalog","sequence":0,"version":3}""" },
+        { "an item listed twice", """{"items":[{"itemId":"a","kind":"Goods","name":"a","pricePoints":1,"withdrawn":false},{"itemId":"a","kind":"Goods","name":"a","pricePoints":1,"withdrawn":false}],"kind":"catalog","sequence":1,"version":3}""" },
         { "not JSON", "\u0001\u0002" },
     };
 
