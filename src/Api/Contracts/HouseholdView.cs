@@ -11,7 +11,7 @@ namespace Ledger.Api.Contracts;
 /// <param name="Points">Its points 社区积分.</param>
 /// <param name="Awards">Its awards of points, oldest first.</param>
 /// <param name="Redemptions">Its redemptions of catalog items, oldest first.</param>
-/// <param name="History">Its entries, exactly as recorded, newest last.</param>
+/// <param name="History">Its entries, exactly as recorded, newest last; without its ballot entries for a reader who may not read its stream (docs/API.md).</param>
 public sealed record HouseholdView(
     string HouseholdId,
     long Sequence,

@@ -33,6 +33,8 @@ public sealed record ProjectSummary(string ProjectId, string Name, string Commun
 /// <param name="Reversals">Every reversal proposed, approved or not.</param>
 /// <param name="Reconciliations">Every reconciliation with the bank signed, countersigned or not (docs/BANK.md).</param>
 /// <param name="LastReconciled">The last period countersigned, with its closing balance; null while none is (the notice shows it).</param>
+/// <param name="Votes">Every owners' vote of the project (业主表决): its question, scope and period, and once closed its tally and
+/// result; how each household voted is not here (it is on the household's stream only).</param>
 /// <param name="StaffNames">The registered name of each person this view names by id (requester, signers, attesters, payer,
 /// proposer) who is staff: a resident's name is never public (issue 13 "Names, not ids"), so a person holding the Resident
 /// role is left out and shown by id.</param>
@@ -57,8 +59,33 @@ public sealed record ProjectView(
     IReadOnlyList<ReversalView> Reversals,
     IReadOnlyList<ReconciliationView> Reconciliations,
     ReconciliationView? LastReconciled,
+    IReadOnlyList<VoteView> Votes,
     IReadOnlyDictionary<string, string> StaffNames,
     string? FundDrawing);
+
+/// <summary>An owners' vote and, once closed, its tally: counts and floor areas, never a household's choice.</summary>
+/// <param name="VoteId">The vote's id within the project.</param>
+/// <param name="Question">What the owners are asked.</param>
+/// <param name="Matter">RaiseFunds 筹集资金, Rebuild 改建重建 (special majority) or Other (ordinary majority).</param>
+/// <param name="OpensAt">When ballots may first be cast.</param>
+/// <param name="ClosesAt">When ballots stop and the count may be made.</param>
+/// <param name="ScopeHouseholds">How many households the vote asks.</param>
+/// <param name="ScopeAreaHundredths">Their exclusive floor area in all, in hundredths of a square metre.</param>
+/// <param name="Tally">The count; null while the vote is not closed.</param>
+/// <param name="Passed">Whether it passed by the project's thresholds (art. 278); false while not closed.</param>
+public sealed record VoteView(
+    string VoteId, string Question, string Matter, string OpensAt, string ClosesAt, long ScopeHouseholds, long ScopeAreaHundredths,
+    VoteTallyView? Tally, bool Passed);
+
+/// <summary>A closed vote's count: households and floor area (hundredths of a m²) that agreed, were against, abstained.</summary>
+/// <param name="AgreeHouseholds">Households that agreed.</param>
+/// <param name="AgreeAreaHundredths">Their floor area.</param>
+/// <param name="AgainstHouseholds">Households against.</param>
+/// <param name="AgainstAreaHundredths">Their floor area.</param>
+/// <param name="AbstainHouseholds">Households that abstained: they took part, and did not agree.</param>
+/// <param name="AbstainAreaHundredths">Their floor area.</param>
+public sealed record VoteTallyView(
+    long AgreeHouseholds, long AgreeAreaHundredths, long AgainstHouseholds, long AgainstAreaHundredths, long AbstainHouseholds, long AbstainAreaHundredths);
 
 /// <summary>Money from one funding source: planned against received.</summary>
 /// <param name="Source">GovernmentSubsidy 政府补贴, SocialCapital 社会资本, ResidentCrowdfunding 居民众筹 or SelfRaised 自筹.</param>

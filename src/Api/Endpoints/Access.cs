@@ -14,11 +14,19 @@ public static class Access
 {
     const string HouseholdStreamPrefix = "household/";
 
-    /// <summary>A household's view and stream: its residents (checked by household) and these roles.</summary>
+    /// <summary>A household's view: its residents (checked by household) and these roles.</summary>
     public static readonly IReadOnlySet<Role> HouseholdReaders = new HashSet<Role>
     {
         Role.Resident, Role.FinanceOfficer, Role.VolunteerCoordinator, Role.ResidentSupervisor, Role.Auditor,
     };
+
+    /// <summary>
+    /// A household's stream: its residents and these roles only. The stream holds how the household
+    /// voted in the owners' votes (BallotCast), which the household, the resident supervisors and the
+    /// auditor may see and nobody else (issue 17): the finance officer and the volunteer coordinator
+    /// read the household's figures in its view, which leaves its ballots out for them.
+    /// </summary>
+    public static readonly IReadOnlySet<Role> HouseholdStreamReaders = new HashSet<Role> { Role.Resident, Role.ResidentSupervisor, Role.Auditor };
 
     /// <summary>People, roles and keys with their history.</summary>
     public static readonly IReadOnlySet<Role> RegistryReaders = new HashSet<Role> { Role.Registrar, Role.ResidentSupervisor, Role.Auditor };
@@ -44,16 +52,16 @@ public static class Access
     /// </summary>
     public static Decision.Refuse? StreamRefusal(Person reader, string stream) =>
         stream.StartsWith(HouseholdStreamPrefix, StringComparison.Ordinal)
-            ? RoleRefusal(reader, HouseholdReaders) ?? HouseholdRefusal(reader, stream[HouseholdStreamPrefix.Length..])
+            ? RoleRefusal(reader, HouseholdStreamReaders) ?? HouseholdRefusal(reader, stream[HouseholdStreamPrefix.Length..], HouseholdStreamReaders)
             : RoleRefusal(reader, RegistryReaders);
 
     /// <summary>Why <paramref name="reader"/> holds none of <paramref name="roles"/>, refused as a command would be.</summary>
     public static Decision.Refuse? RoleRefusal(Person reader, IReadOnlySet<Role> roles) =>
         Authorization.RoleRefusal(SignedRead.CommandType, reader.Roles, roles);
 
-    /// <summary>Residents read only their own household; the other reader roles read every household.</summary>
-    public static Decision.Refuse? HouseholdRefusal(Person reader, string householdId) =>
-        reader.Roles.Any(r => r != Role.Resident && HouseholdReaders.Contains(r)) || reader.HouseholdId == householdId
+    /// <summary>Residents read only their own household; the other roles of <paramref name="readers"/> read every household.</summary>
+    public static Decision.Refuse? HouseholdRefusal(Person reader, string householdId, IReadOnlySet<Role> readers) =>
+        reader.Roles.Any(r => r != Role.Resident && readers.Contains(r)) || reader.HouseholdId == householdId
             ? null
             : new Decision.Refuse(ResultCode.NotResidentOfHousehold, $"{reader.Id} may read only their own household's records");
 }

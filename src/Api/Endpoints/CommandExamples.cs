@@ -49,6 +49,7 @@ public static class CommandExamples
                 ["GovernmentSubsidy"] = 24_000_000, ["SocialCapital"] = 18_000_000, ["ResidentCrowdfunding"] = 12_000_000, ["SelfRaised"] = 6_000_000,
             },
             ["warrantyMonths"] = 24,
+            ["votePolicy"] = new JsonObject { ["campaignRequiresVote"] = true },
         },
         [ProjectCommandTypes.RecordReceipt] = new()
         {
@@ -78,6 +79,14 @@ public static class CommandExamples
             ["matchedCount"] = 4, ["unmatchedStatementCount"] = 0, ["unmatchedLedgerCount"] = 0,
         },
         [ProjectCommandTypes.CountersignReconciliation] = new() { ["projectId"] = "b3-elevator", ["reconciliationId"] = 40 },
+        [RegistryCommandTypes.RecordFloorArea] = new() { ["householdId"] = "b3-0602", ["floorAreaHundredths"] = 8_936 },
+        [ProjectCommandTypes.OpenVote] = new()
+        {
+            ["projectId"] = "b3-elevator", ["voteId"] = "lift-2026", ["question"] = "3号楼加装电梯及居民众筹方案", ["matter"] = "RaiseFunds",
+            ["households"] = new JsonArray("b3-0101", "b3-0602"), ["opensAt"] = "2026-04-01T00:00:00.000Z", ["closesAt"] = "2026-04-15T00:00:00.000Z",
+        },
+        [HouseholdCommandTypes.CastBallot] = new() { ["householdId"] = "b3-0602", ["projectId"] = "b3-elevator", ["voteId"] = "lift-2026", ["choice"] = "Agree" },
+        [ProjectCommandTypes.CloseVote] = new() { ["projectId"] = "b3-elevator", ["voteId"] = "lift-2026", ["households"] = new JsonArray("b3-0101", "b3-0602") },
         [HouseholdCommandTypes.AwardPoints] = new()
         {
             ["householdId"] = "b3-0602", ["activity"] = "VolunteerService", ["quantity"] = 4, ["points"] = 40, ["reference"] = "2026-05-12 电梯施工现场引导",

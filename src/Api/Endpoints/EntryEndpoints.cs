@@ -13,7 +13,7 @@ namespace Ledger.Api.Endpoints;
 /// <summary>
 /// A stream's entries exactly as hashed, a page at a time (docs/API.md "Views"). Project and
 /// catalog streams are public; a household's stream is read by its residents and the roles of
-/// <see cref="Access.HouseholdReaders"/>; the registry by <see cref="Access.RegistryReaders"/>.
+/// <see cref="Access.HouseholdStreamReaders"/>; the registry by <see cref="Access.RegistryReaders"/>.
 /// </summary>
 public static class EntryEndpoints
 {

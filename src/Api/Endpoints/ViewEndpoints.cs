@@ -143,10 +143,12 @@ public static class ViewEndpoints
         {
             return MalformedId("householdId");
         }
-        // The endpoint admits every reader role; whose household this is, is the stream's rule.
-        if (await ReadAuthorization.StreamRefusalAsync(context, HouseholdRules.StreamOf(householdId)) is { } notTheirs)
+        // The endpoint admits every reader role; a resident reads only their own household.
+        var reader = SignedReadAuthentication.ReaderOf(context.User);
+        Invariant.Holds(reader is not null, "the household view is read by a signed reader");
+        if (Access.HouseholdRefusal(reader!, householdId, Access.HouseholdReaders) is { } notTheirs)
         {
-            return notTheirs;
+            return Problems.Of(notTheirs.Code, notTheirs.Message);
         }
         var household = (HouseholdState)await grains.ReadStateAsync(HouseholdRules.StreamOf(householdId), cancellationToken);
         var registry = (RegistryState)await grains.ReadStateAsync(RegistryRules.Stream, cancellationToken);
@@ -161,9 +163,13 @@ public static class ViewEndpoints
                 $"household {householdId} has no resident, no entry and no campaign share");
         }
         // The figures are the state's at its sequence; entries appended since are left for the next read.
+        // How the household voted is shown only to those who may read its stream (Access.HouseholdStreamReaders).
+        var readsBallots = Access.StreamRefusal(reader!, household.Stream) is null;
         var entries = household.Sequence < 0
             ? []
-            : (await database.Entries.ReadStreamAsync(household.Stream, 0, cancellationToken)).Where(e => e.Entry.Sequence <= household.Sequence).ToList();
+            : (await database.Entries.ReadStreamAsync(household.Stream, 0, cancellationToken))
+                .Where(e => e.Entry.Sequence <= household.Sequence && (readsBallots || !IsBallot(e.Entry.Type)))
+                .ToList();
         var payments = entries.Select(e => e.Entry).Where(e => e.Type is HouseholdEntryTypes.CrowdfundingPaid or HouseholdEntryTypes.CrowdfundingRefunded)
             .Select(PaymentOf)
             .ToList();
@@ -177,6 +183,9 @@ public static class ViewEndpoints
             household.Redemptions.Values.Select(r => new RedemptionView(r.Id, r.ItemId, r.Quantity, r.Points, r.Status.ToString())).ToList(),
             entries.Select(e => EntryEndpoints.View(e, registry)).ToList()));
     }
+
+    /// <summary>The entries of a household's part in an owners' vote, left out of the view for the finance officer and the coordinator.</summary>
+    static bool IsBallot(string type) => type is HouseholdEntryTypes.BallotIssued or HouseholdEntryTypes.BallotCast or HouseholdEntryTypes.BallotCounted;
 
     /// <summary>The catalog, in order of item id.</summary>
     /// <param name="grains">The grain host.</param>
@@ -275,6 +284,12 @@ public static class ViewEndpoints
         project.Reversals.Values.Select(r => new ReversalView(r.Id, r.Kind, r.EntrySequence, r.AmountFen, r.ProposedBy, r.Approved)).ToList(),
         project.Reconciliations.Values.Select(ReconciliationViewOf).ToList(),
         project.LastReconciled is { } last ? ReconciliationViewOf(last) : null,
+        project.Votes.Values.Select(v => new VoteView(v.VoteId, v.Question, v.Matter.ToString(), LedgerTime.Format(v.OpensAt), LedgerTime.Format(v.ClosesAt),
+            v.Scope.Households, v.Scope.AreaHundredths,
+            v.Tally is { } t
+                ? new VoteTallyView(t.Agree.Households, t.Agree.AreaHundredths, t.Against.Households, t.Against.AreaHundredths, t.Abstain.Households, t.Abstain.AreaHundredths)
+                : null,
+            v.Passed)).ToList(),
         StaffNamesOf(project, registry),
         project.FundPolicy?.Drawing.ToString());
 

@@ -10,15 +10,17 @@ public static class EntryBodies
     [
         .. Of<RegistryOpenedBody>(), .. Of<PersonRegisteredBody>(), .. Of<KeyAddedBody>(), .. Of<KeyRevokedBody>(),
         .. Of<RoleGrantedBody>(), .. Of<RoleRevokedBody>(), .. Of<LogKeyNamedBody>(), .. Of<PointsPolicyProposedBody>(),
-        .. Of<PointsPolicyApprovedBody>(),
+        .. Of<PointsPolicyApprovedBody>(), .. Of<FloorAreaRecordedBody>(),
 
         .. Of<ProjectOpenedBody>(), .. Of<ReceiptRecordedBody>(), .. Of<CampaignStartedBody>(), .. Of<ContributionBody>(),
         .. Of<MilestoneAttestedBody>(), .. Of<DisbursementRequestedBody>(), .. Of<DisbursementApprovedBody>(),
         .. Of<DisbursementRejectedBody>(), .. Of<DisbursementPaidBody>(), .. Of<ReversalProposedBody>(), .. Of<ReversalApprovedBody>(),
         .. Of<ProjectCancelledBody>(), .. Of<ProjectClosedBody>(), .. Of<ReconciliationSignedBody>(), .. Of<ReconciliationCountersignedBody>(),
+        .. Of<VoteOpenedBody>(), .. Of<VoteClosedBody>(),
 
         .. Of<CrowdfundingPaidBody>(), .. Of<CrowdfundingRefundedBody>(), .. Of<PointsAwardedBody>(), .. Of<RedemptionReservedBody>(),
-        .. Of<RedemptionFulfilledBody>(), .. Of<RedemptionCancelledBody>(),
+        .. Of<RedemptionFulfilledBody>(), .. Of<RedemptionCancelledBody>(), .. Of<BallotIssuedBody>(), .. Of<BallotCastBody>(),
+        .. Of<BallotCountedBody>(),
 
         .. Of<CatalogItemAddedBody>(), .. Of<CatalogItemRestockedBody>(), .. Of<CatalogItemWithdrawnBody>(), .. Of<ItemReservationBody>(),
     ];

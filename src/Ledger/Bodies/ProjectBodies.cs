@@ -12,14 +12,15 @@ namespace Ledger.Bodies;
 /// <param name="FundingPlan">Fen by source; a plan that cannot be read is refused UnknownFundingSource, with the member's problem.</param>
 /// <param name="FundPolicy">Null when the project's funds are not restricted; one that cannot be read is refused InvalidFundPolicy.</param>
 /// <param name="Tranches">Null when the command leaves the default; one that cannot be read is refused InvalidTranches.</param>
+/// <param name="VotePolicy">Null when the command gives none (no vote needed); one that cannot be read is refused InvalidVotePolicy.</param>
 public sealed record OpenProjectBody(
     Member<string> Community, Member<long> ContractPriceFen, Member<ImmutableSortedDictionary<FundingSource, long>> FundingPlan,
     Member<FundPolicy?> FundPolicy, Member<string> Name, Member<string> ProjectId, Member<long?> ResidentShareCapPercent, Member<ImmutableList<TranchePolicy>?> Tranches,
-    Member<long> WarrantyMonths)
+    Member<VotePolicyTerms?> VotePolicy, Member<long> WarrantyMonths)
     : ICommandBody<OpenProjectBody>
 {
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "votePolicy", "warrantyMonths"];
 
     public static OpenProjectBody Read(JsonElement body)
     {
@@ -29,6 +30,7 @@ public sealed record OpenProjectBody(
             fields.Read("fundPolicy", static (f, n) => f.Has(n) ? Rules.Projects.FundPolicy.Read(f.Object(n)) : null),
             fields.String("name"), fields.String("projectId"), fields.OptionalInteger("residentShareCapPercent"),
             fields.Read("tranches", static (f, n) => f.Has(n) ? ProjectPolicy.ReadTranches(f.Array(n)) : null),
+            fields.Read("votePolicy", static (f, n) => f.Has(n) ? VotePolicyTerms.Read(f.Object(n)) : null),
             fields.Integer("warrantyMonths"));
     }
 }

@@ -16,13 +16,13 @@ namespace Ledger.Bodies;
 public sealed record ProjectOpenedBody(
     Member<string> Community, Member<long> ContractPriceFen, Member<ImmutableSortedDictionary<FundingSource, long>> FundingPlan,
     Member<FundPolicy?> FundPolicy, Member<string> Name, Member<string> ProjectId, Member<long> ResidentShareCapPercent,
-    Member<ImmutableList<TranchePolicy>> Tranches, Member<long> WarrantyMonths)
+    Member<ImmutableList<TranchePolicy>> Tranches, Member<VotePolicy?> VotePolicy, Member<long> WarrantyMonths)
     : IEntryBody<ProjectOpenedBody>
 {
     public static IReadOnlyList<string> Types { get; } = [ProjectEntryTypes.ProjectOpened];
 
     public static IReadOnlyList<string> Members { get; } =
-        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "warrantyMonths"];
+        ["community", "contractPriceFen", "fundPolicy", "fundingPlan", "name", "projectId", "residentShareCapPercent", "tranches", "votePolicy", "warrantyMonths"];
 
     public static ProjectOpenedBody Read(JsonElement body, string type)
     {
@@ -32,13 +32,15 @@ public sealed record ProjectOpenedBody(
             fields.Read("fundPolicy", static (f, n) => f.Has(n) ? Rules.Projects.FundPolicy.Read(f.Object(n)) : null),
             fields.String("name"), fields.String("projectId"), fields.Integer("residentShareCapPercent"),
             fields.Read("tranches", static (f, n) => ProjectPolicy.ReadTranches(f.Array(n))),
+            fields.Read("votePolicy", static (f, n) => f.Has(n) ? Rules.Projects.VotePolicy.Read(f.Object(n)) : null),
             fields.Integer("warrantyMonths"));
     }
 
     /// <param name="fundPolicy">Written only when the project restricts its funds, so that an unrestricted project's entry keeps today's bytes.</param>
+    /// <param name="votePolicy">Likewise written only when the project has one, with its defaults filled in.</param>
     public static JsonObject Write(
         string community, long contractPriceFen, IReadOnlyDictionary<FundingSource, long> fundingPlan, FundPolicy? fundPolicy, string name,
-        string projectId, long residentShareCapPercent, IEnumerable<TranchePolicy> tranches, long warrantyMonths)
+        string projectId, long residentShareCapPercent, IEnumerable<TranchePolicy> tranches, VotePolicy? votePolicy, long warrantyMonths)
     {
         var opened = new JsonObject
         {
@@ -54,6 +56,10 @@ public sealed record ProjectOpenedBody(
         if (fundPolicy is not null)
         {
             opened["fundPolicy"] = fundPolicy.ToJson();
+        }
+        if (votePolicy is not null)
+        {
+            opened["votePolicy"] = votePolicy.ToJson();
         }
         return opened;
     }

@@ -174,6 +174,23 @@ public sealed record RoleRevokedBody(Member<string> PersonId, Member<Role> Role)
     public static JsonObject Write(string personId, Role role) => new() { ["personId"] = personId, ["role"] = role.ToString() };
 }
 
+/// <param name="FloorAreaHundredths">专有部分面积 in hundredths of a square metre, as the registrar last recorded it.</param>
+public sealed record FloorAreaRecordedBody(Member<long> FloorAreaHundredths, Member<string> HouseholdId) : IEntryBody<FloorAreaRecordedBody>
+{
+    public static IReadOnlyList<string> Types { get; } = [RegistryEntryTypes.FloorAreaRecorded];
+
+    public static IReadOnlyList<string> Members { get; } = ["floorAreaHundredths", "householdId"];
+
+    public static FloorAreaRecordedBody Read(JsonElement body, string type)
+    {
+        var fields = BodyFields.Of(body, type, Members);
+        return new(fields.Integer("floorAreaHundredths"), fields.String("householdId"));
+    }
+
+    public static JsonObject Write(long floorAreaHundredths, string householdId) =>
+        new() { ["floorAreaHundredths"] = floorAreaHundredths, ["householdId"] = householdId };
+}
+
 /// <param name="KeyId">The note key ID of <paramref name="VerifierKey"/>, 8 hex digits.</param>
 /// <param name="PublicKey">The Ed25519 key of <paramref name="VerifierKey"/>, 64 hex digits.</param>
 /// <param name="VerifierKey">The vkey, as the core writes it (docs/FORMAT.md §10.3).</param>

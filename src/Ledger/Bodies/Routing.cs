@@ -11,6 +11,7 @@ namespace Ledger.Bodies;
 public static class Routing
 {
     const string RefundsProblem = "refunds must be an array of household ids";
+    const string ScopeProblem = "households must be an array of household ids";
 
     public static string ProjectIdOf(JsonElement body) => IdentifierOf(body, "projectId");
 
@@ -22,12 +23,22 @@ public static class Routing
             ? Refunds(refunds)
             : throw new FormatException(RefundsProblem);
 
-    internal static IReadOnlyList<string> Refunds(JsonElement refunds) =>
-        refunds.ValueKind == JsonValueKind.Array
-            ? refunds.EnumerateArray()
-                .Select(r => r.ValueKind == JsonValueKind.String && Names.IsIdentifier(r.GetString()) ? r.GetString()! : throw new FormatException(RefundsProblem))
+    internal static IReadOnlyList<string> Refunds(JsonElement refunds) => Identifiers(refunds, RefundsProblem);
+
+    /// <summary>The households of an owners' vote's scope, which OpenVote and CloseVote write to.</summary>
+    public static IReadOnlyList<string> ScopeOf(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("households", out var households)
+            ? HouseholdsOf(households)
+            : throw new FormatException(ScopeProblem);
+
+    internal static IReadOnlyList<string> HouseholdsOf(JsonElement households) => Identifiers(households, ScopeProblem);
+
+    static IReadOnlyList<string> Identifiers(JsonElement list, string problem) =>
+        list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray()
+                .Select(r => r.ValueKind == JsonValueKind.String && Names.IsIdentifier(r.GetString()) ? r.GetString()! : throw new FormatException(problem))
                 .ToList()
-            : throw new FormatException(RefundsProblem);
+            : throw new FormatException(problem);
 
     static string IdentifierOf(JsonElement body, string member)
     {

@@ -50,6 +50,7 @@ public static class Commands
             WithBody<ProposePointsPolicyBody>(PointsPolicyRules.Propose)),
         new(RegistryCommandTypes.ApprovePointsPolicy, typeof(ApprovePointsPolicyBody), Set(Role.ResidentSupervisor), _ => RegistryStream,
             WithBody<ApprovePointsPolicyBody>(PointsPolicyRules.Approve)),
+        Registry<RecordFloorAreaBody>(RegistryCommandTypes.RecordFloorArea, RegistryRules.RecordFloorArea, Role.Registrar),
 
         Project<OpenProjectBody>(ProjectCommandTypes.OpenProject, ProjectRules.Open, Role.FinanceOfficer),
         Project<RecordReceiptBody>(ProjectCommandTypes.RecordReceipt, ProjectRules.RecordReceipt, Role.FinanceOfficer),
@@ -68,6 +69,10 @@ public static class Commands
         Project<CloseProjectBody>(ProjectCommandTypes.CloseProject, ProjectRules.Close, Role.FinanceOfficer),
         Project<SignReconciliationBody>(ProjectCommandTypes.SignReconciliation, ProjectRules.SignReconciliation, Role.FinanceOfficer),
         Project<CountersignReconciliationBody>(ProjectCommandTypes.CountersignReconciliation, ProjectRules.CountersignReconciliation, Role.ResidentSupervisor),
+        // The owner representative speaks for the owners (业主代表): the natural one to call their vote and to close it.
+        Vote<OpenVoteBody>(ProjectCommandTypes.OpenVote, VoteRules.Open),
+        Vote<CloseVoteBody>(ProjectCommandTypes.CloseVote, VoteRules.Close),
+        Household<CastBallotBody>(HouseholdCommandTypes.CastBallot, VoteRules.CastBallot, withCatalog: false, Role.Resident),
 
         Household<AwardPointsBody>(HouseholdCommandTypes.AwardPoints, HouseholdRules.AwardPoints, withCatalog: false, Role.VolunteerCoordinator),
         Household<ReserveRedemptionBody>(HouseholdCommandTypes.ReserveRedemption, HouseholdRules.ReserveRedemption, withCatalog: true, Role.Resident),
@@ -116,6 +121,11 @@ public static class Commands
     static CommandRule Project<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, params Role[] roles)
         where TBody : ICommandBody<TBody> =>
         new(type, typeof(TBody), Set(roles), c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body))], WithBody(decide));
+
+    /// <summary>A command on a vote: the project and every household of the vote's scope, in one transaction.</summary>
+    static CommandRule Vote<TBody>(string type, Func<DecisionContext, TBody, Decision> decide) where TBody : ICommandBody<TBody> =>
+        new(type, typeof(TBody), Set(Role.OwnerRepresentative),
+            c => [ProjectRules.StreamOf(Routing.ProjectIdOf(c.Body)), .. Routing.ScopeOf(c.Body).Select(HouseholdRules.StreamOf)], WithBody(decide));
 
     static CommandRule Household<TBody>(string type, Func<DecisionContext, TBody, Decision> decide, bool withCatalog, params Role[] roles)
         where TBody : ICommandBody<TBody> =>

@@ -43,6 +43,9 @@ public enum ResultCode
     InvalidLogVerifierKey = 216,
     LogKeyAlreadyNamed = 217,
 
+    // The registry: households' exclusive floor areas, the owners' vote's weights (issue 17).
+    FloorAreaOutOfRange = 230,
+
     // Project streams (docs/ENTRIES.md §project), in the order the project rules check them.
     ProjectNotOpen = 300,
     ProjectAlreadyOpen = 301,
@@ -92,6 +95,18 @@ public enum ResultCode
     InvalidFundPolicy = 343,
     UnknownExpenseCategory = 344,
     RestrictedFundsInsufficient = 345,
+
+    // The owners' vote on a project (业主表决, docs/ENTRIES.md "The owners' vote"), in the order its rules check them.
+    InvalidVotePolicy = 350,
+    VoteAlreadyOpened = 351,
+    InvalidVote = 352,
+    InvalidVoteScope = 353,
+    FloorAreaNotRecorded = 354,
+    UnknownVote = 355,
+    OutsideVotingPeriod = 356,
+    BallotAlreadyCast = 357,
+    VoteAlreadyClosed = 358,
+    CampaignNeedsPassedVote = 359,
 
     // Project streams: reconciliation with the bank (docs/ENTRIES.md §project, docs/BANK.md).
     ReconciliationPeriodInvalid = 360,

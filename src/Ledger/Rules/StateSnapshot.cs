@@ -27,7 +27,7 @@ public static class StateSnapshot
     /// The layout's version. Change it with the layout: a snapshot of another version is then
     /// refused and its stream replayed, instead of being read as something it is not.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>
     /// The digest kept beside a snapshot, so that a garbled copy is seen before it is decoded
@@ -100,7 +100,7 @@ public static class StateSnapshot
     [
         "projectId", "status", "name", "community", "contractPriceFen", "plannedFen", "residentShareCapPercent",
         "tranches", "warrantyMonths", "receipts", "campaign", "contributionsFen", "contributedFen", "milestones",
-        "disbursements", "reversals", "fundPolicy", "movements", "reconciliations",
+        "disbursements", "reversals", "fundPolicy", "movements", "reconciliations", "votePolicy", "votes",
     ];
 
     static JsonObject EncodeProject(ProjectState project)
@@ -184,6 +184,22 @@ public static class StateSnapshot
         {
             fields["fundPolicy"] = fundPolicy.ToJson();
         }
+        fields["votes"] = Array(project.Votes.Values, v =>
+        {
+            var vote = new JsonObject
+            {
+                ["voteId"] = v.VoteId,
+                ["question"] = v.Question,
+                ["matter"] = v.Matter.ToString(),
+                ["scopeAreas"] = Map(v.ScopeAreas, h => h, a => a),
+                ["opensAt"] = LedgerTime.Format(v.OpensAt),
+                ["closesAt"] = LedgerTime.Format(v.ClosesAt),
+                ["passed"] = v.Passed,
+            };
+            return Optional(vote, "tally", v.Tally is { } t ? new JsonArray(
+                Weight(t.Agree), Weight(t.Against), Weight(t.Abstain)) : null);
+        });
+        Optional(fields, "votePolicy", project.VotePolicy?.ToJson());
         if (project.Campaign is { } campaign)
         {
             fields["campaign"] = new JsonObject
@@ -259,7 +275,23 @@ public static class StateSnapshot
                     r.Integer("unmatchedLedgerCount"), r.String("signedBy"), r.OptionalString("countersignedBy")))
                 .Unique(r => r.Id)
                 .ToImmutableSortedDictionary(r => r.Id, r => r),
+            VotePolicy = fields.Has("votePolicy") ? VotePolicy.Read(fields.Object("votePolicy")) : null,
+            Votes = fields.Array("votes")
+                .Select(v => JsonFields.Of(v, "a vote", "voteId", "question", "matter", "scopeAreas", "opensAt", "closesAt", "passed", "tally"))
+                .Select(v => new OwnersVote(v.String("voteId"), v.String("question"), EnumOf<VoteMatter>(v, "matter"),
+                    ReadMap(v.Object("scopeAreas"), Text, Integer).ToImmutableSortedDictionary(StringComparer.Ordinal),
+                    v.Time("opensAt"), v.Time("closesAt"), v.Has("tally") ? ReadTally(v.Array("tally")) : null, v.Boolean("passed")))
+                .Unique(v => v.VoteId)
+                .ToImmutableSortedDictionary(v => v.VoteId, v => v, StringComparer.Ordinal),
         };
+    }
+
+    static JsonArray Weight(VoteWeight weight) => [weight.Households, weight.AreaHundredths];
+
+    static VoteTally ReadTally(IReadOnlyList<JsonElement> weights)
+    {
+        var read = weights.Select(w => w.ValueKind == JsonValueKind.Array && w.GetArrayLength() == 2 ? new VoteWeight(Integer(w[0]), Integer(w[1])) : throw new FormatException("a weight is [households, area]")).ToList();
+        return read.Count == 3 ? new VoteTally(read[0], read[1], read[2]) : throw new FormatException("a tally is agree, against, abstain");
     }
 
     static Campaign ReadCampaign(JsonFields campaign) => new(campaign.Integer("targetFen"), campaign.String("rule"),
@@ -299,11 +331,19 @@ public static class StateSnapshot
             ["points"] = r.Points,
             ["status"] = r.Status.ToString(),
         }),
+        ["ballots"] = Array(household.Ballots.Values, b => Optional(new JsonObject
+        {
+            ["projectId"] = b.ProjectId,
+            ["voteId"] = b.VoteId,
+            ["opensAt"] = LedgerTime.Format(b.OpensAt),
+            ["closesAt"] = LedgerTime.Format(b.ClosesAt),
+            ["counted"] = b.Counted,
+        }, "choice", b.Choice?.ToString())),
     };
 
     static HouseholdState DecodeHousehold(HouseholdState initial, JsonElement root)
     {
-        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "awards", "redemptions");
+        var fields = Fields(root, "household", "householdId", "contributionsFen", "awardedPoints", "awardReferences", "awards", "redemptions", "ballots");
         SameId("householdId", initial.HouseholdId, fields.String("householdId"));
         var references = fields.Array("awardReferences").Select(Text).ToList();
         var referenceSet = references.ToImmutableHashSet(StringComparer.Ordinal);
@@ -324,6 +364,12 @@ public static class StateSnapshot
                         EnumOf<RedemptionStatus>(r, "status")))
                     .Unique(r => r.Id)
                 .ToImmutableSortedDictionary(r => r.Id, r => r),
+                Ballots = fields.Array("ballots")
+                    .Select(b => JsonFields.Of(b, "a ballot", "projectId", "voteId", "opensAt", "closesAt", "counted", "choice"))
+                    .Select(b => new HouseholdBallot(b.String("projectId"), b.String("voteId"), b.Time("opensAt"), b.Time("closesAt"),
+                        b.Has("choice") ? EnumOf<BallotChoice>(b, "choice") : null, b.Boolean("counted")))
+                    .Unique(b => b.Key)
+                    .ToImmutableSortedDictionary(b => b.Key, b => b, StringComparer.Ordinal),
             }
             : throw new FormatException("an award reference is listed twice");
     }
@@ -385,15 +431,17 @@ public static class StateSnapshot
             ["proposedBy"] = v.ProposedBy,
             ["approved"] = v.Approved,
         }),
+        ["floorAreas"] = Map(registry.FloorAreas, h => h, a => a),
     }, "rootKeyId", registry.RootKeyId);
 
     static RegistryState DecodeRegistry(JsonElement root)
     {
-        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys", "pointsPolicy");
+        var fields = Fields(root, "registry", "rootKeyId", "people", "keys", "trial", "logKeys", "pointsPolicy", "floorAreas");
         return RegistryState.Empty with
         {
             RootKeyId = fields.OptionalString("rootKeyId"),
             IsTrial = fields.Boolean("trial"),
+            FloorAreas = ReadMap(fields.Object("floorAreas"), Text, Integer).ToImmutableSortedDictionary(StringComparer.Ordinal),
             LogKeys = fields.Array("logKeys")
                 .Select(k => NoteVerifierKey.Parse(Text(k)) is { IsValid: true, Key: var key } && key.Format() == Text(k)
                     ? key

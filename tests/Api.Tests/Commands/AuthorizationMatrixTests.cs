@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [RegistryCommandTypes.NameLogKey] = [Role.Registrar],
         [RegistryCommandTypes.ProposePointsPolicy] = [Role.VolunteerCoordinator],
         [RegistryCommandTypes.ApprovePointsPolicy] = [Role.ResidentSupervisor],
+        [RegistryCommandTypes.RecordFloorArea] = [Role.Registrar],
         [ProjectCommandTypes.OpenProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.RecordReceipt] = [Role.FinanceOfficer],
         [ProjectCommandTypes.StartCampaign] = [Role.FinanceOfficer],
@@ -50,6 +51,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
         [ProjectCommandTypes.CloseProject] = [Role.FinanceOfficer],
         [ProjectCommandTypes.SignReconciliation] = [Role.FinanceOfficer],
         [ProjectCommandTypes.CountersignReconciliation] = [Role.ResidentSupervisor],
+        [ProjectCommandTypes.OpenVote] = [Role.OwnerRepresentative],
+        [ProjectCommandTypes.CloseVote] = [Role.OwnerRepresentative],
+        [HouseholdCommandTypes.CastBallot] = [Role.Resident],
         [HouseholdCommandTypes.AwardPoints] = [Role.VolunteerCoordinator],
         [HouseholdCommandTypes.ReserveRedemption] = [Role.Resident],
         [HouseholdCommandTypes.FulfilRedemption] = [Role.VolunteerCoordinator],
@@ -165,6 +169,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
                 ["rates"] = new JsonArray(new JsonObject { ["activity"] = "WasteSorting", ["pointsPerUnit"] = 1, ["unit"] = "Day" }),
             },
             RegistryCommandTypes.ApprovePointsPolicy => new() { ["version"] = 99 },
+            RegistryCommandTypes.RecordFloorArea => new() { ["householdId"] = Household, ["floorAreaHundredths"] = 9_000 },
             ProjectCommandTypes.OpenProject => CommandRefusalTests.OpenProject($"matrix-opened-{role}"),
             ProjectCommandTypes.RecordReceipt => Project(new() { ["source"] = "GovernmentSubsidy", ["amountFen"] = 1, ["documentHash"] = hash }),
             ProjectCommandTypes.StartCampaign => Project(new()
@@ -200,6 +205,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.OnePersonP
                 ["matchedCount"] = 0, ["unmatchedStatementCount"] = 0, ["unmatchedLedgerCount"] = 0,
             }),
             ProjectCommandTypes.CountersignReconciliation => Project(new() { ["reconciliationId"] = 1 }),
+            ProjectCommandTypes.OpenVote => Project(new()
+            {
+                ["voteId"] = "matrix", ["question"] = "matrix", ["matter"] = "Other", ["households"] = new JsonArray(Household),
+                ["opensAt"] = "2026-01-01T00:00:00.000Z", ["closesAt"] = "2099-01-01T00:00:00.000Z",
+            }),
+            ProjectCommandTypes.CloseVote => Project(new() { ["voteId"] = "matrix", ["households"] = new JsonArray(Household) }),
+            HouseholdCommandTypes.CastBallot => new() { ["householdId"] = Household, ["projectId"] = UnopenedProject, ["voteId"] = "matrix", ["choice"] = "Agree" },
             HouseholdCommandTypes.AwardPoints => new()
             {
                 ["householdId"] = Household, ["activity"] = "WasteSorting", ["quantity"] = 1, ["points"] = 1, ["reference"] = $"matrix-{role}",

@@ -371,6 +371,58 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
             },
             [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.RedemptionNotReserved))], FixesEverything: true, Only: true),
 
+        // The owners' vote (issue 17).
+        new("a campaign started without a passed vote, where the project's policy requires one, signed by the finance officer",
+            d =>
+            {
+                var t = d.Tamper();
+                var project = OpenVotingProject(t, d, "lift-b9");
+                t.Append(d.KeyOf(DemoPeople.Officer), ProjectCommandTypes.StartCampaign,
+                    new JsonObject
+                    {
+                        ["households"] = new JsonArray(new JsonObject { ["householdId"] = "b1-0101" }), ["projectId"] = "lift-b9", ["rule"] = "Flat", ["targetFen"] = 200_000,
+                    },
+                    (project, ProjectEntryTypes.CampaignStarted, new JsonObject
+                    {
+                        ["rule"] = "Flat", ["shares"] = new JsonArray(new JsonObject { ["householdId"] = "b1-0101", ["shareFen"] = 200_000 }), ["targetFen"] = 200_000,
+                    }));
+                return t;
+            },
+            [new(FindingKind.RuleViolation, ProjectRules.StreamOf("lift-b9"), nameof(ResultCode.CampaignNeedsPassedVote))], FixesEverything: true, Only: true),
+        new("a vote counted twice: a household's second ballot, signed by its resident",
+            d =>
+            {
+                var t = d.Tamper();
+                t.Append(d.Registrar, RegistryCommandTypes.RecordFloorArea,
+                    new JsonObject { ["floorAreaHundredths"] = 9_000, ["householdId"] = "b1-0101" },
+                    (Registry, RegistryEntryTypes.FloorAreaRecorded, new JsonObject { ["floorAreaHundredths"] = 9_000, ["householdId"] = "b1-0101" }));
+                var project = OpenVotingProject(t, d, "lift-b8");
+                t.Append(d.KeyOf(DemoPeople.OwnerRepresentative), ProjectCommandTypes.OpenVote,
+                    new JsonObject
+                    {
+                        ["closesAt"] = "2099-01-01T00:00:00.000Z", ["households"] = new JsonArray("b1-0101"), ["matter"] = "RaiseFunds",
+                        ["opensAt"] = "2020-01-01T00:00:00.000Z", ["projectId"] = "lift-b8", ["question"] = "加装电梯", ["voteId"] = "lift",
+                    },
+                    (project, ProjectEntryTypes.VoteOpened, new JsonObject
+                    {
+                        ["closesAt"] = "2099-01-01T00:00:00.000Z",
+                        ["households"] = new JsonArray(new JsonObject { ["floorAreaHundredths"] = 9_000, ["householdId"] = "b1-0101" }),
+                        ["matter"] = "RaiseFunds", ["opensAt"] = "2020-01-01T00:00:00.000Z", ["question"] = "加装电梯", ["voteId"] = "lift",
+                    }),
+                    (B1_0101, HouseholdEntryTypes.BallotIssued, new JsonObject
+                    {
+                        ["closesAt"] = "2099-01-01T00:00:00.000Z", ["opensAt"] = "2020-01-01T00:00:00.000Z", ["projectId"] = "lift-b8", ["voteId"] = "lift",
+                    }));
+                for (var i = 0; i < 2; i++)
+                {
+                    t.Append(d.KeyOf("resident-b1-0101"), HouseholdCommandTypes.CastBallot,
+                        new JsonObject { ["choice"] = "Agree", ["householdId"] = "b1-0101", ["projectId"] = "lift-b8", ["voteId"] = "lift" },
+                        (B1_0101, HouseholdEntryTypes.BallotCast, new JsonObject { ["choice"] = "Agree", ["projectId"] = "lift-b8", ["voteId"] = "lift" }));
+                }
+                return t;
+            },
+            [new(FindingKind.RuleViolation, B1_0101, nameof(ResultCode.BallotAlreadyCast))], FixesEverything: true, Only: true),
+
         // Bytes and the manifest.
         new("an entry's bytes made non-canonical with one space",
             d =>
@@ -779,6 +831,34 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
     }
 
     /// <summary>A façade share of 3,000 yuan paid for <paramref name="householdId"/>, with both its entries.</summary>
+    /// <summary>A project opened by the finance officer whose policy requires a passed owners' vote before its campaign; its stream.</summary>
+    static string OpenVotingProject(ExportTampering t, DemoExport d, string projectId)
+    {
+        JsonObject Plan() => new() { ["GovernmentSubsidy"] = 400_000, ["ResidentCrowdfunding"] = 200_000, ["SelfRaised"] = 100_000, ["SocialCapital"] = 300_000 };
+        JsonObject Fraction(int numerator, int denominator) => new() { ["denominator"] = denominator, ["numerator"] = numerator };
+        var stream = ProjectRules.StreamOf(projectId);
+        t.Append(d.KeyOf(DemoPeople.Officer), ProjectCommandTypes.OpenProject,
+            new JsonObject
+            {
+                ["community"] = "幸福里社区", ["contractPriceFen"] = 1_000_000, ["fundingPlan"] = Plan(), ["name"] = "加装电梯", ["projectId"] = projectId,
+                ["votePolicy"] = new JsonObject { ["campaignRequiresVote"] = true }, ["warrantyMonths"] = 24,
+            },
+            (stream, ProjectEntryTypes.ProjectOpened, new JsonObject
+            {
+                ["community"] = "幸福里社区", ["contractPriceFen"] = 1_000_000, ["fundingPlan"] = Plan(), ["name"] = "加装电梯", ["projectId"] = projectId,
+                ["residentShareCapPercent"] = 30,
+                ["tranches"] = new JsonArray(
+                    new JsonObject { ["percent"] = 60, ["tranche"] = "Progress" }, new JsonObject { ["percent"] = 30, ["tranche"] = "Acceptance" },
+                    new JsonObject { ["percent"] = 10, ["tranche"] = "Warranty" }),
+                ["votePolicy"] = new JsonObject
+                {
+                    ["campaignRequiresVote"] = true, ["ordinaryMajority"] = Fraction(1, 2), ["participation"] = Fraction(2, 3), ["specialMajority"] = Fraction(3, 4),
+                },
+                ["warrantyMonths"] = 24,
+            }));
+        return stream;
+    }
+
     static ExportTampering PayShare(ExportTampering t, PersonKey resident, string householdId)
     {
         t.Append(resident, ProjectCommandTypes.PayShare,

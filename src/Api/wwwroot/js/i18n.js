@@ -444,6 +444,17 @@ const zh = {
   'code.UnknownReconciliation': '没有这次对账。',
   'code.ReconciliationAlreadyCountersigned': '这次对账已经复核签字。',
   'code.SignerCannotCountersign': '签署对账的人不能复核自己的对账。',
+  'code.FloorAreaOutOfRange': '专有部分面积不在允许范围内（0.01 至 100000 平方米）。请核对面积。',
+  'code.InvalidVotePolicy': '表决规则不正确：每个比例须为不超过 1 的分数，“过半数”须小于 1。',
+  'code.VoteAlreadyOpened': '这个表决编号已经使用过。请换一个编号。',
+  'code.InvalidVote': '表决内容不正确：请检查表决事项、选项和起止时间（截止须晚于开始和现在）。',
+  'code.InvalidVoteScope': '参加表决的住户名单不正确：须按户号排序、不重复，且与表决范围一致。',
+  'code.FloorAreaNotRecorded': '有住户尚未登记专有部分面积。请先由登记员登记面积。',
+  'code.UnknownVote': '没有这项表决，或您家不在表决范围内。',
+  'code.OutsideVotingPeriod': '不在表决时间内：投票须在开始之后、截止之前；计票须在截止之后。',
+  'code.BallotAlreadyCast': '您家已经投过票，每户只能投一次。',
+  'code.VoteAlreadyClosed': '这项表决已经计票结束。',
+  'code.CampaignNeedsPassedVote': '按项目规则，须先经业主表决通过（筹集资金或改建事项），才能发起众筹。',
   'code.UnknownActivity': '没有这种活动类别。请从列表中选择。',
   'code.PointsOutOfRange': '积分、数量、价格或库存不在允许范围内：积分为 1 至 100000，数量为 1 至 10000 的整数。',
   'code.AwardReferenceUsed': '这个活动编号已经给这一户发过积分。',
@@ -1130,6 +1141,17 @@ const en = {
   'code.UnknownReconciliation': 'There is no such reconciliation.',
   'code.ReconciliationAlreadyCountersigned': 'This reconciliation is countersigned already.',
   'code.SignerCannotCountersign': 'The person who signed a reconciliation cannot countersign it.',
+  'code.FloorAreaOutOfRange': 'The floor area is out of range (0.01 to 100,000 m²). Check the area.',
+  'code.InvalidVotePolicy': 'The vote policy is wrong: each threshold is a fraction of at most 1, and the ordinary majority below 1.',
+  'code.VoteAlreadyOpened': 'This vote id is used already. Choose another.',
+  'code.InvalidVote': 'The vote is wrong: check the matter, the choice and the period (closing after opening and after now).',
+  'code.InvalidVoteScope': 'The households do not match: sorted by id, each once, and exactly the vote\'s scope.',
+  'code.FloorAreaNotRecorded': 'A household has no recorded floor area. The registrar records it first.',
+  'code.UnknownVote': 'There is no such vote, or your household is not in its scope.',
+  'code.OutsideVotingPeriod': 'Outside the voting period: ballots before the closing time, the count after it.',
+  'code.BallotAlreadyCast': 'Your household has voted already: one ballot per household.',
+  'code.VoteAlreadyClosed': 'This vote is counted and closed.',
+  'code.CampaignNeedsPassedVote': 'The project\'s policy asks for a passed owners\' vote on raising money or rebuilding before the campaign.',
   'code.UnknownActivity': 'There is no such activity. Choose one from the list.',
   'code.PointsOutOfRange': 'Points, quantity, price or stock out of range: points are a whole number from 1 to 100,000, a quantity from 1 to 10,000.',
   'code.AwardReferenceUsed': 'This activity reference has already awarded this household.',
@@ -1401,6 +1423,8 @@ const termsZh = {
   RegistryOpened: '建立登记簿', PersonRegistered: '登记人员', KeyAdded: '添加密钥', KeyRevoked: '吊销密钥', RoleGranted: '授予角色', RoleRevoked: '撤销角色', LogKeyNamed: '指定账本签名密钥',
   PointsPolicyProposed: '提出积分规则', PointsPolicyApproved: '批准积分规则',
   Hour: '小时', Day: '天', Meeting: '次会议', Item: '件', Month: '月', Quarter: '季度', Year: '年',
+  FloorAreaRecorded: '登记专有部分面积', VoteOpened: '发起业主表决', VoteClosed: '表决计票', BallotIssued: '发放表决票', BallotCast: '投票', BallotCounted: '选票计入',
+  RaiseFunds: '筹集资金', Rebuild: '改建重建', Agree: '同意', Against: '反对', Abstain: '弃权',
 };
 
 const termsEn = {
@@ -1429,6 +1453,8 @@ const termsEn = {
   RegistryOpened: 'Registry opened', PersonRegistered: 'Person registered', KeyAdded: 'Key added', KeyRevoked: 'Key revoked', RoleGranted: 'Role granted', RoleRevoked: 'Role revoked', LogKeyNamed: 'Log key named',
   PointsPolicyProposed: 'Points policy proposed', PointsPolicyApproved: 'Points policy approved',
   Hour: 'hour', Day: 'day', Meeting: 'meeting', Item: 'item', Month: 'month', Quarter: 'quarter', Year: 'year',
+  FloorAreaRecorded: 'Floor area recorded', VoteOpened: 'Owners\' vote opened', VoteClosed: 'Vote counted', BallotIssued: 'Ballot issued', BallotCast: 'Ballot cast', BallotCounted: 'Ballot counted',
+  RaiseFunds: 'Raising money', Rebuild: 'Rebuilding', Agree: 'Agree', Against: 'Against', Abstain: 'Abstain',
 };
 
 const dictionaries = { zh, en };

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ledger.Bodies;
 using Ledger.Entries;
+using Ledger.Rules.Projects;
 
 namespace Ledger.Rules.Households;
 
@@ -9,6 +10,19 @@ public sealed record Redemption(long Id, string ItemId, long Quantity, long Poin
 
 /// <summary>An award of points: what for, how much of it, and the policy version that priced it (none before a policy was in force).</summary>
 public sealed record Award(long Sequence, DateTimeOffset RecordedAt, Activity Activity, long Quantity, long Points, long? PolicyVersion);
+
+/// <summary>
+/// The household's ballot paper in one owners' vote: issued when the vote opens, cast once
+/// within the period, counted when the vote closes. Kept on the household's stream, which only
+/// its residents, the resident supervisors and the auditor read: how it voted is theirs.
+/// </summary>
+public sealed record HouseholdBallot(string ProjectId, string VoteId, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, BallotChoice? Choice, bool Counted)
+{
+    public string Key => KeyOf(ProjectId, VoteId);
+
+    /// <summary>Identifiers have no "/", so the key names one vote of one project.</summary>
+    public static string KeyOf(string projectId, string voteId) => projectId + "/" + voteId;
+}
 
 /// <summary>
 /// A household stream's state: its crowdfunding payments per project, and its points —
@@ -33,6 +47,11 @@ public sealed record HouseholdState : StreamState
 
     public ImmutableSortedDictionary<long, Redemption> Redemptions { get; init; } = ImmutableSortedDictionary<long, Redemption>.Empty;
 
+    /// <summary>The household's ballot papers, by <see cref="HouseholdBallot.KeyOf"/>.</summary>
+    public ImmutableSortedDictionary<string, HouseholdBallot> Ballots { get; init; } = ImmutableSortedDictionary.Create<string, HouseholdBallot>(StringComparer.Ordinal);
+
+    public HouseholdBallot? BallotOf(string projectId, string voteId) => Ballots.GetValueOrDefault(HouseholdBallot.KeyOf(projectId, voteId));
+
     public long ReservedPoints => PointsOf(RedemptionStatus.Reserved);
 
     public long SpentPoints => PointsOf(RedemptionStatus.Fulfilled);
@@ -53,6 +72,9 @@ public sealed record HouseholdState : StreamState
             HouseholdEntryTypes.RedemptionReserved => ApplyReserved(entry.Sequence, entry.BodyAs<RedemptionReservedBody>()),
             HouseholdEntryTypes.RedemptionFulfilled => ApplySettled(entry.BodyAs<RedemptionFulfilledBody>(), RedemptionStatus.Fulfilled),
             HouseholdEntryTypes.RedemptionCancelled => ApplySettled(entry.BodyAs<RedemptionCancelledBody>(), RedemptionStatus.Cancelled),
+            HouseholdEntryTypes.BallotIssued => ApplyBallotIssued(entry.BodyAs<BallotIssuedBody>()),
+            HouseholdEntryTypes.BallotCast => ApplyBallotCast(entry.BodyAs<BallotCastBody>()),
+            HouseholdEntryTypes.BallotCounted => ApplyBallotCounted(entry.BodyAs<BallotCountedBody>()),
             _ => throw new FormatException($"a household has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.BalancePoints >= 0, $"household {HouseholdId}'s points balance is never negative (after #{entry.Sequence})");
@@ -89,5 +111,26 @@ public sealed record HouseholdState : StreamState
         var redemption = Redemptions[body.RedemptionId.Value];
         Invariant.Holds(redemption.Status == RedemptionStatus.Reserved, "only a reserved redemption is fulfilled or cancelled");
         return this with { Redemptions = Redemptions.SetItem(redemption.Id, redemption with { Status = status }) };
+    }
+
+    HouseholdState ApplyBallotIssued(BallotIssuedBody body)
+    {
+        var ballot = new HouseholdBallot(body.ProjectId.Value, body.VoteId.Value, body.OpensAt.Value, body.ClosesAt.Value, null, Counted: false);
+        return this with { Ballots = Ballots.Add(ballot.Key, ballot) };
+    }
+
+    HouseholdState ApplyBallotCast(BallotCastBody body) => ApplyBallot(body.ProjectId.Value, body.VoteId.Value, ballot =>
+    {
+        Invariant.Holds(ballot.Choice is null, "a household casts one ballot per vote");
+        return ballot with { Choice = body.Choice.Value };
+    });
+
+    HouseholdState ApplyBallotCounted(BallotCountedBody body) => ApplyBallot(body.ProjectId.Value, body.VoteId.Value, b => b with { Counted = true });
+
+    HouseholdState ApplyBallot(string projectId, string voteId, Func<HouseholdBallot, HouseholdBallot> change)
+    {
+        var ballot = Ballots[HouseholdBallot.KeyOf(projectId, voteId)];
+        Invariant.Holds(!ballot.Counted, "a ballot is neither cast nor counted after its vote closed");
+        return this with { Ballots = Ballots.SetItem(ballot.Key, change(ballot)) };
     }
 }

@@ -7,6 +7,7 @@ public static class HouseholdCommandTypes
     public const string ReserveRedemption = "ReserveRedemption";
     public const string FulfilRedemption = "FulfilRedemption";
     public const string CancelRedemption = "CancelRedemption";
+    public const string CastBallot = "CastBallot";
 }
 
 /// <summary>The entry types of household streams (docs/ENTRIES.md §household).</summary>
@@ -18,6 +19,9 @@ public static class HouseholdEntryTypes
     public const string RedemptionReserved = "RedemptionReserved";
     public const string RedemptionFulfilled = "RedemptionFulfilled";
     public const string RedemptionCancelled = "RedemptionCancelled";
+    public const string BallotIssued = "BallotIssued";
+    public const string BallotCast = "BallotCast";
+    public const string BallotCounted = "BallotCounted";
 }
 
 /// <summary>What earns points in the community points bank 社区积分银行 (seeds 002–004).</summary>

@@ -102,8 +102,22 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.InvalidFundPolicy, "fundPolicy lists one or more sources, each once, each with one or more distinct categories");
         }
+        VotePolicy? votePolicy;
+        try
+        {
+            votePolicy = body.VotePolicy.Value?.WithDefaults();
+        }
+        catch (FormatException e)
+        {
+            return Decision.Refusing(ResultCode.InvalidVotePolicy, e.Message);
+        }
+        if (votePolicy is not null && !votePolicy.IsValid())
+        {
+            return Decision.Refusing(ResultCode.InvalidVotePolicy,
+                $"each threshold is a fraction n/d with 1 ≤ n ≤ d ≤ {Fraction.MaxDenominator}, and the ordinary majority's n < d");
+        }
         return Accept(project, ProjectEntryTypes.ProjectOpened,
-            ProjectOpenedBody.Write(community, contractPrice, plan, fundPolicy, name, project.ProjectId, cap, tranches, warrantyMonths));
+            ProjectOpenedBody.Write(community, contractPrice, plan, fundPolicy, name, project.ProjectId, cap, tranches, votePolicy, warrantyMonths));
     }
 
     public static Decision RecordReceipt(DecisionContext context, RecordReceiptBody body)
@@ -147,6 +161,10 @@ public static class ProjectRules
         if (project.Campaign is not null)
         {
             return Decision.Refusing(ResultCode.CampaignAlreadyStarted, "the project's campaign has started already");
+        }
+        if (VoteRules.CampaignRefusal(project) is { } noVote)
+        {
+            return noVote;
         }
         if (target > project.PlannedFen[FundingSource.ResidentCrowdfunding])
         {
@@ -588,7 +606,7 @@ public static class ProjectRules
     }
 
     /// <summary>The project the command was routed to (<see cref="Routing.ProjectIdOf"/> read the same member).</summary>
-    static ProjectState Project(DecisionContext context, Member<string> projectId) =>
+    internal static ProjectState Project(DecisionContext context, Member<string> projectId) =>
         context.State<ProjectState>(StreamOf(projectId.Value));
 
     /// <summary>Refuses unless the project is open and the amount is from 1 fen to 10^12 fen.</summary>
@@ -603,7 +621,7 @@ public static class ProjectRules
         return Money.IsValidAmount(amount) ? null : AmountOutOfRange(member);
     }
 
-    static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
+    internal static Decision.Refuse? Unopened(ProjectState project) => project.Status switch
     {
         ProjectStatus.NotOpened => new Decision.Refuse(ResultCode.ProjectNotOpen, $"project {project.ProjectId} is not open"),
         ProjectStatus.Closed or ProjectStatus.Cancelled => new Decision.Refuse(ResultCode.ProjectEnded, $"project {project.ProjectId} is {project.Status.ToString().ToLowerInvariant()}"),
@@ -643,7 +661,7 @@ public static class ProjectRules
     static Decision.Refuse AmountOutOfRange(Member<long> member) =>
         new(ResultCode.AmountOutOfRange, $"{member.Name} must be from 1 to {Money.MaxAmountFen} fen");
 
-    static string Text(Member<string> member) => ShortText(member.Value, member.Name);
+    internal static string Text(Member<string> member) => ShortText(member.Value, member.Name);
 
     static string ShortText(string text, string member) =>
         text.Length is 0 or > MaxTextLength || text.Any(char.IsControl)

@@ -133,6 +133,14 @@ public sealed record ProjectState : StreamState
 
     public ImmutableSortedDictionary<long, Reconciliation> Reconciliations { get; init; } = ImmutableSortedDictionary<long, Reconciliation>.Empty;
 
+    /// <summary>The owners' vote policy the project was opened with; null: none given (no vote needed, default thresholds).</summary>
+    public VotePolicy? VotePolicy { get; init; }
+
+    /// <summary>The thresholds this project's votes are decided by.</summary>
+    public VotePolicy VoteThresholds => VotePolicy ?? VotePolicy.Default;
+
+    public ImmutableSortedDictionary<string, OwnersVote> Votes { get; init; } = ImmutableSortedDictionary.Create<string, OwnersVote>(StringComparer.Ordinal);
+
     public bool IsOpen => Status == ProjectStatus.Open;
 
     /// <summary>
@@ -226,6 +234,8 @@ public sealed record ProjectState : StreamState
             ProjectEntryTypes.ProjectClosed => this with { Status = ProjectStatus.Closed },
             ProjectEntryTypes.ReconciliationSigned => ApplyReconciliationSigned(entry.Sequence, entry.BodyAs<ReconciliationSignedBody>(), actor),
             ProjectEntryTypes.ReconciliationCountersigned => ApplyReconciliationCountersigned(entry.BodyAs<ReconciliationCountersignedBody>(), actor),
+            ProjectEntryTypes.VoteOpened => ApplyVoteOpened(entry.BodyAs<VoteOpenedBody>()),
+            ProjectEntryTypes.VoteClosed => ApplyVoteClosed(entry.BodyAs<VoteClosedBody>()),
             _ => throw new FormatException($"a project has no entry type {entry.Type}"),
         };
         Invariant.Holds(next.AvailableFen >= 0, $"project {ProjectId} never commits more than it received (after #{entry.Sequence})");
@@ -245,7 +255,22 @@ public sealed record ProjectState : StreamState
         Tranches = body.Tranches.Value,
         WarrantyMonths = (int)body.WarrantyMonths.Value,
         FundPolicy = body.FundPolicy.Value,
+        VotePolicy = body.VotePolicy.Value,
     };
+
+    ProjectState ApplyVoteOpened(VoteOpenedBody body)
+    {
+        var vote = new OwnersVote(body.VoteId.Value, body.Question.Value, body.Matter.Value, body.ScopeAreas(), body.OpensAt.Value, body.ClosesAt.Value,
+            Tally: null, Passed: false);
+        return this with { Votes = Votes.Add(vote.VoteId, vote) };
+    }
+
+    ProjectState ApplyVoteClosed(VoteClosedBody body)
+    {
+        var vote = Votes[body.VoteId.Value];
+        Invariant.Holds(!vote.IsClosed, "a vote is closed once");
+        return this with { Votes = Votes.SetItem(vote.VoteId, vote with { Tally = body.Tally(), Passed = body.Passed.Value }) };
+    }
 
     ProjectState ApplyReceipt(long sequence, ReceiptRecordedBody body, DateTimeOffset recordedAt) => this with
     {

@@ -18,6 +18,8 @@ public static class ProjectCommandTypes
     public const string CloseProject = "CloseProject";
     public const string SignReconciliation = "SignReconciliation";
     public const string CountersignReconciliation = "CountersignReconciliation";
+    public const string OpenVote = "OpenVote";
+    public const string CloseVote = "CloseVote";
 }
 
 /// <summary>The entry types of project streams (docs/ENTRIES.md §project).</summary>
@@ -39,4 +41,6 @@ public static class ProjectEntryTypes
     public const string ProjectClosed = "ProjectClosed";
     public const string ReconciliationSigned = "ReconciliationSigned";
     public const string ReconciliationCountersigned = "ReconciliationCountersigned";
+    public const string VoteOpened = "VoteOpened";
+    public const string VoteClosed = "VoteClosed";
 }

@@ -12,6 +12,7 @@ public static class RegistryCommandTypes
     public const string NameLogKey = "NameLogKey";
     public const string ProposePointsPolicy = "ProposePointsPolicy";
     public const string ApprovePointsPolicy = "ApprovePointsPolicy";
+    public const string RecordFloorArea = "RecordFloorArea";
 }
 
 /// <summary>The entry types of the registry stream (docs/ENTRIES.md §registry).</summary>
@@ -26,4 +27,5 @@ public static class RegistryEntryTypes
     public const string LogKeyNamed = "LogKeyNamed";
     public const string PointsPolicyProposed = "PointsPolicyProposed";
     public const string PointsPolicyApproved = "PointsPolicyApproved";
+    public const string FloorAreaRecorded = "FloorAreaRecorded";
 }

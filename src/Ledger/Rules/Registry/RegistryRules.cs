@@ -19,6 +19,9 @@ public static class RegistryRules
 
     public const int MaxReasonLength = 500;
 
+    /// <summary>The largest exclusive floor area a household may have: 100,000 m², in hundredths.</summary>
+    public const long MaxFloorAreaHundredths = 10_000_000;
+
     /// <summary>
     /// Opens the registry: entry 0 names the root key, and the command is signed by that same
     /// key (the verifier's trust root, checked against a pinned fingerprint). A trial opening
@@ -72,6 +75,25 @@ public static class RegistryRules
         }
         return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.LogKeyNamed,
             LogKeyNamedBody.Write(NoteKeyId(key), key.Name, Hex.Encode(key.PublicKey.Bytes), key.Format())));
+    }
+
+    /// <summary>
+    /// Records a household's exclusive floor area (专有部分面积), the weight of its ballot in an
+    /// owners' vote (art. 278), as the property register states it; recording it again corrects it.
+    /// </summary>
+    public static Decision RecordFloorArea(RegistryState registry, Command command, RecordFloorAreaBody body)
+    {
+        var householdId = body.HouseholdId.Value;
+        if (!Names.IsIdentifier(householdId))
+        {
+            return Decision.Refusing(ResultCode.MalformedCommand, "householdId is not a valid identifier");
+        }
+        var area = body.FloorAreaHundredths.Value;
+        if (area is < 1 or > MaxFloorAreaHundredths)
+        {
+            return Decision.Refusing(ResultCode.FloorAreaOutOfRange, $"floorAreaHundredths is from 1 to {MaxFloorAreaHundredths} (hundredths of a square metre)");
+        }
+        return Decision.Accepting(new NewEntry(Stream, RegistryEntryTypes.FloorAreaRecorded, FloorAreaRecordedBody.Write(area, householdId)));
     }
 
     public static Decision Register(RegistryState registry, Command command, RegisterPersonBody body)

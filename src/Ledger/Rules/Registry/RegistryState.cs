@@ -45,6 +45,9 @@ public sealed record RegistryState : StreamState
     /// <summary>The points policy's versions, version n at index n − 1 (docs/ENTRIES.md "Points policy").</summary>
     public ImmutableList<Households.PolicyVersion> PointsPolicy { get; init; } = ImmutableList<Households.PolicyVersion>.Empty;
 
+    /// <summary>Each household's exclusive floor area in hundredths of a square metre, as the registrar last recorded it.</summary>
+    public ImmutableSortedDictionary<string, long> FloorAreas { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+
     public Person? PersonOf(string personId) => People.GetValueOrDefault(personId);
 
     /// <summary>Whether some registrar still holds a key that is not revoked: the registry must never lock itself out.</summary>
@@ -65,6 +68,7 @@ public sealed record RegistryState : StreamState
             RegistryEntryTypes.LogKeyNamed => this with { LogKeys = LogKeys.Add(RegistryRules.ReadLogKey(entry.BodyAs<LogKeyNamedBody>())) },
             RegistryEntryTypes.PointsPolicyProposed => ApplyPolicyProposed(entry.BodyAs<PointsPolicyProposedBody>(), entry.SignedCommand.Command.PersonId),
             RegistryEntryTypes.PointsPolicyApproved => ApplyPolicyApproved(entry.BodyAs<PointsPolicyApprovedBody>()),
+            RegistryEntryTypes.FloorAreaRecorded => ApplyFloorArea(entry.BodyAs<FloorAreaRecordedBody>()),
             _ => throw new FormatException($"the registry has no entry type {entry.Type}"),
         };
     }
@@ -82,6 +86,9 @@ public sealed record RegistryState : StreamState
         Invariant.Holds(!version.Approved, "a points policy version is approved once");
         return this with { PointsPolicy = PointsPolicy.SetItem((int)version.Version - 1, version with { Approved = true }) };
     }
+
+    RegistryState ApplyFloorArea(FloorAreaRecordedBody body) =>
+        this with { FloorAreas = FloorAreas.SetItem(body.HouseholdId.Value, body.FloorAreaHundredths.Value) };
 
     RegistryState ApplyOpened(RegistryOpenedBody body)
     {

@@ -29,6 +29,8 @@ public sealed class ProjectCommandTableTests
         { ProjectCommandTypes.CloseProject, [Role.FinanceOfficer] },
         { ProjectCommandTypes.SignReconciliation, [Role.FinanceOfficer] },
         { ProjectCommandTypes.CountersignReconciliation, [Role.ResidentSupervisor] },
+        { ProjectCommandTypes.OpenVote, [Role.OwnerRepresentative] },
+        { ProjectCommandTypes.CloseVote, [Role.OwnerRepresentative] },
     };
 
     [Theory]
@@ -47,7 +49,7 @@ public sealed class ProjectCommandTableTests
     {
         var projectTypes = typeof(ProjectCommandTypes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
 
-        Assert.Equal(15, projectTypes.Count);
+        Assert.Equal(17, projectTypes.Count);
         Assert.All(projectTypes, type => Assert.Single(Commands.All, rule => rule.Type == type));
     }
 
@@ -85,6 +87,17 @@ public sealed class ProjectCommandTableTests
         Assert.Equal(["household/b2-0101", "household/b2-0602", "project/elevator-b2"],
             StreamsOf(ProjectCommandTypes.CancelProject, CancelBody(["b2-0602", "b2-0101", "b2-0602"])));
         Assert.Equal(["project/elevator-b2"], StreamsOf(ProjectCommandTypes.CancelProject, CancelBody([])));
+    }
+
+    [Theory]
+    [InlineData(ProjectCommandTypes.OpenVote)]
+    [InlineData(ProjectCommandTypes.CloseVote)]
+    public void VoteCommandWritesTheProjectAndEveryHouseholdOfItsScope(string type)
+    {
+        var body = new JsonObject { ["households"] = new JsonArray("b2-0602", "b2-0101"), ["projectId"] = ProjectId };
+
+        Assert.Equal(["household/b2-0101", "household/b2-0602", "project/elevator-b2"], StreamsOf(type, body));
+        Assert.Throws<FormatException>(() => StreamsOf(type, new JsonObject { ["projectId"] = ProjectId }));
     }
 
     [Theory]
@@ -133,6 +146,10 @@ public sealed class ProjectCommandTableTests
             (ResultCode.ReversalWouldOverdraw, 339), (ResultCode.DisbursementsOutstanding, 340), (ResultCode.RefundListMismatch, 341),
             (ResultCode.ContractNotFullyPaid, 342), (ResultCode.InvalidFundPolicy, 343), (ResultCode.UnknownExpenseCategory, 344),
             (ResultCode.RestrictedFundsInsufficient, 345),
+            (ResultCode.InvalidVotePolicy, 350), (ResultCode.VoteAlreadyOpened, 351), (ResultCode.InvalidVote, 352),
+            (ResultCode.InvalidVoteScope, 353), (ResultCode.FloorAreaNotRecorded, 354), (ResultCode.UnknownVote, 355),
+            (ResultCode.OutsideVotingPeriod, 356), (ResultCode.BallotAlreadyCast, 357), (ResultCode.VoteAlreadyClosed, 358),
+            (ResultCode.CampaignNeedsPassedVote, 359),
             (ResultCode.ReconciliationPeriodInvalid, 360), (ResultCode.ReconciliationPeriodOverlaps, 361),
             (ResultCode.ReconciliationPeriodNotEnded, 362), (ResultCode.ReconciliationBalanceMismatch, 363),
             (ResultCode.UnknownReconciliation, 364), (ResultCode.ReconciliationAlreadyCountersigned, 365),
@@ -140,6 +157,6 @@ public sealed class ProjectCommandTableTests
         ];
 
         Assert.All(pinned, p => Assert.Equal(p.Number, (int)p.Code));
-        Assert.Equal([.. Enumerable.Range(300, 46), .. Enumerable.Range(360, 7)], Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
+        Assert.Equal([.. Enumerable.Range(300, 46), .. Enumerable.Range(350, 17)], Enum.GetValues<ResultCode>().Select(c => (int)c).Where(n => n is >= 300 and < 400));
     }
 }

@@ -9,6 +9,7 @@ import * as households from './households.js';
 import * as pointsPolicy from './pointspolicy.js';
 import * as projects from './projects.js';
 import * as registry from './registry.js';
+import * as votes from './votes.js';
 
 const { refuse } = registry;
 
@@ -20,6 +21,11 @@ const projectRule = (decide, ...roles) => ({ roles, streams: c => [projects.stre
 const householdRule = (decide, withCatalog, ...roles) => ({
   roles,
   streams: c => withCatalog ? [households.streamOf(households.householdIdOf(c)), catalog.Stream] : [households.streamOf(households.householdIdOf(c))],
+  decide,
+});
+const voteRule = decide => ({
+  roles: ['OwnerRepresentative'],
+  streams: c => [projects.streamOf(projects.projectIdOf(c)), ...votes.scopeOf(c).map(households.streamOf)],
   decide,
 });
 const registryRule = decide => ({ roles: ['Registrar'], streams: () => [registry.Stream], decide: onRegistry(decide) });
@@ -35,6 +41,7 @@ export const Commands = {
   NameLogKey: registryRule(registry.nameLogKey),
   ProposePointsPolicy: { roles: ['VolunteerCoordinator'], streams: () => [registry.Stream], decide: pointsPolicy.propose },
   ApprovePointsPolicy: { roles: ['ResidentSupervisor'], streams: () => [registry.Stream], decide: pointsPolicy.approve },
+  RecordFloorArea: registryRule(registry.recordFloorArea),
 
   OpenProject: projectRule(projects.open, 'FinanceOfficer'),
   RecordReceipt: projectRule(projects.recordReceipt, 'FinanceOfficer'),
@@ -59,6 +66,9 @@ export const Commands = {
     decide: projects.cancel,
   },
   CloseProject: projectRule(projects.close, 'FinanceOfficer'),
+  OpenVote: voteRule(votes.openVote),
+  CloseVote: voteRule(votes.closeVote),
+  CastBallot: householdRule(votes.castBallot, false, 'Resident'),
 
   AwardPoints: householdRule(households.awardPoints, false, 'VolunteerCoordinator'),
   ReserveRedemption: householdRule(households.reserveRedemption, true, 'Resident'),

@@ -5,6 +5,7 @@ import { notOffered, Stream as CatalogStream } from './catalog.js';
 import { added, checked, Fields, FormatError, invariant, isIdentifier, isShortText, lookup, parseTime, sum } from './fields.js';
 import { price } from './pointspolicy.js';
 import { accept, newEntry, refuse } from './registry.js';
+import { applyBallot } from './votes.js';
 
 export const Activities = ['VolunteerService', 'WasteSorting', 'CouncilParticipation', 'ResourceDonation'];
 
@@ -37,7 +38,7 @@ export const householdIdOf = command => identifierOf(command, 'householdId');
  * { activity, quantity, points, policyVersion (null: no policy in force), recordedAt (ms) }.
  */
 export function emptyHousehold(householdId) {
-  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), awards: [], redemptions: new Map() };
+  return { sequence: -1, householdId, contributionsFen: new Map(), awardedPoints: 0, awardReferences: new Set(), awards: [], redemptions: new Map(), ballots: new Map() };
 }
 
 const pointsOf = (household, status) => sum([...household.redemptions.values()].filter(r => r.status === status).map(r => r.points));
@@ -168,6 +169,11 @@ export function applyHousehold(state, entry) {
   const body = entry.body;
   let next;
   switch (entry.type) {
+    case 'BallotIssued':
+    case 'BallotCast':
+    case 'BallotCounted':
+      next = applyBallot(state, entry);
+      break;
     case 'CrowdfundingPaid':
       next = contribution(state, new Fields(body, entry.type, PaidMembers), +1);
       break;

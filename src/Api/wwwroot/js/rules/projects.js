@@ -4,6 +4,7 @@
 import { added, addMonths, checked, Fields, FormatError, formatTime, invariant, isIdentifier, isShortText, lookup, sum, toInt32 } from './fields.js';
 import { streamOf as householdStream, identifierOf, residentCheck } from './households.js';
 import { Roles, accept, newEntry, refuse } from './registry.js';
+import { applyVote, campaignRefusal, isValidPolicy, policyJson, readPolicy } from './votes.js';
 
 export const FundingSources = ['GovernmentSubsidy', 'SocialCapital', 'ResidentCrowdfunding', 'SelfRaised'];
 export const Tranches = ['Progress', 'Acceptance', 'Warranty'];
@@ -23,7 +24,7 @@ const MaxWeight = 1_000_000;
 const MaxAmountFen = 1_000_000_000_000;
 const DefaultTranches = [{ tranche: 'Progress', percent: 60 }, { tranche: 'Acceptance', percent: 30 }, { tranche: 'Warranty', percent: 10 }];
 
-const OpenedMembers = ['community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths'];
+const OpenedMembers = ['community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'votePolicy', 'warrantyMonths'];
 const ReceiptMembers = ['amountFen', 'documentHash', 'reference', 'source'];
 const CampaignMembers = ['rule', 'shares', 'targetFen'];
 const ContributionMembers = ['amountFen', 'householdId'];
@@ -60,7 +61,7 @@ export function emptyProject(projectId) {
   return {
     sequence: -1, projectId, status: 'NotOpened', contractPriceFen: 0, plannedFen: new Map(), tranches: [], warrantyMonths: 0, fundPolicy: null,
     receipts: new Map(), campaign: null, contributionsFen: new Map(), contributedFen: 0,
-    milestones: new Map(), disbursements: new Map(), reversals: new Map(), movements: [], reconciliations: new Map(),
+    milestones: new Map(), disbursements: new Map(), reversals: new Map(), movements: [], reconciliations: new Map(), votePolicy: null, votes: new Map(),
   };
 }
 
@@ -107,6 +108,9 @@ function paymentOf(project, entrySequence) {
 
 const project = context => context.state(streamOf(projectIdOf(context.command)));
 const bodyOf = (context, ...members) => new Fields(context.command.body, 'body', members);
+
+/** The command's body, read with its members, and the project it names. */
+export const projectContext = (context, ...members) => ({ body: bodyOf(context, ...members), state: project(context) });
 const accepting = (state, type, body) => accept(newEntry(streamOf(state.projectId), type, body));
 const amountOutOfRange = member => refuse('AmountOutOfRange', `${member} must be from 1 to ${MaxAmountFen} fen`);
 
@@ -117,9 +121,9 @@ function shortText(text, member) {
   return text;
 }
 
-const text = (body, member) => shortText(body.string(member), member);
+export const text = (body, member) => shortText(body.string(member), member);
 
-function unopened(state) {
+export function unopened(state) {
   switch (state.status) {
     case 'NotOpened':
       return refuse('ProjectNotOpen', `project ${state.projectId} is not open`);
@@ -294,10 +298,23 @@ export function open(context) {
   if (fundPolicy !== null && !isWellFormed(fundPolicy)) {
     return refuse('InvalidFundPolicy', 'fundPolicy lists one or more sources, each once, each with one or more distinct categories');
   }
+  let votePolicy = null;
+  try {
+    votePolicy = body.has('votePolicy') ? readPolicy(body.object('votePolicy')) : null;
+  } catch (error) {
+    if (error instanceof FormatError) {
+      return refuse('InvalidVotePolicy', error.message);
+    }
+    throw error;
+  }
+  if (votePolicy !== null && !isValidPolicy(votePolicy)) {
+    return refuse('InvalidVotePolicy', 'each threshold is a fraction n/d with 1 ≤ n ≤ d ≤ 100, and the ordinary majority\'s n < d');
+  }
   return accepting(state, 'ProjectOpened', {
     community, contractPriceFen: contractPrice, fundingPlan: Object.fromEntries(plan), name, projectId: state.projectId,
     residentShareCapPercent: cap, tranches: tranches.map(t => ({ percent: t.percent, tranche: t.tranche })), warrantyMonths,
     ...(fundPolicy === null ? {} : { fundPolicy: fundPolicyJson(fundPolicy) }),
+    ...(votePolicy === null ? {} : { votePolicy: policyJson(votePolicy) }),
   });
 }
 
@@ -371,6 +388,10 @@ export function startCampaign(context) {
   const target = opened.amount;
   if (state.campaign !== null) {
     return refuse('CampaignAlreadyStarted', 'the project\'s campaign has started already');
+  }
+  const noVote = campaignRefusal(state);
+  if (noVote) {
+    return noVote;
   }
   const plannedCrowdfunding = lookup(state.plannedFen, 'ResidentCrowdfunding');
   if (target > plannedCrowdfunding) {
@@ -792,6 +813,7 @@ export function applyProject(state, entry) {
         plannedFen: readPlan(f.object('fundingPlan')), residentShareCapPercent: toInt32(f.integer('residentShareCapPercent')),
         tranches: readTranches(f.array('tranches')), warrantyMonths: toInt32(f.integer('warrantyMonths')),
         fundPolicy: f.has('fundPolicy') ? readFundPolicy(f.object('fundPolicy')) : null,
+        votePolicy: f.has('votePolicy') ? readPolicy(f.object('votePolicy')) : null,
       };
       break;
     }
@@ -919,6 +941,10 @@ export function applyProject(state, entry) {
       next = { ...state, reconciliations: new Map(state.reconciliations).set(reconciliation.id, { ...reconciliation, countersignedBy: actor }) };
       break;
     }
+    case 'VoteOpened':
+    case 'VoteClosed':
+      next = applyVote(state, entry);
+      break;
     default:
       throw new FormatError(`a project has no entry type ${entry.type}`);
   }

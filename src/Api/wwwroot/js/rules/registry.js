@@ -34,7 +34,7 @@ export const newEntry = (stream, type, body) => ({ stream, type, body });
  * id → { personId, publicKey, revoked }; logKeys: the log keys named, oldest first, as vkey text.
  */
 export function emptyRegistry() {
-  return { sequence: -1, rootKeyId: null, trial: false, people: new Map(), keys: new Map(), logKeys: [], pointsPolicy: [] };
+  return { sequence: -1, rootKeyId: null, trial: false, people: new Map(), keys: new Map(), logKeys: [], pointsPolicy: [], floorAreas: new Map() };
 }
 
 export const isOpen = registry => registry.rootKeyId !== null;
@@ -297,10 +297,31 @@ function readRole(value) {
 }
 
 /** The registry after one of its entries (RegistryState.ApplyBody). */
+const MaxFloorAreaHundredths = 10_000_000;
+
+/** RegistryRules.RecordFloorArea: a household's exclusive floor area, in hundredths of a square metre. */
+export function recordFloorArea(registry, command) {
+  const body = new Fields(command.body, 'body', ['floorAreaHundredths', 'householdId']);
+  const householdId = body.string('householdId');
+  if (!isIdentifier(householdId)) {
+    return refuse('MalformedCommand', 'householdId is not a valid identifier');
+  }
+  const area = body.integer('floorAreaHundredths');
+  if (area < 1 || area > MaxFloorAreaHundredths) {
+    return refuse('FloorAreaOutOfRange', `floorAreaHundredths is from 1 to ${MaxFloorAreaHundredths} (hundredths of a square metre)`);
+  }
+  return accept(newEntry(Stream, 'FloorAreaRecorded', { floorAreaHundredths: area, householdId }));
+}
+
 export async function applyRegistry(state, entry) {
   const body = entry.body;
   const next = { ...state };
   switch (entry.type) {
+    case 'FloorAreaRecorded': {
+      const fields = new Fields(body, entry.type, ['floorAreaHundredths', 'householdId']);
+      next.floorAreas = new Map(state.floorAreas).set(fields.string('householdId'), fields.integer('floorAreaHundredths'));
+      return next;
+    }
     case 'RegistryOpened': {
       const fields = new Fields(body, entry.type, OpenedMembers);
       const key = await readKey(fields);
