@@ -90,6 +90,9 @@ export function formatTime(ms) {
   return new Date(ms).toISOString();
 }
 
+/** China Standard Time (北京时间), UTC+8 all year, no daylight saving time since 1991 (LedgerTime.cs). */
+export const ChinaStandardTimeMs = 8 * 3_600_000;
+
 /**
  * DateTimeOffset.AddMonths: the same day of the month `months` later, or the month's last day;
  * beyond the year 9999 an error.

@@ -3,7 +3,7 @@
 // by a resident supervisor, kept in the registry; an award priced by the version in force at
 // its recorded time, capped per household and calendar period in China Standard Time.
 
-import { checked, Fields, FormatError, formatTime, invariant, parseTime, sum } from './fields.js';
+import { ChinaStandardTimeMs, checked, Fields, FormatError, formatTime, invariant, parseTime, sum } from './fields.js';
 import { Activities } from './households.js';
 import { accept, newEntry, refuse, Stream } from './registry.js';
 
@@ -14,8 +14,6 @@ const MaxPointsPerUnit = 100_000;
 const MaxCapPoints = 10_000_000;
 /** FORMAT.md §4.5: the log's recorded times go back by at most this much. */
 const MinimumLeadMs = 2000;
-/** 北京时间, UTC+8 all year (no daylight saving time since 1991). */
-const ChinaStandardTimeMs = 8 * 3600 * 1000;
 const ProposeMembers = ['effectiveFrom', 'rates'];
 const RateMembers = ['activity', 'capPeriod', 'capPoints', 'pointsPerUnit', 'unit'];
 const ProposedMembers = ['effectiveFrom', 'rates', 'version'];

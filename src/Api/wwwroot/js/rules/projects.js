@@ -1,7 +1,7 @@
 // The project streams' rules and state (src/Ledger/Rules/Projects): funding planned and
 // received, the residents' crowdfunding, milestones, disbursements in tranches, reversals.
 
-import { added, addMonths, checked, Fields, FormatError, formatTime, invariant, isIdentifier, isShortText, lookup, sum, toInt32 } from './fields.js';
+import { added, addMonths, ChinaStandardTimeMs, checked, Fields, FormatError, formatTime, invariant, isIdentifier, isShortText, lookup, sum, toInt32 } from './fields.js';
 import { streamOf as householdStream, identifierOf, residentCheck } from './households.js';
 import { Roles, accept, newEntry, refuse } from './registry.js';
 import { applyVote, campaignRefusal, isValidPolicy, policyJson, readPolicy } from './votes.js';
@@ -39,8 +39,6 @@ const ReconciliationSignedMembers = ['closingBalanceFen', 'fromDate', 'matchedCo
 const ReconciliationCountersignedMembers = ['closingBalanceFen', 'reconciliationId', 'toDate'];
 const MaxStatementLines = 1_000_000;
 const DayMs = 86_400_000;
-// China Standard Time, UTC+08:00 (ReconciliationPeriod.cs): a period ends at 00:00 CST of the day after it.
-const ChinaStandardTimeMs = 8 * 3_600_000;
 
 export const streamOf = projectId => `project/${projectId}`;
 export const projectIdOf = command => identifierOf(command, 'projectId');
