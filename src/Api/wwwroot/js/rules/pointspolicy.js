@@ -15,7 +15,7 @@ const MaxCapPoints = 10_000_000;
 /** FORMAT.md §4.5: the log's recorded times go back by at most this much. */
 const MinimumLeadMs = 2000;
 /** 北京时间, UTC+8 all year (no daylight saving time since 1991). */
-const ChinaStandardTimeMs = 8 * 3600 * 1000;
+export const ChinaStandardTimeMs = 8 * 3600 * 1000;
 const ProposeMembers = ['effectiveFrom', 'rates'];
 const RateMembers = ['activity', 'capPeriod', 'capPoints', 'pointsPerUnit', 'unit'];
 const ProposedMembers = ['effectiveFrom', 'rates', 'version'];
@@ -129,6 +129,15 @@ export function approve(context) {
 }
 
 /**
+ * What `quantity` units of `activity` earn under `version` (its rates as the rules hold them, or as
+ * GET /v1/points-policy lists them): { rate, points }, or null when the version does not price it.
+ */
+export function pointsFor(version, activity, quantity) {
+  const rate = version.rates.find(r => r.activity === activity);
+  return rate ? { rate, points: checked(quantity * rate.pointsPerUnit) } : null;
+}
+
+/**
  * Prices an award by the version in force at `at` (ms): { version: null } when none is in force,
  * { version } when the award is as the version says, else a refusal.
  */
@@ -137,13 +146,13 @@ export function price(registry, household, activity, quantity, points, at) {
   if (policy === null) {
     return { version: null };
   }
-  const rate = policy.rates.find(r => r.activity === activity);
-  if (!rate) {
+  const priced = pointsFor(policy, activity, quantity);
+  if (priced === null) {
     return refuse('ActivityNotInPolicy', `points policy version ${policy.version} does not price ${activity}`);
   }
-  const priced = checked(quantity * rate.pointsPerUnit);
-  if (points !== priced) {
-    return refuse('PointsNotAsPolicy', `points policy version ${policy.version} prices ${quantity} ${rate.unit} of ${activity} at ${priced} points, not ${points}`);
+  const { rate } = priced;
+  if (points !== priced.points) {
+    return refuse('PointsNotAsPolicy', `points policy version ${policy.version} prices ${quantity} ${rate.unit} of ${activity} at ${priced.points} points, not ${points}`);
   }
   if (rate.capPoints !== null) {
     const current = periodOf(at, rate.capPeriod);
