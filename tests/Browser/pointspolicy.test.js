@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { signIn, visit as visitFragment } from './people.js';
 import { loadKey, post, signCommand, signedGet } from './signing.js';
@@ -205,6 +205,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.match(await supervisor.textContent(`${card} tr[data-activity="WasteSorting"]`), /垃圾分类.*5 \/ 天.*20 \/ 月/);
     assert.equal(await supervisor.locator(`${card} tr[data-activity]`).count(), 2);
     assert.ok(await noHorizontalScroll(supervisor), 'the supervisor\'s workspace scrolls sideways at 390 px');
+    assert.deepEqual(await seriousViolations(supervisor), []);
     await supervisor.screenshot({ path: join(screenshots, 'work-policy-approval-phone.png'), fullPage: true });
     await supervisor.click(`${card} .approve-policy`);
     await accepted(supervisor);
@@ -278,6 +279,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.match(await coordinator.textContent(capped), /这一户本期这项活动的积分将超过规则上限，不能发放。/);
     assert.equal(await coordinator.getAttribute(`#award-results [data-household="${households[2]}"]`, 'data-status'), 'awarded');
     assert.equal(entryCount(), entries + 3);
+    assert.deepEqual(await seriousViolations(coordinator), []);
     await coordinator.screenshot({ path: join(screenshots, 'work-coordinator-policy.png'), fullPage: true });
 
     // The household sees the activity, the quantity in the version's unit, and the version.
@@ -289,6 +291,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.equal(await resident.getAttribute(`${line} .policy-version`, 'data-version'), String(version));
     assert.match(await resident.textContent(line), new RegExp(`垃圾分类.*3 天.*15.*pointspolicy-test/sorting-1.*第 ${version} 版`));
     assert.ok(await noHorizontalScroll(resident), 'the portal scrolls sideways at 390 px');
+    assert.deepEqual(await seriousViolations(resident), []);
   });
 
   it('anyone reads the policy in force and every version on a 390 px phone, without signing in', async () => {
@@ -312,6 +315,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
       assert.equal(await page.getAttribute(`#points-policy .policy-versions tr[data-version="${earlier.version}"]`, 'data-standing'), 'Superseded');
     }
     assert.ok(await noHorizontalScroll(page), 'the public policy scrolls sideways at 390 px');
+    assert.deepEqual(await seriousViolations(page), []);
     await page.locator('#points-policy').screenshot({ path: join(screenshots, 'points-policy-phone.png') });
   });
 });
