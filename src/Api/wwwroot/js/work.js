@@ -11,10 +11,10 @@ import { fullAudit } from './fullaudit.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
 import { ExpenseCategories } from './rules/projects.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
-import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
 
 const SignerRoles = ['ProjectManager', 'ConstructionSupervisor', 'OwnerRepresentative'];
 const MilestoneAttesters = ['ProjectManager', 'ConstructionSupervisor'];
