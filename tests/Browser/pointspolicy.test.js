@@ -201,6 +201,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     const card = `#policy-approval article[data-version="${version}"]`;
     await supervisor.waitForSelector(card);
     assert.equal(await supervisor.getAttribute(`${card} .proposer .person`, 'data-person'), 'coordinator-wu');
+    assert.equal(await supervisor.textContent(`${card} .proposer`), '吴晓燕（志愿服务组织者）');
     assert.equal(await supervisor.textContent(`${card} time`), beijingText(effectiveFrom));
     assert.match(await supervisor.textContent(`${card} tr[data-activity="WasteSorting"]`), /垃圾分类.*5 \/ 天.*20 \/ 月/);
     assert.equal(await supervisor.locator(`${card} tr[data-activity]`).count(), 2);

@@ -5,6 +5,7 @@
 // asked of the rules' own port (rules/pointspolicy.js) over the versions the server lists, so the
 // page refuses before signing exactly what the ledger would, in the words of its result code.
 
+import { getJson, signedGet } from './api.js';
 import { h, person, table, time } from './dom.js';
 import { t, term } from './i18n.js';
 import { FormatError, formatTime, parseTime } from './rules/fields.js';
@@ -180,9 +181,14 @@ function proposalForm(context, policy) {
 
 // ── The resident supervisor: versions to approve ─────────────────────────────────────────
 
-/** Versions waiting for approval; the approve button only where the rules would accept it from this person now. */
-export function policyApproval(context, policy) {
-  const names = Object.assign({}, ...context.projects.map(p => p.staffNames));
+/**
+ * Versions waiting for approval, each with its proposer's name as the registry holds it (a
+ * resident supervisor reads the people); the approve button only where the rules would accept
+ * it from this person now.
+ */
+export async function policyApproval(context) {
+  const [policy, people] = await Promise.all([getJson('/v1/points-policy'), signedGet(context.key, '/v1/registry/people')]);
+  const names = Object.fromEntries(people.map(p => [p.personId, p.displayName]));
   const waiting = policy.versions.filter(v => standing(policy, v) === 'Pending');
   return h('section', { class: 'panel', id: 'policy-approval' },
     h('h2', {}, term('ResidentSupervisor'), ' · ', t('policy.toApprove'), ' ',

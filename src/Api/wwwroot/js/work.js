@@ -38,7 +38,7 @@ export async function renderWork(main) {
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
-    roles.includes('ResidentSupervisor') ? policyApproval(context, await getJson('/v1/points-policy')) : '',
+    roles.includes('ResidentSupervisor') ? await policyApproval(context) : '',
     roles.includes('ResidentSupervisor') || roles.includes('Auditor') ? fullAudit(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
