@@ -1,10 +1,12 @@
 // The resident portal 居民服务: the household of the person signed in (session.js) — shares,
 // payments, points, redemptions and history, read with a signed read — and redemptions of
 // points signed here. Staff who may read any household (docs/API.md "Access") choose one.
+// The points policy is public: shown to anyone, signed in or not (pointspolicy.js).
 
 import { getJson, postCommand, signCommand, signedGet } from './api.js';
 import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { policyPublic } from './pointspolicy.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
 
@@ -13,9 +15,12 @@ const MaxQuantity = 20;
 
 let key = null;
 let householdId = '';
+// GET /v1/points-policy as the portal was opened: the units of the household's awards are its versions'.
+let policy;
 
 export async function renderPortal(main) {
   const current = await session();
+  policy = await getJson('/v1/points-policy');
   key = current?.person ? current.key : null;
   householdId = current?.person?.householdId ?? householdId;
   const household = h('input', { id: 'household', type: 'text', value: householdId, placeholder: 'b3-0602', autocomplete: 'off', size: 12 });
@@ -30,6 +35,7 @@ export async function renderPortal(main) {
     key ? '' : h('p', {}, h('a', { class: 'button primary', href: '#/signin' }, t('signin.in'))),
     key && !current.person.householdId ? h('div', { class: 'form-row' }, h('label', { for: 'household' }, t('portal.household')), household, open) : '',
     h('div', { id: 'household-view' }),
+    policyPublic(policy),
   );
   if (key && householdId) {
     await showHousehold();
@@ -46,11 +52,9 @@ async function showHousehold(message) {
   let household;
   let catalog;
   let projects;
-  let policy;
   try {
-    [household, catalog, projects, policy] = await Promise.all([
+    [household, catalog, projects] = await Promise.all([
       signedGet(key, `/v1/households/${encodeURIComponent(householdId)}`), getJson('/v1/catalog'), getJson('/v1/projects'),
-      getJson('/v1/points-policy'),
     ]);
   } catch (error) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'household-error' }, t('error.load', error.message)));
@@ -69,7 +73,6 @@ async function showHousehold(message) {
           h('dt', {}, t('portal.awarded')), h('dd', { id: 'awarded' }, String(points.awarded)),
           h('dt', {}, t('portal.reserved')), h('dd', { id: 'reserved' }, String(points.reserved)),
           h('dt', {}, t('portal.spent')), h('dd', { id: 'spent' }, String(points.spent))))),
-    policySection(policy),
     h('section', { id: 'catalog' },
       h('h2', {}, t('portal.catalog')),
       table([t('portal.item'), t('portal.kind'), '#' + t('portal.price'), '#' + t('portal.stock'), ''],
@@ -124,10 +127,7 @@ async function showHousehold(message) {
     h('section', { id: 'awards' },
       h('h2', {}, t('portal.awards')),
       table([t('project.time'), t('coordinator.activity'), '#' + t('portal.quantity'), '#' + t('portal.points'), t('coordinator.reference'), t('portal.policyVersion')],
-        household.history.filter(e => e.type === 'PointsAwarded').map(e => h('tr', { dataset: { sequence: String(e.sequence) } },
-          h('td', {}, time(e.recordedAt)), h('td', {}, term(e.entry.body.activity)), h('td', { class: 'num' }, String(e.entry.body.quantity)),
-          h('td', { class: 'num' }, String(e.entry.body.points)), h('td', {}, e.entry.body.reference),
-          h('td', { class: 'policy-version' }, e.entry.body.policyVersion === undefined ? '—' : String(e.entry.body.policyVersion)))))),
+        household.history.filter(e => e.type === 'PointsAwarded').map(e => awardRow(e.sequence, e.recordedAt, e.entry.body)))),
     h('section', { id: 'household-history' },
       h('h2', {}, t('portal.history')),
       table([t('project.seq'), t('project.time'), t('project.type'), t('project.signer'), t('project.hash')],
@@ -182,18 +182,17 @@ async function reserve(item, quantity, button) {
   await showHousehold(message);
 }
 
-/** The points policy in force (GET /v1/points-policy, public): what each activity earns, and its cap. */
-function policySection(policy) {
-  const version = policy.versions.find(v => v.version === policy.inForce);
-  return h('section', { id: 'points-policy' },
-    h('h2', {}, t('portal.policy')),
-    version === undefined
-      ? h('p', { class: 'muted' }, t('portal.policyNone'))
-      : [
-        h('p', { class: 'muted' }, t('portal.policyInForce', version.version, time(version.effectiveFrom))),
-        table([t('coordinator.activity'), '#' + t('portal.pointsPerUnit'), t('portal.cap')],
-          version.rates.map(r => h('tr', { dataset: { activity: r.activity } },
-            h('td', {}, term(r.activity)), h('td', { class: 'num' }, `${r.pointsPerUnit} / ${term(r.unit)}`),
-            h('td', {}, r.capPoints === null ? t('portal.unlimited') : `${r.capPoints} / ${term(r.capPeriod)}`)))),
-      ]);
+/**
+ * An award as the household sees it: what for, how much of it (in the unit of the version that
+ * priced it), the points, and that version (docs/ENTRIES.md "Points policy"); "—" when none did.
+ */
+function awardRow(sequence, recordedAt, award) {
+  const version = award.policyVersion === undefined ? undefined : policy.versions.find(v => v.version === award.policyVersion);
+  const unit = version?.rates.find(r => r.activity === award.activity)?.unit;
+  return h('tr', { dataset: { sequence: String(sequence) } },
+    h('td', {}, time(recordedAt)), h('td', {}, term(award.activity)),
+    h('td', { class: 'num' }, unit ? `${award.quantity} ${term(unit)}` : String(award.quantity)),
+    h('td', { class: 'num' }, String(award.points)), h('td', {}, award.reference),
+    h('td', { class: 'policy-version', dataset: { version: award.policyVersion === undefined ? '' : String(award.policyVersion) } },
+      award.policyVersion === undefined ? '—' : t('policy.versionN', award.policyVersion)));
 }

@@ -9,8 +9,10 @@ import { ApiError, MaxBatchCommands, getJson, postCommand, postCommands, signCom
 import { fileSha256 } from './crypto.js';
 import { fullAudit } from './fullaudit.js';
 import { handover } from './handover.js';
-import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
+import { h, hash, money, parseYuan, person, splitShares, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
+import { Activities } from './rules/households.js';
 import { ExpenseCategories } from './rules/projects.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -37,6 +39,7 @@ export async function renderWork(main) {
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
+    roles.includes('ResidentSupervisor') ? await policyApproval(context) : '',
     roles.includes('ResidentSupervisor') || roles.includes('Auditor') ? fullAudit(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
@@ -46,7 +49,6 @@ export async function renderWork(main) {
 
 const AllRoles = ['FinanceOfficer', 'ProjectManager', 'ConstructionSupervisor', 'OwnerRepresentative', 'ResidentSupervisor',
   'VolunteerCoordinator', 'Resident', 'Registrar', 'Auditor'];
-const Activities = ['VolunteerService', 'WasteSorting', 'CouncilParticipation', 'ResourceDonation'];
 const Identifier = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A public key as pasted: spaces and line breaks dropped, 32 bytes of lowercase hex, or null. */
@@ -56,7 +58,7 @@ function pastedPublicKey(text) {
 }
 
 /** Signs and sends a command; says what happened in #work-message and, when accepted, renders the workspace anew. */
-async function act(context, type, body, done) {
+export async function act(context, type, body, done) {
   const message = document.getElementById('work-message');
   try {
     await postCommand(await signCommand(context.key, type, body));
@@ -71,13 +73,13 @@ async function act(context, type, body, done) {
 }
 
 /** A form's problem, said before anything is signed. */
-function formError(form, text) {
+export function formError(form, text) {
   form.querySelector('.form-error')?.remove();
   form.append(h('p', { class: 'error form-error', role: 'alert' }, text));
 }
 
 /** A button's action on its form: what the form said last is cleared first, as the button is pressed. */
-function onPress(button, form, action) {
+export function onPress(button, form, action) {
   button.addEventListener('click', () => {
     form.querySelector('.form-error')?.remove();
     document.getElementById('work-message')?.replaceChildren();
@@ -85,7 +87,7 @@ function onPress(button, form, action) {
   });
 }
 
-function field(id, label, input) {
+export function field(id, label, input) {
   input.id = id;
   return h('div', { class: 'form-row' }, h('label', { for: id }, label), input);
 }
@@ -683,18 +685,40 @@ function personCard(context, person) {
 // ── 志愿服务组织者: points for many households at once, the redemption queue ────────────────
 
 async function coordinator(context) {
+  const policy = await getJson('/v1/points-policy');
   return h('section', { class: 'panel', id: 'coordinator' },
     h('h2', {}, term('VolunteerCoordinator')),
-    awardForm(context),
+    awardForm(context, policy),
+    policyKeeping(context, policy),
     await redemptionQueue(context),
     await catalogKeeping(context));
 }
 
-function awardForm(context) {
+/**
+ * Points for many households at once. With a points policy in force the points follow from it
+ * (docs/ENTRIES.md "Points policy"): only the activities it prices are offered, and the page
+ * shows what the quantity earns and by which version instead of a number to type; the cap is the
+ * ledger's to check, household by household, each refusal said on that household's line.
+ */
+function awardForm(context, policy) {
+  const version = versionInForce(policy);
   const households = h('textarea', { rows: 3, autocomplete: 'off', spellcheck: 'false', placeholder: 'b1-0101 b1-0102 …' });
-  const activity = h('select', {}, Activities.map(a => h('option', { value: a }, term(a))));
+  const activity = h('select', {}, (version ? version.rates.map(r => r.activity) : Activities).map(a => h('option', { value: a }, term(a))));
   const quantity = h('input', { type: 'number', min: 1, max: 10000, step: 1, value: 1 });
   const points = h('input', { type: 'number', min: 1, max: 100000, step: 1, value: 10 });
+  const priced = h('output', { for: 'award-activity award-quantity', 'aria-live': 'polite' });
+  const price = () => {
+    const count = Number(quantity.value);
+    const award = Number.isInteger(count) && count >= 1 ? awardPrice(version, activity.value, count) : null;
+    priced.dataset.points = award ? String(award.points) : '';
+    priced.textContent = award ? award.text : t('coordinator.quantityRange');
+    return award?.points;
+  };
+  if (version) {
+    activity.addEventListener('change', price);
+    quantity.addEventListener('input', price);
+    price();
+  }
   const reference = h('input', { type: 'text', autocomplete: 'off', placeholder: '2026-07-垃圾分类日' });
   const progress = h('progress', { id: 'award-progress', max: 1, value: 0, hidden: true });
   const results = h('ul', { id: 'award-results', class: 'small' });
@@ -702,12 +726,14 @@ function awardForm(context) {
   const form = h('form', { class: 'work-form', id: 'award-form', onsubmit: e => e.preventDefault() },
     h('h3', {}, t('coordinator.awardTitle')), h('p', { class: 'small muted' }, t('coordinator.awardLead')),
     field('award-households', t('coordinator.households'), households), field('award-activity', t('coordinator.activity'), activity),
-    field('award-quantity', t('portal.quantity'), quantity), field('award-points-each', t('coordinator.points'), points),
+    field('award-quantity', t('portal.quantity'), quantity),
+    version ? field('award-priced', t('coordinator.points'), priced) : field('award-points-each', t('coordinator.points'), points),
+    laterVersions(policy).map(v => h('p', { class: 'small muted later-version' }, t('policy.later', v.version, time(v.effectiveFrom).textContent))),
     field('award-reference', t('coordinator.reference'), reference), submit, progress, results);
   onPress(submit, form, async () => {
     const ids = [...new Set(households.value.split(/[\s,，、]+/).filter(Boolean))];
     const count = Number(quantity.value);
-    const each = Number(points.value);
+    const each = version ? price() : Number(points.value);
     const problem = ids.length === 0 ? t('coordinator.householdsNeeded')
       : ids.find(id => !Identifier.test(id)) ? t('registrar.badHousehold')
         : !Number.isInteger(count) || count < 1 || count > 10000 ? t('coordinator.quantityRange')
@@ -748,7 +774,7 @@ function awardForm(context) {
         }
         line.classList.add('ok');
         line.dataset.status = answer.replayed ? 'replayed' : 'awarded';
-        line.append(t(answer.replayed ? 'coordinator.already' : 'coordinator.awarded', each));
+        line.append(t(answer.replayed ? 'coordinator.already' : 'coordinator.awarded', each), version ? ` · ${t('policy.versionN', version.version)}` : '');
         done++;
       });
       progress.value += chunk.length;

@@ -127,6 +127,15 @@ export function approve(context) {
 }
 
 /**
+ * What `quantity` units of `activity` earn under `version` (its rates as the rules hold them, or as
+ * GET /v1/points-policy lists them): { rate, points }, or null when the version does not price it.
+ */
+export function pointsFor(version, activity, quantity) {
+  const rate = version.rates.find(r => r.activity === activity);
+  return rate ? { rate, points: checked(quantity * rate.pointsPerUnit) } : null;
+}
+
+/**
  * Prices an award by the version in force at `at` (ms): { version: null } when none is in force,
  * { version } when the award is as the version says, else a refusal.
  */
@@ -135,13 +144,13 @@ export function price(registry, household, activity, quantity, points, at) {
   if (policy === null) {
     return { version: null };
   }
-  const rate = policy.rates.find(r => r.activity === activity);
-  if (!rate) {
+  const priced = pointsFor(policy, activity, quantity);
+  if (priced === null) {
     return refuse('ActivityNotInPolicy', `points policy version ${policy.version} does not price ${activity}`);
   }
-  const priced = checked(quantity * rate.pointsPerUnit);
-  if (points !== priced) {
-    return refuse('PointsNotAsPolicy', `points policy version ${policy.version} prices ${quantity} ${rate.unit} of ${activity} at ${priced} points, not ${points}`);
+  const { rate } = priced;
+  if (points !== priced.points) {
+    return refuse('PointsNotAsPolicy', `points policy version ${policy.version} prices ${quantity} ${rate.unit} of ${activity} at ${priced.points} points, not ${points}`);
   }
   if (rate.capPoints !== null) {
     const current = periodOf(at, rate.capPeriod);
