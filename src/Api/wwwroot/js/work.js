@@ -8,9 +8,11 @@
 import { ApiError, MaxBatchCommands, getJson, postCommand, postCommands, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
 import { fullAudit } from './fullaudit.js';
+import { fundPolicyFieldset } from './fundpolicy.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { reconciliationForm, reconciliationsToCountersign } from './reconciliation.js';
 import { ExpenseCategories } from './rules/projects.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -37,6 +39,7 @@ export async function renderWork(main) {
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
+    roles.includes('ResidentSupervisor') ? reconciliationsToCountersign(context) : '',
     roles.includes('ResidentSupervisor') || roles.includes('Auditor') ? fullAudit(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
@@ -56,7 +59,7 @@ function pastedPublicKey(text) {
 }
 
 /** Signs and sends a command; says what happened in #work-message and, when accepted, renders the workspace anew. */
-async function act(context, type, body, done) {
+export async function act(context, type, body, done) {
   const message = document.getElementById('work-message');
   try {
     await postCommand(await signCommand(context.key, type, body));
@@ -71,13 +74,13 @@ async function act(context, type, body, done) {
 }
 
 /** A form's problem, said before anything is signed. */
-function formError(form, text) {
+export function formError(form, text) {
   form.querySelector('.form-error')?.remove();
   form.append(h('p', { class: 'error form-error', role: 'alert' }, text));
 }
 
 /** A button's action on its form: what the form said last is cleared first, as the button is pressed. */
-function onPress(button, form, action) {
+export function onPress(button, form, action) {
   button.addEventListener('click', () => {
     form.querySelector('.form-error')?.remove();
     document.getElementById('work-message')?.replaceChildren();
@@ -85,13 +88,13 @@ function onPress(button, form, action) {
   });
 }
 
-function field(id, label, input) {
+export function field(id, label, input) {
   input.id = id;
   return h('div', { class: 'form-row' }, h('label', { for: id }, label), input);
 }
 
 /** A file input that checks a document against a hash, here in the browser. */
-function hashCheck(expected, id) {
+export function hashCheck(expected, id) {
   const input = h('input', { type: 'file', id, 'aria-label': t('inbox.checkFile') });
   const result = h('span', { class: 'hash-check', 'aria-live': 'polite' });
   input.addEventListener('change', async () => {
@@ -185,7 +188,7 @@ function milestoneItem(context, role, { project, milestone }) {
 
 // ── 财务: receipts, disbursement requests, payments ─────────────────────────────────────────
 
-function projectSelect(projects, id) {
+export function projectSelect(projects, id) {
   return h('select', { id }, projects.filter(p => p.status === 'Open').map(p => h('option', { value: p.projectId }, p.name)));
 }
 
@@ -196,7 +199,8 @@ function finance(context) {
     h('h2', {}, term('FinanceOfficer')),
     openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open), cancelForm(context, open, byId)]);
+      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), reconciliationForm(context, open),
+        closeList(context, open), cancelForm(context, open, byId)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -331,6 +335,7 @@ function openProjectForm(context) {
   const warranty = h('input', { type: 'number', min: 0, max: 120, step: 1, value: 24 });
   const tranches = Object.fromEntries(Tranches.map(([tranche, percent]) => [tranche, h('input', { type: 'number', min: 0, max: 100, step: 1, value: percent })]));
   const sum = h('p', { class: 'small', id: 'plan-sum', 'aria-live': 'polite' });
+  const fundPolicy = fundPolicyFieldset(Sources);
   const showSum = () => {
     const fen = Sources.map(source => parseYuan(plan[source].value));
     const contractFen = parseYuan(contract.value);
@@ -348,27 +353,29 @@ function openProjectForm(context) {
     h('fieldset', {}, h('legend', {}, t('project.funding')), Sources.map(source => field(`open-plan-${source}`, term(source), plan[source])), sum),
     field('open-cap', t('finance.capPercent'), cap), field('open-warranty', t('finance.warrantyMonths'), warranty),
     h('fieldset', {}, h('legend', {}, t('project.tranches')), Tranches.map(([tranche]) => field(`open-tranche-${tranche}`, `${term(tranche)} %`, tranches[tranche]))),
-    submit);
+    fundPolicy.element, submit);
   onPress(submit, form, () => {
     const contractFen = parseYuan(contract.value);
     const fundingPlan = Object.fromEntries(Sources.map(source => [source, parseYuan(plan[source].value)]));
     const percents = Tranches.map(([tranche]) => Number(tranches[tranche].value));
     const capPercent = Number(cap.value);
     const months = Number(warranty.value);
+    const policy = fundPolicy.policy();
     const problem = !Identifier.test(projectId.value.trim()) ? t('finance.badProjectId')
       : !name.value.trim() || !community.value.trim() ? t('finance.nameNeeded')
         : !contractFen || Object.values(fundingPlan).some(x => x === null) ? t('work.badAmount')
           : Object.values(fundingPlan).reduce((a, b) => a + b, 0) !== contractFen ? t('code.InvalidFundingPlan')
             : !Number.isInteger(capPercent) || capPercent < 0 || capPercent > 100 || fundingPlan.ResidentCrowdfunding * 100 > contractFen * capPercent ? t('code.ResidentShareAboveCap')
               : !Number.isInteger(months) || months < 0 || months > 120 ? t('finance.warrantyRange')
-                : percents.some(x => !Number.isInteger(x) || x < 0) || percents.reduce((a, b) => a + b, 0) !== 100 ? t('code.InvalidTranches') : '';
+                : percents.some(x => !Number.isInteger(x) || x < 0) || percents.reduce((a, b) => a + b, 0) !== 100 ? t('code.InvalidTranches')
+                  : typeof policy === 'string' ? policy : '';
     if (problem) {
       return formError(form, problem);
     }
     return act(context, 'OpenProject', {
       projectId: projectId.value.trim(), name: name.value.trim(), community: community.value.trim(), contractPriceFen: contractFen,
       fundingPlan, warrantyMonths: months, residentShareCapPercent: capPercent,
-      tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })),
+      tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })), ...(policy ? { fundPolicy: policy } : {}),
     }, t('finance.opened', name.value.trim()));
   });
   return form;
