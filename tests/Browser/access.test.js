@@ -221,6 +221,7 @@ async function tabThrough(page) {
   const unmarked = [];
   const backwards = [];
   let last = -1;
+  let previous = null;
   for (let press = 0; press < 4 * controls.length + 10; press++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
@@ -233,9 +234,14 @@ async function tabThrough(page) {
       const style = getComputedStyle(e);
       return { stop: e.dataset.tabStop, marked: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none' };
     });
+    // A date input is one control whose day, month and year Tab visits in turn: one stop.
+    if (focused && focused.stop === previous) {
+      continue;
+    }
     if (!focused || reached.has(focused.stop)) {
       break;
     }
+    previous = focused.stop;
     reached.add(focused.stop);
     // The controls are listed in the document's order, which is the order they are seen in.
     const index = Number(focused.stop);
