@@ -320,7 +320,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.locator('#statement-form').screenshot({ path: join(screenshots, 'work-bank-statement-phone.png') });
   });
 
-  it('a project opened with a fund policy restricts each source to the categories ticked; ticking none is said before signing', async () => {
+  it('a project opened with a fund policy restricts each source to the categories ticked; ticking none is said before signing; left unticked, nothing is restricted', async () => {
     const officer = await signedIn('officer-wang');
     await officer.click('#open-project-form summary');
     await officer.fill('#open-project-id', 'b2-fire-hydrants');
@@ -355,5 +355,20 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.selectOption('#request-project', 'b2-fire-hydrants');
     assert.deepEqual(await officer.locator('#request-category option').evaluateAll(os => os.map(o => o.value)),
       ['Equipment', 'Installation', 'Design', 'Supervision', 'Other']);
+
+    // Left unticked, the project is opened as before restricted funds: no policy, nothing restricted.
+    await officer.click('#open-project-form summary');
+    await officer.fill('#open-project-id', 'b2-bike-shed');
+    await officer.fill('#open-name', '2号楼非机动车棚');
+    await officer.fill('#open-contract', '50000');
+    await officer.fill('#open-plan-SelfRaised', '50000');
+    await officer.click('#open-project');
+    await accepted(officer);
+    const unrestricted = await api('/v1/projects/b2-bike-shed');
+    assert.equal(unrestricted.fundDrawing, null);
+    assert.ok(unrestricted.fundingSources.every(s => s.permittedCategories === null));
+    const { entries: [opened] } = await api('/v1/entries?stream=project/b2-bike-shed&from=0&limit=1');
+    assert.equal(opened.type, 'ProjectOpened');
+    assert.equal('fundPolicy' in opened.entry.body, false, JSON.stringify(opened.entry.body));
   });
 });
