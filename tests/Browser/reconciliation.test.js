@@ -223,10 +223,13 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.locator('#statement-form').screenshot({ path: join(screenshots, 'work-bank-statement.png') });
   });
 
-  it('a statement the ledger cannot read is refused with its line and column, and nothing is written', async () => {
+  it('a statement not chosen is said before sending; one the ledger cannot read is refused with its line and column, and nothing is written', async () => {
     const day = chinaDay(Date.now());
     const before = entryCount();
     const officer = await signedIn('officer-wang');
+    await officer.waitForSelector('#statement-form');
+    await officer.click('#match-statement');
+    assert.equal(await officer.textContent('#statement-form .form-error'), '请选择银行对账单文件。');
 
     await importStatement(officer, 'b3-elevator', csvFile('bad.csv', `${Header}\n${day},100.00,财政所,GOV-X,100.00\n${day},4000.0,财政所,GOV-Y,4100.00\n`));
 

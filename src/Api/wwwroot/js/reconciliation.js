@@ -133,7 +133,9 @@ function matchView(context, match) {
 
 /** The resident supervisor's 待复核的银行对账: every reconciliation not yet countersigned; not their own to countersign. */
 export function reconciliationsToCountersign(context) {
-  const waiting = context.projects.flatMap(p => (p.reconciliations ?? []).filter(r => r.countersignedBy === null).map(r => ({ project: p, r })));
+  // A closed or cancelled project's stream takes no more entries (docs/BANK.md "Limits"): only open projects' are offered.
+  const waiting = context.projects.filter(p => p.status === 'Open')
+    .flatMap(p => p.reconciliations.filter(r => r.countersignedBy === null).map(r => ({ project: p, r })));
   return h('section', { class: 'panel', id: 'reconciliations' },
     h('h2', {}, t('bank.waiting'), ' ',
       h('span', { class: 'count', id: 'reconciliation-count', dataset: { count: String(waiting.length) } }, String(waiting.length))),
