@@ -6,11 +6,11 @@
 // artifacts/screenshots/; with LEDGER_GUIDE_IMAGES=1 the guide's images (docs/guide/) too.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
+import { seriousViolations } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { signIn, visit } from './people.js';
 import { loadKey, post, sha256Hex, signCommand, signedGet } from './signing.js';
@@ -18,7 +18,6 @@ import { loadKey, post, sha256Hex, signCommand, signedGet } from './signing.js';
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 const guideImages = process.env.LEDGER_GUIDE_IMAGES === '1' ? join(repository, 'docs', 'guide', 'images') : null;
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const axeScript = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const widths = {
   desktop: { width: 1280, height: 900 },
@@ -267,17 +266,6 @@ async function browserOf(viewport, personId) {
     await signIn(page, ledger.address, personId === 'registrar' ? ledger.registrarKeyFile : ledger.keyFile(personId));
   }
   return page;
-}
-
-/** axe-core's serious and critical findings on the page as it is now, one line each with where. */
-async function seriousViolations(page) {
-  // Evaluated through the DevTools protocol rather than page.addScriptTag: an added <script> is
-  // refused by the page's Content-Security-Policy (script-src 'self'), which stays in force.
-  await page.evaluate(axeScript);
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) })));
-  return violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).join(' | ')}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5})` : ''}`);
 }
 
 /** How much wider than the screen the page is, and the last elements that stick out, for the failure message; null when it fits. */

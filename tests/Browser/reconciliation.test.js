@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { signIn } from './people.js';
 import { canonical, loadKey, post, sha256Hex, signCommand } from './signing.js';
@@ -220,6 +220,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.equal(await officer.getAttribute('#ledger-closing .money', 'data-fen'), String(expected.ledgerClosingFen));
     assert.match(await officer.textContent('#ledger-closing'), /不一致，相差 ¥/);
     assert.equal(entryCount(), before);
+    assert.deepEqual(await seriousViolations(officer), []);
     await officer.locator('#statement-form').screenshot({ path: join(screenshots, 'work-bank-statement.png') });
   });
 
@@ -238,6 +239,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
       '第 3 行第 2 列有误（第 1 行是标题行，列按字段数）。银行对账单文件格式不正确，请按提示的行和列修改后重新导入。');
     assert.equal(await officer.getAttribute('#statement-problem', 'role'), 'alert');
     assert.equal(await officer.locator('#sign-reconciliation').count(), 0);
+    assert.deepEqual(await seriousViolations(officer), []);
     assert.equal(entryCount(), before);
   });
 
@@ -301,6 +303,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await card.locator('input[type=file]').setInputFiles(csvFile('balanced.csv', balanced));
     await card.locator('.hash-check[data-match="true"]').waitFor();
     assert.ok(await zhou.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    assert.deepEqual(await seriousViolations(zhou), []);
     await zhou.locator('#reconciliations').screenshot({ path: join(screenshots, 'work-countersign-phone.png') });
     await card.locator('.countersign-reconciliation').click();
     await accepted(zhou);
@@ -320,6 +323,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.deepEqual(await rows(officer, 'unmatched-entries', 'entry'), [String(expected.left.entrySequence)]);
     assert.equal(await officer.locator('#unmatched-lines tbody tr').count(), expected.unmatchedLines.length);
     assert.ok(await officer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    assert.deepEqual(await seriousViolations(officer), []);
     await officer.locator('#statement-form').screenshot({ path: join(screenshots, 'work-bank-statement-phone.png') });
   });
 
@@ -344,6 +348,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
       await officer.check(`#open-permit-SelfRaised-${category}`);
     }
     await officer.check('#open-drawing-ProRata');
+    assert.deepEqual(await seriousViolations(officer), []);
     await officer.locator('#open-fund-policy').screenshot({ path: join(screenshots, 'work-fund-policy.png') });
     await officer.click('#open-project');
     await accepted(officer);
