@@ -129,9 +129,17 @@ export async function signedBytes(key, target) {
   return new Uint8Array(await (await signedRead(key, target)).arrayBuffer());
 }
 
-async function signedRead(key, target) {
-  const signed = await signCommand(key, 'ReadRequest', { method: 'GET', target }, randomKey());
-  return request(target, { headers: { Authorization: 'Ledger ' + toBase64Url(utf8(canonicalize(signed))) } });
+/**
+ * A signed read that sends a file (the bank statement matched against a project, docs/API.md
+ * "Bank statements"): the ReadRequest names the method POST; the body is the file's bytes as they are.
+ */
+export async function signedPost(key, target, bytes, contentType) {
+  return (await signedRead(key, target, { method: 'POST', headers: { 'Content-Type': contentType }, body: bytes })).json();
+}
+
+async function signedRead(key, target, { method = 'GET', headers = {}, body } = {}) {
+  const signed = await signCommand(key, 'ReadRequest', { method, target }, randomKey());
+  return request(target, { method, body, headers: { ...headers, Authorization: 'Ledger ' + toBase64Url(utf8(canonicalize(signed))) } });
 }
 
 /** Posts a signed command (FORMAT.md §6) as its canonical JSON; a lost answer is retried once with the same bytes. */

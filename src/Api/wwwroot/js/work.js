@@ -8,11 +8,13 @@
 import { ApiError, MaxBatchCommands, getJson, postCommand, postCommands, signCommand, signedGet, streamEntries } from './api.js';
 import { fileSha256 } from './crypto.js';
 import { fullAudit } from './fullaudit.js';
+import { fundPolicyFieldset } from './fundpolicy.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
 import { Activities } from './rules/households.js';
+import { reconciliationForm, reconciliationsToCountersign } from './reconciliation.js';
 import { ExpenseCategories } from './rules/projects.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -40,6 +42,7 @@ export async function renderWork(main) {
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
     roles.includes('ResidentSupervisor') ? await policyApproval(context) : '',
+    roles.includes('ResidentSupervisor') ? reconciliationsToCountersign(context) : '',
     roles.includes('ResidentSupervisor') || roles.includes('Auditor') ? fullAudit(context) : '',
     roles.includes('Registrar') ? await registrar(context) : '',
     roles.includes('VolunteerCoordinator') ? await coordinator(context) : '',
@@ -93,7 +96,7 @@ export function field(id, label, input) {
 }
 
 /** A file input that checks a document against a hash, here in the browser. */
-function hashCheck(expected, id) {
+export function hashCheck(expected, id) {
   const input = h('input', { type: 'file', id, 'aria-label': t('inbox.checkFile') });
   const result = h('span', { class: 'hash-check', 'aria-live': 'polite' });
   input.addEventListener('change', async () => {
@@ -187,7 +190,7 @@ function milestoneItem(context, role, { project, milestone }) {
 
 // ── 财务: receipts, disbursement requests, payments ─────────────────────────────────────────
 
-function projectSelect(projects, id) {
+export function projectSelect(projects, id) {
   return h('select', { id }, projects.filter(p => p.status === 'Open').map(p => h('option', { value: p.projectId }, p.name)));
 }
 
@@ -198,7 +201,8 @@ function finance(context) {
     h('h2', {}, term('FinanceOfficer')),
     openProjectForm(context),
     open.length === 0 ? h('p', { class: 'muted' }, t('project.none'))
-      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), closeList(context, open), cancelForm(context, open, byId)]);
+      : [receiptForm(context, open, byId), campaignForm(context, open, byId), requestForm(context, open, byId), payList(context, open), reversalForm(context, open, byId), reconciliationForm(context, open),
+        closeList(context, open), cancelForm(context, open, byId)]);
 }
 
 function receiptForm(context, open, byId) {
@@ -333,6 +337,7 @@ function openProjectForm(context) {
   const warranty = h('input', { type: 'number', min: 0, max: 120, step: 1, value: 24 });
   const tranches = Object.fromEntries(Tranches.map(([tranche, percent]) => [tranche, h('input', { type: 'number', min: 0, max: 100, step: 1, value: percent })]));
   const sum = h('p', { class: 'small', id: 'plan-sum', 'aria-live': 'polite' });
+  const fundPolicy = fundPolicyFieldset(Sources);
   const showSum = () => {
     const fen = Sources.map(source => parseYuan(plan[source].value));
     const contractFen = parseYuan(contract.value);
@@ -350,27 +355,29 @@ function openProjectForm(context) {
     h('fieldset', {}, h('legend', {}, t('project.funding')), Sources.map(source => field(`open-plan-${source}`, term(source), plan[source])), sum),
     field('open-cap', t('finance.capPercent'), cap), field('open-warranty', t('finance.warrantyMonths'), warranty),
     h('fieldset', {}, h('legend', {}, t('project.tranches')), Tranches.map(([tranche]) => field(`open-tranche-${tranche}`, `${term(tranche)} %`, tranches[tranche]))),
-    submit);
+    fundPolicy.element, submit);
   onPress(submit, form, () => {
     const contractFen = parseYuan(contract.value);
     const fundingPlan = Object.fromEntries(Sources.map(source => [source, parseYuan(plan[source].value)]));
     const percents = Tranches.map(([tranche]) => Number(tranches[tranche].value));
     const capPercent = Number(cap.value);
     const months = Number(warranty.value);
+    const policy = fundPolicy.policy();
     const problem = !Identifier.test(projectId.value.trim()) ? t('finance.badProjectId')
       : !name.value.trim() || !community.value.trim() ? t('finance.nameNeeded')
         : !contractFen || Object.values(fundingPlan).some(x => x === null) ? t('work.badAmount')
           : Object.values(fundingPlan).reduce((a, b) => a + b, 0) !== contractFen ? t('code.InvalidFundingPlan')
             : !Number.isInteger(capPercent) || capPercent < 0 || capPercent > 100 || fundingPlan.ResidentCrowdfunding * 100 > contractFen * capPercent ? t('code.ResidentShareAboveCap')
               : !Number.isInteger(months) || months < 0 || months > 120 ? t('finance.warrantyRange')
-                : percents.some(x => !Number.isInteger(x) || x < 0) || percents.reduce((a, b) => a + b, 0) !== 100 ? t('code.InvalidTranches') : '';
+                : percents.some(x => !Number.isInteger(x) || x < 0) || percents.reduce((a, b) => a + b, 0) !== 100 ? t('code.InvalidTranches')
+                  : typeof policy === 'string' ? policy : '';
     if (problem) {
       return formError(form, problem);
     }
     return act(context, 'OpenProject', {
       projectId: projectId.value.trim(), name: name.value.trim(), community: community.value.trim(), contractPriceFen: contractFen,
       fundingPlan, warrantyMonths: months, residentShareCapPercent: capPercent,
-      tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })),
+      tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })), ...(policy ? { fundPolicy: policy } : {}),
     }, t('finance.opened', name.value.trim()));
   });
   return form;
