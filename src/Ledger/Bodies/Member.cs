@@ -1,3 +1,5 @@
+using Ledger.Rules;
+
 namespace Ledger.Bodies;
 
 /// <summary>
@@ -29,6 +31,16 @@ public readonly struct Member<T>
 
     /// <summary>The value; a member that is missing, or not of its type, throws what the rule reports as MalformedCommand.</summary>
     public T Value => problem is null ? value : throw new FormatException(problem);
+
+    /// <summary>
+    /// Null and the value when it can be read; else the refusal <paramref name="code"/> with why not:
+    /// for a member whose own result code says what is wrong with it (a funding plan, tranches, a policy).
+    /// </summary>
+    public Decision.Refuse? Refusal(ResultCode code, out T value)
+    {
+        value = problem is null ? this.value : default!;
+        return problem is null ? null : new Decision.Refuse(code, problem);
+    }
 
     internal static Member<T> Read(string name, bool isPresent, T value) => new(name, isPresent, value, null);
 

@@ -45,14 +45,9 @@ public static class ProjectRules
         {
             return AmountOutOfRange(body.ContractPriceFen);
         }
-        ImmutableSortedDictionary<FundingSource, long> plan;
-        try
+        if (body.FundingPlan.Refusal(ResultCode.UnknownFundingSource, out var plan) is { } unreadablePlan)
         {
-            plan = body.FundingPlan.Value;
-        }
-        catch (FormatException e)
-        {
-            return Decision.Refusing(ResultCode.UnknownFundingSource, e.Message);
+            return unreadablePlan;
         }
         if (plan.Count != Enum.GetValues<FundingSource>().Length || plan.Values.Any(fen => fen is < 0 or > Money.MaxAmountFen)
             || plan.Values.Sum() != contractPrice)
@@ -70,15 +65,11 @@ public static class ProjectRules
             return Decision.Refusing(ResultCode.ResidentShareAboveCap,
                 $"the residents' share may be at most {cap}% of the contract price ({Money.PercentOf(contractPrice, (int)cap)} fen)");
         }
-        ImmutableList<TranchePolicy> tranches;
-        try
+        if (body.Tranches.Refusal(ResultCode.InvalidTranches, out var givenTranches) is { } unreadableTranches)
         {
-            tranches = body.Tranches.Value ?? DefaultTranches;
+            return unreadableTranches;
         }
-        catch (FormatException e)
-        {
-            return Decision.Refusing(ResultCode.InvalidTranches, e.Message);
-        }
+        var tranches = givenTranches ?? DefaultTranches;
         if (!tranches.Select(t => t.Tranche).SequenceEqual(Enum.GetValues<Tranche>()) || tranches.Sum(t => t.Percent) != 100)
         {
             return Decision.Refusing(ResultCode.InvalidTranches,
@@ -89,28 +80,19 @@ public static class ProjectRules
         {
             return Decision.Refusing(ResultCode.MalformedCommand, $"warrantyMonths is from 0 to {MaxWarrantyMonths}");
         }
-        FundPolicy? fundPolicy;
-        try
+        if (body.FundPolicy.Refusal(ResultCode.InvalidFundPolicy, out var fundPolicy) is { } unreadableFundPolicy)
         {
-            fundPolicy = body.FundPolicy.Value;
-        }
-        catch (FormatException e)
-        {
-            return Decision.Refusing(ResultCode.InvalidFundPolicy, e.Message);
+            return unreadableFundPolicy;
         }
         if (fundPolicy is not null && !fundPolicy.IsWellFormed())
         {
             return Decision.Refusing(ResultCode.InvalidFundPolicy, "fundPolicy lists one or more sources, each once, each with one or more distinct categories");
         }
-        VotePolicy? votePolicy;
-        try
+        if (body.VotePolicy.Refusal(ResultCode.InvalidVotePolicy, out var voteTerms) is { } unreadableVotePolicy)
         {
-            votePolicy = body.VotePolicy.Value?.WithDefaults();
+            return unreadableVotePolicy;
         }
-        catch (FormatException e)
-        {
-            return Decision.Refusing(ResultCode.InvalidVotePolicy, e.Message);
-        }
+        var votePolicy = voteTerms?.WithDefaults();
         if (votePolicy is not null && !votePolicy.IsValid())
         {
             return Decision.Refusing(ResultCode.InvalidVotePolicy,

@@ -40,6 +40,21 @@ const ReconciliationCountersignedMembers = ['closingBalanceFen', 'reconciliation
 const MaxStatementLines = 1_000_000;
 const DayMs = 86_400_000;
 
+/**
+ * What `read` returns, or the refusal `code` with why it cannot: for a member whose own code says
+ * what is wrong with it (a funding plan, tranches, a policy), as Member.Refusal in the C# rules.
+ */
+function readOr(code, read) {
+  try {
+    return { value: read(), refusal: null };
+  } catch (error) {
+    if (error instanceof FormatError) {
+      return { value: null, refusal: refuse(code, error.message) };
+    }
+    throw error;
+  }
+}
+
 export const streamOf = projectId => `project/${projectId}`;
 export const projectIdOf = command => identifierOf(command, 'projectId');
 
@@ -248,14 +263,9 @@ export function open(context) {
   if (!isValidAmount(contractPrice)) {
     return amountOutOfRange('contractPriceFen');
   }
-  let plan;
-  try {
-    plan = readPlan(body.object('fundingPlan'));
-  } catch (error) {
-    if (error instanceof FormatError) {
-      return refuse('UnknownFundingSource', error.message);
-    }
-    throw error;
+  const { value: plan, refusal: unreadablePlan } = readOr('UnknownFundingSource', () => readPlan(body.object('fundingPlan')));
+  if (unreadablePlan) {
+    return unreadablePlan;
   }
   const amounts = [...plan.values()];
   if (plan.size !== FundingSources.length || amounts.some(fen => fen < 0 || fen > MaxAmountFen) || sum(amounts) !== contractPrice) {
@@ -268,14 +278,9 @@ export function open(context) {
   if (plan.get('ResidentCrowdfunding') > percentOf(contractPrice, cap)) {
     return refuse('ResidentShareAboveCap', `the residents' share may be at most ${cap}% of the contract price (${percentOf(contractPrice, cap)} fen)`);
   }
-  let tranches;
-  try {
-    tranches = body.has('tranches') ? readTranches(body.array('tranches')) : DefaultTranches;
-  } catch (error) {
-    if (error instanceof FormatError) {
-      return refuse('InvalidTranches', error.message);
-    }
-    throw error;
+  const { value: tranches, refusal: unreadableTranches } = readOr('InvalidTranches', () => body.has('tranches') ? readTranches(body.array('tranches')) : DefaultTranches);
+  if (unreadableTranches) {
+    return unreadableTranches;
   }
   if (tranches.map(t => t.tranche).join() !== Tranches.join() || tranches.reduce((s, t) => s + t.percent, 0) !== 100) {
     return refuse('InvalidTranches', 'tranches are Progress, Acceptance and Warranty in that order, with percentages that add up to 100');
@@ -284,26 +289,16 @@ export function open(context) {
   if (warrantyMonths < 0 || warrantyMonths > MaxWarrantyMonths) {
     return refuse('MalformedCommand', `warrantyMonths is from 0 to ${MaxWarrantyMonths}`);
   }
-  let fundPolicy;
-  try {
-    fundPolicy = body.has('fundPolicy') ? readFundPolicy(body.object('fundPolicy')) : null;
-  } catch (error) {
-    if (error instanceof FormatError) {
-      return refuse('InvalidFundPolicy', error.message);
-    }
-    throw error;
+  const { value: fundPolicy, refusal: unreadableFundPolicy } = readOr('InvalidFundPolicy', () => body.has('fundPolicy') ? readFundPolicy(body.object('fundPolicy')) : null);
+  if (unreadableFundPolicy) {
+    return unreadableFundPolicy;
   }
   if (fundPolicy !== null && !isWellFormed(fundPolicy)) {
     return refuse('InvalidFundPolicy', 'fundPolicy lists one or more sources, each once, each with one or more distinct categories');
   }
-  let votePolicy = null;
-  try {
-    votePolicy = body.has('votePolicy') ? readPolicy(body.object('votePolicy')) : null;
-  } catch (error) {
-    if (error instanceof FormatError) {
-      return refuse('InvalidVotePolicy', error.message);
-    }
-    throw error;
+  const { value: votePolicy, refusal: unreadableVotePolicy } = readOr('InvalidVotePolicy', () => body.has('votePolicy') ? readPolicy(body.object('votePolicy')) : null);
+  if (unreadableVotePolicy) {
+    return unreadableVotePolicy;
   }
   if (votePolicy !== null && !isValidPolicy(votePolicy)) {
     return refuse('InvalidVotePolicy', 'each threshold is a fraction n/d with 1 ≤ n ≤ d ≤ 100, and the ordinary majority\'s n < d');
