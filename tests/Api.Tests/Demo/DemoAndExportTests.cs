@@ -193,6 +193,40 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         Assert.Contains("Already seeded", output);
     }
 
+    /// <summary>
+    /// The demo's calendar never records in the log's past: on a ledger a server opened first, at
+    /// the real clock (its registry's entry 0 is months after the story begins), the demo stops
+    /// before writing anything and says why.
+    /// </summary>
+    [Fact]
+    public async Task TheDemoRefusesALedgerThatHoldsEntriesRecordedAfterItsStoryBeganAndWritesNothing()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            var options = new ServerOptions(demo.NewFolderPath("served-first"), database.ConnectionString, "http://127.0.0.1:0");
+            await (await LedgerServer.StartAsync(options)).DisposeAsync();
+            var logSize = await ScalarAsync(database, "SELECT size FROM log_head");
+            var receipts = await ScalarAsync(database, "SELECT count(*) FROM command_receipt");
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var exitCode = await DemoCommand.RunAsync(options, output, error);
+
+            Assert.Equal(DemoCommand.Failed, exitCode);
+            var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("ledger demo: this ledger holds entries recorded up to ", line);
+            Assert.Contains("Seed the demo into a data folder of its own", line);
+            Assert.Equal(logSize, await ScalarAsync(database, "SELECT size FROM log_head"));
+            Assert.Equal(receipts, await ScalarAsync(database, "SELECT count(*) FROM command_receipt"));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task TheExportEndpointGivesAnAuditorTheSameTwoFilesAndRefusesAResidentAndAnAnonymousReader()
     {
@@ -316,9 +350,11 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         return rows;
     }
 
-    async Task<long> ScalarAsync(string sql)
+    Task<long> ScalarAsync(string sql) => ScalarAsync(demo.Database, sql);
+
+    static async Task<long> ScalarAsync(TestDatabase database, string sql)
     {
-        await using var command = demo.Database.DataSource.CreateCommand(sql);
+        await using var command = database.DataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
