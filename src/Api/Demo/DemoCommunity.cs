@@ -131,7 +131,8 @@ public sealed class DemoCommunity(LedgerClient client, DemoCalendar calendar, Pe
         await FacadeFundsAsync(cancellationToken);
         Chapter(DemoCalendar.At(2026, 3, 16));
         // Issue 17 part 1 goes here: building 3's owners vote on the lift and its crowdfunding
-        // plan (业主表决) before its campaign starts.
+        // plan (业主表决) before its campaign starts, in chapters of its own between 10 and 15
+        // March (the vote's opening and closing on days of the calendar, each moved to with Chapter).
         await ElevatorCampaignAsync(cancellationToken);
         Chapter(DemoCalendar.At(2026, 3, 31, 17));
         await AwardAsync("2026-03", MarchAwards(), cancellationToken);
