@@ -152,7 +152,8 @@ describe('the page at /', { timeout: 180_000 }, () => {
     }
     const elevator = await api('/v1/projects/b3-elevator');
     assert.equal(elevator.reversals.length, 1);
-    assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 2);
+    // The design fee and the equipment (the progress tranche), then the installation (acceptance).
+    assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 3);
   });
 
   it('verifies both projects in the browser: hashes, links, signatures, checkpoint and inclusion', async () => {
@@ -268,8 +269,8 @@ describe('the page at /', { timeout: 180_000 }, () => {
   });
 
   it('fails verification when an earlier payment amount is rewritten, and says where', async () => {
-    const sequence = 26;
-    const amount = 36_000_000;
+    // The lift's first payment (the head, its last, was rewritten above).
+    const { sequence, entry: { body: { amountFen: amount } } } = (await entriesOf('project/b3-elevator')).find(e => e.type === 'DisbursementPaid');
     rewrite(sequence, `"amountFen":${amount},`, `"amountFen":${amount + 2_000_000},`);
 
     await open('#/project/b3-elevator', '#verify-button');
