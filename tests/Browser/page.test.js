@@ -188,6 +188,9 @@ describe('the page at /', { timeout: 180_000 }, () => {
       [note, 'project/b3-elevator', project.sequence, head.hash]);
     assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), Buffer.from(note.split('\n')[2], 'base64').toString('hex'));
     assert.match(await page.textContent('#notice h1'), /3号楼加装电梯\d{4}年第[一二三四]季度收支公示/);
+    // The demo reconciled the lift's first quarter with the bank's statement, countersigned: the notice says so.
+    assert.equal(await page.getAttribute('#notice-reconciled', 'data-to-date'), '2026-03-31');
+    assert.match(await page.textContent('#notice-reconciled'), /2026-01-01 至 2026-03-31.*588,571\.43/);
     await page.screenshot({ path: join(screenshots, 'notice.png'), fullPage: true });
     // As printed: print media on the width of an A4 page (210 mm at 96 dpi), and as a PDF.
     await page.emulateMedia({ media: 'print' });
