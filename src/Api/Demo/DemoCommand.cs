@@ -63,7 +63,7 @@ public static class DemoCommand
             output.WriteLine($"Seeding the demo community {DemoCommunity.Community} through {server.Address} …");
             // From the database, not /health, which judges the checkpoints' age by the calendar's jumps.
             var sizeBefore = await server.Database.Entries.LogSizeAsync(cancellationToken);
-            var summary = await new DemoCommunity(client, calendar, registrar, keysFolder, output).SeedAsync(cancellationToken);
+            var summary = await new DemoCommunity(client, registrar, keysFolder, output).SeedAsync(calendar, cancellationToken);
             var sizeAfter = await server.Database.Entries.LogSizeAsync(cancellationToken);
 
             output.WriteLine(summary.Accepted == 0

@@ -62,7 +62,7 @@ public sealed record DemoSummary(IReadOnlyDictionary<string, int> CommandsByType
 /// Document hashes are SHA-256 of a fixed description standing in for the scanned document.
 /// </para>
 /// </remarks>
-public sealed class DemoCommunity(LedgerClient client, DemoCalendar calendar, PersonKey registrar, string keysFolder, TextWriter log)
+public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, string keysFolder, TextWriter log)
 {
     public const string Community = "幸福里社区";
     public const string ElevatorProjectId = "b3-elevator";
@@ -95,6 +95,7 @@ public sealed class DemoCommunity(LedgerClient client, DemoCalendar calendar, Pe
     /// <summary>The idempotency key of the demo's first command (the registrar registers the first officer): taken, the ledger is the demo's.</summary>
     public static string FirstIdempotencyKey => IdempotencyKeyOf($"register/{DemoPeople.Everyone[0].PersonId}");
 
+    DemoCalendar? calendar;
     readonly Dictionary<string, PersonKey> keys = new(StringComparer.Ordinal);
     readonly SortedDictionary<string, int> commandsByType = new(StringComparer.Ordinal);
     int accepted;
@@ -113,13 +114,10 @@ public sealed class DemoCommunity(LedgerClient client, DemoCalendar calendar, Pe
         return bytes.ToArray();
     }
 
-    public async Task<DemoSummary> SeedAsync(CancellationToken cancellationToken)
+    /// <summary>The whole story, on <paramref name="storyCalendar"/>: the clock of the server and of this community's client.</summary>
+    public async Task<DemoSummary> SeedAsync(DemoCalendar storyCalendar, CancellationToken cancellationToken)
     {
-        foreach (var person in DemoPeople.Everyone)
-        {
-            var (personId, key) = OwnerOnlyKeyFile.LoadOrCreate(KeyFile(keysFolder, person.PersonId), person.PersonId);
-            keys[person.PersonId] = new PersonKey(personId, key);
-        }
+        calendar = storyCalendar;
         Chapter(Begins);
         await RegisterEveryoneAsync(cancellationToken);
         await CatalogAsync(cancellationToken);
@@ -160,11 +158,27 @@ public sealed class DemoCommunity(LedgerClient client, DemoCalendar calendar, Pe
         return new DemoSummary(new Dictionary<string, int>(commandsByType), accepted, replayed);
     }
 
+    /// <summary>
+    /// The demo's people only, registered at whatever time the server keeps: for the bench's
+    /// servers, which keep the real clock, on which the story's dates cannot be told.
+    /// </summary>
+    public async Task<DemoSummary> RegisterPeopleAsync(CancellationToken cancellationToken)
+    {
+        await RegisterEveryoneAsync(cancellationToken);
+        return new DemoSummary(new Dictionary<string, int>(commandsByType), accepted, replayed);
+    }
+
     /// <summary>The calendar moves on to a chapter's day (not back, on a run that resumes after it).</summary>
-    void Chapter(DateTimeOffset day) => calendar.MoveTo(day);
+    void Chapter(DateTimeOffset day) =>
+        (calendar ?? throw new InvalidOperationException("the story is told on its calendar (SeedAsync)")).MoveTo(day);
 
     async Task RegisterEveryoneAsync(CancellationToken cancellationToken)
     {
+        foreach (var person in DemoPeople.Everyone)
+        {
+            var (personId, key) = OwnerOnlyKeyFile.LoadOrCreate(KeyFile(keysFolder, person.PersonId), person.PersonId);
+            keys[person.PersonId] = new PersonKey(personId, key);
+        }
         foreach (var person in DemoPeople.Everyone)
         {
             var body = new JsonObject
