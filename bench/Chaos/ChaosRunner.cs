@@ -16,7 +16,7 @@ namespace Ledger.Bench.Chaos;
 /// Issue 14 item 9, the fault runner:
 /// <c>dotnet run -c Release --project bench -- chaos [--seed S] [--seconds N] [--kills K] [--clients C]</c>.
 /// A throwaway PostgreSQL cluster and two server processes on it (an API and a silo each, on
-/// loopback); the registrar of the first seeds the demo community through HTTP and the load's
+/// loopback); the registrar of the first registers the demo community's people through HTTP and the load's
 /// projects; then C clients send signed points awards and crowdfunding payments to either
 /// process, retrying as docs/API.md says, while the seeded <see cref="FaultSchedule"/> kills a
 /// process K times and stops PostgreSQL once. At the end, with the processes stopped: the
@@ -92,10 +92,10 @@ public static class ChaosRunner
             }
             var registrar = PersonKey.Load(Path.Combine(database.Folder, nodes[0].Name, "keys", RegistryGenesis.RegistrarId + ".json"));
             var keysFolder = Path.Combine(database.Folder, DemoCommand.KeysFolderName);
-            var demo = await new DemoCommunity(nodes[0].Client, registrar, keysFolder, TextWriter.Null).SeedAsync(cancellationToken);
+            var demo = await new DemoCommunity(nodes[0].Client, registrar, keysFolder, TextWriter.Null).RegisterPeopleAsync(cancellationToken);
             var workload = new LoadWorkload(LoadPeople.Load(keysFolder), runId, ChaosOptions.Households, ChaosOptions.Projects);
             var setUp = await workload.SetUpAsync(nodes[1].Client, cancellationToken);
-            output.WriteLine($"two server processes on PostgreSQL in {database.Folder}; seeded the demo community ({demo.Accepted} commands) "
+            output.WriteLine($"two server processes on PostgreSQL in {database.Folder}; registered the demo community's people ({demo.Accepted} commands) "
                 + $"and {ChaosOptions.Projects} projects with campaigns ({setUp} commands)");
 
             var schedule = FaultSchedule.Plan(random, options, nodes.Length);

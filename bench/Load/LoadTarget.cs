@@ -53,7 +53,8 @@ public interface ILoadTarget : IAsyncDisposable
 /// A server started as a process of its own (<c>dotnet Api.dll</c>, <see cref="ServerNode"/>) on
 /// a throwaway data folder and a zero-setup local PostgreSQL cluster started here, so that its
 /// CPU time is its own (/proc/PID/stat) and not shared with the generator's signing and HTTP
-/// client; the demo community seeded through the API; read back and audited from the database
+/// client; the demo community's people registered through the API (not its story, whose dates
+/// need the demo's own calendar: DemoCommunity); read back and audited from the database
 /// once it has stopped. Deleted at the end.
 /// </summary>
 public sealed class ServerProcessTarget : ILoadTarget
@@ -93,8 +94,8 @@ public sealed class ServerProcessTarget : ILoadTarget
             await server.StartAsync(cancellationToken);
             var registrar = PersonKey.Load(Path.Combine(dataFolder, "keys", RegistryGenesis.RegistrarId + ".json"));
             var target = new ServerProcessTarget(scratch, server, registrar.KeyId);
-            var summary = await new DemoCommunity(server.Client, registrar, target.KeysFolder, TextWriter.Null).SeedAsync(cancellationToken);
-            output.WriteLine($"started {target.Description} on {target.Address}; seeded the demo community ({summary.Accepted} commands)");
+            var summary = await new DemoCommunity(server.Client, registrar, target.KeysFolder, TextWriter.Null).RegisterPeopleAsync(cancellationToken);
+            output.WriteLine($"started {target.Description} on {target.Address}; registered the demo community's people ({summary.Accepted} commands)");
             return target;
         }
         catch (ChaosSetupException e)

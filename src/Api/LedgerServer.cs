@@ -66,8 +66,13 @@ public sealed class LedgerServer : IAsyncDisposable
     public const string LogKeyFileName = LedgerStartup.LogKeyFileName;
 
     /// <summary>Starts a server on <paramref name="options"/>, with <paramref name="args"/> for every other setting.</summary>
-    public static Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default) =>
-        StartAsync(args ?? [], options.AsSettings(), cancellationToken);
+    /// <param name="clock">
+    /// The one clock of the server, its grains and its log (null: the system's): the demo's
+    /// calendar (<see cref="Demo.DemoCalendar"/>); every other server keeps the real time.
+    /// </param>
+    public static Task<LedgerServer> StartAsync(ServerOptions options, string[]? args = null, CancellationToken cancellationToken = default,
+        TimeProvider? clock = null) =>
+        StartAsync(args ?? [], options.AsSettings(), cancellationToken, clock);
 
     /// <summary>
     /// Checks the settings, opens the database, the grain host and the registry, then serves.
@@ -77,14 +82,14 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is not valid; its message names it.</exception>
     /// <exception cref="LocalClusterException">The local cluster cannot be created or started.</exception>
     public static async Task<LedgerServer> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
-        builder.AddLedger();
+        builder.AddLedger(clock ?? TimeProvider.System);
         var app = builder.Build();
         app.UseLedger();
         try

@@ -35,7 +35,7 @@ describe('bulk awards in one batch', { timeout: 300_000 }, () => {
     // One household was awarded for this event already, under another idempotency key: refused, it alone.
     const keyFile = ledger.keyFile('coordinator-wu');
     await post(ledger.address, signCommand(loadKey(keyFile), 'AwardPoints',
-      { householdId: households[7], activity: 'WasteSorting', quantity: 1, points: 20, reference }));
+      { householdId: households[7], activity: 'WasteSorting', quantity: 10, points: 20, reference }));
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -46,6 +46,8 @@ describe('bulk awards in one batch', { timeout: 300_000 }, () => {
     await page.waitForSelector('#award-form');
     await page.fill('#award-households', households.join('\n'));
     await page.selectOption('#award-activity', 'WasteSorting');
+    // Ten days at the 2 points a day of the demo's points policy in force.
+    await page.fill('#award-quantity', '10');
     await page.fill('#award-points-each', '20');
     await page.fill('#award-reference', reference);
     const entries = entryCount();

@@ -152,7 +152,8 @@ describe('the page at /', { timeout: 180_000 }, () => {
     }
     const elevator = await api('/v1/projects/b3-elevator');
     assert.equal(elevator.reversals.length, 1);
-    assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 2);
+    // The design fee and the equipment (the progress tranche), then the installation (acceptance).
+    assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 3);
   });
 
   it('verifies both projects in the browser: hashes, links, signatures, checkpoint and inclusion', async () => {
@@ -187,6 +188,9 @@ describe('the page at /', { timeout: 180_000 }, () => {
       [note, 'project/b3-elevator', project.sequence, head.hash]);
     assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), Buffer.from(note.split('\n')[2], 'base64').toString('hex'));
     assert.match(await page.textContent('#notice h1'), /3号楼加装电梯\d{4}年第[一二三四]季度收支公示/);
+    // The demo reconciled the lift's first quarter with the bank's statement, countersigned: the notice says so.
+    assert.equal(await page.getAttribute('#notice-reconciled', 'data-to-date'), '2026-03-31');
+    assert.match(await page.textContent('#notice-reconciled'), /2026-01-01 至 2026-03-31.*588,571\.43/);
     await page.screenshot({ path: join(screenshots, 'notice.png'), fullPage: true });
     // As printed: print media on the width of an A4 page (210 mm at 96 dpi), and as a PDF.
     await page.emulateMedia({ media: 'print' });
@@ -268,8 +272,8 @@ describe('the page at /', { timeout: 180_000 }, () => {
   });
 
   it('fails verification when an earlier payment amount is rewritten, and says where', async () => {
-    const sequence = 26;
-    const amount = 36_000_000;
+    // The lift's first payment (the head, its last, was rewritten above).
+    const { sequence, entry: { body: { amountFen: amount } } } = (await entriesOf('project/b3-elevator')).find(e => e.type === 'DisbursementPaid');
     rewrite(sequence, `"amountFen":${amount},`, `"amountFen":${amount + 2_000_000},`);
 
     await open('#/project/b3-elevator', '#verify-button');

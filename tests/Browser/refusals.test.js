@@ -36,9 +36,12 @@ describe('a redemption beyond the balance, refused by the ledger', { timeout: 30
     const catalog = await (await fetch(`${ledger.address}/v1/catalog`)).json();
     const item = catalog.filter(i => !i.withdrawn && (i.stock === null || i.stock >= 10)).sort((a, b) => a.pricePoints - b.pricePoints)[0];
     assert.ok(item, "the demo's catalog has an item in stock");
-    // The household earns enough for three, as the coordinator records after a clean-up day.
+    // The household earns enough for three, as the coordinator records after a clean-up day:
+    // hours of volunteer service at the 10 points an hour of the demo's points policy.
+    const hours = 3 * item.pricePoints / 10;
+    assert.ok(Number.isInteger(hours), `${item.pricePoints} points`);
     await post(ledger.address, signCommand(loadKey(ledger.keyFile('coordinator-wu')), 'AwardPoints',
-      { householdId, activity: 'VolunteerService', quantity: 3, points: 3 * item.pricePoints, reference: 'refusals-test 楼道清洁' }));
+      { householdId, activity: 'VolunteerService', quantity: hours, points: 3 * item.pricePoints, reference: 'refusals-test 楼道清洁' }));
     const start = await balanceOf();
     assert.ok(start >= item.pricePoints && start < 20 * item.pricePoints, `${start} points`);
 

@@ -452,6 +452,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.waitForSelector('#award-form');
     await coordinator.fill('#award-households', households.join(' '));
     await coordinator.selectOption('#award-activity', 'WasteSorting');
+    // Fifteen days at the 2 points a day of the demo's points policy in force.
+    await coordinator.fill('#award-quantity', '15');
     await coordinator.fill('#award-points-each', '30');
     await coordinator.fill('#award-reference', 'browser-test-waste-day');
     const entries = entryCount();
@@ -469,9 +471,9 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await resident.goto(`${ledger.address}/#/portal`);
     await resident.waitForSelector('#balance');
     assert.match(await resident.textContent('#awards'), /垃圾分类.*30.*browser-test-waste-day/s);
-    // The demo approves no points policy: the portal says none is in force, and no award names a version.
-    assert.match(await resident.textContent('#points-policy'), /目前没有生效的积分规则/);
-    assert.equal(await resident.textContent('#awards tbody tr:last-child .policy-version'), '—');
+    // The demo's points policy changed once, in July: version 2 is in force and priced this award.
+    assert.match(await resident.textContent('#points-policy'), /积分规则现行第 2 版/);
+    assert.equal(await resident.textContent('#awards tbody tr:last-child .policy-version'), '2');
     const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
     assert.ok(item, 'the catalog has an item for 30 points');
     await resident.click(`#catalog button[data-item="${item.itemId}"]`);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ledger.Canonical;
 using Ledger.Client;
 using Ledger.Grains.LocalPostgres;
 using Ledger.Grains.Storage;
@@ -9,10 +10,19 @@ namespace Ledger.Api.Demo;
 
 /// <summary>
 /// <c>demo [--data DIR]</c>: starts the server in this process on a free loopback port, over
-/// the data folder's database (or the one <c>ConnectionStrings__Ledger</c> names), seeds the
-/// demo community through the HTTP API with <see cref="DemoCommunity"/>, stops the server and
-/// says what to look at next. Exit codes: 0 seeded (or already seeded); 1 otherwise.
+/// the data folder's database (or the one <c>ConnectionStrings__Ledger</c> names), on the
+/// demo's calendar (<see cref="DemoCalendar"/>, which the client reads too), seeds the demo
+/// community through the HTTP API with <see cref="DemoCommunity"/>, stops the server and says
+/// what to look at next. Exit codes: 0 seeded (or already seeded); 1 otherwise.
 /// </summary>
+/// <remarks>
+/// Two checks keep the calendar from writing anything in the log's past (FORMAT.md §4.5):
+/// the story must end before the real clock reads (else a server started on the data
+/// afterwards, at the real clock, would be behind the log and write nothing); and a ledger that
+/// holds entries recorded after the story's first day must be the demo's own (its first
+/// command taken), in which case the calendar starts at the latest of them: every command then
+/// is a replay, or, for a run that stopped half-way, is recorded after what is there.
+/// </remarks>
 public static class DemoCommand
 {
     public const int Seeded = 0;
@@ -26,9 +36,16 @@ public static class DemoCommand
         var stopwatch = Stopwatch.StartNew();
         try
         {
+            if (TimeProvider.System.GetUtcNow() < DemoCommunity.Ends)
+            {
+                throw new DemoException($"this machine's clock reads {LedgerTime.Format(TimeProvider.System.GetUtcNow())}, before the end of the demo's story "
+                    + $"({LedgerTime.Format(DemoCommunity.Ends)}): a server started on its data afterwards would be behind the log's recorded times");
+            }
+            var calendar = new DemoCalendar(DemoCommunity.Begins);
             // The demo's own lines are the output; the server's request and start-up logs would bury them.
             await using var server = await LedgerServer.StartAsync(options with { Urls = "http://127.0.0.1:0" },
-                ["--Logging:LogLevel:Default=Warning"], cancellationToken);
+                ["--Logging:LogLevel:Default=Warning"], cancellationToken, calendar);
+            await StartCalendarAfterTheLogAsync(server, calendar, cancellationToken);
             var registrarFile = Path.Combine(options.DataFolder, "keys", RegistryGenesis.RegistrarId + ".json");
             if (!File.Exists(registrarFile))
             {
@@ -40,13 +57,14 @@ public static class DemoCommand
                 throw new DemoException($"{registrarFile} holds key {registrar.KeyId}, but this database's registry was opened with root key {server.RootFingerprint}");
             }
             using var http = new HttpClient { BaseAddress = server.Address };
-            var client = new LedgerClient(http, TimeProvider.System);
+            var client = new LedgerClient(http, calendar);
             var keysFolder = Path.Combine(options.DataFolder, KeysFolderName);
 
             output.WriteLine($"Seeding the demo community {DemoCommunity.Community} through {server.Address} …");
-            var sizeBefore = await LogSizeAsync(client, cancellationToken);
-            var summary = await new DemoCommunity(client, registrar, keysFolder, output).SeedAsync(cancellationToken);
-            var sizeAfter = await LogSizeAsync(client, cancellationToken);
+            // From the database, not /health, which judges the checkpoints' age by the calendar's jumps.
+            var sizeBefore = await server.Database.Entries.LogSizeAsync(cancellationToken);
+            var summary = await new DemoCommunity(client, registrar, keysFolder, output).SeedAsync(calendar, cancellationToken);
+            var sizeAfter = await server.Database.Entries.LogSizeAsync(cancellationToken);
 
             output.WriteLine(summary.Accepted == 0
                 ? $"Already seeded: all {summary.Commands} commands were replays, the log is unchanged at {sizeAfter} entries ({stopwatch.Elapsed.TotalSeconds:0.0} s)."
@@ -62,6 +80,27 @@ public static class DemoCommand
             error.WriteLine($"ledger demo: {e.Message}");
             return Failed;
         }
+    }
+
+    /// <summary>
+    /// On a ledger that holds entries recorded after the calendar's reading (a server's start
+    /// opened the registry at it, moments ago, on a fresh one): the demo's own ledger, seeded
+    /// before, moves the calendar on to its latest entry; any other would have the story's
+    /// entries recorded before what it holds, and is refused before anything is written.
+    /// </summary>
+    static async Task StartCalendarAfterTheLogAsync(LedgerServer server, DemoCalendar calendar, CancellationToken cancellationToken)
+    {
+        var latest = await server.Database.Entries.GreatestRecordedAtAsync(cancellationToken);
+        if (latest is not { } recorded || recorded <= calendar.GetUtcNow())
+        {
+            return;
+        }
+        if (await server.Database.Entries.FindReceiptAsync(RegistryGenesis.RegistrarId, DemoCommunity.FirstIdempotencyKey, cancellationToken) is null)
+        {
+            throw new DemoException($"this ledger holds entries recorded up to {LedgerTime.Format(recorded)}, after the day the demo's story begins "
+                + $"({LedgerTime.Format(DemoCommunity.Begins)}), and not the demo's: the story would be recorded before them. Seed the demo into a data folder of its own (--data DIR)");
+        }
+        calendar.MoveTo(recorded);
     }
 
     static void PrintNext(TextWriter output, ServerOptions options, string keysFolder, string rootFingerprint, bool servesViews)
@@ -94,13 +133,6 @@ public static class DemoCommand
     {
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, folder);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? folder : relative;
-    }
-
-    /// <summary>The log size the server reports on /health.</summary>
-    static async Task<long> LogSizeAsync(LedgerClient client, CancellationToken cancellationToken)
-    {
-        var health = await client.GetAsync("/health", cancellationToken: cancellationToken);
-        return health.IsSuccess ? health.Body.GetProperty("logSize").GetInt64() : throw new DemoException($"/health answered {(int)health.Status}");
     }
 
     /// <summary>Whether the server has a public view at <paramref name="path"/>: the demo points only at views that exist.</summary>

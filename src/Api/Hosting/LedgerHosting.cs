@@ -20,7 +20,7 @@ public static class LedgerHosting
     /// </summary>
     public const int MaxRequestHeadersBytes = 32 * 1024;
 
-    public static void AddLedger(this WebApplicationBuilder builder)
+    public static void AddLedger(this WebApplicationBuilder builder, TimeProvider clock)
     {
         // Lowest precedence: what the server listens on when nothing else says.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
@@ -58,7 +58,9 @@ public static class LedgerHosting
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Silo:Membership"));
         services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Silo:Messaging"));
 
-        services.AddSingleton(TimeProvider.System);
+        // The one clock of everything below, the silo's grains included (LedgerSilo adds the
+        // system's only when none is given).
+        services.AddSingleton(clock);
         services.AddSingleton<LedgerStartup>();
         // Hosted services start in this order, and Kestrel after them all: the silo (on the
         // database LedgerServer opened), then the registry and the log, then the log's loop.

@@ -41,8 +41,61 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM entry WHERE entry_type = 'ReversalApproved'"));
         Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM entry WHERE entry_type = 'RedemptionFulfilled'"));
         Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM entry WHERE entry_type = 'RedemptionCancelled'"));
-        Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM entry WHERE entry_type = 'DisbursementPaid'"));
+        Assert.Equal(4, await ScalarAsync("SELECT count(*) FROM entry WHERE entry_type = 'DisbursementPaid'"));
         Assert.Contains("dotnet run --project src/Api -- export OUT_DIR", demo.Output);
+    }
+
+    /// <summary>
+    /// Issue 17's story, as the server's public views tell it: the lift's subsidy restricted to
+    /// equipment and installation and its payments drawn by category; the points policy's two
+    /// versions with awards priced on both sides of the change; the first quarter reconciled and
+    /// countersigned, which the notice shows (lastReconciled); every entry recorded on the day
+    /// of its chapter, in log order.
+    /// </summary>
+    [Fact]
+    public async Task TheDemoTellsTheSeedsStoryOnItsCalendar()
+    {
+        await using var server = await LedgerServer.StartAsync(demo.Options);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var client = new LedgerClient(http, TimeProvider.System);
+
+        var elevator = (await client.GetAsync($"/v1/projects/{DemoCommunity.ElevatorProjectId}")).Body;
+        Assert.Equal("InOrder", elevator.GetProperty("fundDrawing").GetString());
+        var sources = elevator.GetProperty("fundingSources").EnumerateArray().ToDictionary(s => s.GetProperty("source").GetString()!);
+        Assert.Equal(["Equipment", "Installation"], sources["GovernmentSubsidy"].GetProperty("permittedCategories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("""{"Equipment":24000000}""", sources["GovernmentSubsidy"].GetProperty("spentFen").GetRawText());
+        var payments = elevator.GetProperty("disbursements").EnumerateArray()
+            .Select(d => (Category: d.GetProperty("category").GetString(), Allocation: d.GetProperty("allocationFen").GetRawText())).ToList();
+        Assert.Equal(
+        [
+            ("Design", """{"SocialCapital":1800000}"""),
+            ("Equipment", """{"GovernmentSubsidy":24000000,"SocialCapital":10200000}"""),
+            ("Installation", """{"ResidentCrowdfunding":6000000,"SelfRaised":6000000,"SocialCapital":6000000}"""),
+        ], payments);
+
+        var reconciled = elevator.GetProperty("lastReconciled");
+        Assert.Equal((DemoCommunity.QuarterFrom, DemoCommunity.QuarterTo, 58_857_143L),
+            (reconciled.GetProperty("fromDate").GetString(), reconciled.GetProperty("toDate").GetString(), reconciled.GetProperty("closingBalanceFen").GetInt64()));
+        Assert.Equal(DemoPeople.ResidentSupervisor.PersonId, reconciled.GetProperty("countersignedBy").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(DemoCommunity.ElevatorStatement())), reconciled.GetProperty("statementHash").GetString());
+        Assert.Equal((14, 0, 2), (reconciled.GetProperty("matchedCount").GetInt32(), reconciled.GetProperty("unmatchedStatementCount").GetInt32(),
+            reconciled.GetProperty("unmatchedLedgerCount").GetInt32()));
+
+        var policy = (await client.GetAsync("/v1/points-policy")).Body;
+        Assert.Equal(2, policy.GetProperty("inForce").GetInt64());
+        Assert.Equal([(1L, "2026-02-28T16:00:00.000Z", true), (2L, "2026-06-30T16:00:00.000Z", true)], policy.GetProperty("versions").EnumerateArray()
+            .Select(v => (v.GetProperty("version").GetInt64(), v.GetProperty("effectiveFrom").GetString(), v.GetProperty("approved").GetBoolean())));
+        var awards = await RowsAsync("""
+            SELECT (convert_from(canonical, 'UTF8')::jsonb -> 'body' ->> 'policyVersion')::bigint, count(*) FROM entry WHERE entry_type = 'PointsAwarded'
+            GROUP BY 1 ORDER BY 1
+            """);
+        Assert.Equal([(1L, 34L), (2L, 24L)], awards);
+
+        // Every chapter on its day: registration on the first, the redemptions on the last; the log's times go forward.
+        var times = await RowsAsync("SELECT log_position, extract(epoch FROM recorded_at)::bigint FROM entry ORDER BY log_position");
+        Assert.InRange(times[0].Item2, DemoCommunity.Begins.ToUnixTimeSeconds(), DemoCommunity.Begins.ToUnixTimeSeconds() + 60);
+        Assert.InRange(times[^1].Item2, DemoCalendar.At(2026, 8, 3).ToUnixTimeSeconds(), DemoCommunity.Ends.ToUnixTimeSeconds());
+        Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second.Item2 >= pair.First.Item2 - 2, $"log position {pair.Second.Item1} goes back"));
     }
 
     [Fact]
@@ -138,6 +191,40 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         Assert.Equal(logSize, await ScalarAsync("SELECT size FROM log_head"));
         Assert.Equal(receipts, await ScalarAsync("SELECT count(*) FROM command_receipt"));
         Assert.Contains("Already seeded", output);
+    }
+
+    /// <summary>
+    /// The demo's calendar never records in the log's past: on a ledger a server opened first, at
+    /// the real clock (its registry's entry 0 is months after the story begins), the demo stops
+    /// before writing anything and says why.
+    /// </summary>
+    [Fact]
+    public async Task TheDemoRefusesALedgerThatHoldsEntriesRecordedAfterItsStoryBeganAndWritesNothing()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            var options = new ServerOptions(demo.NewFolderPath("served-first"), database.ConnectionString, "http://127.0.0.1:0");
+            await (await LedgerServer.StartAsync(options)).DisposeAsync();
+            var logSize = await ScalarAsync(database, "SELECT size FROM log_head");
+            var receipts = await ScalarAsync(database, "SELECT count(*) FROM command_receipt");
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var exitCode = await DemoCommand.RunAsync(options, output, error);
+
+            Assert.Equal(DemoCommand.Failed, exitCode);
+            var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("ledger demo: this ledger holds entries recorded up to ", line);
+            Assert.Contains("Seed the demo into a data folder of its own", line);
+            Assert.Equal(logSize, await ScalarAsync(database, "SELECT size FROM log_head"));
+            Assert.Equal(receipts, await ScalarAsync(database, "SELECT count(*) FROM command_receipt"));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -251,9 +338,23 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         return rows;
     }
 
-    async Task<long> ScalarAsync(string sql)
+    async Task<List<(long, long)>> RowsAsync(string sql)
     {
         await using var command = demo.Database.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(long, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        return rows;
+    }
+
+    Task<long> ScalarAsync(string sql) => ScalarAsync(demo.Database, sql);
+
+    static async Task<long> ScalarAsync(TestDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

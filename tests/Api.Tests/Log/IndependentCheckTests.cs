@@ -97,7 +97,7 @@ public sealed class IndependentCheckTests(DemoLedger demo, ITestOutputHelper out
                 ["householdId"] = "b1-0101",
                 ["activity"] = "CouncilParticipation",
                 ["quantity"] = 1,
-                ["points"] = 5,
+                ["points"] = 15, // a meeting, as the demo's points policy prices it
                 ["reference"] = $"independent-check-{Guid.NewGuid():N}",
             });
             Assert.True(awarded.IsSuccess, awarded.Body.ToString());

@@ -159,7 +159,7 @@ public sealed class WitnessedServerTests(DemoLedger demo) : IClassFixture<DemoLe
             ["householdId"] = "b1-0101",
             ["activity"] = "CouncilParticipation",
             ["quantity"] = 1,
-            ["points"] = 5,
+            ["points"] = 15, // a meeting, as the demo's points policy prices it
             ["reference"] = $"witnessed-{Guid.NewGuid():N}",
         });
         Assert.True(awarded.IsSuccess, awarded.Body.ToString());

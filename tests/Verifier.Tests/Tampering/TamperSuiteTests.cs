@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Api.Demo;
 using Ledger.Canonical;
@@ -235,7 +236,9 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
                 Attest(t, d.KeyOf(DemoPeople.Manager), nameof(Milestone.WarrantyExpired), nameof(Role.ProjectManager), afterTheWarranty);
                 Attest(t, d.KeyOf(DemoPeople.Supervisor), nameof(Milestone.WarrantyExpired), nameof(Role.ConstructionSupervisor), afterTheWarranty);
                 var backToToday = new At(DemoCommunity.ElevatorProjectId, today);
-                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Warranty), 5_000_000, backToToday);
+                // The lift's funds are restricted: what is left of them is the residents' money, which may pay for anything.
+                var id = Request(t, d.KeyOf(DemoPeople.Officer), nameof(Tranche.Warranty), 5_000_000, backToToday,
+                    (nameof(ExpenseCategory.Installation), new JsonObject { [nameof(FundingSource.ResidentCrowdfunding)] = 5_000_000 }));
                 ApproveByAllThree(t, d, id, backToToday);
                 Pay(t, d.KeyOf(DemoPeople.Cashier), id, 5_000_000, backToToday);
                 return t;
@@ -537,10 +540,11 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
     ];
 
     /// <summary>
-    /// Issue 17 part 4: versions 1 (10 points an hour) and 2 (12 points an hour) of the points
-    /// policy, each proposed by the coordinator and approved by a resident supervisor; then, once
-    /// version 2 is in force, an award of 3 hours for <paramref name="points"/>, recorded as
-    /// priced by <paramref name="policyVersion"/>.
+    /// Issue 17 part 4: after the demo's own versions, two more of the points policy, the first
+    /// (10 points an hour) and the second (12 points an hour), each proposed by the coordinator
+    /// and approved by a resident supervisor; then, once the second is in force, an award of 3
+    /// hours for <paramref name="points"/>, recorded as priced by the version
+    /// <paramref name="policyVersion"/> of the two (1 or 2).
     /// </summary>
     static ExportTampering AwardAfterTwoPolicyVersions(DemoExport d, long points, long policyVersion)
     {
@@ -548,7 +552,8 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         var start = t.NextRecordedAt();
         var coordinator = d.KeyOf(DemoPeople.Coordinator);
         var supervisor = d.KeyOf(DemoPeople.ResidentSupervisor);
-        foreach (var (version, pointsPerHour, from) in new[] { (1, 10, start.AddSeconds(10)), (2, 12, start.AddSeconds(20)) })
+        var demoVersions = d.Lines.Count(line => JsonDocument.Parse(line).RootElement.GetProperty("type").GetString() == RegistryEntryTypes.PointsPolicyProposed);
+        foreach (var (version, pointsPerHour, from) in new[] { (demoVersions + 1, 10, start.AddSeconds(10)), (demoVersions + 2, 12, start.AddSeconds(20)) })
         {
             var rates = new JsonArray(new JsonObject { ["activity"] = "VolunteerService", ["pointsPerUnit"] = pointsPerHour, ["unit"] = "Hour" });
             var effectiveFrom = LedgerTime.Format(from);
@@ -561,7 +566,7 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         t.AppendAt(start.AddSeconds(30), coordinator, HouseholdCommandTypes.AwardPoints,
             new JsonObject { ["activity"] = "VolunteerService", ["householdId"] = "b1-0101", ["points"] = points, ["quantity"] = 3, ["reference"] = "志愿服务/电梯施工引导" },
             (B1_0101, HouseholdEntryTypes.PointsAwarded,
-                new JsonObject { ["activity"] = "VolunteerService", ["points"] = points, ["policyVersion"] = policyVersion, ["quantity"] = 3, ["reference"] = "志愿服务/电梯施工引导" }));
+                new JsonObject { ["activity"] = "VolunteerService", ["points"] = points, ["policyVersion"] = demoVersions + policyVersion, ["quantity"] = 3, ["reference"] = "志愿服务/电梯施工引导" }));
         return t;
     }
 
@@ -624,6 +629,18 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
         var elevator = report.Projects.Single(p => p.ProjectId == DemoCommunity.ElevatorProjectId);
         Assert.Equal(54_000_000, elevator.PaidFen);
         Assert.Equal(6_000_000, elevator.Sources.Single(s => s.Source == nameof(FundingSource.SelfRaised)).ReceivedFen);
+        // Issue 17's story replays: the lift's restricted payments, each drawn by its category;
+        // the points policy's two versions; the first quarter reconciled and countersigned.
+        Assert.Equal(nameof(FundDrawing.InOrder), elevator.FundDrawing);
+        Assert.Equal(
+        [
+            (nameof(ExpenseCategory.Design), "SocialCapital 1800000"),
+            (nameof(ExpenseCategory.Equipment), "GovernmentSubsidy 24000000, SocialCapital 10200000"),
+            (nameof(ExpenseCategory.Installation), "ResidentCrowdfunding 6000000, SelfRaised 6000000, SocialCapital 6000000"),
+        ], elevator.Payments.Select(p => (p.Category, string.Join(", ", p.AllocationFen.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}")))));
+        var types = demo.Lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal(2, types.Count(t => t == RegistryEntryTypes.PointsPolicyApproved));
+        Assert.Equal(1, types.Count(t => t == ProjectEntryTypes.ReconciliationCountersigned));
         var facade = report.Projects.Single(p => p.ProjectId == DemoCommunity.FacadeProjectId);
         Assert.Equal(45_000_000, facade.PaidFen);
         Assert.Equal(22_000_000, facade.Sources.Single(s => s.Source == nameof(FundingSource.GovernmentSubsidy)).ReceivedFen);
@@ -786,16 +803,35 @@ public sealed class TamperSuiteTests(DemoExport demo, ITestOutputHelper log)
             }));
     }
 
+    /// <param name="restricted">For a project whose funds are restricted (the demo's lift): the request's category and the draw the rules make.</param>
     /// <returns>The disbursement id: the request's sequence.</returns>
-    static long Request(ExportTampering t, PersonKey officer, string tranche, long amountFen, At? at = null)
+    static long Request(ExportTampering t, PersonKey officer, string tranche, long amountFen, At? at = null, (string Category, JsonObject Allocation)? restricted = null)
     {
         at ??= new At();
         var invoice = Document($"发票 {tranche} {amountFen}");
         var id = t.NextSequence(at.Stream);
-        return at.Append(t, officer, ProjectCommandTypes.RequestDisbursement,
-            new JsonObject { ["amountFen"] = amountFen, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["projectId"] = at.ProjectId, ["tranche"] = tranche },
-            (at.Stream, ProjectEntryTypes.DisbursementRequested,
-                new JsonObject { ["amountFen"] = amountFen, ["disbursementId"] = id, ["invoiceHash"] = invoice, ["payee"] = "城建第三工程有限公司", ["tranche"] = tranche }));
+        var command = new JsonObject { ["amountFen"] = amountFen };
+        var entry = new JsonObject();
+        if (restricted is { } r)
+        {
+            entry["allocation"] = r.Allocation;
+            entry["amountFen"] = amountFen;
+            command["category"] = r.Category;
+            entry["category"] = r.Category;
+        }
+        else
+        {
+            entry["amountFen"] = amountFen;
+        }
+        command["invoiceHash"] = invoice;
+        command["payee"] = "城建第三工程有限公司";
+        command["projectId"] = at.ProjectId;
+        command["tranche"] = tranche;
+        entry["disbursementId"] = id;
+        entry["invoiceHash"] = invoice;
+        entry["payee"] = "城建第三工程有限公司";
+        entry["tranche"] = tranche;
+        return at.Append(t, officer, ProjectCommandTypes.RequestDisbursement, command, (at.Stream, ProjectEntryTypes.DisbursementRequested, entry));
     }
 
     static void Approve(ExportTampering t, PersonKey approver, long id, string role, At? at = null)
