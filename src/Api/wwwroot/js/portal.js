@@ -6,6 +6,7 @@
 import { getJson, postCommand, signCommand, signedGet } from './api.js';
 import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { householdBallots } from './ownersvote.js';
 import { policyPublic } from './pointspolicy.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -52,10 +53,12 @@ async function showHousehold(message) {
   let household;
   let catalog;
   let projects;
+  let ballots;
   try {
     [household, catalog, projects] = await Promise.all([
       signedGet(key, `/v1/households/${encodeURIComponent(householdId)}`), getJson('/v1/catalog'), getJson('/v1/projects'),
     ]);
+    ballots = await householdBallots(household, send);
   } catch (error) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'household-error' }, t('error.load', error.message)));
     return;
@@ -64,6 +67,7 @@ async function showHousehold(message) {
   const projectName = id => projects.find(p => p.projectId === id)?.name ?? id;
   view.replaceChildren(
     message ?? '',
+    ballots,
     h('section', { id: 'points', class: 'panel' },
       h('h2', {}, `${t('portal.points')} · ${household.householdId}`),
       h('div', { class: 'points' },
