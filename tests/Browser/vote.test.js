@@ -62,6 +62,15 @@ function beijing(ms) {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
 }
 
+/** The finance officer starts the project's campaign from the workspace: building 5's four households, by floor. */
+async function startCampaign(officer) {
+  await visit(officer, '#/work');
+  await officer.selectOption('#campaign-project', projectId);
+  await officer.fill('#campaign-target', '150000');
+  await officer.fill('#campaign-households', areas.map(([householdId]) => `${householdId} ${householdId.slice(4, 5)}`).join('\n'));
+  await officer.click('#start-campaign');
+}
+
 function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
@@ -135,6 +144,11 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     });
     await visit(officer, `#/project/${projectId}`);
     assert.equal(await officer.textContent('#vote-required'), '按项目规则，众筹须在业主表决通过后才能发起。');
+
+    await startCampaign(officer);
+    await officer.waitForSelector('#refusal');
+    assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'CampaignNeedsPassedVote');
+    assert.match(await officer.textContent('#refusal'), /须先经业主表决通过/);
   });
 
   it('the owner representative opens a vote: the households typed in any order, sorted and each once', async () => {
@@ -200,7 +214,7 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     }
   });
 
-  it("a finance officer cannot read a household's ballot", async () => {
+  it("a finance officer cannot read a household's ballot; a resident supervisor reads it and casts nothing", async () => {
     const key = loadKey(ledger.keyFile('officer-wang'));
     await assert.rejects(signedGet(ledger.address, key, '/v1/entries?stream=household/b5-0101'), /403/);
     const view = await signedGet(ledger.address, key, '/v1/households/b5-0101');
@@ -213,6 +227,14 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await officer.waitForSelector('#points');
     assert.equal(await officer.locator('#ballots').count(), 0);
     assert.doesNotMatch(await officer.textContent('main'), /已投票/);
+
+    const supervisor = await signedIn('resident-supervisor-zhou', phone);
+    await visit(supervisor, '#/portal');
+    await supervisor.fill('#household', 'b5-0101');
+    await supervisor.click('#open-household');
+    await supervisor.waitForSelector('#ballots');
+    assert.equal(await supervisor.textContent('#ballots .cast'), '该户已投票：同意');
+    assert.equal(await supervisor.locator('.ballot-choice').count(), 0);
   });
 
   it('the owner representative counts it once it has closed; the project page and the notice show the tally and 通过', async () => {
@@ -252,5 +274,11 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await visitor.waitForSelector(`#notice-votes article[data-vote="${voteId}"]`);
     assert.equal(await visitor.textContent(`#notice-votes article[data-vote="${voteId}"] .result`), '通过');
     assert.equal(await visitor.textContent(`#notice-votes tr[data-choice="Agree"] .households`), '3');
+
+    // Passed on raising money: the campaign the policy held back starts now.
+    const officer = await signedIn('officer-wang');
+    await startCampaign(officer);
+    await accepted(officer);
+    assert.equal((await api(`/v1/projects/${projectId}`)).campaign.households, 4);
   });
 });

@@ -196,7 +196,8 @@ function closeVoteList(context, open) {
  * The household's ballot papers, from its own view (BallotIssued, BallotCast, BallotCounted: only
  * its residents, the resident supervisors and the auditor get them), each with its question and
  * period from the project's public view; an open one is voted with a big button and a confirmation.
- * `send` signs and sends a command for the household and shows it anew (portal.js).
+ * `send` signs and sends a command for the household and shows it anew (portal.js); null for a
+ * reader who is not its resident (a resident supervisor, the auditor), who sees and casts nothing.
  */
 export async function householdBallots(household, send) {
   const papers = household.history.filter(e => e.type === 'BallotIssued').map(e => e.entry.body);
@@ -212,10 +213,11 @@ export async function householdBallots(household, send) {
       const project = projects.get(paper.projectId);
       const vote = project.votes.find(v => v.voteId === paper.voteId);
       const cast = of('BallotCast', paper);
-      const state = cast ? h('p', { class: 'ok cast', dataset: { choice: cast.entry.body.choice } }, t('vote.voted', term(cast.entry.body.choice)))
+      const state = cast ? h('p', { class: 'ok cast', dataset: { choice: cast.entry.body.choice } },
+        t(send ? 'vote.voted' : 'vote.householdVoted', term(cast.entry.body.choice)))
         : of('BallotCounted', paper) || Date.now() >= Date.parse(paper.closesAt) ? h('p', { class: 'muted' }, t('vote.over'))
           : Date.now() < Date.parse(paper.opensAt) ? h('p', { class: 'muted' }, t('vote.notOpen'))
-            : choose(household.householdId, paper, send);
+            : send ? choose(household.householdId, paper, send) : h('p', { class: 'muted' }, t('vote.notVoted'));
       return h('article', { class: 'card ballot', dataset: { project: paper.projectId, vote: paper.voteId } },
         h('h3', {}, vote.question),
         h('p', { class: 'small muted' }, project.name, ' · ', term(vote.matter), ' · ', t('vote.period'), t('colon'), time(paper.opensAt), ' – ', time(paper.closesAt)),

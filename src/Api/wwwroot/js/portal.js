@@ -18,12 +18,15 @@ let key = null;
 let householdId = '';
 // GET /v1/points-policy as the portal was opened: the units of the household's awards are its versions'.
 let policy;
+// The household of the person signed in, if a resident: the only one whose ballot they cast.
+let ownHousehold = null;
 
 export async function renderPortal(main) {
   const current = await session();
   policy = await getJson('/v1/points-policy');
   key = current?.person ? current.key : null;
   householdId = current?.person?.householdId ?? householdId;
+  ownHousehold = current?.person?.householdId ?? null;
   const household = h('input', { id: 'household', type: 'text', value: householdId, placeholder: 'b3-0602', autocomplete: 'off', size: 12 });
   const open = h('button', { type: 'button', id: 'open-household', class: 'button primary' }, t('portal.open'));
   open.addEventListener('click', async () => {
@@ -58,7 +61,7 @@ async function showHousehold(message) {
     [household, catalog, projects] = await Promise.all([
       signedGet(key, `/v1/households/${encodeURIComponent(householdId)}`), getJson('/v1/catalog'), getJson('/v1/projects'),
     ]);
-    ballots = await householdBallots(household, send);
+    ballots = await householdBallots(household, householdId === ownHousehold ? send : null);
   } catch (error) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'household-error' }, t('error.load', error.message)));
     return;
