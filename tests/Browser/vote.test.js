@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
 import { startDemoLedger } from './ledger.js';
 import { signIn, visit as visitFragment } from './people.js';
 import { loadKey, post, signCommand, signedGet } from './signing.js';
@@ -160,6 +160,7 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await owner.selectOption('#vote-matter', 'RaiseFunds');
     await owner.fill('#vote-households', 'b5-0202 b5-0101\nb5-0201，b5-0102 b5-0101');
     assert.equal(await owner.textContent('#vote-scope'), '共 4 户');
+    assert.deepEqual(await seriousViolations(owner), []);
     // Closing in 60 s: time for the ballots below, after which the test waits for the clock, not a sleep.
     const now = Date.now();
     closesAt = Math.ceil((now + 60_000) / 1000) * 1000;
@@ -194,6 +195,7 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px with the ballot');
     await resident.click('.ballot-choice[data-choice="Agree"]');
     assert.match(await resident.textContent('.confirm-ballot'), /您家将投票“同意”/);
+    assert.deepEqual(await seriousViolations(resident), []);
     await resident.click('.confirm-choice');
     await resident.waitForSelector('#redeem-message.ok');
     assert.equal(await resident.textContent(`#ballots article[data-vote="${voteId}"] .cast`), '您家已投票：同意');
@@ -269,6 +271,7 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     // The tally, never a household: no household id is on the public vote.
     assert.doesNotMatch(await visitor.textContent('#votes'), /b5-0/);
     assert.ok(await noHorizontalScroll(visitor), 'no horizontal scrolling at 390 px on the project page');
+    assert.deepEqual(await seriousViolations(visitor), []);
 
     await visit(visitor, `#/project/${projectId}/notice`);
     await visitor.waitForSelector(`#notice-votes article[data-vote="${voteId}"]`);

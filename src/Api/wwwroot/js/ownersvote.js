@@ -6,7 +6,7 @@
 // the household's own view, never the project's.
 
 import { getJson, signedGet, streamEntries } from './api.js';
-import { h, table, time } from './dom.js';
+import { beijingInput, fromBeijing, h, table, time } from './dom.js';
 import { t, term } from './i18n.js';
 import { Choices, Matters, readPolicy } from './rules/votes.js';
 import { act, field, formError, onPress } from './work.js';
@@ -15,9 +15,6 @@ const Identifier = /^[A-Za-z0-9._-]{1,64}$/;
 const MaxFloorAreaHundredths = 10_000_000;
 const MaxQuestion = 200;
 const MaxScope = 10_000;
-// China Standard Time: UTC+8 all year (LedgerTime.ChinaStandardTime), so a Beijing time typed
-// in a form is its UTC reading plus eight hours, with no summer time to look up.
-const BeijingOffsetMs = 8 * 3600_000;
 
 /**
  * Square metres as typed ("89.36", "120", "0.5") to integer hundredths, exactly: the digits are
@@ -32,17 +29,6 @@ export function parseArea(text) {
 /** Hundredths of a square metre as square metres with two decimals, "89.36". */
 export function squareMetres(hundredths) {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
-}
-
-/** A datetime-local value read as Beijing time, to a ledger time (FORMAT.md §1); null when it is not one. */
-export function fromBeijing(value) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)) - BeijingOffsetMs).toISOString() : null;
-}
-
-/** A moment as a datetime-local value in Beijing time, to the minute. */
-function toBeijing(ms) {
-  return new Date(ms + BeijingOffsetMs).toISOString().slice(0, 16);
 }
 
 const byId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -131,8 +117,8 @@ function openVoteForm(context, open) {
   households.addEventListener('input', () => {
     scope.textContent = t('vote.scopeCount', householdIds(households.value).length);
   });
-  const opensAt = h('input', { type: 'datetime-local', step: 1, value: toBeijing(Date.now()) });
-  const closesAt = h('input', { type: 'datetime-local', step: 1, value: toBeijing(Date.now() + 7 * 24 * 3600_000) });
+  const opensAt = h('input', { type: 'datetime-local', step: 1, value: beijingInput(Date.now()) });
+  const closesAt = h('input', { type: 'datetime-local', step: 1, value: beijingInput(Date.now() + 7 * 24 * 3600_000) });
   const submit = h('button', { type: 'button', class: 'button primary', id: 'open-vote' }, t('vote.open'));
   const form = h('form', { class: 'work-form', id: 'open-vote-form', onsubmit: e => e.preventDefault() },
     h('h3', {}, t('vote.openTitle')), h('p', { class: 'small muted' }, t('vote.openLead')),
