@@ -8,10 +8,10 @@
 import { getJson, signedGet, streamEntries } from './api.js';
 import { beijingInput, fromBeijing, h, table, time } from './dom.js';
 import { t, term } from './i18n.js';
+import { isIdentifier } from './rules/fields.js';
 import { Choices, Matters, readPolicy } from './rules/votes.js';
 import { act, field, formError, onPress } from './work.js';
 
-const Identifier = /^[A-Za-z0-9._-]{1,64}$/;
 const MaxFloorAreaHundredths = 10_000_000;
 const MaxQuestion = 200;
 const MaxScope = 10_000;
@@ -21,13 +21,13 @@ const MaxScope = 10_000;
  * read as text and put together as integers, never through a floating-point number. Null for
  * anything else.
  */
-export function parseArea(text) {
+function parseArea(text) {
   const match = /^(\d{1,6})(?:\.(\d{1,2}))?$/.exec(String(text).trim());
   return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
 }
 
 /** Hundredths of a square metre as square metres with two decimals, "89.36". */
-export function squareMetres(hundredths) {
+function squareMetres(hundredths) {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
@@ -73,7 +73,7 @@ export async function floorAreaForm(context) {
   onPress(submit, form, () => {
     const householdId = household.value.trim();
     const hundredths = parseArea(area.value);
-    const problem = !Identifier.test(householdId) ? t('registrar.badHousehold')
+    const problem = !isIdentifier(householdId) ? t('registrar.badHousehold')
       : hundredths === null || hundredths < 1 || hundredths > MaxFloorAreaHundredths ? t('code.FloorAreaOutOfRange') : '';
     if (problem) {
       return formError(form, problem);
@@ -130,10 +130,10 @@ function openVoteForm(context, open) {
     const ids = householdIds(households.value);
     const opens = fromBeijing(opensAt.value);
     const closes = fromBeijing(closesAt.value);
-    const problem = !Identifier.test(voteId.value.trim()) ? t('vote.badId')
+    const problem = !isIdentifier(voteId.value.trim()) ? t('vote.badId')
       : !question.value.trim() || question.value.trim().length > MaxQuestion ? t('vote.questionNeeded')
         : ids.length === 0 || ids.length > MaxScope ? t('vote.householdsNeeded')
-          : ids.some(id => !Identifier.test(id)) ? t('registrar.badHousehold')
+          : ids.some(id => !isIdentifier(id)) ? t('registrar.badHousehold')
             : !opens || !closes ? t('vote.timesNeeded')
               : closes <= opens || Date.parse(closes) <= Date.now() ? t('code.InvalidVote') : '';
     if (problem) {
