@@ -10,6 +10,7 @@ import { h, hash, money, person, table, time } from './dom.js';
 import { language, setLanguage, t, term } from './i18n.js';
 import { parseCheckpoint } from './merkle.js';
 import { renderNotice } from './notice.js';
+import { projectVotes } from './ownersvote.js';
 import { renderPortal } from './portal.js';
 import { session, signedInKey } from './session.js';
 import { renderSignIn } from './signin.js';
@@ -241,7 +242,7 @@ async function renderProject(projectId) {
     h('p', { class: 'muted' }, t('project.history.lead', `project/${projectId}`, entries.length)),
     historyTable(entries));
 
-  main.replaceChildren(header, funding, tranches, receipts, disbursements, reversals, verifySection, checkpointSection, history);
+  main.replaceChildren(header, funding, tranches, projectVotes(project, entries), receipts, disbursements, reversals, verifySection, checkpointSection, history);
 }
 
 export function historyTable(entries) {

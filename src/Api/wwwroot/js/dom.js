@@ -1,5 +1,6 @@
 // Small DOM and formatting helpers. Text always goes in as text (textContent), never as HTML.
 
+import { ChinaStandardTimeMs, formatTime } from './rules/fields.js';
 import qrcode from './vendor/qrcode-generator-2.0.4.js';
 
 /** An element: h('td', {class: 'fen', dataset: {fen: 100}}, 'text', child …). */
@@ -90,6 +91,20 @@ export function beijingParts(utc) {
   const [date] = beijing.format(new Date(utc)).split(' ');
   const [year, month] = date.split('-').map(Number);
   return { year, quarter: Math.floor((month - 1) / 3) + 1 };
+}
+
+/** Beijing wall-clock time as typed in a datetime-local input ("2026-07-01T00:00", seconds optional) to a ledger time, or null. */
+export function fromBeijing(text) {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text)) {
+    return null;
+  }
+  const ms = Date.parse(`${text}Z`);
+  return Number.isNaN(ms) ? null : formatTime(ms - ChinaStandardTimeMs);
+}
+
+/** A moment as a datetime-local input's value, in Beijing time to the minute. */
+export function beijingInput(ms) {
+  return new Date(ms + ChinaStandardTimeMs).toISOString().slice(0, 16);
 }
 
 export function nowText() {

@@ -9,6 +9,7 @@ import { toHex } from './crypto.js';
 import { beijingParts, h, hash, money, nowText, person, qrCode, table, time, yuan } from './dom.js';
 import { language, t, term } from './i18n.js';
 import { parseCheckpoint, signatureNames } from './merkle.js';
+import { noticeVotes } from './ownersvote.js';
 
 const chineseNumerals = ['', '一', '二', '三', '四'];
 
@@ -47,6 +48,7 @@ export async function renderNotice(main, projectId, quarterText) {
       ...[['receivedFen', 'project.totalReceived'], ['paidFen', 'project.totalPaid'], ['pendingFen', 'project.totalPending'], ['availableFen', 'project.totalAvailable']]
         .flatMap(([member, key]) => [h('dt', {}, t(key)), h('dd', { dataset: { total: member } }, money(project.totals[member]))])),
     reconciled(project.lastReconciled),
+    noticeVotes(project, entries),
     h('h2', {}, t('notice.movements')),
     movements(inQuarter, entries, project),
     h('h2', {}, t('notice.tranches')),

@@ -6,9 +6,9 @@
 // page refuses before signing exactly what the ledger would, in the words of its result code.
 
 import { getJson, signedGet } from './api.js';
-import { h, person, table, time } from './dom.js';
+import { fromBeijing, h, person, table, time } from './dom.js';
 import { t, term } from './i18n.js';
-import { ChinaStandardTimeMs, FormatError, formatTime, parseTime } from './rules/fields.js';
+import { ChinaStandardTimeMs, FormatError, parseTime } from './rules/fields.js';
 import { Activities } from './rules/households.js';
 import { approve, CapPeriods, pointsFor, propose, Units } from './rules/pointspolicy.js';
 import { act, field, formError, onPress } from './work.js';
@@ -103,15 +103,6 @@ export function laterVersions(policy) {
 }
 
 // ── The volunteer coordinator: the policy and a new version of it ─────────────────────────
-
-/** Beijing wall-clock time as typed in a datetime-local input ("2026-07-01T00:00", seconds optional) to a ledger time, or null. */
-function fromBeijing(text) {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text)) {
-    return null;
-  }
-  const ms = Date.parse(`${text}Z`);
-  return Number.isNaN(ms) ? null : formatTime(ms - ChinaStandardTimeMs);
-}
 
 /** The first day of next month, 00:00 in Beijing, as a datetime-local value: when a change of policy usually starts. */
 function nextMonthInBeijing() {

@@ -6,6 +6,7 @@
 import { getJson, postCommand, signCommand, signedGet } from './api.js';
 import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { householdBallots } from './ownersvote.js';
 import { policyPublic } from './pointspolicy.js';
 import { session } from './session.js';
 import { identity } from './signin.js';
@@ -17,12 +18,15 @@ let key = null;
 let householdId = '';
 // GET /v1/points-policy as the portal was opened: the units of the household's awards are its versions'.
 let policy;
+// The household of the person signed in, if a resident: the only one whose ballot they cast.
+let ownHousehold = null;
 
 export async function renderPortal(main) {
   const current = await session();
   policy = await getJson('/v1/points-policy');
   key = current?.person ? current.key : null;
   householdId = current?.person?.householdId ?? householdId;
+  ownHousehold = current?.person?.householdId ?? null;
   const household = h('input', { id: 'household', type: 'text', value: householdId, placeholder: 'b3-0602', autocomplete: 'off', size: 12 });
   const open = h('button', { type: 'button', id: 'open-household', class: 'button primary' }, t('portal.open'));
   open.addEventListener('click', async () => {
@@ -52,10 +56,12 @@ async function showHousehold(message) {
   let household;
   let catalog;
   let projects;
+  let ballots;
   try {
     [household, catalog, projects] = await Promise.all([
       signedGet(key, `/v1/households/${encodeURIComponent(householdId)}`), getJson('/v1/catalog'), getJson('/v1/projects'),
     ]);
+    ballots = await householdBallots(household, householdId === ownHousehold ? send : null);
   } catch (error) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'household-error' }, t('error.load', error.message)));
     return;
@@ -64,6 +70,7 @@ async function showHousehold(message) {
   const projectName = id => projects.find(p => p.projectId === id)?.name ?? id;
   view.replaceChildren(
     message ?? '',
+    ballots,
     h('section', { id: 'points', class: 'panel' },
       h('h2', {}, `${t('portal.points')} · ${household.householdId}`),
       h('div', { class: 'points' },

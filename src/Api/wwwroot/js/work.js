@@ -12,6 +12,7 @@ import { fundPolicyFieldset } from './fundpolicy.js';
 import { handover } from './handover.js';
 import { h, hash, money, parseYuan, person, splitShares, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
+import { floorAreaForm, ownerVotes, votePolicyField } from './ownersvote.js';
 import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
 import { Activities } from './rules/households.js';
 import { reconciliationForm, reconciliationsToCountersign } from './reconciliation.js';
@@ -39,6 +40,7 @@ export async function renderWork(main) {
     identity(current),
     h('div', { id: 'work-message', 'aria-live': 'polite' }),
     ...SignerRoles.filter(r => roles.includes(r)).map(role => inbox(context, role)),
+    roles.includes('OwnerRepresentative') ? ownerVotes(context) : '',
     roles.includes('FinanceOfficer') ? finance(context) : '',
     roles.includes('ResidentSupervisor') ? await reversalsToApprove(context) : '',
     roles.includes('ResidentSupervisor') ? await policyApproval(context) : '',
@@ -348,12 +350,14 @@ function openProjectForm(context) {
   [contract, ...Object.values(plan)].forEach(input => input.addEventListener('input', showSum));
   showSum();
   const submit = h('button', { type: 'button', class: 'button', id: 'open-project' }, t('finance.openProject'));
+  const votePolicy = votePolicyField();
   const form = h('details', { class: 'work-form', id: 'open-project-form' },
     h('summary', {}, t('finance.openTitle')),
     field('open-project-id', t('finance.projectId'), projectId), field('open-name', t('finance.projectName'), name),
     field('open-community', t('project.community'), community), field('open-contract', t('finance.contractYuan'), contract),
     h('fieldset', {}, h('legend', {}, t('project.funding')), Sources.map(source => field(`open-plan-${source}`, term(source), plan[source])), sum),
     field('open-cap', t('finance.capPercent'), cap), field('open-warranty', t('finance.warrantyMonths'), warranty),
+    votePolicy.element,
     h('fieldset', {}, h('legend', {}, t('project.tranches')), Tranches.map(([tranche]) => field(`open-tranche-${tranche}`, `${term(tranche)} %`, tranches[tranche]))),
     fundPolicy.element, submit);
   onPress(submit, form, () => {
@@ -376,6 +380,7 @@ function openProjectForm(context) {
     }
     return act(context, 'OpenProject', {
       projectId: projectId.value.trim(), name: name.value.trim(), community: community.value.trim(), contractPriceFen: contractFen,
+      ...votePolicy.body(),
       fundingPlan, warrantyMonths: months, residentShareCapPercent: capPercent,
       tranches: Tranches.map(([tranche], i) => ({ tranche, percent: percents[i] })), ...(policy ? { fundPolicy: policy } : {}),
     }, t('finance.opened', name.value.trim()));
@@ -581,6 +586,7 @@ async function registrar(context) {
   return h('section', { class: 'panel', id: 'registrar' },
     h('h2', {}, term('Registrar')),
     registerForm(context),
+    await floorAreaForm(context),
     peopleList(context, people));
 }
 
