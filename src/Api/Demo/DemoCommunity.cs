@@ -29,7 +29,8 @@ public sealed record DemoSummary(IReadOnlyDictionary<string, int> CommandsByType
 /// does). The seeds' story from February to August 2026, chapter by chapter: the points policy
 /// 积分规则 that prices the points bank's awards (seeds 002–004), proposed by the coordinator and
 /// approved by a resident supervisor, changed once in mid-year; the lift retrofit 加装电梯 of
-/// building 3, its government subsidy restricted to equipment and installation, crowdfunded by
+/// building 3, its government subsidy restricted to equipment and installation, its owners'
+/// vote 业主表决 on raising the money (seed 000 §7.2) passed before its campaign, crowdfunded by
 /// floor (seed 001 §4.3), its first quarter reconciled with the bank's statement of the
 /// co-managed account 共管账户; the façade repair 外墙修缮 of the whole compound on the "432" mix
 /// (seed 001 §6.2); and the points bank 积分银行 itself.
@@ -92,6 +93,24 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
     public static readonly DateTimeOffset FirstPolicyTakesEffect = DemoCalendar.At(2026, 3, 1, 0);
     public static readonly DateTimeOffset SecondPolicyTakesEffect = DemoCalendar.At(2026, 7, 1, 0);
 
+    /// <summary>Building 3's owners' vote on the lift and its crowdfunding plan: its id, and the period its ballots are cast in.</summary>
+    public const string ElevatorVoteId = "lift-2026";
+    public static readonly DateTimeOffset VoteOpens = DemoCalendar.At(2026, 3, 10);
+    public static readonly DateTimeOffset VoteCloses = DemoCalendar.At(2026, 3, 14, 18);
+
+    /// <summary>
+    /// How building 3 votes: the ground floor's west flat against (it gains no lift stop and
+    /// loses light), its east flat abstains, 302 is away and does not vote, everyone else agrees.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ElevatorBallots = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["b3-0101"] = "Against", ["b3-0102"] = "Abstain", ["b3-0201"] = "Agree", ["b3-0202"] = "Agree", ["b3-0301"] = "Agree",
+        ["b3-0401"] = "Agree", ["b3-0402"] = "Agree", ["b3-0501"] = "Agree", ["b3-0502"] = "Agree", ["b3-0601"] = "Agree", ["b3-0602"] = "Agree",
+    };
+
+    /// <summary>专有部分面积 of building 3's flats in hundredths of a m²: the west flats (unit 01) 89.36 m², the east (02) 102.14 m².</summary>
+    public static long FloorAreaHundredths(DemoHousehold household) => household.Unit == 1 ? 8_936 : 10_214;
+
     /// <summary>The idempotency key of the demo's first command (the registrar registers the first officer): taken, the ledger is the demo's.</summary>
     public static string FirstIdempotencyKey => IdempotencyKeyOf($"register/{DemoPeople.Everyone[0].PersonId}");
 
@@ -127,10 +146,13 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
         await ElevatorFundsAsync(cancellationToken);
         Chapter(DemoCalendar.At(2026, 3, 9));
         await FacadeFundsAsync(cancellationToken);
+        Chapter(VoteOpens);
+        await ElevatorVoteOpensAsync(cancellationToken);
+        Chapter(DemoCalendar.At(2026, 3, 11, 19));
+        await ElevatorBallotsAsync(cancellationToken);
+        Chapter(DemoCalendar.At(2026, 3, 15, 9));
+        await ElevatorVoteClosesAsync(cancellationToken);
         Chapter(DemoCalendar.At(2026, 3, 16));
-        // Issue 17 part 1 goes here: building 3's owners vote on the lift and its crowdfunding
-        // plan (业主表决) before its campaign starts, in chapters of its own between 10 and 15
-        // March (the vote's opening and closing on days of the calendar, each moved to with Chapter).
         await ElevatorCampaignAsync(cancellationToken);
         Chapter(DemoCalendar.At(2026, 3, 31, 17));
         await AwardAsync("2026-03", MarchAwards(), cancellationToken);
@@ -259,7 +281,7 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
                     Source("SocialCapital", everything),
                     Source("SelfRaised", everything),
                     Source("ResidentCrowdfunding", everything)),
-            }, cancellationToken);
+            }, cancellationToken, votePolicy: new JsonObject { ["campaignRequiresVote"] = true });
         await ReceiptAsync(project, "GovernmentSubsidy", Yuan(240_000), "区住建局既有住宅加装电梯补贴拨款 〔2026〕17号", "ICBC-2026-0302-0008", "government", cancellationToken);
         await ReceiptAsync(project, "SocialCapital", Yuan(180_000), "安泰电梯工程有限公司 社会资本投资协议", "ICBC-2026-0302-0015", "social-capital", cancellationToken);
 
@@ -281,6 +303,61 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
         static JsonObject Source(string source, params string[] categories) =>
             new() { ["categories"] = new JsonArray([.. categories.Select(c => (JsonNode)c)]), ["source"] = source };
     }
+
+    /// <summary>
+    /// 业主表决 (seed 000 §7.2): the lift's policy asks for the owners' passed vote before residents
+    /// are asked to pay. The registrar records each flat's exclusive floor area, its weight in the
+    /// vote; the owner representative calls the vote on raising the money, for building 3's twelve flats.
+    /// </summary>
+    async Task ElevatorVoteOpensAsync(CancellationToken cancellationToken)
+    {
+        var building = ElevatorHouseholds();
+        foreach (var household in building)
+        {
+            await SendAsync(registrar, RegistryCommandTypes.RecordFloorArea,
+                new JsonObject { ["floorAreaHundredths"] = FloorAreaHundredths(household), ["householdId"] = household.Id },
+                $"floor-area/{household.Id}", cancellationToken);
+        }
+        await SendAsync(Key(DemoPeople.OwnerRepresentative), ProjectCommandTypes.OpenVote, new JsonObject
+        {
+            ["closesAt"] = LedgerTime.Format(VoteCloses),
+            ["households"] = ElevatorScope(),
+            ["matter"] = "RaiseFunds",
+            ["opensAt"] = LedgerTime.Format(VoteOpens),
+            ["projectId"] = ElevatorProjectId,
+            ["question"] = "3号楼加装电梯及居民众筹方案：居民按楼层分摊12万元",
+            ["voteId"] = ElevatorVoteId,
+        }, $"{ElevatorProjectId}/vote/open", cancellationToken);
+    }
+
+    /// <summary>Each household's resident casts its one ballot; how it voted stays on its own stream.</summary>
+    async Task ElevatorBallotsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (householdId, choice) in ElevatorBallots)
+        {
+            await SendAsync(Key(DemoPeople.Residents.Single(r => r.HouseholdId == householdId)), HouseholdCommandTypes.CastBallot, new JsonObject
+            {
+                ["choice"] = choice,
+                ["householdId"] = householdId,
+                ["projectId"] = ElevatorProjectId,
+                ["voteId"] = ElevatorVoteId,
+            }, $"{ElevatorProjectId}/vote/{householdId}", cancellationToken);
+        }
+    }
+
+    /// <summary>After it closes, the owner representative counts it: 11 of 12 flats took part, 9 of them agreed (art. 278: passed).</summary>
+    async Task ElevatorVoteClosesAsync(CancellationToken cancellationToken)
+    {
+        await SendAsync(Key(DemoPeople.OwnerRepresentative), ProjectCommandTypes.CloseVote, new JsonObject
+        {
+            ["households"] = ElevatorScope(),
+            ["projectId"] = ElevatorProjectId,
+            ["voteId"] = ElevatorVoteId,
+        }, $"{ElevatorProjectId}/vote/close", cancellationToken);
+        log.WriteLine($"  {ElevatorProjectId}: building 3's owners voted on the lift and its crowdfunding plan, 11 of 12 flats took part, 9 agreed: passed");
+    }
+
+    static JsonArray ElevatorScope() => new([.. ElevatorHouseholds().Select(h => h.Id).Order(StringComparer.Ordinal).Select(id => (JsonNode)id)]);
 
     /// <summary>The residents' 20 % split by floor over the building's 12 flats (higher floors pay more), as the server splits it.</summary>
     static Dictionary<string, long> ElevatorShares() =>
@@ -501,7 +578,7 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
     static string Day(DateTimeOffset time) => time.ToOffset(LedgerTime.ChinaStandardTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     async Task OpenProjectAsync(string project, string name, long contractFen, long government, long socialCapital, long residents,
-        long selfRaised, int warrantyMonths, JsonObject? fundPolicy, CancellationToken cancellationToken)
+        long selfRaised, int warrantyMonths, JsonObject? fundPolicy, CancellationToken cancellationToken, JsonObject? votePolicy = null)
     {
         var body = new JsonObject
         {
@@ -521,6 +598,10 @@ public sealed class DemoCommunity(LedgerClient client, PersonKey registrar, stri
         if (fundPolicy is not null)
         {
             body["fundPolicy"] = fundPolicy;
+        }
+        if (votePolicy is not null)
+        {
+            body["votePolicy"] = votePolicy;
         }
         await SendAsync(Key(DemoPeople.Officer), ProjectCommandTypes.OpenProject, body, $"{project}/open", cancellationToken);
     }

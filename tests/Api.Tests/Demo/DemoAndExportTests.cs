@@ -81,6 +81,20 @@ public sealed class DemoAndExportTests(DemoLedger demo, ITestOutputHelper log) :
         Assert.Equal((14, 0, 2), (reconciled.GetProperty("matchedCount").GetInt32(), reconciled.GetProperty("unmatchedStatementCount").GetInt32(),
             reconciled.GetProperty("unmatchedLedgerCount").GetInt32()));
 
+        // Building 3 voted before its campaign: 11 of its 12 flats took part, 9 agreed, by head and by area (art. 278: passed).
+        var vote = Assert.Single(elevator.GetProperty("votes").EnumerateArray());
+        Assert.Equal((DemoCommunity.ElevatorVoteId, "RaiseFunds", true), (vote.GetProperty("voteId").GetString(), vote.GetProperty("matter").GetString(), vote.GetProperty("passed").GetBoolean()));
+        Assert.Equal((12L, 6 * 8_936L + 6 * 10_214L), (vote.GetProperty("scopeHouseholds").GetInt64(), vote.GetProperty("scopeAreaHundredths").GetInt64()));
+        var tally = vote.GetProperty("tally");
+        Assert.Equal((9L, 5 * 8_936L + 4 * 10_214L, 1L, 8_936L, 1L, 10_214L),
+            (tally.GetProperty("agreeHouseholds").GetInt64(), tally.GetProperty("agreeAreaHundredths").GetInt64(),
+             tally.GetProperty("againstHouseholds").GetInt64(), tally.GetProperty("againstAreaHundredths").GetInt64(),
+             tally.GetProperty("abstainHouseholds").GetInt64(), tally.GetProperty("abstainAreaHundredths").GetInt64()));
+        var campaignStarted = await RowsAsync($"""
+            SELECT log_position, extract(epoch FROM recorded_at)::bigint FROM entry WHERE entry_type = 'CampaignStarted' AND stream_id = 'project/{DemoCommunity.ElevatorProjectId}'
+            """);
+        Assert.True(Assert.Single(campaignStarted).Item2 > DemoCommunity.VoteCloses.ToUnixTimeSeconds(), "the lift's campaign starts after its vote closed");
+
         var policy = (await client.GetAsync("/v1/points-policy")).Body;
         Assert.Equal(2, policy.GetProperty("inForce").GetInt64());
         Assert.Equal([(1L, "2026-02-28T16:00:00.000Z", true), (2L, "2026-06-30T16:00:00.000Z", true)], policy.GetProperty("versions").EnumerateArray()
