@@ -252,7 +252,7 @@ export function readTranches(tranches) {
 }
 
 export function open(context) {
-  const body = bodyOf(context, 'community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'warrantyMonths');
+  const body = bodyOf(context, 'community', 'contractPriceFen', 'fundingPlan', 'fundPolicy', 'name', 'projectId', 'residentShareCapPercent', 'tranches', 'votePolicy', 'warrantyMonths');
   const state = project(context);
   if (state.status !== 'NotOpened') {
     return refuse('ProjectAlreadyOpen', `project ${state.projectId} was opened already`);
