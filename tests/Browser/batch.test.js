@@ -46,9 +46,9 @@ describe('bulk awards in one batch', { timeout: 300_000 }, () => {
     await page.waitForSelector('#award-form');
     await page.fill('#award-households', households.join('\n'));
     await page.selectOption('#award-activity', 'WasteSorting');
-    // Ten days at the 2 points a day of the demo's points policy in force.
+    // Ten days at the 2 points a day of the demo's points policy in force: the form prices them.
     await page.fill('#award-quantity', '10');
-    await page.fill('#award-points-each', '20');
+    await page.waitForSelector('#award-priced[data-points="20"]');
     await page.fill('#award-reference', reference);
     const entries = entryCount();
     const commandPosts = () => sent.filter(r => r.method === 'POST' && new URL(r.url).pathname.startsWith('/v1/commands')).map(r => new URL(r.url).pathname);

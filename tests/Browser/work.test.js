@@ -452,9 +452,9 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.waitForSelector('#award-form');
     await coordinator.fill('#award-households', households.join(' '));
     await coordinator.selectOption('#award-activity', 'WasteSorting');
-    // Fifteen days at the 2 points a day of the demo's points policy in force.
+    // Fifteen days at the 2 points a day of the demo's points policy in force: the form prices them.
     await coordinator.fill('#award-quantity', '15');
-    await coordinator.fill('#award-points-each', '30');
+    await coordinator.waitForSelector('#award-priced[data-points="30"]');
     await coordinator.fill('#award-reference', 'browser-test-waste-day');
     const entries = entryCount();
     await coordinator.click('#award-points');
