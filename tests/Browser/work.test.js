@@ -473,7 +473,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.match(await resident.textContent('#awards'), /垃圾分类.*30.*browser-test-waste-day/s);
     // The demo's points policy changed once, in July: version 2 is in force and priced this award.
     assert.match(await resident.textContent('#points-policy'), /积分规则现行第 2 版/);
-    assert.equal(await resident.textContent('#awards tbody tr:last-child .policy-version'), '2');
+    assert.equal(await resident.textContent('#awards tbody tr:last-child .policy-version'), '第 2 版');
     const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
     assert.ok(item, 'the catalog has an item for 30 points');
     await resident.click(`#catalog button[data-item="${item.itemId}"]`);
