@@ -102,10 +102,12 @@ public static class PerformanceReport
         var memory = await HouseholdsTouched.MeasureAsync(options.MemoryHouseholds, HouseholdsTouched.DefaultIdleAfter,
             concurrency: 64, output, cancellationToken);
 
-        Section(output, $"Verifier over {options.VerifierEntries:N0} entries");
-        var verifier = VerifierThroughput.Measure(options.VerifierEntries, households: 10_000, keepDirectory: null);
-        output.WriteLine($"generated a ledger of {verifier.Entries:N0} entries and audited it: {verifier.SignaturesPerSecond:N0} entries/s with signatures and rules, "
-            + $"{verifier.HashOnlyPerSecond:N0} entries/s hash-only; {(verifier.Valid ? "valid in both depths" : "FINDINGS")}");
+        Section(output, $"Verifier over {options.VerifierEntries:N0} entries{(options.Runs > 1 ? $", {options.Runs} audits at each depth" : "")}");
+        var verifier = VerifierThroughput.Measure(options.VerifierEntries, households: 10_000, keepDirectory: null, options.Runs);
+        var verifierFull = Spread.Of(verifier.SignaturesPerSecond);
+        var verifierHashOnly = Spread.Of(verifier.HashOnlyPerSecond);
+        output.WriteLine($"generated a ledger of {verifier.Entries:N0} entries and audited it: {verifierFull.Format(r => $"{r:N0}")} entries/s with signatures and rules, "
+            + $"{verifierHashOnly.Format(r => $"{r:N0}")} entries/s hash-only; {(verifier.Valid ? "valid in both depths" : "FINDINGS")}");
 
         Section(output, $"Inclusion proofs at {options.ProofEntries:N0} leaves");
         var proofs = await LogProofs.MeasureAsync(options.ProofEntries, seed: 8, nodesOnly: true, output, cancellationToken);
@@ -163,11 +165,11 @@ public static class PerformanceReport
         var lags = peaks.Select(p => p.CheckpointLagMax).ToList();
         var lag = lags.Contains(null) ? null : Spread.Of(lags.Select(l => l!.Value.TotalSeconds));
         Row("checkpoint lag under the peak load, longest", lag?.Format(l => $"{l:N2} s") ?? "not covered", "", null, "≤ 2 s", lag is { } longest && longest.Median <= 2);
-        Row($"verifier with signatures, {verifier.Entries:N0} entries", $"{verifier.SignaturesPerSecond:N0} entries/s", ed25519,
-            verifier.SignaturesPerSecond / limits.Ed25519AllCores, "≥ 0.8", verifier.SignaturesPerSecond >= 0.8 * limits.Ed25519AllCores);
-        Row($"verifier, hash-only, {verifier.Entries:N0} entries", $"{verifier.HashOnlyPerSecond:N0} entries/s",
-            $"SHA-256 of {Sha256Rate.InputBytes} bytes, all cores: {limits.Sha256AllCores:N0}/s", verifier.HashOnlyPerSecond / limits.Sha256AllCores, "≥ 0.3",
-            verifier.HashOnlyPerSecond >= 0.3 * limits.Sha256AllCores);
+        Row($"verifier with signatures, {verifier.Entries:N0} entries", verifierFull.Format(r => $"{r:N0} entries/s"), ed25519,
+            verifierFull.Median / limits.Ed25519AllCores, "≥ 0.8", verifierFull.Median >= 0.8 * limits.Ed25519AllCores);
+        Row($"verifier, hash-only, {verifier.Entries:N0} entries", verifierHashOnly.Format(r => $"{r:N0} entries/s"),
+            $"SHA-256 of {Sha256Rate.InputBytes} bytes, all cores: {limits.Sha256AllCores:N0}/s", verifierHashOnly.Median / limits.Sha256AllCores, "≥ 0.3",
+            verifierHashOnly.Median >= 0.3 * limits.Sha256AllCores);
         Row($"inclusion proof from PostgreSQL at {proofs.TreeSize:N0} leaves, p50 (p99)", $"{proofs.StoredP50Milliseconds:0.000} ms ({proofs.StoredP99Milliseconds:0.000} ms)",
             $"the same proof in memory, p50: {proofs.InMemoryP50Milliseconds:0.000} ms", null, "≤ 1 ms", proofs.StoredP50Milliseconds <= 1);
         var heapGrowth = (double)memory.HeapBytesAtEnd / memory.HeapBytesAtCapFilled;
