@@ -1,10 +1,12 @@
 // What the browser test files share: how chromium is launched, the check, after every test,
-// that no request any page sent carries a private key, and axe-core's findings on a page.
+// that no request any page sent carries a private key (WatchedBrowsers, for the files whose
+// people each sign in in a browser of their own), and axe-core's findings on a page.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { signIn, visit as visitFragment } from './people.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axeScript = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,6 +35,83 @@ export function assertNoKeySent(requests, seeds) {
     for (const secret of secrets) {
       assert.ok(!decoded.includes(secret), `a request to ${request.url} carries a private key`);
     }
+  }
+}
+
+/**
+ * The browsers of a test file's people on one demo ledger, watched: each person's page in a
+ * context of its own (their own IndexedDB), every request any page sends and every error a page
+ * throws kept, with the seeds of the keys shown to the pages, so that after each test no page
+ * threw and no request carried one of those seeds.
+ */
+export class WatchedBrowsers {
+  #ledger;
+  #chromiums = [];
+  #contexts = [];
+  #sent = [];
+  #pageErrors = [];
+  #seeds = new Set();
+
+  constructor(ledger) {
+    this.#ledger = ledger;
+  }
+
+  /** Watched browsers on this demo ledger, with a chromium launched for them. */
+  static async launch(ledger) {
+    const browsers = new WatchedBrowsers(ledger);
+    await browsers.launch();
+    return browsers;
+  }
+
+  /** Another chromium (with these flags) on which open() may open a person's browser; closed with the rest. */
+  async launch(flags = []) {
+    const launched = await launchChromium(flags);
+    this.#chromiums.push(launched);
+    return launched;
+  }
+
+  /** A person's own browser: a fresh context (its own IndexedDB), every request recorded; on the first chromium unless `on` says another. */
+  async open(viewport = { width: 1280, height: 900 }, { on = this.#chromiums[0] } = {}) {
+    const context = await on.newContext({ viewport, locale: 'zh-CN' });
+    this.#contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('request', request => this.#sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
+    page.on('pageerror', error => this.#pageErrors.push(error));
+    return page;
+  }
+
+  /** A private key's seed (hex) that the test shows a page otherwise than by signedIn: no request may carry it. */
+  keepSecret(seed) {
+    this.#seeds.add(seed);
+  }
+
+  /** A demo person's own browser, signed in with their key file as at #/signin; its seed one no request may carry. */
+  async signedIn(personId, viewport, keyFile = this.#ledger.keyFile(personId)) {
+    const page = await this.open(viewport);
+    this.keepSecret(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
+    await signIn(page, this.#ledger.address, keyFile);
+    return page;
+  }
+
+  /** Opens a fragment of the ledger's page afresh. */
+  visit(page, fragment) {
+    return visitFragment(page, this.#ledger.address, fragment);
+  }
+
+  /** After each test: no page threw, no request carried a seed shown; then every context it opened is closed. */
+  async checkAndCloseContexts() {
+    assert.deepEqual(this.#pageErrors.splice(0).map(e => e.message), []);
+    assertNoKeySent(this.#sent, this.#seeds);
+    // Requests were seen, wherever a browser was opened: the check above ran over something.
+    assert.ok(this.#contexts.length === 0 || this.#sent.length > 0);
+    this.#sent.length = 0;
+    await Promise.all(this.#contexts.splice(0).map(c => c.close()));
+  }
+
+  /** Closes every chromium launched. */
+  async close() {
+    await Promise.all(this.#chromiums.map(b => b.close()));
   }
 }
 

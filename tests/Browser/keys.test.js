@@ -12,46 +12,20 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import qrcode from '../../src/Api/wwwroot/js/vendor/qrcode-generator-2.0.4.js';
-import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { WatchedBrowsers, accepted } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
 import { loadKey, openProtectedKeyFile, post, protectKeyFile, signCommand, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 
 let ledger;
-let browser;
+let browsers;
 let scratch;
-const browsers = [];
-const contexts = [];
-const sent = [];
-const pageErrors = [];
-const seeds = new Set();
-
-/** A person's own browser: a fresh context (its own IndexedDB), every request recorded. */
-async function browserOf({ viewport = { width: 1280, height: 900 }, on = browser } = {}) {
-  const context = await on.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
-  page.on('pageerror', error => pageErrors.push(error));
-  return page;
-}
-
-/** Signs in with a demo key file, as at #/signin. */
-async function signedIn(keyFile) {
-  const page = await browserOf();
-  seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
-  await page.goto(`${ledger.address}/#/signin`);
-  await page.setInputFiles('#key-file', keyFile);
-  await page.click('#sign-in');
-  await page.waitForSelector('#identity[data-state="signed-in"]');
-  return page;
-}
+let cameras = 0;
 
 /** A demo person's key as a protected key file (FORMAT.md §11.2), its seed one no request may carry. */
 function protectedKeyOf(personId, passphrase) {
-  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
+  browsers.keepSecret(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
   return protectKeyFile(ledger.keyFile(personId), passphrase);
 }
 
@@ -112,11 +86,10 @@ function y4mOf(png) {
 
 /** A browser of its own whose camera (chromium's fake capture) shows this picture; every camera stream the page opens is kept in window.cameraStreams. */
 async function cameraPage(png) {
-  const video = join(scratch, `camera-${browsers.length}.y4m`);
+  const video = join(scratch, `camera-${cameras++}.y4m`);
   writeFileSync(video, y4mOf(png));
-  const camera = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
-  browsers.push(camera);
-  const page = await browserOf({ on: camera });
+  const camera = await browsers.launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  const page = await browsers.open(undefined, { on: camera });
   await page.addInitScript(() => {
     const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     window.cameraStreams = [];
@@ -142,21 +115,13 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     mkdirSync(screenshots, { recursive: true });
     scratch = mkdtempSync(join(tmpdir(), 'ledger-keys-'));
     ledger = await startDemoLedger();
-    browser = await launchChromium();
-    browsers.push(browser);
+    browsers = await WatchedBrowsers.launch(ledger);
   });
 
-  afterEach(async () => {
-    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    assertNoKeySent(sent, seeds);
-    // Requests were seen, wherever a browser was opened: the check above ran over something.
-    assert.ok(contexts.length === 0 || sent.length > 0);
-    sent.length = 0;
-    await Promise.all(contexts.splice(0).map(c => c.close()));
-  });
+  afterEach(() => browsers.checkAndCloseContexts());
 
   after(async () => {
-    await Promise.all(browsers.map(b => b.close()));
+    await browsers?.close();
     await ledger?.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -164,7 +129,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
   it('signs in from a photo of a key\'s QR code, and says plainly when the photo has no QR code, the QR code is no key, or the passphrase is wrong', async () => {
     const passphrase = '街道财务 2026 spring';
     const keyPage = pageWithQr(protectedKeyOf('officer-wang', passphrase), { width: 800, height: 1000, scale: 6 });
-    const page = await browserOf({ viewport: { width: 390, height: 844 } });
+    const page = await browsers.open({ width: 390, height: 844 });
     await page.goto(`${ledger.address}/#/signin`);
 
     await page.setInputFiles('#key-photo', photo(pageWithQr(null, { width: 800, height: 1000 }), 'blank.png'));
@@ -172,7 +137,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     assert.equal(await page.textContent('#scan-status'), '照片里没有找到二维码。请把整个二维码拍清楚后再试。');
 
     const plain = readFileSync(ledger.keyFile('officer-li'), 'utf8');
-    seeds.add(JSON.parse(plain).seed);
+    browsers.keepSecret(JSON.parse(plain).seed);
     for (const [name, text] of [['public-key.png', JSON.parse(plain).publicKey], ['plain-key.png', plain]]) {
       await page.setInputFiles('#key-photo', photo(pageWithQr(text, { width: 800, height: 1000, scale: 5 }), name));
       await page.waitForSelector('#scan-status.error >> text=这个二维码不是密钥');
@@ -242,7 +207,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     const personId = `resident-${householdId}-paper`;
     const name = '高秀兰（纸质密钥）';
 
-    const registrar = await signedIn(ledger.registrarKeyFile);
+    const registrar = await browsers.signedIn('registrar', undefined, ledger.registrarKeyFile);
     await registrar.goto(`${ledger.address}/#/work`);
     await registrar.waitForSelector('#register-form');
     await registrar.click('#register-form .make-key');
@@ -281,14 +246,14 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     const file = JSON.parse(scanned.data);
     assert.deepEqual([file.format, file.personId, file.publicKey], ['CommunityLedger/v1/protected-key', personId, publicKey]);
     assert.ok(sheet.includes(file.keyId));
-    seeds.add(openProtectedKeyFile(scanned.data, passphrase));
+    browsers.keepSecret(openProtectedKeyFile(scanned.data, passphrase));
 
     await registrar.click('#register-person');
     await accepted(registrar);
     assert.equal(await registrar.locator('#key-passphrase').count(), 0, 'the passphrase is shown once');
 
     // The resident's phone, a browser of their own: a photo of the sheet and the passphrase told.
-    const resident = await browserOf({ viewport: { width: 390, height: 844 } });
+    const resident = await browsers.open({ width: 390, height: 844 });
     await resident.goto(`${ledger.address}/#/signin`);
     await resident.setInputFiles('#key-photo', { name: 'key-sheet.png', mimeType: 'image/png', buffer: printed });
     await resident.waitForSelector('#scanned', { state: 'visible' });
@@ -315,7 +280,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     await registrar.waitForSelector(`${card} #key-sheet`);
     const second = PNG.sync.read(await registrar.locator('#key-sheet svg.qr').screenshot());
     const secondFile = jsQR(new Uint8ClampedArray(second.data), second.width, second.height).data;
-    seeds.add(openProtectedKeyFile(secondFile, await registrar.textContent('#handover-passphrase')));
+    browsers.keepSecret(openProtectedKeyFile(secondFile, await registrar.textContent('#handover-passphrase')));
     assert.equal(JSON.parse(secondFile).publicKey, await registrar.inputValue(`${card} textarea`));
     await registrar.click(`${card} .add-key`);
     await accepted(registrar);
@@ -339,7 +304,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
       await post(ledger.address, signCommand(loadKey(ledger.keyFile(`resident-${householdId}`)), 'PayShare', { amountFen: 200_000 * (i + 1), householdId, projectId }));
     }
 
-    const officer = await signedIn(ledger.keyFile('officer-wang'));
+    const officer = await browsers.signedIn('officer-wang');
     await officer.goto(`${ledger.address}/#/work`);
     await officer.waitForSelector('#cancel-form');
 

@@ -2,6 +2,7 @@
 // a fresh data folder, then `dotnet Api.dll` serves it on a free loopback port. Api.dll is the
 // one `dotnet build src/Api` makes (an up-to-date build is a no-op), or the one LEDGER_API_DLL names.
 
+import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -122,6 +123,12 @@ export async function startDemoLedger({ witnesses: witnessNames = [] } = {}) {
     keyFile: personId => join(dataFolder, 'demo-keys', `${personId}.json`),
     registrarKeyFile: join(dataFolder, 'keys', 'registrar.json'),
     psql: sql => psql(dataFolder, sql),
+    /** GETs a path of the API as JSON; a response that is not ok fails the test with its status. */
+    async api(path) {
+      const response = await fetch(address + path);
+      assert.ok(response.ok, `${path}: ${response.status}`);
+      return response.json();
+    },
     /** Audits the database with the verifier, pinning the root key: its exit code and report. */
     async audit(rootKeyId) {
       const { port, password } = cluster(dataFolder);

@@ -6,12 +6,11 @@
 // The demo may hold versions of its own: this test's version takes effect after all of them.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
+import { WatchedBrowsers, accepted, seriousViolations } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
-import { signIn, visit as visitFragment } from './people.js';
 import { loadKey, post, signCommand, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
@@ -21,43 +20,11 @@ const BeijingMs = 8 * 3600 * 1000;
 const Priced = ['VolunteerService', 'WasteSorting'];
 
 let ledger;
-let browser;
-const contexts = [];
-const sent = [];
-const pageErrors = [];
-const seeds = new Set();
+let browsers;
 // The version this test proposes, its effective time and the households it awards.
 let version;
 let effectiveFrom;
 let households;
-
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
-/** A person's own browser: a fresh context (its own IndexedDB), every request recorded. */
-async function browserOf(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
-  page.on('pageerror', error => pageErrors.push(error));
-  return page;
-}
-
-async function signedIn(personId, viewport) {
-  const page = await browserOf(viewport);
-  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
-  await signIn(page, ledger.address, ledger.keyFile(personId));
-  return page;
-}
-
-function visit(page, fragment) {
-  return visitFragment(page, ledger.address, fragment);
-}
 
 function entryCount() {
   return Number(ledger.psql('SELECT count(*) FROM entry'));
@@ -84,7 +51,7 @@ function beijingText(iso) {
  */
 async function inForce(number) {
   const deadline = Date.now() + 120_000;
-  while ((await api('/v1/points-policy')).inForce !== number) {
+  while ((await ledger.api('/v1/points-policy')).inForce !== number) {
     assert.ok(Date.now() < deadline, `version ${number} was not in force by ${new Date(deadline).toISOString()}`);
     await new Promise(resolve => setTimeout(resolve, 250));
   }
@@ -115,35 +82,29 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ledger = await startDemoLedger();
-    browser = await launchChromium();
+    browsers = await WatchedBrowsers.launch(ledger);
     // The coordinator is made a resident supervisor too, by the registrar: a person holding both
     // roles must not be offered the approval of their own version.
     await post(ledger.address, signCommand(loadKey(ledger.registrarKeyFile), 'GrantRole', { personId: 'coordinator-wu', role: 'ResidentSupervisor' }));
     households = await householdsWithoutAwards(3);
   });
 
-  afterEach(async () => {
-    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    assertNoKeySent(sent, seeds);
-    assert.ok(contexts.length === 0 || sent.length > 0);
-    sent.length = 0;
-    await Promise.all(contexts.splice(0).map(c => c.close()));
-  });
+  afterEach(() => browsers.checkAndCloseContexts());
 
   after(async () => {
-    await browser?.close();
+    await browsers?.close();
     await ledger?.stop();
   });
 
   it('the coordinator proposes a version, checked before signing, and another resident supervisor approves it', async () => {
-    const before = await api('/v1/points-policy');
+    const before = await ledger.api('/v1/points-policy');
     version = before.versions.length + 1;
     const approvedUntil = Math.max(0, ...before.versions.filter(v => v.approved).map(v => Date.parse(v.effectiveFrom)));
     // A minute ahead, to the second: time enough to approve it (more than 2 s before it takes effect).
     effectiveFrom = new Date(Math.ceil(Math.max(Date.now() + 60_000, approvedUntil + 1000) / 1000) * 1000).toISOString();
 
-    const coordinator = await signedIn('coordinator-wu');
-    await visit(coordinator, '#/work');
+    const coordinator = await browsers.signedIn('coordinator-wu');
+    await browsers.visit(coordinator, '#/work');
     await coordinator.waitForSelector('#policy-form');
     assert.equal(await coordinator.textContent('#policy-form h4'), `提出第 ${version} 版积分规则`);
     // The form starts from the latest version, if any: cleared, then filled with this test's.
@@ -180,7 +141,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await coordinator.click('#propose-policy');
     await accepted(coordinator);
     assert.equal(await coordinator.textContent('#accepted'), `已提出第 ${version} 版积分规则，等待居民监督员批准。`);
-    const proposed = (await api('/v1/points-policy')).versions.at(-1);
+    const proposed = (await ledger.api('/v1/points-policy')).versions.at(-1);
     assert.deepEqual(proposed, {
       version, effectiveFrom, approved: false, proposedBy: 'coordinator-wu',
       rates: [
@@ -196,8 +157,8 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.equal(await coordinator.locator(`${own} .approve-policy`).count(), 0);
     assert.equal(await coordinator.textContent(`${own} .why`), '提出积分规则的人不能批准自己的提案，请由另一位居民监督员批准。');
 
-    const supervisor = await signedIn('resident-supervisor-zhou', phone);
-    await visit(supervisor, '#/work');
+    const supervisor = await browsers.signedIn('resident-supervisor-zhou', phone);
+    await browsers.visit(supervisor, '#/work');
     const card = `#policy-approval article[data-version="${version}"]`;
     await supervisor.waitForSelector(card);
     assert.equal(await supervisor.getAttribute(`${card} .proposer .person`, 'data-person'), 'coordinator-wu');
@@ -212,17 +173,17 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await accepted(supervisor);
     assert.equal(await supervisor.textContent('#accepted'), `已批准第 ${version} 版积分规则。`);
     assert.equal(await supervisor.locator(card).count(), 0);
-    assert.equal((await api('/v1/points-policy')).versions.at(-1).approved, true);
+    assert.equal((await ledger.api('/v1/points-policy')).versions.at(-1).approved, true);
     assert.equal(entryCount(), entries + 2);
   });
 
   it('awards are priced by the version once it takes effect, and what it does not price or caps is refused', async () => {
     assert.ok(version, 'the version of the test before');
-    const coordinator = await signedIn('coordinator-wu');
-    await visit(coordinator, '#/work');
+    const coordinator = await browsers.signedIn('coordinator-wu');
+    await browsers.visit(coordinator, '#/work');
     await coordinator.waitForSelector('#award-form');
     // Opened before the version takes effect: the form says when it will, and offers what is priced now.
-    if ((await api('/v1/points-policy')).inForce !== version) {
+    if ((await ledger.api('/v1/points-policy')).inForce !== version) {
       assert.match(await coordinator.textContent('#award-form .later-version'), new RegExp(`第 ${version} 版积分规则将于 ${beijingText(effectiveFrom)} 生效`));
     }
     const offered = await coordinator.$$eval('#award-activity option', options => options.map(o => o.value));
@@ -246,7 +207,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.equal(entryCount(), entries);
 
     // Opened afresh: only what the version prices is offered, and the points follow from it.
-    await visit(coordinator, '#/work');
+    await browsers.visit(coordinator, '#/work');
     await coordinator.waitForSelector('#award-priced');
     assert.deepEqual(await coordinator.$$eval('#award-activity option', options => options.map(o => o.value)), Priced);
     assert.equal(await coordinator.locator('#award-points-each').count(), 0);
@@ -284,7 +245,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await coordinator.screenshot({ path: join(screenshots, 'work-coordinator-policy.png'), fullPage: true });
 
     // The household sees the activity, the quantity in the version's unit, and the version.
-    const resident = await signedIn(`resident-${households[0]}`, phone);
+    const resident = await browsers.signedIn(`resident-${households[0]}`, phone);
     await resident.goto(`${ledger.address}/#/portal`);
     await resident.waitForSelector('#balance');
     const [awarded] = (await signedGet(ledger.address, coordinatorKey, `/v1/households/${households[0]}`)).awards;
@@ -297,14 +258,14 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
 
   it('anyone reads the policy in force and every version on a 390 px phone, without signing in', async () => {
     assert.ok(version, 'the version of the first test');
-    const page = await browserOf(phone);
+    const page = await browsers.open(phone);
     await page.goto(`${ledger.address}/#/portal`);
     await page.waitForSelector('#points-policy');
     assert.equal(await page.getAttribute('#policy-in-force', 'data-version'), String(version));
     assert.equal(await page.textContent('#policy-in-force'), `现行第 ${version} 版，${beijingText(effectiveFrom)} 起生效（志愿服务组织者提出，居民监督员批准）。`);
     assert.deepEqual(await page.$$eval('#points-policy .policy-rates tr[data-activity]', rows => rows.map(r => r.dataset.activity)), Priced);
     assert.match(await page.textContent('#points-policy .policy-rates tr[data-activity="VolunteerService"]'), /志愿服务.*10 \/ 小时.*不限/);
-    const policy = await api('/v1/points-policy');
+    const policy = await ledger.api('/v1/points-policy');
     assert.deepEqual(await page.$$eval('#points-policy .policy-versions tr[data-version]', rows => rows.map(r => Number(r.dataset.version))),
       policy.versions.map(v => v.version));
     const row = `#points-policy .policy-versions tr[data-version="${version}"]`;

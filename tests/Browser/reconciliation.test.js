@@ -5,12 +5,11 @@
 // After every test, no request any page sent may carry a private key's bytes.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
+import { WatchedBrowsers, accepted, seriousViolations } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
-import { signIn } from './people.js';
 import { canonical, loadKey, post, sha256Hex, signCommand } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
@@ -18,11 +17,7 @@ const Phone = { width: 390, height: 844 };
 const Header = 'date,amount,counterparty,reference,balance';
 
 let ledger;
-let browser;
-const contexts = [];
-const sent = [];
-const pageErrors = [];
-const seeds = new Set();
+let browsers;
 
 /** A day in China Standard Time (UTC+08:00, docs/BANK.md), "2026-03-31", of a time in ms. */
 function chinaDay(ms) {
@@ -64,26 +59,13 @@ async function match(key, projectId, from, to, csv) {
   return response.json();
 }
 
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
 function entryCount() {
   return Number(ledger.psql('SELECT count(*) FROM entry'));
 }
 
-/** A person's own browser, signed in with their key file; every request recorded. */
-async function signedIn(personId, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
-  page.on('pageerror', error => pageErrors.push(error));
-  seeds.add(JSON.parse(readFileSync(ledger.keyFile(personId), 'utf8')).seed);
-  await signIn(page, ledger.address, ledger.keyFile(personId));
+/** A person's own browser, signed in with their key file, at their workspace. */
+async function signedIn(personId, viewport) {
+  const page = await browsers.signedIn(personId, viewport);
   await page.goto(`${ledger.address}/#/work`);
   return page;
 }
@@ -175,19 +157,13 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ledger = await startDemoLedger();
-    browser = await launchChromium();
+    browsers = await WatchedBrowsers.launch(ledger);
   });
 
-  afterEach(async () => {
-    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    assertNoKeySent(sent, seeds);
-    assert.ok(contexts.length === 0 || sent.length > 0);
-    sent.length = 0;
-    await Promise.all(contexts.splice(0).map(c => c.close()));
-  });
+  afterEach(() => browsers.checkAndCloseContexts());
 
   after(async () => {
-    await browser?.close();
+    await browsers?.close();
     await ledger?.stop();
   });
 
@@ -285,7 +261,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await feng.click('#sign-reconciliation');
     await accepted(feng);
     assert.equal(entryCount(), beforeSigning + 1);
-    const signed = (await api(`/v1/projects/${projectId}`)).reconciliations.at(-1);
+    const signed = (await ledger.api(`/v1/projects/${projectId}`)).reconciliations.at(-1);
     assert.deepEqual({ ...signed, reconciliationId: undefined }, {
       reconciliationId: undefined, fromDate: ended.from, toDate: ended.to, closingBalanceFen: 0, statementHash: sha256Hex(balanced),
       matchedCount: 0, unmatchedStatementCount: 2, unmatchedLedgerCount: 0, signedBy: 'resident-supervisor-feng', countersignedBy: null,
@@ -307,7 +283,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await zhou.locator('#reconciliations').screenshot({ path: join(screenshots, 'work-countersign-phone.png') });
     await card.locator('.countersign-reconciliation').click();
     await accepted(zhou);
-    const view = await api(`/v1/projects/${projectId}`);
+    const view = await ledger.api(`/v1/projects/${projectId}`);
     assert.equal(view.reconciliations.at(-1).countersignedBy, 'resident-supervisor-zhou');
     assert.deepEqual({ toDate: view.lastReconciled.toDate, closingBalanceFen: view.lastReconciled.closingBalanceFen }, { toDate: ended.to, closingBalanceFen: 0 });
     assert.equal(await zhou.locator(`#reconciliations [data-reconciliation="${signed.reconciliationId}"]`).count(), 0);
@@ -353,7 +329,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.click('#open-project');
     await accepted(officer);
 
-    const project = await api('/v1/projects/b2-fire-hydrants');
+    const project = await ledger.api('/v1/projects/b2-fire-hydrants');
     assert.equal(project.fundDrawing, 'ProRata');
     assert.deepEqual(Object.fromEntries(project.fundingSources.map(s => [s.source, s.permittedCategories])), {
       GovernmentSubsidy: ['Equipment', 'Installation'], SocialCapital: [], ResidentCrowdfunding: [],
@@ -372,10 +348,10 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.fill('#open-plan-SelfRaised', '50000');
     await officer.click('#open-project');
     await accepted(officer);
-    const unrestricted = await api('/v1/projects/b2-bike-shed');
+    const unrestricted = await ledger.api('/v1/projects/b2-bike-shed');
     assert.equal(unrestricted.fundDrawing, null);
     assert.ok(unrestricted.fundingSources.every(s => s.permittedCategories === null));
-    const { entries: [opened] } = await api('/v1/entries?stream=project/b2-bike-shed&from=0&limit=1');
+    const { entries: [opened] } = await ledger.api('/v1/entries?stream=project/b2-bike-shed&from=0&limit=1');
     assert.equal(opened.type, 'ProjectOpened');
     assert.equal('fundPolicy' in opened.entry.body, false, JSON.stringify(opened.entry.body));
   });

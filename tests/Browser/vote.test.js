@@ -7,11 +7,10 @@
 // choice, which the finance officer cannot read either.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { accepted, assertNoKeySent, launchChromium, seriousViolations } from './browsers.js';
+import { WatchedBrowsers, accepted, seriousViolations } from './browsers.js';
 import { startDemoLedger } from './ledger.js';
-import { signIn, visit as visitFragment } from './people.js';
+import { signIn } from './people.js';
 import { loadKey, post, signCommand, signedGet } from './signing.js';
 
 const phone = { width: 390, height: 844 };
@@ -23,39 +22,8 @@ const areas = [['b5-0101', '80.15', 8015], ['b5-0102', '95.5', 9550], ['b5-0201'
 const scopeArea = areas.reduce((sum, [, , hundredths]) => sum + hundredths, 0);
 
 let ledger;
-let browser;
+let browsers;
 let closesAt;
-const contexts = [];
-const sent = [];
-const pageErrors = [];
-const seeds = new Set();
-
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
-async function browserOf(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
-  page.on('pageerror', error => pageErrors.push(error));
-  return page;
-}
-
-async function signedIn(personId, viewport, keyFile = ledger.keyFile(personId)) {
-  const page = await browserOf(viewport);
-  seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
-  await signIn(page, ledger.address, keyFile);
-  return page;
-}
-
-function visit(page, fragment) {
-  return visitFragment(page, ledger.address, fragment);
-}
 
 /** A moment as a datetime-local value in Beijing time (UTC+8), to the second. */
 function beijing(ms) {
@@ -64,7 +32,7 @@ function beijing(ms) {
 
 /** The finance officer starts the project's campaign from the workspace: building 5's four households, by floor. */
 async function startCampaign(officer) {
-  await visit(officer, '#/work');
+  await browsers.visit(officer, '#/work');
   await officer.selectOption('#campaign-project', projectId);
   await officer.fill('#campaign-target', '150000');
   await officer.fill('#campaign-households', areas.map(([householdId]) => `${householdId} ${householdId.slice(4, 5)}`).join('\n'));
@@ -78,25 +46,19 @@ function noHorizontalScroll(page) {
 describe("the owners' vote in the page", { timeout: 400_000 }, () => {
   before(async () => {
     ledger = await startDemoLedger();
-    browser = await launchChromium();
+    browsers = await WatchedBrowsers.launch(ledger);
   });
 
-  afterEach(async () => {
-    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    assertNoKeySent(sent, seeds);
-    assert.ok(contexts.length === 0 || sent.length > 0);
-    sent.length = 0;
-    await Promise.all(contexts.splice(0).map(c => c.close()));
-  });
+  afterEach(() => browsers.checkAndCloseContexts());
 
   after(async () => {
-    await browser?.close();
+    await browsers?.close();
     await ledger?.stop();
   });
 
   it("the registrar records each household's floor area in m², exactly, and corrects one", async () => {
-    const registrar = await signedIn('registrar', undefined, ledger.registrarKeyFile);
-    await visit(registrar, '#/work');
+    const registrar = await browsers.signedIn('registrar', undefined, ledger.registrarKeyFile);
+    await browsers.visit(registrar, '#/work');
     await registrar.fill('#floor-area-household', 'b5-0101');
     await registrar.fill('#floor-area-m2', '80.123');
     await registrar.click('#record-floor-area');
@@ -124,8 +86,8 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
   });
 
   it('the finance officer opens a project whose campaign needs a passed vote, by the art. 278 defaults', async () => {
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.click('#open-project-form summary');
     assert.match(await officer.textContent('#open-vote-policy'), /不少于 2\/3.*不少于 3\/4.*超过 1\/2/);
     await officer.fill('#open-project-id', projectId);
@@ -137,12 +99,12 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await officer.click('#open-project');
     await accepted(officer);
 
-    const { entries } = await api(`/v1/entries?stream=project/${projectId}`);
+    const { entries } = await ledger.api(`/v1/entries?stream=project/${projectId}`);
     assert.deepEqual(entries[0].entry.body.votePolicy, {
       campaignRequiresVote: true, ordinaryMajority: { denominator: 2, numerator: 1 }, participation: { denominator: 3, numerator: 2 },
       specialMajority: { denominator: 4, numerator: 3 },
     });
-    await visit(officer, `#/project/${projectId}`);
+    await browsers.visit(officer, `#/project/${projectId}`);
     assert.equal(await officer.textContent('#vote-required'), '按项目规则，众筹须在业主表决通过后才能发起。');
 
     await startCampaign(officer);
@@ -152,8 +114,8 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
   });
 
   it('the owner representative opens a vote: the households typed in any order, sorted and each once', async () => {
-    const owner = await signedIn('owner-rep-sun');
-    await visit(owner, '#/work');
+    const owner = await browsers.signedIn('owner-rep-sun');
+    await browsers.visit(owner, '#/work');
     await owner.selectOption('#vote-project', projectId);
     await owner.fill('#vote-id', voteId);
     await owner.fill('#vote-question', question);
@@ -172,23 +134,23 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await owner.click('#open-vote');
     await accepted(owner);
 
-    const [vote] = (await api(`/v1/projects/${projectId}`)).votes;
+    const [vote] = (await ledger.api(`/v1/projects/${projectId}`)).votes;
     assert.deepEqual({ ...vote }, {
       voteId, question, matter: 'RaiseFunds', opensAt: vote.opensAt, closesAt: new Date(closesAt).toISOString(),
       scopeHouseholds: 4, scopeAreaHundredths: scopeArea, tally: null, passed: false,
     });
-    const { entries } = await api(`/v1/entries?stream=project/${projectId}`);
+    const { entries } = await ledger.api(`/v1/entries?stream=project/${projectId}`);
     assert.deepEqual(entries.find(e => e.type === 'VoteOpened').entry.body.households,
       areas.map(([householdId, , floorAreaHundredths]) => ({ floorAreaHundredths, householdId })));
   });
 
   it('a resident votes on a 390 px phone and sees their ballot; a second ballot is refused with its text', async () => {
-    const resident = await signedIn('resident-b5-0101', phone);
+    const resident = await browsers.signedIn('resident-b5-0101', phone);
     // The same resident's page on another device, opened before the vote.
-    const other = await browserOf(phone);
+    const other = await browsers.open(phone);
     await signIn(other, ledger.address, ledger.keyFile('resident-b5-0101'));
     for (const page of [resident, other]) {
-      await visit(page, '#/portal');
+      await browsers.visit(page, '#/portal');
       await page.waitForSelector(`#ballots article[data-vote="${voteId}"] .ballot-choice`);
     }
     assert.equal(await resident.textContent('#ballots h3'), question);
@@ -222,16 +184,16 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     const view = await signedGet(ledger.address, key, '/v1/households/b5-0101');
     assert.deepEqual(view.history.filter(e => e.type.startsWith('Ballot')), []);
 
-    const officer = await signedIn('officer-wang', phone);
-    await visit(officer, '#/portal');
+    const officer = await browsers.signedIn('officer-wang', phone);
+    await browsers.visit(officer, '#/portal');
     await officer.fill('#household', 'b5-0101');
     await officer.click('#open-household');
     await officer.waitForSelector('#points');
     assert.equal(await officer.locator('#ballots').count(), 0);
     assert.doesNotMatch(await officer.textContent('main'), /已投票/);
 
-    const supervisor = await signedIn('resident-supervisor-zhou', phone);
-    await visit(supervisor, '#/portal');
+    const supervisor = await browsers.signedIn('resident-supervisor-zhou', phone);
+    await browsers.visit(supervisor, '#/portal');
     await supervisor.fill('#household', 'b5-0101');
     await supervisor.click('#open-household');
     await supervisor.waitForSelector('#ballots');
@@ -240,8 +202,8 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
   });
 
   it('the owner representative counts it once it has closed; the project page and the notice show the tally and 通过', async () => {
-    const owner = await signedIn('owner-rep-sun');
-    await visit(owner, '#/work');
+    const owner = await browsers.signedIn('owner-rep-sun');
+    await browsers.visit(owner, '#/work');
     const card = `#close-votes article[data-vote="${voteId}"]`;
     await owner.waitForSelector(card);
     // The count is refused before the closing time: wait for the clock to pass it, a condition, not a sleep.
@@ -250,14 +212,14 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     await accepted(owner);
     assert.equal(await owner.locator(card).count(), 0);
 
-    const [vote] = (await api(`/v1/projects/${projectId}`)).votes;
+    const [vote] = (await ledger.api(`/v1/projects/${projectId}`)).votes;
     assert.deepEqual(vote.tally, {
       agreeHouseholds: 3, agreeAreaHundredths: 8015 + 9550 + 8015, againstHouseholds: 0, againstAreaHundredths: 0, abstainHouseholds: 0, abstainAreaHundredths: 0,
     });
     assert.equal(vote.passed, true);
 
-    const visitor = await browserOf(phone);
-    await visit(visitor, `#/project/${projectId}`);
+    const visitor = await browsers.open(phone);
+    await browsers.visit(visitor, `#/project/${projectId}`);
     const shown = `#votes article[data-vote="${voteId}"]`;
     await visitor.waitForSelector(shown);
     assert.equal(await visitor.getAttribute(shown, 'data-passed'), 'true');
@@ -273,15 +235,15 @@ describe("the owners' vote in the page", { timeout: 400_000 }, () => {
     assert.ok(await noHorizontalScroll(visitor), 'no horizontal scrolling at 390 px on the project page');
     assert.deepEqual(await seriousViolations(visitor), []);
 
-    await visit(visitor, `#/project/${projectId}/notice`);
+    await browsers.visit(visitor, `#/project/${projectId}/notice`);
     await visitor.waitForSelector(`#notice-votes article[data-vote="${voteId}"]`);
     assert.equal(await visitor.textContent(`#notice-votes article[data-vote="${voteId}"] .result`), '通过');
     assert.equal(await visitor.textContent(`#notice-votes tr[data-choice="Agree"] .households`), '3');
 
     // Passed on raising money: the campaign the policy held back starts now.
-    const officer = await signedIn('officer-wang');
+    const officer = await browsers.signedIn('officer-wang');
     await startCampaign(officer);
     await accepted(officer);
-    assert.equal((await api(`/v1/projects/${projectId}`)).campaign.households, 4);
+    assert.equal((await ledger.api(`/v1/projects/${projectId}`)).campaign.households, 4);
   });
 });

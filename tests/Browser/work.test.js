@@ -8,55 +8,21 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { accepted, assertNoKeySent, launchChromium } from './browsers.js';
+import { WatchedBrowsers, accepted } from './browsers.js';
 import { repository, startDemoLedger } from './ledger.js';
-import { signIn, visit as visitFragment } from './people.js';
 import { loadKey, post, protectKeyFile, sha256Hex, signCommand, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
 
 let ledger;
-let browser;
-const contexts = [];
-const sent = [];
-const pageErrors = [];
-const seeds = new Set();
-
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
-/** A person's own browser: a fresh context (its own IndexedDB), every request recorded. */
-async function browserOf(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('request', request => sent.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' }));
-  page.on('pageerror', error => pageErrors.push(error));
-  return page;
-}
-
-/** Signs in with a demo person's key file, as they would at #/signin. */
-async function signedIn(personId, viewport, keyFile = ledger.keyFile(personId)) {
-  const page = await browserOf(viewport);
-  seeds.add(JSON.parse(readFileSync(keyFile, 'utf8')).seed);
-  await signIn(page, ledger.address, keyFile);
-  return page;
-}
-
-function visit(page, fragment) {
-  return visitFragment(page, ledger.address, fragment);
-}
+let browsers;
 
 function upload(name, text) {
   return { name, mimeType: 'application/pdf', buffer: Buffer.from(text) };
 }
 
 async function inboxCount(page) {
-  await visit(page, '#/work');
+  await browsers.visit(page, '#/work');
   await page.waitForSelector('#inbox-count, main .error', { state: 'attached' })
     .catch(async error => assert.fail(`${error.message}\n${page.url()}\n${await page.textContent('main')}`));
   assert.equal(await page.locator('main .error').count(), 0, await page.textContent('main'));
@@ -75,26 +41,19 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ledger = await startDemoLedger();
-    browser = await launchChromium();
+    browsers = await WatchedBrowsers.launch(ledger);
   });
 
-  afterEach(async () => {
-    assert.deepEqual(pageErrors.splice(0).map(e => e.message), []);
-    assertNoKeySent(sent, seeds);
-    // Requests were seen, wherever a browser was opened: the check above ran over something.
-    assert.ok(contexts.length === 0 || sent.length > 0);
-    sent.length = 0;
-    await Promise.all(contexts.splice(0).map(c => c.close()));
-  });
+  afterEach(() => browsers.checkAndCloseContexts());
 
   after(async () => {
-    await browser?.close();
+    await browsers?.close();
     await ledger?.stop();
   });
 
   it('signs in with a passphrase-protected key file, keeps the key non-extractable, and signing out deletes it', async () => {
-    const page = await browserOf();
-    seeds.add(JSON.parse(readFileSync(ledger.keyFile('officer-wang'), 'utf8')).seed);
+    const page = await browsers.open();
+    browsers.keepSecret(JSON.parse(readFileSync(ledger.keyFile('officer-wang'), 'utf8')).seed);
     const file = { name: 'officer-wang.protected-key.json', mimeType: 'application/json', buffer: Buffer.from(protectKeyFile(ledger.keyFile('officer-wang'), '街道财务 2026 spring')) };
     await page.goto(`${ledger.address}/#/signin`);
     await page.setInputFiles('#key-file', file);
@@ -119,19 +78,19 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     }));
     assert.deepEqual(await stored(), { extractable: false, type: 'private' });
     await page.screenshot({ path: join(screenshots, 'work-finance.png'), fullPage: true });
-    await visit(page, '#/signin');
+    await browsers.visit(page, '#/signin');
     await page.click('#sign-out');
     await page.waitForSelector('#identity[data-state="none"]');
     assert.equal(await stored(), null);
   });
 
   it('a progress payment: requested with an invoice, found and approved by the three signers, paid by another officer, shown in public', async () => {
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.waitForSelector('#finance');
 
     // A receipt with its document: the first open project with a source that has room.
-    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    const projects = await Promise.all((await ledger.api('/v1/projects')).map(p => ledger.api(`/v1/projects/${p.projectId}`)));
     const withRoom = projects.filter(p => p.status === 'Open')
       .flatMap(p => p.fundingSources.filter(s => s.source !== 'ResidentCrowdfunding' && s.plannedFen - s.receivedFen >= 100_00).map(s => ({ p, s })));
     assert.ok(withRoom.length > 0, 'the demo leaves a source with room for a receipt');
@@ -146,7 +105,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.setInputFiles('#receipt-document', receiptDocument);
     await officer.click('#record-receipt');
     await accepted(officer);
-    const recorded = (await api(`/v1/projects/${receiptProject.projectId}`)).receipts.at(-1);
+    const recorded = (await ledger.api(`/v1/projects/${receiptProject.projectId}`)).receipts.at(-1);
     assert.equal(recorded.amountFen, 100_05);
     assert.equal(recorded.documentHash, (await import('node:crypto')).createHash('sha256').update(receiptDocument.buffer).digest('hex'));
 
@@ -159,10 +118,10 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     const before = {};
     for (const [role, personId] of Object.entries(signers)) {
       // The owner representative signs on a phone.
-      pages[role] = await signedIn(personId, role === 'OwnerRepresentative' ? { width: 390, height: 844 } : undefined);
+      pages[role] = await browsers.signedIn(personId, role === 'OwnerRepresentative' ? { width: 390, height: 844 } : undefined);
       before[role] = await inboxCount(pages[role]);
     }
-    await visit(officer, '#/work');
+    await browsers.visit(officer, '#/work');
     await officer.selectOption('#request-project', target.p.projectId);
     await officer.selectOption('#request-tranche', target.tr.tranche);
     await officer.fill('#request-amount', '1,000.50');
@@ -171,7 +130,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.setInputFiles('#request-invoice', invoice);
     await officer.click('#request-disbursement');
     await accepted(officer);
-    const requested = (await api(`/v1/projects/${target.p.projectId}`)).disbursements.at(-1);
+    const requested = (await ledger.api(`/v1/projects/${target.p.projectId}`)).disbursements.at(-1);
     assert.equal(requested.amountFen, 1000_50);
     assert.equal(requested.status, 'Pending');
     assert.equal(requested.requestedBy, 'officer-wang');
@@ -194,16 +153,16 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     }
 
     // The requester may not pay; another officer does.
-    await visit(officer, '#/work');
+    await browsers.visit(officer, '#/work');
     const toPay = `#pay-list [data-disbursement="${requested.disbursementId}"][data-project="${target.p.projectId}"]`;
     assert.equal(await officer.isDisabled(`${toPay} button.pay`), true);
-    const cashier = await signedIn('officer-li');
-    await visit(cashier, '#/work');
+    const cashier = await browsers.signedIn('officer-li');
+    await browsers.visit(cashier, '#/work');
     await cashier.fill(`${toPay} input`, 'CCB-2026-0720-0555');
     await cashier.click(`${toPay} button.pay`);
     await accepted(cashier);
 
-    const visitor = await browserOf();
+    const visitor = await browsers.open();
     await visitor.goto(`${ledger.address}/#/project/${target.p.projectId}`);
     const card = `#disbursements [data-disbursement="${requested.disbursementId}"]`;
     await visitor.waitForSelector(card);
@@ -217,11 +176,11 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   });
 
   it('a refused request shows its Chinese message and writes nothing', async () => {
-    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    const projects = await Promise.all((await ledger.api('/v1/projects')).map(p => ledger.api(`/v1/projects/${p.projectId}`)));
     const locked = projects.filter(p => p.status === 'Open').flatMap(p => p.tranches.filter(tr => !tr.unlocked).map(tr => ({ p, tr })))[0];
     assert.ok(locked, 'the demo leaves a locked tranche');
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.selectOption('#request-project', locked.p.projectId);
     await officer.selectOption('#request-tranche', locked.tr.tranche);
     await officer.fill('#request-amount', '0');
@@ -256,7 +215,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.ok(householdId, 'the demo leaves a household of b3 owing its share');
 
     const phone = { width: 390, height: 844 };
-    const resident = await browserOf(phone);
+    const resident = await browsers.open(phone);
     await resident.goto(`${ledger.address}/#/signin`);
     assert.ok(await noHorizontalScroll(resident), 'no horizontal scrolling at 390 px on #/signin');
     await resident.click('details.create-key summary');
@@ -271,13 +230,13 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.ok(scanned, 'the public key QR code decodes');
     assert.equal(scanned.data, publicKey);
     assert.match(await resident.getAttribute('#download-key', 'download'), /\.protected-key\.json$/);
-    await visit(resident, '#/signin');
+    await browsers.visit(resident, '#/signin');
     await resident.waitForSelector('#identity[data-state="UnknownKey"]');
     assert.match(await resident.textContent('#identity'), /账本里还没有登记这把密钥/);
 
     // The registrar, in a browser of their own, pastes the public key the resident's page showed.
-    const registrar = await signedIn('registrar', undefined, ledger.registrarKeyFile);
-    await visit(registrar, '#/work');
+    const registrar = await browsers.signedIn('registrar', undefined, ledger.registrarKeyFile);
+    await browsers.visit(registrar, '#/work');
     await registrar.waitForSelector('#register-form');
     await registrar.fill('#register-person-id', `resident-${householdId}-phone`);
     await registrar.fill('#register-name', '韩凤英（手机）');
@@ -317,7 +276,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
 
     // A button that cannot be used says why; the quantity box refuses 0 and 999.
     const balance = Number(await resident.getAttribute('#balance', 'data-points'));
-    const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints > 0);
+    const item = (await ledger.api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints > 0);
     const itemRow = `#catalog tr[data-item="${item.itemId}"]`;
     for (const quantity of ['0', '999']) {
       await resident.fill(`${itemRow} input.quantity`, quantity);
@@ -334,13 +293,13 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   });
 
   it('a receipt recorded by mistake is proposed for reversal by a finance officer and approved by a resident supervisor', async () => {
-    const projects = await Promise.all((await api('/v1/projects')).map(p => api(`/v1/projects/${p.projectId}`)));
+    const projects = await Promise.all((await ledger.api('/v1/projects')).map(p => ledger.api(`/v1/projects/${p.projectId}`)));
     // The 100.05 yuan receipt recorded in the test above.
     const project = projects.find(p => p.receipts.some(r => r.amountFen === 100_05 && !r.reversed));
     assert.ok(project, 'a receipt of 100.05 yuan is there to reverse');
     const receipt = project.receipts.find(r => r.amountFen === 100_05);
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.selectOption('#reversal-project', project.projectId);
     await officer.selectOption('#reversal-entry', String(receipt.sequence));
     await officer.click('#propose-reversal');
@@ -348,19 +307,19 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.fill('#reversal-reason', '重复登记：同一笔财政拨款登记了两次');
     await officer.click('#propose-reversal');
     await accepted(officer);
-    const reversal = (await api(`/v1/projects/${project.projectId}`)).reversals.at(-1);
+    const reversal = (await ledger.api(`/v1/projects/${project.projectId}`)).reversals.at(-1);
     assert.equal(reversal.entrySequence, receipt.sequence);
     assert.equal(reversal.approved, false);
 
-    const supervisor = await signedIn('resident-supervisor-zhou');
-    await visit(supervisor, '#/work');
+    const supervisor = await browsers.signedIn('resident-supervisor-zhou');
+    await browsers.visit(supervisor, '#/work');
     const card = `#supervisor [data-project="${project.projectId}"][data-reversal="${reversal.reversalId}"]`;
     await supervisor.waitForSelector(card);
     assert.equal(await supervisor.textContent(`${card} .reason`), '重复登记：同一笔财政拨款登记了两次');
     await supervisor.click(`${card} button.approve-reversal`);
     await accepted(supervisor);
     assert.equal(await supervisor.locator(card).count(), 0);
-    assert.equal((await api(`/v1/projects/${project.projectId}`)).receipts.find(r => r.sequence === receipt.sequence).reversed, true);
+    assert.equal((await ledger.api(`/v1/projects/${project.projectId}`)).receipts.find(r => r.sequence === receipt.sequence).reversed, true);
 
     // In English, the workspace speaks English, refusals and entry types included.
     await supervisor.click('#lang');
@@ -373,8 +332,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   });
 
   it('a finance officer opens a project whose plan adds up to its price and starts its campaign with each share previewed; closing one not fully paid is refused in Chinese and writes nothing', async () => {
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.click('#open-project-form summary');
     await officer.fill('#open-project-id', 'b4-elevator');
     await officer.fill('#open-name', '4号楼加装电梯');
@@ -390,7 +349,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal(await officer.getAttribute('#plan-sum', 'data-balanced'), 'true');
     await officer.click('#open-project');
     await accepted(officer);
-    const opened = await api('/v1/projects/b4-elevator');
+    const opened = await ledger.api('/v1/projects/b4-elevator');
     assert.equal(opened.contractPriceFen, 600_000_00);
     assert.deepEqual(opened.fundingSources.map(s => [s.source, s.plannedFen]),
       [['GovernmentSubsidy', 240_000_00], ['SocialCapital', 180_000_00], ['ResidentCrowdfunding', 120_000_00], ['SelfRaised', 60_000_00]]);
@@ -422,7 +381,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   it('the project manager and the construction supervisor attest a milestone from their inboxes, with its evidence hashed in the browser', async () => {
     const evidence = upload('progress-report.pdf', '监理进度验收报告 4号楼');
     for (const personId of ['manager-zhao', 'supervisor-qian']) {
-      const page = await signedIn(personId);
+      const page = await browsers.signedIn(personId);
       const count = await inboxCount(page);
       const card = '[data-project="b4-elevator"][data-milestone="ProgressVerified"]';
       await page.click(`${card} button.attest`);
@@ -434,11 +393,11 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
       // The second attestation reaches the milestone, and the next one (AcceptancePassed) comes to the inbox in its place.
       assert.equal(Number(await page.getAttribute('#inbox-count', 'data-count')), personId === 'manager-zhao' ? count - 1 : count);
     }
-    const project = await api('/v1/projects/b4-elevator');
+    const project = await ledger.api('/v1/projects/b4-elevator');
     const progress = project.milestones.find(m => m.milestone === 'ProgressVerified');
     assert.deepEqual(progress.attestedBy, { ProjectManager: 'manager-zhao', ConstructionSupervisor: 'supervisor-qian' });
     assert.ok(progress.reachedAt);
-    const entries = (await api('/v1/entries?stream=project/b4-elevator&limit=1000')).entries.filter(e => e.type === 'MilestoneAttested');
+    const entries = (await ledger.api('/v1/entries?stream=project/b4-elevator&limit=1000')).entries.filter(e => e.type === 'MilestoneAttested');
     const hash = (await import('node:crypto')).createHash('sha256').update(evidence.buffer).digest('hex');
     assert.deepEqual(entries.map(e => e.entry.body.evidenceHash), [hash, hash]);
   });
@@ -447,8 +406,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02'].map(unit => `b1-0${floor}${unit}`))
       .concat([1, 2, 3, 4].flatMap(floor => ['01', '02'].map(unit => `b2-0${floor}${unit}`)));
     assert.equal(households.length, 20);
-    const coordinator = await signedIn('coordinator-wu');
-    await visit(coordinator, '#/work');
+    const coordinator = await browsers.signedIn('coordinator-wu');
+    await browsers.visit(coordinator, '#/work');
     await coordinator.waitForSelector('#award-form');
     await coordinator.fill('#award-households', households.join(' '));
     await coordinator.selectOption('#award-activity', 'WasteSorting');
@@ -467,20 +426,20 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.waitForSelector('#award-results [data-status="replayed"] >> nth=19', { timeout: 60_000 });
     assert.equal(entryCount(), entries + 20);
 
-    const resident = await signedIn('resident-b1-0101', { width: 390, height: 844 });
+    const resident = await browsers.signedIn('resident-b1-0101', { width: 390, height: 844 });
     await resident.goto(`${ledger.address}/#/portal`);
     await resident.waitForSelector('#balance');
     assert.match(await resident.textContent('#awards'), /垃圾分类.*30.*browser-test-waste-day/s);
     // The demo's points policy changed once, in July: version 2 is in force and priced this award.
     assert.match(await resident.textContent('#points-policy'), /积分规则现行第 2 版/);
     assert.equal(await resident.textContent('#awards tbody tr:last-child .policy-version'), '第 2 版');
-    const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
+    const item = (await ledger.api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= 30 && (i.stock === null || i.stock > 0));
     assert.ok(item, 'the catalog has an item for 30 points');
     await resident.click(`#catalog button[data-item="${item.itemId}"]`);
     await resident.waitForSelector('#redeem-message.ok');
     const reserved = await resident.getAttribute('#redemptions tr[data-redemption]:last-child', 'data-redemption');
 
-    await visit(coordinator, '#/work');
+    await browsers.visit(coordinator, '#/work');
     const card = `#redemption-queue [data-household="b1-0101"][data-redemption="${reserved}"]`;
     await coordinator.waitForSelector(card);
     await coordinator.screenshot({ path: join(screenshots, 'work-coordinator.png'), fullPage: true });
@@ -488,12 +447,12 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await accepted(coordinator);
     assert.equal(await coordinator.locator(card).count(), 0);
 
-    await visit(resident, '#/portal');
+    await browsers.visit(resident, '#/portal');
     await resident.waitForSelector(`#redemptions tr[data-redemption="${reserved}"]`);
     assert.match(await resident.textContent(`#redemptions tr[data-redemption="${reserved}"]`), /已发放/);
 
     // The catalog: an item added with stock, restocked, then withdrawn.
-    await visit(coordinator, '#/work');
+    await browsers.visit(coordinator, '#/work');
     await coordinator.fill('#item-id', 'soap-2026');
     await coordinator.fill('#item-name', '洗衣皂两块');
     await coordinator.selectOption('#item-kind', 'Goods');
@@ -504,10 +463,10 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.fill('#catalog-keeping [data-item="soap-2026"] input.quantity', '25');
     await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.restock');
     await accepted(coordinator);
-    assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').stock, 75);
+    assert.equal((await ledger.api('/v1/catalog')).find(i => i.itemId === 'soap-2026').stock, 75);
     await coordinator.click('#catalog-keeping [data-item="soap-2026"] button.withdraw');
     await accepted(coordinator);
-    assert.equal((await api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
+    assert.equal((await ledger.api('/v1/catalog')).find(i => i.itemId === 'soap-2026').withdrawn, true);
   });
 
   it('a project whose subsidy pays equipment and installation only: a design request it cannot cover is refused in Chinese, an equipment request is drawn on the subsidy and shown in public', async () => {
@@ -524,8 +483,8 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
       await send(personId, 'AttestMilestone', { projectId: 'b5-fire-safety', milestone: 'ProgressVerified', role, evidenceHash: sha256Hex('进度核验报告') });
     }
 
-    const officer = await signedIn('officer-wang');
-    await visit(officer, '#/work');
+    const officer = await browsers.signedIn('officer-wang');
+    await browsers.visit(officer, '#/work');
     await officer.selectOption('#request-project', 'b5-fire-safety');
     await officer.selectOption('#request-tranche', 'Progress');
     // A restricted project's request names its category: the form offers no blank one.
@@ -542,7 +501,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     assert.equal(await officer.textContent('#refusal'), '未能完成：可用于这一费用类别的资金来源余额不足（其他来源的钱不能挪用）。');
     assert.equal(entryCount(), entries);
 
-    await visit(officer, '#/work');
+    await browsers.visit(officer, '#/work');
     await officer.selectOption('#request-project', 'b5-fire-safety');
     await officer.selectOption('#request-tranche', 'Progress');
     await officer.selectOption('#request-category', 'Equipment');
@@ -551,11 +510,11 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.setInputFiles('#request-invoice', upload('invoice.pdf', 'equipment invoice'));
     await officer.click('#request-disbursement');
     await accepted(officer);
-    const requested = (await api('/v1/projects/b5-fire-safety')).disbursements.at(-1);
+    const requested = (await ledger.api('/v1/projects/b5-fire-safety')).disbursements.at(-1);
     assert.equal(requested.category, 'Equipment');
     assert.deepEqual(requested.allocationFen, { GovernmentSubsidy: 1000_00 });
 
-    const visitor = await browserOf({ width: 390, height: 844 });
+    const visitor = await browsers.open({ width: 390, height: 844 });
     await visitor.goto(`${ledger.address}/#/project/b5-fire-safety`);
     const card = `#disbursements [data-disbursement="${requested.disbursementId}"]`;
     await visitor.waitForSelector(card);
@@ -569,18 +528,18 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   it('fits every workspace, the project page and the notice on a 390 px phone without horizontal scrolling', async () => {
     const phone = { width: 390, height: 844 };
     for (const personId of ['officer-wang', 'coordinator-wu', 'resident-supervisor-zhou', 'manager-zhao']) {
-      const page = await signedIn(personId, phone);
-      await visit(page, '#/work');
+      const page = await browsers.signedIn(personId, phone);
+      await browsers.visit(page, '#/work');
       await page.waitForSelector('#work-message', { state: 'attached' });
       await page.waitForLoadState('networkidle');
       assert.ok(await noHorizontalScroll(page), `#/work of ${personId}`);
       await page.screenshot({ path: join(screenshots, `work-${personId}-phone.png`), fullPage: true });
     }
-    const registrar = await signedIn('registrar', phone, ledger.registrarKeyFile);
-    await visit(registrar, '#/work');
+    const registrar = await browsers.signedIn('registrar', phone, ledger.registrarKeyFile);
+    await browsers.visit(registrar, '#/work');
     await registrar.waitForSelector('#people');
     assert.ok(await noHorizontalScroll(registrar), '#/work of the registrar');
-    const visitor = await browserOf(phone);
+    const visitor = await browsers.open(phone);
     for (const [fragment, selector] of [['#/', '.project-card'], ['#/project/b3-elevator', '#history tr[data-sequence]'], ['#/project/b3-elevator/notice', '#notice-qr']]) {
       await visitor.goto(`${ledger.address}/${fragment}`);
       await visitor.waitForSelector(selector);
@@ -590,7 +549,7 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
   });
 
   it('leaves a ledger that the verifier audits as VALID against the root key', async () => {
-    const { rootKeyId } = await api('/v1/keys');
+    const { rootKeyId } = await ledger.api('/v1/keys');
     const audit = await ledger.audit(rootKeyId);
     assert.equal(audit.status, 0, audit.output);
     assert.match(audit.output, /VALID/);
