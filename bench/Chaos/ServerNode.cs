@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Ledger.Client;
+using Ledger.Grains.Hosting;
 
 namespace Ledger.Bench.Chaos;
 
@@ -51,8 +51,8 @@ public sealed class ServerNode(string name, string dataFolder, string connection
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        SiloPort = FreePort();
+        var address = new Uri($"http://127.0.0.1:{FreePort.On(IPAddress.Loopback)}");
+        SiloPort = FreePort.On(IPAddress.Loopback);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -194,13 +194,6 @@ public sealed class ServerNode(string name, string dataFolder, string connection
                 log.WriteLine(line);
             }
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

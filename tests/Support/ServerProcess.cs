@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Ledger.Grains.Hosting;
 
 namespace Ledger.Tests.Support;
 
@@ -35,7 +35,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{FreePort.On(IPAddress.Loopback)}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -47,7 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(address.ToString());
         // Its own silo port, so that servers of several tests on this machine never meet.
         start.ArgumentList.Add("--Silo:Port");
-        start.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(FreePort.On(IPAddress.Loopback).ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -139,12 +139,5 @@ public sealed class ServerProcess : IAsyncDisposable
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
         process.Dispose();
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using Ledger.Grains.Hosting;
 using System.Text;
 
 namespace Ledger.Tests.Support;
@@ -53,7 +53,7 @@ public sealed class WitnessProcess : IAsyncDisposable
 
     public static async Task<WitnessProcess> ServeAsync(string stateFolder, string logOrigin, string logVerifierKey)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var address = new Uri($"http://127.0.0.1:{FreePort.On(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}");
         var process = new Process { StartInfo = Start("serve", "--state", stateFolder, "--log", $"{logOrigin}={logVerifierKey}", "--listen", address.ToString()) };
         var witness = new WitnessProcess(process, address);
         var serving = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,12 +127,5 @@ public sealed class WitnessProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         return start;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

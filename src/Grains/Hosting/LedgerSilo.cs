@@ -57,7 +57,7 @@ public static class LedgerSilo
         {
             var address = IPAddress.Parse(ledger.Value.Address);
             endpoint.AdvertisedIPAddress = address;
-            endpoint.SiloPort = ledger.Value.Port == 0 ? FreePort(address) : ledger.Value.Port;
+            endpoint.SiloPort = ledger.Value.Port == 0 ? FreePort.On(address) : ledger.Value.Port;
             // No gateway: the only clients are the APIs co-hosted with the silos.
             endpoint.GatewayPort = 0;
         });
@@ -77,23 +77,5 @@ public static class LedgerSilo
         services.AddSingleton<RegistryCache>();
         services.AddSingleton<LedgerGrains>();
         return silo;
-    }
-
-    /// <summary>
-    /// A port free now (Orleans advertises its port in the membership table, so it must be known
-    /// before the silo listens): for tests and tools that start several servers on one machine.
-    /// </summary>
-    static int FreePort(IPAddress address)
-    {
-        var listener = new System.Net.Sockets.TcpListener(address, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

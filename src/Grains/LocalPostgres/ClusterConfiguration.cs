@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using Ledger.Grains.Hosting;
 
 namespace Ledger.Grains.LocalPostgres;
 
@@ -15,7 +15,7 @@ static class ClusterConfiguration
     {
         // Later lines of postgresql.conf override earlier ones. fsync and synchronous_commit
         // keep their defaults (on): a committed entry must survive a power cut.
-        var port = FreeLoopbackPort();
+        var port = FreePort.On(IPAddress.Loopback);
         await File.AppendAllTextAsync(Path.Combine(clusterFolder, "postgresql.conf"), $"""
 
             # Set by Ledger's LocalCluster (src/Grains/LocalPostgres/ClusterConfiguration.cs).
@@ -46,17 +46,6 @@ static class ClusterConfiguration
         {
             throw new LocalClusterException($"cannot read the port of the cluster in {clusterFolder}: {result.LastUsefulLine()}");
         }
-        return port;
-    }
-
-    static int FreeLoopbackPort()
-    {
-        // Port 0 asks the kernel for a free ephemeral port; another process could take it
-        // before the server binds it, which the server's start then reports.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
         return port;
     }
 }
