@@ -152,14 +152,8 @@ let browser;
 const contexts = [];
 const pageErrors = [];
 
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
 function projectsInFull() {
-  return api('/v1/projects').then(list => Promise.all(list.map(p => api(`/v1/projects/${p.projectId}`))));
+  return ledger.api('/v1/projects').then(list => Promise.all(list.map(p => ledger.api(`/v1/projects/${p.projectId}`))));
 }
 
 /**
@@ -179,7 +173,7 @@ async function somethingForEveryone() {
     await sign('officer-wang', 'RequestDisbursement', { projectId, tranche: payable.tr.tranche, amountFen: 1000_00, payee: '城建第三工程有限公司', invoiceHash: sha256Hex(invoice) });
   }
   // The first is approved by all three: it waits in the finance officers' list to be paid.
-  const { disbursementId } = (await api(`/v1/projects/${projectId}`)).disbursements.at(-2);
+  const { disbursementId } = (await ledger.api(`/v1/projects/${projectId}`)).disbursements.at(-2);
   for (const [role, personId] of [['ProjectManager', 'manager-zhao'], ['ConstructionSupervisor', 'supervisor-qian'], ['OwnerRepresentative', 'owner-rep-sun']]) {
     await sign(personId, 'ApproveDisbursement', { projectId, disbursementId, role });
   }
@@ -188,7 +182,7 @@ async function somethingForEveryone() {
   await sign('coordinator-wu', 'AwardPoints', { householdId: 'b3-0102', activity: 'VolunteerService', quantity: 4, points: 40, reference: '2026-07 楼道清洁' });
   const resident = loadKey(ledger.keyFile('resident-b3-0102'));
   const { points } = await signedGet(ledger.address, resident, '/v1/households/b3-0102');
-  const item = (await api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= points.balance && (i.stock === null || i.stock > 0));
+  const item = (await ledger.api('/v1/catalog')).find(i => !i.withdrawn && i.pricePoints <= points.balance && (i.stock === null || i.stock > 0));
   assert.ok(item, `the catalog has an item for ${points.balance} points`);
   await post(ledger.address, signCommand(resident, 'ReserveRedemption', { householdId: 'b3-0102', itemId: item.itemId, quantity: 1 }));
 }

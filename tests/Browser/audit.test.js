@@ -23,14 +23,8 @@ let browser;
 let supervisor;
 const pageErrors = [];
 
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.json();
-}
-
 async function entriesOf(stream) {
-  return (await api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
+  return (await ledger.api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
 }
 
 async function newPage() {
@@ -132,7 +126,7 @@ describe('the money and the full audit', { timeout: 240_000 }, () => {
   it("recomputes the demo's every money figure from its entries, equal to the API's (ProjectState.cs)", async () => {
     for (const projectId of projects) {
       // money.js in Node against the C# rules' figures, then the page's check doing the same in the browser.
-      const view = await api(`/v1/projects/${projectId}`);
+      const view = await ledger.api(`/v1/projects/${projectId}`);
       const entries = (await entriesOf(`project/${projectId}`)).map(e => e.entry);
       assert.ok(view.receipts.length > 0 && view.disbursements.length > 0, projectId);
       assert.deepEqual(moneyDifferences(view, entries), [], projectId);
@@ -181,7 +175,7 @@ describe('the money and the full audit', { timeout: 240_000 }, () => {
     const officer = loadKey(ledger.keyFile('officer-wang'));
     const amount = 12_345;
     // A project, and a source of it, that the plan leaves room for another receipt.
-    const views = await Promise.all(projects.map(id => api(`/v1/projects/${id}`)));
+    const views = await Promise.all(projects.map(id => ledger.api(`/v1/projects/${id}`)));
     const [projectId, source] = views.flatMap(v => v.fundingSources
       .filter(f => f.source !== 'ResidentCrowdfunding' && f.plannedFen - f.receivedFen >= amount).map(f => [v.projectId, f.source]))[0];
     const stream = `project/${projectId}`;

@@ -16,10 +16,6 @@ const households = [1, 2, 3, 4, 5, 6].flatMap(floor => ['01', '02', '03', '04', 
 let ledger;
 let browser;
 
-function entryCount() {
-  return Number(ledger.psql('SELECT count(*) FROM entry'));
-}
-
 describe('bulk awards in one batch', { timeout: 300_000 }, () => {
   before(async () => {
     ledger = await startDemoLedger();
@@ -50,7 +46,7 @@ describe('bulk awards in one batch', { timeout: 300_000 }, () => {
     await page.fill('#award-quantity', '10');
     await page.waitForSelector('#award-priced[data-points="20"]');
     await page.fill('#award-reference', reference);
-    const entries = entryCount();
+    const entries = ledger.entryCount();
     const commandPosts = () => sent.filter(r => r.method === 'POST' && new URL(r.url).pathname.startsWith('/v1/commands')).map(r => new URL(r.url).pathname);
 
     await page.click('#award-points');
@@ -62,14 +58,14 @@ describe('bulk awards in one batch', { timeout: 300_000 }, () => {
     const refused = `#award-results [data-household="${households[7]}"]`;
     assert.equal(await page.getAttribute(refused, 'data-status'), 'refused');
     assert.match(await page.textContent(refused), /这个活动编号已经给这一户发过积分/);
-    assert.equal(entryCount(), entries + 29);
+    assert.equal(ledger.entryCount(), entries + 29);
 
     // Pressed again (as after a lost answer): one more request, every award replayed, nothing written.
     await page.click('#award-points');
     await page.waitForSelector('#award-results [data-status="replayed"] >> nth=28', { timeout: 60_000 });
     assert.deepEqual(commandPosts(), ['/v1/commands', '/v1/commands']);
     assert.equal(await page.getAttribute(refused, 'data-status'), 'refused');
-    assert.equal(entryCount(), entries + 29);
+    assert.equal(ledger.entryCount(), entries + 29);
     assertNoKeySent(sent, new Set([JSON.parse(readFileSync(keyFile, 'utf8')).seed]));
     await context.close();
   });

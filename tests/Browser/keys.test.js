@@ -106,10 +106,6 @@ function cameraTracks(page) {
   return page.evaluate(() => window.cameraStreams.flatMap(s => s.getTracks().map(t => `${t.kind} ${t.readyState}`)));
 }
 
-function entryCount() {
-  return Number(ledger.psql('SELECT count(*) FROM entry'));
-}
-
 describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -309,7 +305,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     await officer.waitForSelector('#cancel-form');
 
     // The elevator has paid its contractor: refused, in Chinese, and nothing written.
-    const before = entryCount();
+    const before = ledger.entryCount();
     await officer.selectOption('#cancel-project', 'b3-elevator');
     await officer.click('#cancel-project-start');
     assert.equal(await officer.textContent('#cancel-form .form-error'), '请填写理由。');
@@ -321,7 +317,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     await officer.waitForSelector('#refusal');
     assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'DisbursementsOutstanding');
     assert.equal(await officer.textContent('#refusal'), '未能完成：还有未完成的拨付申请。请先处理完再取消或结项。');
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
 
     // The canopy has paid nothing: what cancelling refunds is said first; going back signs nothing.
     await officer.selectOption('#cancel-project', projectId);
@@ -331,7 +327,7 @@ describe('keys on paper and cancelling a project', { timeout: 300_000 }, () => {
     assert.equal(await officer.textContent('#cancel-warning p'), '确认取消“5号楼单元门雨棚”？将向 2 户住户退款，共 ¥6,000.00。取消后不能恢复。');
     await officer.click('#cancel-project-back');
     assert.equal(await officer.locator('#cancel-warning').count(), 0);
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
     await officer.click('#cancel-project-start');
     await officer.click('#cancel-project-confirm');
     await accepted(officer);

@@ -123,12 +123,14 @@ export async function startDemoLedger({ witnesses: witnessNames = [] } = {}) {
     keyFile: personId => join(dataFolder, 'demo-keys', `${personId}.json`),
     registrarKeyFile: join(dataFolder, 'keys', 'registrar.json'),
     psql: sql => psql(dataFolder, sql),
-    /** GETs a path of the API as JSON; a response that is not ok fails the test with its status. */
+    /** GETs a path of the API: JSON read, anything else as text; a response that is not ok fails the test with its status. */
     async api(path) {
       const response = await fetch(address + path);
       assert.ok(response.ok, `${path}: ${response.status}`);
-      return response.json();
+      return response.headers.get('content-type').includes('json') ? response.json() : response.text();
     },
+    /** How many entries the ledger's database holds. */
+    entryCount: () => Number(psql(dataFolder, 'SELECT count(*) FROM entry')),
     /** Audits the database with the verifier, pinning the root key: its exit code and report. */
     async audit(rootKeyId) {
       const { port, password } = cluster(dataFolder);

@@ -28,12 +28,6 @@ const pageErrors = [];
 /** The link decoded from the printed notice, and the checkpoint note it carries. */
 let link;
 
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.headers.get('content-type').includes('json') ? response.json() : response.text();
-}
-
 /** A page in a browser context of its own, as a phone that has never seen the ledger. */
 async function freshPage(viewport) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
@@ -117,11 +111,11 @@ describe('the notice printed on paper, checked from a phone', { timeout: 240_000
     const params = new URLSearchParams(link.split('?')[1]);
     const note = Buffer.from(params.get('c'), 'base64url').toString('utf8');
     const size = Number(await page.getAttribute('#notice-values [data-tree-size]', 'data-tree-size'));
-    assert.equal(note, await api(`/v1/log/checkpoints/${size}`));
+    assert.equal(note, await ledger.api(`/v1/log/checkpoints/${size}`));
     const root = Buffer.from(note.split('\n')[2], 'base64').toString('hex');
     assert.equal(await page.getAttribute('#notice-values [data-root]', 'data-root'), root);
-    const project = await api('/v1/projects/b3-elevator');
-    const head = (await api(`/v1/entries?stream=project/b3-elevator&from=${project.sequence}&limit=1`)).entries[0];
+    const project = await ledger.api('/v1/projects/b3-elevator');
+    const head = (await ledger.api(`/v1/entries?stream=project/b3-elevator&from=${project.sequence}&limit=1`)).entries[0];
     assert.deepEqual([params.get('s'), Number(params.get('q')), params.get('h')], ['project/b3-elevator', project.sequence, head.hash]);
     // One notation for hashes on paper and on screen: lowercase hex, the full value when copied.
     assert.equal((await page.textContent('#notice-values [data-root]')).trim(), root);
@@ -133,7 +127,7 @@ describe('the notice printed on paper, checked from a phone', { timeout: 240_000
     assert.equal(status, 'pass', text);
     assert.deepEqual(steps, { signature: 'pass', consistency: 'pass', inclusion: 'pass' });
     assert.match(text, /公示与账本一致/);
-    const vkey = await api('/v1/log/vkey');
+    const vkey = await ledger.api('/v1/log/vkey');
     assert.ok(text.includes(vkey.split('+')[0]), 'the view names the log key it checked the signature with');
     await page.click('.check-technical summary');
     assert.ok((await page.textContent('.check-technical')).includes(vkey));

@@ -28,14 +28,8 @@ function shown(fen) {
   return '¥' + (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-async function api(path) {
-  const response = await fetch(ledger.address + path);
-  assert.ok(response.ok, `${path}: ${response.status}`);
-  return response.headers.get('content-type').includes('json') ? response.json() : response.text();
-}
-
 async function entriesOf(stream) {
-  return (await api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
+  return (await ledger.api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
 }
 
 async function open(fragment, selector) {
@@ -81,7 +75,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
     assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.equal(await page.textContent('header .brand'), '幸福里社区 · 社区账本');
-    const keys = await api('/v1/keys');
+    const keys = await ledger.api('/v1/keys');
     assert.equal(await page.textContent('#root-key'), keys.rootKeyId);
     await page.screenshot({ path: join(screenshots, 'home.png'), fullPage: true });
     await page.click('#lang');
@@ -93,10 +87,10 @@ describe('the page at /', { timeout: 180_000 }, () => {
   });
 
   it("shows the demo's project figures exactly as the API states them", async () => {
-    const projects = await api('/v1/projects');
+    const projects = await ledger.api('/v1/projects');
     assert.deepEqual(projects.map(p => p.projectId), ['b3-elevator', 'facade-2026']);
     for (const summary of projects) {
-      const project = await api(`/v1/projects/${summary.projectId}`);
+      const project = await ledger.api(`/v1/projects/${summary.projectId}`);
       const entries = await entriesOf(`project/${summary.projectId}`);
       await open(`#/project/${summary.projectId}`, '#history tr[data-sequence]');
       const fen = async selector => Number(await page.getAttribute(selector, 'data-fen'));
@@ -150,7 +144,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
         assert.match(await text(`#history tr[data-sequence="${e.sequence}"]`), new RegExp(e.hash));
       }
     }
-    const elevator = await api('/v1/projects/b3-elevator');
+    const elevator = await ledger.api('/v1/projects/b3-elevator');
     assert.equal(elevator.reversals.length, 1);
     // The design fee and the equipment (the progress tranche), then the installation (acceptance).
     assert.equal(elevator.disbursements.filter(d => d.status === 'Paid').length, 3);
@@ -171,7 +165,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
   });
 
   it("prints a quarterly notice whose QR code links to the check view with the checkpoint and the project's head", async () => {
-    const project = await api('/v1/projects/b3-elevator');
+    const project = await ledger.api('/v1/projects/b3-elevator');
     const entries = await entriesOf('project/b3-elevator');
     await open('#/project/b3-elevator/notice', '#notice-qr');
     const size = Number(await page.getAttribute('#notice-values [data-tree-size]', 'data-tree-size'));
@@ -179,7 +173,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
     const png = PNG.sync.read(await page.locator('#notice-qr').screenshot());
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     assert.ok(code, 'the QR code on the notice decodes');
-    const note = await api(`/v1/log/checkpoints/${size}`);
+    const note = await ledger.api(`/v1/log/checkpoints/${size}`);
     const head = entries[project.sequence];
     const [base, query] = code.data.split('?');
     assert.equal(base, `${ledger.address}/#/check`);
@@ -204,7 +198,7 @@ describe('the page at /', { timeout: 180_000 }, () => {
   it('redeems points through the portal, signed in the browser, and shows the new balance', async () => {
     const resident = loadKey(ledger.keyFile('resident-b2-0302'));
     const before = await signedGet(ledger.address, resident, '/v1/households/b2-0302');
-    const item = (await api('/v1/catalog')).find(i => i.itemId === 'eco-bag');
+    const item = (await ledger.api('/v1/catalog')).find(i => i.itemId === 'eco-bag');
     assert.ok(before.points.balance >= item.pricePoints, 'the demo leaves b2-0302 enough points for a bag');
     await open('#/signin', '#key-file');
     await page.setInputFiles('#key-file', ledger.keyFile('resident-b2-0302'));

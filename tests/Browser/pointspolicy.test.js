@@ -26,10 +26,6 @@ let version;
 let effectiveFrom;
 let households;
 
-function entryCount() {
-  return Number(ledger.psql('SELECT count(*) FROM entry'));
-}
-
 async function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
@@ -118,7 +114,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await coordinator.fill('#policy-WasteSorting-points', '5');
     await coordinator.selectOption('#policy-WasteSorting-unit', 'Day');
     await coordinator.fill('#policy-WasteSorting-cap', '20');
-    const entries = entryCount();
+    const entries = ledger.entryCount();
 
     // Said before anything is signed, in the words of the rules' result codes.
     const formError = async () => {
@@ -135,7 +131,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await coordinator.fill('#policy-WasteSorting-points', '5');
     await coordinator.fill('#policy-effective', beijingInput(new Date(Date.now() - 3600_000).toISOString()));
     assert.match(await formError(), /^生效时间太早/);
-    assert.equal(entryCount(), entries);
+    assert.equal(ledger.entryCount(), entries);
 
     await coordinator.fill('#policy-effective', beijingInput(effectiveFrom));
     await coordinator.click('#propose-policy');
@@ -174,7 +170,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.equal(await supervisor.textContent('#accepted'), `已批准第 ${version} 版积分规则。`);
     assert.equal(await supervisor.locator(card).count(), 0);
     assert.equal((await ledger.api('/v1/points-policy')).versions.at(-1).approved, true);
-    assert.equal(entryCount(), entries + 2);
+    assert.equal(ledger.entryCount(), entries + 2);
   });
 
   it('awards are priced by the version once it takes effect, and what it does not price or caps is refused', async () => {
@@ -196,7 +192,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     }
     await coordinator.fill('#award-reference', 'pointspolicy-test/unpriced');
     await inForce(version);
-    let entries = entryCount();
+    let entries = ledger.entryCount();
     // Sent after the version took effect: the ledger refuses it for each household.
     await coordinator.click('#award-points');
     await coordinator.waitForSelector('#award-summary[data-done="0"][data-total="2"]');
@@ -204,7 +200,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
       assert.equal(await coordinator.getAttribute(`#award-results [data-household="${id}"]`, 'data-status'), 'refused');
       assert.match(await coordinator.textContent(`#award-results [data-household="${id}"]`), /现行积分规则没有这种活动，不能发放积分。/);
     }
-    assert.equal(entryCount(), entries);
+    assert.equal(ledger.entryCount(), entries);
 
     // Opened afresh: only what the version prices is offered, and the points follow from it.
     await browsers.visit(coordinator, '#/work');
@@ -220,11 +216,11 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     await coordinator.selectOption('#award-activity', 'WasteSorting');
     await coordinator.fill('#award-households', households.slice(0, 2).join(' '));
     await coordinator.fill('#award-reference', 'pointspolicy-test/sorting-1');
-    entries = entryCount();
+    entries = ledger.entryCount();
     await coordinator.click('#award-points');
     await coordinator.waitForSelector('#award-summary[data-done="2"][data-total="2"]');
     assert.match(await coordinator.textContent(`#award-results [data-household="${households[0]}"]`), new RegExp(`已发放 15 积分 · 第 ${version} 版`));
-    assert.equal(entryCount(), entries + 2);
+    assert.equal(ledger.entryCount(), entries + 2);
     const coordinatorKey = loadKey(ledger.keyFile('coordinator-wu'));
     const award = (await signedGet(ledger.address, coordinatorKey, `/v1/households/${households[0]}`)).awards.at(-1);
     assert.deepEqual({ activity: award.activity, quantity: award.quantity, points: award.points, policyVersion: award.policyVersion },
@@ -240,7 +236,7 @@ describe('the points policy in the page', { timeout: 400_000 }, () => {
     assert.equal(await coordinator.getAttribute(capped, 'data-status'), 'refused');
     assert.match(await coordinator.textContent(capped), /这一户本期这项活动的积分将超过规则上限，不能发放。/);
     assert.equal(await coordinator.getAttribute(`#award-results [data-household="${households[2]}"]`, 'data-status'), 'awarded');
-    assert.equal(entryCount(), entries + 3);
+    assert.equal(ledger.entryCount(), entries + 3);
     assert.deepEqual(await seriousViolations(coordinator), []);
     await coordinator.screenshot({ path: join(screenshots, 'work-coordinator-policy.png'), fullPage: true });
 

@@ -59,10 +59,6 @@ async function match(key, projectId, from, to, csv) {
   return response.json();
 }
 
-function entryCount() {
-  return Number(ledger.psql('SELECT count(*) FROM entry'));
-}
-
 /** A person's own browser, signed in with their key file, at their workspace. */
 async function signedIn(personId, viewport) {
   const page = await browsers.signedIn(personId, viewport);
@@ -169,7 +165,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
 
   it('the finance officer imports a statement of a demo project and sees what pairs and what does not, on both sides, writing nothing', async () => {
     const expected = await demoStatement('b3-elevator');
-    const before = entryCount();
+    const before = ledger.entryCount();
     const officer = await signedIn('officer-wang');
 
     await importStatement(officer, 'b3-elevator', csvFile('b3-elevator-statement.csv', expected.csv));
@@ -195,14 +191,14 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.equal(await officer.getAttribute('#statement-closing .money', 'data-fen'), String(expected.statementClosingFen));
     assert.equal(await officer.getAttribute('#ledger-closing .money', 'data-fen'), String(expected.ledgerClosingFen));
     assert.match(await officer.textContent('#ledger-closing'), /不一致，相差 ¥/);
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
     assert.deepEqual(await seriousViolations(officer), []);
     await officer.locator('#statement-form').screenshot({ path: join(screenshots, 'work-bank-statement.png') });
   });
 
   it('a statement not chosen is said before sending; one the ledger cannot read is refused with its line and column, and nothing is written', async () => {
     const day = chinaDay(Date.now());
-    const before = entryCount();
+    const before = ledger.entryCount();
     const officer = await signedIn('officer-wang');
     await officer.waitForSelector('#statement-form');
     await officer.click('#match-statement');
@@ -216,7 +212,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.equal(await officer.getAttribute('#statement-problem', 'role'), 'alert');
     assert.equal(await officer.locator('#sign-reconciliation').count(), 0);
     assert.deepEqual(await seriousViolations(officer), []);
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
   });
 
   it('signing is refused for a period not ended and for a closing balance the ledger does not have, with their Chinese texts; a balanced, ended period is signed, and countersigned by another resident supervisor only', async () => {
@@ -226,7 +222,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     const today = chinaDay(now);
     const aroundToday = { from: chinaDay(now - 86_400_000), to: chinaDay(now + 86_400_000) };
     const officer = await signedIn('officer-wang');
-    const before = entryCount();
+    const before = ledger.entryCount();
 
     // Today's receipt, matched and balanced: the period has not ended, so the ledger refuses it.
     await importStatement(officer, projectId, csvFile('today.csv',
@@ -245,7 +241,7 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.click('#sign-reconciliation');
     await refusedWith(officer, 'ReconciliationBalanceMismatch');
     assert.match(await officer.textContent('#refusal'), /银行对账单的期末余额与账本余额不一致，不能签署对账。/);
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
 
     // The same period with a statement that closes at zero, as the ledger does: signed by a
     // resident supervisor who is also a finance officer, who is then not offered to countersign it.
@@ -257,10 +253,10 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     ]);
     const feng = await signedIn('resident-supervisor-feng');
     await importStatement(feng, projectId, csvFile('balanced.csv', balanced), ended);
-    const beforeSigning = entryCount();
+    const beforeSigning = ledger.entryCount();
     await feng.click('#sign-reconciliation');
     await accepted(feng);
-    assert.equal(entryCount(), beforeSigning + 1);
+    assert.equal(ledger.entryCount(), beforeSigning + 1);
     const signed = (await ledger.api(`/v1/projects/${projectId}`)).reconciliations.at(-1);
     assert.deepEqual({ ...signed, reconciliationId: undefined }, {
       reconciliationId: undefined, fromDate: ended.from, toDate: ended.to, closingBalanceFen: 0, statementHash: sha256Hex(balanced),
@@ -313,10 +309,10 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     await officer.fill('#open-plan-SelfRaised', '80000');
     assert.equal(await officer.isVisible('#open-permit-GovernmentSubsidy-Equipment'), false);
     await officer.check('#open-restrict');
-    const before = entryCount();
+    const before = ledger.entryCount();
     await officer.click('#open-project');
     assert.equal(await officer.textContent('#open-project-form .form-error'), '限定用途时，请至少为一个资金来源勾选允许的用途。');
-    assert.equal(entryCount(), before);
+    assert.equal(ledger.entryCount(), before);
 
     await officer.check('#open-permit-GovernmentSubsidy-Equipment');
     await officer.check('#open-permit-GovernmentSubsidy-Installation');

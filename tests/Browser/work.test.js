@@ -29,10 +29,6 @@ async function inboxCount(page) {
   return Number(await page.getAttribute('#inbox-count', 'data-count'));
 }
 
-function entryCount() {
-  return Number(ledger.psql('SELECT count(*) FROM entry'));
-}
-
 async function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
@@ -189,13 +185,13 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.click('#request-disbursement');
     assert.match(await officer.textContent('#request-form .form-error'), /请填写金额/);
     await officer.fill('#request-amount', '10');
-    const entries = entryCount();
+    const entries = ledger.entryCount();
     await officer.click('#request-disbursement');
     await officer.waitForSelector('#refusal');
     assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'TrancheLocked');
     assert.equal(await officer.textContent('#refusal'),
       '未能完成：这笔款项尚未解锁：对应节点还没有经项目经理和监理确认。请等节点达成后再申请。');
-    assert.equal(entryCount(), entries);
+    assert.equal(ledger.entryCount(), entries);
   });
 
   it("the registrar registers a resident whose key was made in the resident's own browser; the resident signs in on a 390 px phone and pays their share", async () => {
@@ -370,12 +366,12 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
       assert.equal(household.shares.find(x => x.projectId === 'b4-elevator').shareFen, preview[i]);
     }
 
-    const entries = entryCount();
+    const entries = ledger.entryCount();
     await officer.click('#close-list button[data-project="b4-elevator"]');
     await officer.waitForSelector('#refusal');
     assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'ContractNotFullyPaid');
     assert.equal(await officer.textContent('#refusal'), '未能完成：合同款尚未全部付清，不能结项。');
-    assert.equal(entryCount(), entries);
+    assert.equal(ledger.entryCount(), entries);
   });
 
   it('the project manager and the construction supervisor attest a milestone from their inboxes, with its evidence hashed in the browser', async () => {
@@ -415,16 +411,16 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await coordinator.fill('#award-quantity', '15');
     await coordinator.waitForSelector('#award-priced[data-points="30"]');
     await coordinator.fill('#award-reference', 'browser-test-waste-day');
-    const entries = entryCount();
+    const entries = ledger.entryCount();
     await coordinator.click('#award-points');
     await coordinator.waitForSelector('#award-summary[data-done="20"]', { timeout: 60_000 });
     assert.equal(await coordinator.getAttribute('#award-progress', 'value'), '20');
     assert.equal(await coordinator.locator('#award-results [data-status="awarded"]').count(), 20);
-    assert.equal(entryCount(), entries + 20);
+    assert.equal(ledger.entryCount(), entries + 20);
     // Pressed again (as after a lost answer): every household's command is replayed, none written.
     await coordinator.click('#award-points');
     await coordinator.waitForSelector('#award-results [data-status="replayed"] >> nth=19', { timeout: 60_000 });
-    assert.equal(entryCount(), entries + 20);
+    assert.equal(ledger.entryCount(), entries + 20);
 
     const resident = await browsers.signedIn('resident-b1-0101', { width: 390, height: 844 });
     await resident.goto(`${ledger.address}/#/portal`);
@@ -494,12 +490,12 @@ describe('the workspaces at #/work', { timeout: 300_000 }, () => {
     await officer.fill('#request-amount', '1000');
     await officer.fill('#request-payee', '安捷消防工程有限公司');
     await officer.setInputFiles('#request-invoice', upload('invoice.pdf', 'design invoice'));
-    const entries = entryCount();
+    const entries = ledger.entryCount();
     await officer.click('#request-disbursement');
     await officer.waitForSelector('#refusal');
     assert.equal(await officer.getAttribute('#refusal', 'data-code'), 'RestrictedFundsInsufficient');
     assert.equal(await officer.textContent('#refusal'), '未能完成：可用于这一费用类别的资金来源余额不足（其他来源的钱不能挪用）。');
-    assert.equal(entryCount(), entries);
+    assert.equal(ledger.entryCount(), entries);
 
     await browsers.visit(officer, '#/work');
     await officer.selectOption('#request-project', 'b5-fire-safety');
