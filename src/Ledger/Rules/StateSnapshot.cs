@@ -17,7 +17,8 @@ namespace Ledger.Rules;
 /// STYLE.md 5) and back: what a grain keeps as its snapshot so that an activation reads it and
 /// only the entries after it (docs/GRAINS.md "Snapshots"). A decoded state behaves exactly as
 /// the state it was encoded from, under every entry that follows: every field is written,
-/// running totals included, and every collection is rebuilt with the comparer the rules use.
+/// running totals included (but a project's disbursement totals, summed again from its
+/// disbursements when decoded), and every collection is rebuilt with the comparer the rules use.
 /// The bytes are never hashed into the ledger nor signed: a snapshot is a cache, and decoding
 /// refuses (FormatException) anything it would not have written itself.
 /// </summary>
@@ -216,7 +217,7 @@ public static class StateSnapshot
     {
         var fields = Fields(root, "project", ProjectMembers);
         SameId("projectId", initial.ProjectId, fields.String("projectId"));
-        return initial with
+        return (initial with
         {
             Status = EnumOf<ProjectStatus>(fields, "status"),
             Name = fields.String("name"),
@@ -283,7 +284,7 @@ public static class StateSnapshot
                     v.Time("opensAt"), v.Time("closesAt"), v.Has("tally") ? ReadTally(v.Array("tally")) : null, v.Boolean("passed")))
                 .Unique(v => v.VoteId)
                 .ToImmutableSortedDictionary(v => v.VoteId, v => v, StringComparer.Ordinal),
-        };
+        }).WithTotalsSummed();
     }
 
     static JsonArray Weight(VoteWeight weight) => [weight.Households, weight.AreaHundredths];

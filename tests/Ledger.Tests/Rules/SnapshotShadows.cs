@@ -1,5 +1,6 @@
 using Ledger.Entries;
 using Ledger.Rules;
+using Ledger.Rules.Projects;
 
 namespace Ledger.Tests.Rules;
 
@@ -44,8 +45,23 @@ public sealed class SnapshotShadows(int keepEveryShadowBelow = SnapshotShadows.R
         var decoded = StateSnapshot.Decode(entry.Stream, encoded);
         Assert.True(encoded.AsSpan().SequenceEqual(StateSnapshot.Encode(decoded)),
             $"{entry.Stream}#{entry.Sequence}: the snapshot does not encode again to the same bytes");
+        if (applied is ProjectState project)
+            AssertSameTotals(project, (ProjectState)decoded, entry);
         list.Add((entry.Sequence, decoded));
         list.RemoveAll(s => entry.Sequence - s.From >= keepEveryShadowBelow && !long.IsPow2(s.From + 1));
+    }
+
+    /// <summary>
+    /// A project's running totals, kept entry by entry, against the same totals summed from its
+    /// disbursements, which is what a decoded snapshot holds.
+    /// </summary>
+    static void AssertSameTotals(ProjectState running, ProjectState summed, Entry entry)
+    {
+        var (kept, sums) = (running.Committed, summed.Committed);
+        Assert.True(kept.PaidFen == sums.PaidFen && kept.PendingFen == sums.PendingFen
+            && kept.DrawnFen.Where(d => d.Value != 0).SequenceEqual(sums.DrawnFen.Where(d => d.Value != 0)),
+            $"{entry.Stream}#{entry.Sequence}: running totals (paid {kept.PaidFen}, pending {kept.PendingFen}, drawn {string.Join(",", kept.DrawnFen)}) "
+            + $"differ from the sums over the disbursements (paid {sums.PaidFen}, pending {sums.PendingFen}, drawn {string.Join(",", sums.DrawnFen)})");
     }
 
     /// <summary>Folds <paramref name="entries"/> (of any streams, in order) from their initial states, checking each.</summary>

@@ -126,6 +126,13 @@ public sealed record ProjectState : StreamState
 
     public ImmutableSortedDictionary<long, Disbursement> Disbursements { get; init; } = ImmutableSortedDictionary<long, Disbursement>.Empty;
 
+    /// <summary>
+    /// The sums over <see cref="Disbursements"/>, kept as they change (both only in
+    /// <see cref="WithDisbursement"/>). A snapshot does not carry them: decoding sums its
+    /// disbursements once (<see cref="DisbursementTotals.Of"/>).
+    /// </summary>
+    public DisbursementTotals Committed { get; private init; } = DisbursementTotals.None;
+
     public ImmutableSortedDictionary<long, Reversal> Reversals { get; init; } = ImmutableSortedDictionary<long, Reversal>.Empty;
 
     /// <summary>Every movement on the project's account, in entry order (so in recordedAt order).</summary>
@@ -169,16 +176,15 @@ public sealed record ProjectState : StreamState
         ? share - ContributionsFen.GetValueOrDefault(householdId)
         : 0;
 
-    public long TotalPaidFen => SumOf(d => d.Status == DisbursementStatus.Paid);
+    public long TotalPaidFen => Committed.PaidFen;
 
-    public long TotalPendingFen => SumOf(d => d.Status == DisbursementStatus.Pending);
+    public long TotalPendingFen => Committed.PendingFen;
 
     /// <summary>What can still be committed to a disbursement: received − paid − pending.</summary>
     public long AvailableFen => TotalReceivedFen - TotalPaidFen - TotalPendingFen;
 
     /// <summary>What paid and pending disbursements draw on one source (restricted funds only).</summary>
-    public long DrawnFen(FundingSource source) =>
-        SumOf(d => d.Status is DisbursementStatus.Paid or DisbursementStatus.Pending, d => d.AllocationFen.GetValueOrDefault(source));
+    public long DrawnFen(FundingSource source) => Committed.DrawnFen.GetValueOrDefault(source);
 
     /// <summary>What one source still holds for new requests: received − drawn.</summary>
     public long UndrawnFen(FundingSource source) => ReceivedFen(source) - DrawnFen(source);
@@ -208,10 +214,8 @@ public sealed record ProjectState : StreamState
     public Tranche? UnlockedTranche =>
         Enum.GetValues<Tranche>().Where(t => Reached(MilestoneOf(t))).Select(t => (Tranche?)t).LastOrDefault();
 
-    long SumOf(Func<Disbursement, bool> which) => SumOf(which, d => d.AmountFen);
-
-    long SumOf(Func<Disbursement, bool> which, Func<Disbursement, long> fen) =>
-        Disbursements.Values.Where(which).Aggregate(0L, (sum, d) => checked(sum + fen(d)));
+    long SumOf(Func<Disbursement, bool> which) =>
+        Disbursements.Values.Where(which).Aggregate(0L, (sum, d) => checked(sum + d.AmountFen));
 
     protected override StreamState ApplyBody(Entry entry)
     {
@@ -312,16 +316,14 @@ public sealed record ProjectState : StreamState
     ProjectState ApplyRequested(long sequence, DisbursementRequestedBody body, string actor)
     {
         Invariant.Holds(body.DisbursementId.Value == sequence, "a disbursement is named by the sequence of its request");
-        return this with
+        Invariant.Holds(!Disbursements.ContainsKey(sequence), "a disbursement is requested once");
+        return WithDisbursement(new Disbursement(sequence, body.Tranche.Value,
+            body.AmountFen.Value, body.Payee.Value, body.InvoiceHash.Value, actor,
+            ImmutableDictionary<Role, string>.Empty, DisbursementStatus.Pending, null, null, null)
         {
-            Disbursements = Disbursements.Add(sequence, new Disbursement(sequence, body.Tranche.Value,
-                body.AmountFen.Value, body.Payee.Value, body.InvoiceHash.Value, actor,
-                ImmutableDictionary<Role, string>.Empty, DisbursementStatus.Pending, null, null, null)
-            {
-                Category = body.Category.Value,
-                AllocationFen = body.Allocation.Value ?? ImmutableSortedDictionary<FundingSource, long>.Empty,
-            }),
-        };
+            Category = body.Category.Value,
+            AllocationFen = body.Allocation.Value ?? ImmutableSortedDictionary<FundingSource, long>.Empty,
+        });
     }
 
     ProjectState ApplyApproved(DisbursementApprovedBody body, string actor)
@@ -396,5 +398,12 @@ public sealed record ProjectState : StreamState
     /// <summary>The disbursement that the DisbursementPaid entry at <paramref name="entrySequence"/> paid.</summary>
     public Disbursement PaymentOf(long entrySequence) => Disbursements.Values.Single(d => d.PaidSequence == entrySequence);
 
-    ProjectState WithDisbursement(Disbursement disbursement) => this with { Disbursements = Disbursements.SetItem(disbursement.Id, disbursement) };
+    ProjectState WithDisbursement(Disbursement disbursement) => this with
+    {
+        Disbursements = Disbursements.SetItem(disbursement.Id, disbursement),
+        Committed = Committed.Changed(Disbursements.GetValueOrDefault(disbursement.Id), disbursement),
+    };
+
+    /// <summary>A state decoded from a snapshot, its running totals summed from its disbursements.</summary>
+    internal ProjectState WithTotalsSummed() => this with { Committed = DisbursementTotals.Of(Disbursements.Values) };
 }
