@@ -180,6 +180,10 @@ sealed class GrainOptionsValidation : IValidateOptions<GrainOptions>
         {
             failures.Add("Grains:MaxReplicas must be at least 1");
         }
+        if (options.DirectoryCacheSize < 0)
+        {
+            failures.Add("Grains:DirectoryCacheSize must be 0 (no cache) or more");
+        }
         if (options.SnapshotEvery < 1)
         {
             failures.Add("Grains:SnapshotEvery must be at least 1");

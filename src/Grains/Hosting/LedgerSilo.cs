@@ -69,6 +69,8 @@ public static class LedgerSilo
             // Orleans deactivates the least recently used grains first.
             collection.EnableActivationSheddingOnMemoryPressure = true;
         });
+        services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<GrainOptions>>((directory, grains) =>
+            directory.CacheSize = grains.Value.DirectoryCacheSize);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => provider.GetRequiredService<LedgerDatabase>().Entries);
         services.AddSingleton<SnapshotSerializer>();

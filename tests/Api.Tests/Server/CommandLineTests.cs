@@ -54,6 +54,7 @@ public sealed class CommandLineTests
     [InlineData("Grains:MaxAttempts", "0")]
     [InlineData("Grains:IdleAfter", "-00:01:00")]
     [InlineData("Grains:SnapshotEvery", "0")]
+    [InlineData("Grains:DirectoryCacheSize", "-1")]
     [InlineData("urls", "ftp://127.0.0.1:21")]
     [InlineData("Witness:Witnesses:0:VerifierKey", "community-ledger/x+6fea19f8+Ac8gUENYFq7Hme0+NdaMfcqUtSforJA2N5zARveb5CxL")]
     [InlineData("Witness:ExportWaitSeconds", "0")]

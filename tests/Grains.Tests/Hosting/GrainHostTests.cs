@@ -6,7 +6,10 @@ using Ledger.Rules;
 using Ledger.Rules.Registry;
 using Ledger.Tests.Storage;
 using Ledger.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace Ledger.Tests.Hosting;
 
@@ -44,6 +47,17 @@ public sealed class GrainHostTests : IAsyncLifetime
         await silo.DisposeAsync();
         await reader.DisposeAsync();
         await migrated.DisposeAsync();
+    }
+
+    [Fact]
+    public void ASiloKeepsTheAddressesOfAtMostDirectoryCacheSizeGrains()
+    {
+        // Orleans' own bound would keep about 230 MiB of addresses of grains long deactivated
+        // (docs/GRAINS.md "Memory").
+        var directory = silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value;
+
+        Assert.Equal(new GrainOptions().DirectoryCacheSize, directory.CacheSize);
+        Assert.True(directory.CacheSize < GrainDirectoryOptions.DEFAULT_CACHE_SIZE, $"{directory.CacheSize}");
     }
 
     [Fact]
