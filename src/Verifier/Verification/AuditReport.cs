@@ -329,5 +329,10 @@ public sealed record AuditReport(
     static int Columns(string text) => text.Sum(c => c is >= '\u1100' and <= '\u115F' or >= '\u2E80' and <= '\uA4CF' or >= '\uAC00' and <= '\uD7A3'
         or >= '\uF900' and <= '\uFAFF' or >= '\uFE30' and <= '\uFE4F' or >= '\uFF00' and <= '\uFF60' or >= '\uFFE0' and <= '\uFFE6' ? 2 : 1);
 
-    internal static string Yuan(long fen) => string.Create(CultureInfo.InvariantCulture, $"¥{fen / 100:N0}.{Math.Abs(fen % 100):D2}");
+    /// <summary>Fen as yuan, exactly: "¥1,234.05", and "-¥0.50" below zero (the sign before the currency, and kept for less than a yuan).</summary>
+    internal static string Yuan(long fen)
+    {
+        var magnitude = fen < 0 ? unchecked(0UL - (ulong)fen) : (ulong)fen;
+        return string.Create(CultureInfo.InvariantCulture, $"{(fen < 0 ? "-" : "")}¥{magnitude / 100:N0}.{magnitude % 100:D2}");
+    }
 }

@@ -17,6 +17,16 @@ public sealed class ReadableReportTests(DemoExport demo, ITestOutputHelper log)
 {
     const string Hostile = "</td><script>alert('付款')</script><img src=x onerror=alert(1)>";
 
+    [Theory]
+    [InlineData(0, "¥0.00")]
+    [InlineData(5, "¥0.05")]
+    [InlineData(123_456_789, "¥1,234,567.89")]
+    [InlineData(-50, "-¥0.50")]
+    [InlineData(-600_000, "-¥6,000.00")]
+    [InlineData(long.MinValue, "-¥92,233,720,368,547,758.08")]
+    public void AmountsAreWrittenExactlyWithTheSignBeforeTheCurrency(long fen, string written) =>
+        Assert.Equal(written, AuditReport.Yuan(fen));
+
     [Fact]
     public void EveryFindingKindHasAPlainSentenceInChineseAndInEnglish()
     {
