@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { canonicalize, isCanonical } from '../../src/Api/wwwroot/js/canonical.js';
-import { splitShares } from '../../src/Api/wwwroot/js/dom.js';
+import { moneyText, splitShares } from '../../src/Api/wwwroot/js/dom.js';
 import { entryHash, fromBase64Url, fromHex, keyIdOf, toBase64Url, toHex, utf8, verifyEd25519 } from '../../src/Api/wwwroot/js/crypto.js';
 import {
   GrowingTree, leafHash, nodeHash, parseCheckpoint, parseCosignatureKey, parseVerifierKey, verifyConsistency, verifyCosignature, verifyInclusion, verifyNote,
@@ -226,6 +226,16 @@ describe('passphrase-protected key files (FORMAT.md §11.2)', () => {
     assert.equal(key.privateKey.extractable, false);
     await assert.rejects(readKeyFile(JSON.stringify({ personId: 'x', seed: '00'.repeat(32), publicKey: valid.publicKey, keyId: valid.keyId })),
       error => error.code === 'notItsKey');
+  });
+});
+
+describe('amounts as the page shows them (dom.js moneyText, as the verifier\'s AuditReport.Yuan)', () => {
+  it('writes fen exactly, thousands separated, the sign before the currency and kept under one yuan', () => {
+    assert.equal(moneyText(0), '¥0.00');
+    assert.equal(moneyText(5), '¥0.05');
+    assert.equal(moneyText(123_456_789), '¥1,234,567.89');
+    assert.equal(moneyText(-50), '-¥0.50');
+    assert.equal(moneyText(-600_000), '-¥6,000.00');
   });
 });
 

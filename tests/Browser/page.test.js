@@ -23,9 +23,9 @@ let page;
 const requests = [];
 const pageErrors = [];
 
-/** Fen as the page shows yuan, written here apart from the page's own formatter. */
+/** Fen as the page shows an amount, the sign before the currency, written here apart from the page's own formatter. */
 function shown(fen) {
-  return '¥' + (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return (fen < 0 ? '-¥' : '¥') + (Math.abs(fen) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 async function entriesOf(stream) {

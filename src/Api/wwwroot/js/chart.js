@@ -1,7 +1,7 @@
 // The project's two pictures, drawn as SVG from the view's figures (no figure computed here
 // beyond proportions): money in by source against plan, and money out by tranche against caps.
 
-import { svg, yuan } from './dom.js';
+import { moneyText, svg } from './dom.js';
 import { language, t, term } from './i18n.js';
 
 /** Horizontal bars: for each funding source, the plan (outline) and what was received (filled). */
@@ -26,8 +26,8 @@ export function fundingChart(sources) {
       svg('text', { x: labelWidth - 10, y: y + 21, class: 'chart-label', 'text-anchor': 'end' }, term(source.source)),
       svg('rect', { x: labelWidth, y: y + 4, width: planned, height: 24, class: 'bar-planned', rx: 3 }),
       svg('rect', { x: labelWidth, y: y + 8, width: received, height: 16, class: 'bar-received', rx: 2 }),
-      svg('text', { x: labelWidth + barWidth + 10, y: y + 15, class: 'chart-value' }, '¥' + yuan(source.receivedFen)),
-      svg('text', { x: labelWidth + barWidth + 10, y: y + 31, class: 'chart-value muted' }, '/ ¥' + yuan(source.plannedFen)),
+      svg('text', { x: labelWidth + barWidth + 10, y: y + 15, class: 'chart-value' }, moneyText(source.receivedFen)),
+      svg('text', { x: labelWidth + barWidth + 10, y: y + 31, class: 'chart-value muted' }, '/ ' + moneyText(source.plannedFen)),
     );
   });
   const legendY = height - 12;
@@ -70,7 +70,7 @@ export function trancheChart(tranches, contractPriceFen) {
       svg('rect', { x: x + paid, y: 10, width: pending, height: 34, class: 'bar-pending' }),
       svg('line', { x1: x, y1: 4, x2: x, y2: 50, class: 'bar-divider' }),
       svg('text', { x: labelX, y: 66, class: 'chart-label', 'text-anchor': anchor }, `${term(tranche.tranche)} ${tranche.percent}%`),
-      svg('text', { x: labelX, y: 84, class: 'chart-value muted', 'text-anchor': anchor }, `${t('project.paid')} ¥${yuan(tranche.paidFen)}`),
+      svg('text', { x: labelX, y: 84, class: 'chart-value muted', 'text-anchor': anchor }, `${t('project.paid')} ${moneyText(tranche.paidFen)}`),
     );
     x += w;
   }

@@ -69,9 +69,18 @@ export function parseYuan(text) {
 // split"), so that the page's preview is the split the ledger will record.
 export { splitShares } from './rules/projects.js';
 
-/** A money cell: the yuan shown, the exact fen kept for anyone who reads the page's data. */
+/**
+ * Fen as an amount of money: "¥1,234.05", and "-¥6,000.00" below zero — the sign before the
+ * currency, as the verifier's report writes it. Every amount the page shows goes through it;
+ * yuan() alone is for a field a person edits.
+ */
+export function moneyText(fen) {
+  return (fen < 0 ? '-¥' : '¥') + yuan(Math.abs(fen));
+}
+
+/** A money cell: the amount shown, the exact fen kept for anyone who reads the page's data. */
 export function money(fen, tag = 'span') {
-  return h(tag, { class: 'money', dataset: { fen: String(fen) } }, '¥' + yuan(fen));
+  return h(tag, { class: 'money', dataset: { fen: String(fen) } }, moneyText(fen));
 }
 
 const beijing = new Intl.DateTimeFormat('sv-SE', {

@@ -6,7 +6,7 @@
 import { getJson, getText, streamEntries } from './api.js';
 import { checkLink } from './check.js';
 import { toHex } from './crypto.js';
-import { beijingParts, h, hash, money, nowText, person, qrCode, table, time, yuan } from './dom.js';
+import { beijingParts, h, hash, money, moneyText, nowText, person, qrCode, table, time } from './dom.js';
 import { language, t, term } from './i18n.js';
 import { parseCheckpoint, signatureNames } from './merkle.js';
 import { noticeVotes } from './ownersvote.js';
@@ -66,7 +66,7 @@ export async function renderNotice(main, projectId, quarterText) {
 /** The last period a resident supervisor countersigned (docs/BANK.md), and its closing balance. */
 function reconciled(last) {
   return last
-    ? h('p', { id: 'notice-reconciled', dataset: { toDate: last.toDate } }, t('notice.reconciled', last.fromDate, last.toDate, yuan(last.closingBalanceFen)))
+    ? h('p', { id: 'notice-reconciled', dataset: { toDate: last.toDate } }, t('notice.reconciled', last.fromDate, last.toDate, moneyText(last.closingBalanceFen)))
     : h('p', { id: 'notice-reconciled', class: 'muted' }, t('notice.notReconciled'));
 }
 

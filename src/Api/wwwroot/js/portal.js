@@ -4,7 +4,7 @@
 // The points policy is public: shown to anyone, signed in or not (pointspolicy.js).
 
 import { getJson, postCommand, signCommand, signedGet } from './api.js';
-import { h, hash, money, parseYuan, table, time, yuan } from './dom.js';
+import { h, hash, money, moneyText, parseYuan, table, time, yuan } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { householdBallots } from './ownersvote.js';
 import { policyPublic } from './pointspolicy.js';
@@ -152,11 +152,11 @@ function payShare(share) {
   pay.addEventListener('click', () => {
     const amountFen = parseYuan(amount.value);
     if (!amountFen || amountFen > share.dueFen) {
-      showHousehold(h('p', { class: 'error', id: 'redeem-message', role: 'alert' }, t('portal.payDue', yuan(share.dueFen))));
+      showHousehold(h('p', { class: 'error', id: 'redeem-message', role: 'alert' }, t('portal.payDue', moneyText(share.dueFen))));
       return;
     }
     send('PayShare', { projectId: share.projectId, householdId, amountFen, ...(reference.value.trim() ? { reference: reference.value.trim() } : {}) },
-      t('portal.paidShare', yuan(amountFen)));
+      t('portal.paidShare', moneyText(amountFen)));
   });
   return [amount, reference, pay];
 }

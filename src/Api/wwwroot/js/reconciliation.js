@@ -6,7 +6,7 @@
 
 import { ApiError, signedPost } from './api.js';
 import { sha256, toHex } from './crypto.js';
-import { h, hash, money, person, table, time, yuan } from './dom.js';
+import { h, hash, money, moneyText, person, table, time } from './dom.js';
 import { refusal, t } from './i18n.js';
 import { act, field, formError, hashCheck, onPress, projectSelect } from './work.js';
 
@@ -107,7 +107,7 @@ function matchView(context, match) {
       h('dt', {}, t('bank.statementClosing')), h('dd', { id: 'statement-closing' }, money(match.statementClosingBalanceFen)),
       h('dt', {}, t('bank.ledgerClosing')), h('dd', { id: 'ledger-closing' }, money(match.ledgerClosingBalanceFen), ' ',
         match.balancesAgree ? h('span', { class: 'ok' }, t('bank.agree'))
-          : h('span', { class: 'error' }, t('bank.disagree', yuan(match.statementClosingBalanceFen - match.ledgerClosingBalanceFen))))),
+          : h('span', { class: 'error' }, t('bank.disagree', moneyText(match.statementClosingBalanceFen - match.ledgerClosingBalanceFen))))),
     // What pairs is the most of a quarter and needs no action: folded, so that on a phone what does not pair comes first.
     h('details', { class: 'matched' }, h('summary', {}, t('bank.matched', match.matched.length)),
       match.matched.length === 0 ? h('p', { class: 'muted' }, t('bank.none')) : table(

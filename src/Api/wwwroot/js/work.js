@@ -10,7 +10,7 @@ import { fileSha256 } from './crypto.js';
 import { fullAudit } from './fullaudit.js';
 import { fundPolicyFieldset } from './fundpolicy.js';
 import { handover } from './handover.js';
-import { h, hash, money, parseYuan, person, splitShares, table, time, yuan } from './dom.js';
+import { h, hash, money, moneyText, parseYuan, person, splitShares, table, time } from './dom.js';
 import { refusal, t, term } from './i18n.js';
 import { floorAreaForm, ownerVotes, votePolicyField } from './ownersvote.js';
 import { awardPrice, laterVersions, policyApproval, policyKeeping, versionInForce } from './pointspolicy.js';
@@ -212,7 +212,7 @@ function receiptForm(context, open, byId) {
   const source = h('select', {});
   const fillSources = () => source.replaceChildren(...byId(project.value).fundingSources
     .filter(s => s.source !== 'ResidentCrowdfunding')
-    .map(s => h('option', { value: s.source }, `${term(s.source)}（${t('finance.room')} ¥${yuan(s.plannedFen - s.receivedFen)}）`)));
+    .map(s => h('option', { value: s.source }, `${term(s.source)}（${t('finance.room')} ${moneyText(s.plannedFen - s.receivedFen)}）`)));
   project.addEventListener('change', fillSources);
   fillSources();
   const amount = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
@@ -236,7 +236,7 @@ function receiptForm(context, open, byId) {
       projectId: project.value, source: source.value, amountFen, documentHash: await fileSha256(documentFile.files[0]),
       ...(reference.value.trim() ? { reference: reference.value.trim() } : {}),
     };
-    await act(context, 'RecordReceipt', body, t('finance.recorded', yuan(amountFen)));
+    await act(context, 'RecordReceipt', body, t('finance.recorded', moneyText(amountFen)));
   });
   return form;
 }
@@ -297,7 +297,7 @@ function requestForm(context, open, byId) {
     await act(context, 'RequestDisbursement', {
       projectId: project.value, tranche: tranche.value, amountFen, payee: payee.value.trim(), invoiceHash: await fileSha256(invoice.files[0]),
       ...(category.value ? { category: category.value } : {}),
-    }, t('finance.requested', yuan(amountFen)));
+    }, t('finance.requested', moneyText(amountFen)));
   });
   return form;
 }
@@ -345,7 +345,7 @@ function openProjectForm(context) {
     const contractFen = parseYuan(contract.value);
     const total = fen.every(x => x !== null) ? fen.reduce((a, b) => a + b, 0) : null;
     sum.dataset.balanced = String(total !== null && total === contractFen);
-    sum.textContent = total === null ? t('work.badAmount') : t('finance.planSum', yuan(total), contractFen === null ? '—' : yuan(contractFen));
+    sum.textContent = total === null ? t('work.badAmount') : t('finance.planSum', moneyText(total), contractFen === null ? '—' : moneyText(contractFen));
   };
   [contract, ...Object.values(plan)].forEach(input => input.addEventListener('input', showSum));
   showSum();
@@ -510,7 +510,7 @@ function cancelForm(context, open, byId) {
         t('finance.cancelled', chosen.name, refunds.size));
     });
     confirm.replaceChildren(h('div', { class: 'card waiting', id: 'cancel-warning' },
-      h('p', { class: 'error' }, t('finance.cancelWarning', chosen.name, refunds.size, yuan(refundedFen))),
+      h('p', { class: 'error' }, t('finance.cancelWarning', chosen.name, refunds.size, moneyText(refundedFen))),
       h('div', { class: 'actions' }, yes, no)));
     yes.focus();
   });
@@ -526,9 +526,9 @@ function reversalForm(context, open, byId) {
     const proposed = new Set(p.reversals.map(r => r.entrySequence));
     entry.replaceChildren(
       ...p.receipts.filter(r => !r.reversed && !proposed.has(r.sequence))
-        .map(r => h('option', { value: String(r.sequence) }, `#${r.sequence} ${term('Receipt')} ${term(r.source)} ¥${yuan(r.amountFen)}`)),
+        .map(r => h('option', { value: String(r.sequence) }, `#${r.sequence} ${term('Receipt')} ${term(r.source)} ${moneyText(r.amountFen)}`)),
       ...p.disbursements.filter(d => d.status === 'Paid' && !proposed.has(d.paidSequence))
-        .map(d => h('option', { value: String(d.paidSequence) }, `#${d.paidSequence} ${term('Payment')} ${term(d.tranche)} ¥${yuan(d.amountFen)}`)));
+        .map(d => h('option', { value: String(d.paidSequence) }, `#${d.paidSequence} ${term('Payment')} ${term(d.tranche)} ${moneyText(d.amountFen)}`)));
   };
   project.addEventListener('change', fillEntries);
   fillEntries();
