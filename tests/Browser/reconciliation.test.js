@@ -272,6 +272,16 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.equal(await own.locator('.countersign-reconciliation').count(), 0);
     assert.equal(await own.locator('.why').textContent(), '这是您本人签署的对账，须由另一位居民监督员复核。');
 
+    // The public project page lists it, awaiting countersignature.
+    const row = `#project-reconciliations tr[data-reconciliation="${signed.reconciliationId}"]`;
+    await feng.goto(`${ledger.address}/#/project/${projectId}`);
+    await feng.waitForSelector(row);
+    assert.deepEqual(await feng.locator(`${row} td`).allTextContents().then(cells => cells.slice(0, 4)),
+      [`#${signed.reconciliationId}`, `${ended.from} 至 ${ended.to}`, '¥0.00', '配对 0 笔，银行有账本无 2 笔，账本有银行无 0 笔']);
+    assert.equal(await feng.getAttribute(`${row} code.hash`, 'title'), sha256Hex(balanced));
+    assert.equal(await feng.getAttribute(`${row} .signed .person`, 'data-person'), 'resident-supervisor-feng');
+    assert.equal(await feng.textContent(`${row} .countersigned`), '待复核');
+
     const zhou = await signedIn('resident-supervisor-zhou', Phone);
     const card = zhou.locator(`#reconciliations [data-reconciliation="${signed.reconciliationId}"]`);
     await card.waitFor();
@@ -289,6 +299,11 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
     assert.equal(view.reconciliations.at(-1).countersignedBy, 'resident-supervisor-zhou');
     assert.deepEqual({ toDate: view.lastReconciled.toDate, closingBalanceFen: view.lastReconciled.closingBalanceFen }, { toDate: ended.to, closingBalanceFen: 0 });
     assert.equal(await zhou.locator(`#reconciliations [data-reconciliation="${signed.reconciliationId}"]`).count(), 0);
+    // …and then by whom it was countersigned.
+    await zhou.goto(`${ledger.address}/#/project/${projectId}`);
+    await zhou.waitForSelector(`${row} .countersigned .person`);
+    assert.equal(await zhou.getAttribute(`${row} .countersigned .person`, 'data-person'), 'resident-supervisor-zhou');
+    assert.ok(await zhou.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   });
 
   it('on a 390 px phone the finance officer imports the statement and reads every result without scrolling sideways', async () => {

@@ -227,6 +227,23 @@ async function renderProject(projectId) {
             h('td', {}, r.approved ? who(approved, project.staffNames) : h('span', { class: 'muted' }, t('project.notApproved'))));
         })));
 
+  // Each period a finance officer reconciled with the bank, and whether a resident supervisor
+  // countersigned it: what the notice's "last reconciled" line stands on (docs/BANK.md).
+  const reconciliations = h('section', { id: 'project-reconciliations' },
+    h('h2', {}, t('project.reconciliations')),
+    project.reconciliations.length === 0 ? h('p', { class: 'muted' }, t('project.none')) :
+      table([t('project.seq'), t('project.period'), '#' + t('bank.closing'), t('bank.counts'), t('project.statementHash'), t('bank.signedBy'), t('project.countersignedBy')],
+        project.reconciliations.map(r => {
+          const countersigned = index.ofType('ReconciliationCountersigned').find(e => e.entry.body.reconciliationId === r.reconciliationId);
+          return h('tr', { dataset: { reconciliation: String(r.reconciliationId) } },
+            h('td', {}, `#${r.reconciliationId}`), h('td', {}, t('project.periodDates', r.fromDate, r.toDate)),
+            h('td', { class: 'num' }, money(r.closingBalanceFen)),
+            h('td', { class: 'counts' }, t('bank.countsText', r.matchedCount, r.unmatchedStatementCount, r.unmatchedLedgerCount)),
+            h('td', {}, hash(r.statementHash, true)),
+            h('td', { class: 'signed' }, who(index.bySequence.get(r.reconciliationId), project.staffNames)),
+            h('td', { class: 'countersigned' }, r.countersignedBy !== null ? who(countersigned, project.staffNames) : h('span', { class: 'muted' }, t('project.notCountersigned'))));
+        })));
+
   const verifySection = h('section', { id: 'verify', class: 'panel' },
     h('h2', {}, t('verify.title')),
     h('p', {}, t('verify.lead')),
@@ -242,7 +259,7 @@ async function renderProject(projectId) {
     h('p', { class: 'muted' }, t('project.history.lead', `project/${projectId}`, entries.length)),
     historyTable(entries));
 
-  main.replaceChildren(header, funding, tranches, projectVotes(project, entries), receipts, disbursements, reversals, verifySection, checkpointSection, history);
+  main.replaceChildren(header, funding, tranches, projectVotes(project, entries), receipts, disbursements, reversals, reconciliations, verifySection, checkpointSection, history);
 }
 
 export function historyTable(entries) {
