@@ -14,6 +14,12 @@ import { promisify } from 'node:util';
 export const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 
+/** Fen as the page shows an amount — the sign before the currency, thousands separated — written here apart from the page's own formatter. */
+export function shownAmount(fen) {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}¥${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 export async function apiDll() {
   if (process.env.LEDGER_API_DLL) {
     return resolve(process.env.LEDGER_API_DLL);

@@ -11,7 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { repository, startDemoLedger } from './ledger.js';
+import { repository, shownAmount, startDemoLedger } from './ledger.js';
 import { loadKey, signedGet } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
@@ -22,11 +22,6 @@ let browser;
 let page;
 const requests = [];
 const pageErrors = [];
-
-/** Fen as the page shows an amount, the sign before the currency, written here apart from the page's own formatter. */
-function shown(fen) {
-  return (fen < 0 ? '-¥' : '¥') + (Math.abs(fen) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
 
 async function entriesOf(stream) {
   return (await ledger.api(`/v1/entries?stream=${stream}&limit=1000`)).entries;
@@ -101,11 +96,11 @@ describe('the page at /', { timeout: 180_000 }, () => {
         const row = `#funding tr[data-source="${source.source}"]`;
         assert.equal(await fen(`${row} .planned .money`), source.plannedFen);
         assert.equal(await fen(`${row} .received .money`), source.receivedFen);
-        assert.equal(await text(`${row} .received .money`), shown(source.receivedFen));
+        assert.equal(await text(`${row} .received .money`), shownAmount(source.receivedFen));
       }
       for (const [member, value] of Object.entries(project.totals)) {
         assert.equal(await fen(`#totals [data-total="${member}"] .money`), value, member);
-        assert.equal(await text(`#totals [data-total="${member}"] .money`), shown(value));
+        assert.equal(await text(`#totals [data-total="${member}"] .money`), shownAmount(value));
       }
       for (const tranche of project.tranches) {
         const row = `#tranches tr[data-tranche="${tranche.tranche}"]`;

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { WatchedBrowsers, accepted, seriousViolations } from './browsers.js';
-import { repository, startDemoLedger } from './ledger.js';
+import { repository, shownAmount, startDemoLedger } from './ledger.js';
 import { canonical, loadKey, post, sha256Hex, signCommand } from './signing.js';
 
 const screenshots = process.env.LEDGER_SCREENSHOTS ?? join(repository, 'artifacts', 'screenshots');
@@ -28,11 +28,6 @@ function chinaDay(ms) {
 function statementYuan(fen) {
   const abs = Math.abs(fen);
   return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** Fen as the page shows an amount: the sign before the currency, thousands separated. */
-function shown(fen) {
-  return (fen < 0 ? '-¥' : '¥') + statementYuan(Math.abs(fen)).replace(/\B(?=(\d{3})+\.)/g, ',');
 }
 
 /** A statement file: each line {date, amountFen, counterparty, reference}, the balance carried from zero. */
@@ -191,11 +186,11 @@ describe('bank reconciliation and restricted funds in the page', { timeout: 300_
       [String(expected.unmatchedLines.at(-1).line), expected.unmatchedLines.at(-1).date, '¥0.35', '中国工商银行,结息', 'INTEREST-2026']);
     assert.deepEqual(await rows(officer, 'unmatched-entries', 'entry'), [String(expected.left.entrySequence)]);
     const left = officer.locator(`#unmatched-entries tr[data-entry="${expected.left.entrySequence}"] td`);
-    assert.equal(await left.nth(2).textContent(), shown(expected.left.amountFen));
+    assert.equal(await left.nth(2).textContent(), shownAmount(expected.left.amountFen));
     assert.equal(await left.nth(3).textContent(), expected.left.reference ?? '—');
     assert.equal(await officer.getAttribute('#statement-closing .money', 'data-fen'), String(expected.statementClosingFen));
     assert.equal(await officer.getAttribute('#ledger-closing .money', 'data-fen'), String(expected.ledgerClosingFen));
-    assert.ok((await officer.textContent('#ledger-closing')).includes(`不一致，相差 ${shown(expected.statementClosingFen - expected.ledgerClosingFen)}`),
+    assert.ok((await officer.textContent('#ledger-closing')).includes(`不一致，相差 ${shownAmount(expected.statementClosingFen - expected.ledgerClosingFen)}`),
       await officer.textContent('#ledger-closing'));
     assert.equal(ledger.entryCount(), before);
     assert.deepEqual(await seriousViolations(officer), []);
